@@ -1,0 +1,477 @@
+"""Database tables of the incident desk.
+
+Plain SQLModel tables (``rx.Model`` is deprecated). Instants are stored in UTC and
+always come back timezone-aware; money is integer cents. Business rules live in
+``policy``/``lifecycle`` and in the services, not here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stores naive UTC, returns aware UTC, on SQLite and PostgreSQL alike."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are refused: store aware UTC instants")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def When(*, nullable: bool = True, index: bool = False, default_now: bool = False) -> Any:
+    """A UTC instant column."""
+    kwargs: dict[str, Any] = {"sa_type": UTCDateTime, "nullable": nullable, "index": index}
+    if default_now:
+        kwargs["default_factory"] = utcnow
+    else:
+        kwargs["default"] = None
+    return Field(**kwargs)
+
+
+class Role(StrEnum):
+    customer = "customer"
+    seller = "seller"
+    support = "support"
+    arbitrator = "arbitrator"
+    product = "product"
+    admin = "admin"
+
+
+class IncidentState(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    awaiting_customer = "awaiting_customer"
+    in_arbitration = "in_arbitration"
+    resolved = "resolved"
+    closed = "closed"
+
+
+class ClosedOutcome(StrEnum):
+    agreed = "agreed"
+    decided = "decided"
+    withdrawn = "withdrawn"
+    no_customer_reply = "no_customer_reply"
+
+
+# --- marketplace -----------------------------------------------------------
+
+
+class Shop(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    address: str = Field(default="", max_length=400)
+    calendar_kind: str = Field(default="ouvrables", max_length=10)
+    subdiv: str | None = Field(default=None, max_length=8)
+    closed_days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    work_start: str = Field(default="08:00", max_length=5)
+    work_end: str = Field(default="19:00", max_length=5)
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(max_length=120)
+    role: str = Field(max_length=16, index=True)
+    shop_id: int | None = Field(default=None, foreign_key="shop.id", index=True)
+    password_hash: str = Field(max_length=255)
+    locale: str = Field(default="fr", max_length=5)
+    active: bool = Field(default=True)
+    must_change_password: bool = Field(default=False)
+    address: str = Field(default="", max_length=400)
+    phone: str = Field(default="", max_length=40)
+    email_bounced_at: datetime | None = When()
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class LoginSession(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = When(nullable=False, default_now=True)
+    expires_at: datetime = When(nullable=False)
+    revoked_at: datetime | None = When()
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=255)
+
+
+class LoginAttempt(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    ip: str = Field(default="", max_length=64, index=True)
+    success: bool
+    at: datetime = When(nullable=False, index=True, default_now=True)
+
+
+class PasswordReset(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = When(nullable=False, default_now=True)
+    expires_at: datetime = When(nullable=False)
+    used_at: datetime | None = When()
+
+
+class Listing(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    sku: str = Field(max_length=40, unique=True)
+    title: str = Field(max_length=200)
+    description: str = Field(default="", max_length=4000)
+    price_cents: int
+
+
+class CustomerOrder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32, unique=True)
+    customer_id: int = Field(foreign_key="account.id", index=True)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    placed_at: datetime = When(nullable=False)
+    shipping_address: str = Field(default="", max_length=400)
+
+
+class OrderLine(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="customerorder.id", index=True)
+    listing_id: int = Field(foreign_key="listing.id", index=True)
+    quantity: int = Field(default=1)
+    unit_price_cents: int
+    total_cents: int
+
+
+class Shipment(SQLModel, table=True):
+    """The order's outbound parcel; `state` is pending, shipped or delivered."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="customerorder.id", index=True)
+    carrier: str = Field(default="", max_length=60)
+    tracking_number: str = Field(default="", max_length=60)
+    state: str = Field(default="pending", max_length=12)
+    shipped_at: datetime | None = When()
+    delivered_at: datetime | None = When()
+
+
+# --- incidents -------------------------------------------------------------
+
+
+class Incident(SQLModel, table=True):
+    __table_args__ = (
+        sa.Index("ix_incident_board", "shop_id", "state", "next_due_at"),
+        sa.Index("ix_incident_supervision", "state", "next_due_at"),
+        sa.Index("ix_incident_line_type", "order_line_id", "type"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    type: str = Field(max_length=24, index=True)
+    state: str = Field(default=IncidentState.open, max_length=20)
+    outcome: str | None = Field(default=None, max_length=20)
+    order_line_id: int = Field(foreign_key="orderline.id")
+    order_id: int = Field(foreign_key="customerorder.id", index=True)
+    shop_id: int = Field(foreign_key="shop.id")
+    listing_id: int = Field(foreign_key="listing.id", index=True)
+    customer_id: int = Field(foreign_key="account.id", index=True)
+    description: str = Field(max_length=4000)
+    # The shop's business calendar as it was at opening (never recomputed).
+    calendar: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    opened_at: datetime = When(nullable=False, index=True)
+    first_viewed_at: datetime | None = When()
+    first_response_at: datetime | None = When()
+    resolved_at: datetime | None = When()
+    closed_at: datetime | None = When()
+    help_requested_at: datetime | None = When()
+    arbitrator_id: int | None = Field(default=None, foreign_key="account.id")
+    # Denormalised from the open deadlines, for the board, supervision and sweep.
+    next_due_at: datetime | None = When()
+    deadline_state: str = Field(default="on_track", max_length=12, index=True)
+    ball: str = Field(default="seller", max_length=12)
+    version: int = Field(default=1)
+    updated_at: datetime = When(nullable=False, default_now=True)
+
+
+class Deadline(SQLModel, table=True):
+    """One clock of one incident: due, met, breached, and its current state.
+
+    `next_check_at` is the next instant at which its state can change by itself
+    (turning at risk, breaching, sending a reminder); the sweep reads only rows
+    whose `next_check_at` has passed, through an index, so a quiet sweep is cheap.
+    """
+
+    __table_args__ = (sa.Index("ix_deadline_sweep", "next_check_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    kind: str = Field(max_length=24)
+    holder: str = Field(max_length=12)
+    obligation_id: int | None = Field(default=None, foreign_key="obligation.id")
+    due_at: datetime = When(nullable=False)
+    at_risk_at: datetime = When(nullable=False)
+    met_at: datetime | None = When()
+    breached_at: datetime | None = When()
+    settled: str | None = Field(default=None, max_length=12)
+    paused: bool = Field(default=False)
+    state: str = Field(default="on_track", max_length=12)
+    next_check_at: datetime | None = When()
+    reminded_at: datetime | None = When()
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class Message(SQLModel, table=True):
+    """Never edited. `visibility` is public (both parties and staff) or internal (staff)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="account.id")
+    author_role: str = Field(max_length=16)
+    kind: str = Field(default="message", max_length=20)
+    visibility: str = Field(default="public", max_length=10)
+    body: str = Field(max_length=4000)
+    # Exchanges held outside the desk (phone, e-mail): channel, counterpart, when.
+    channel: str | None = Field(default=None, max_length=12)
+    counterpart: str | None = Field(default=None, max_length=120)
+    occurred_at: datetime | None = When()
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class Evidence(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    uploader_id: int = Field(foreign_key="account.id")
+    purpose: str = Field(default="message", max_length=20)
+    filename: str = Field(max_length=120)
+    stored_name: str = Field(max_length=80, unique=True)
+    content_type: str = Field(max_length=40)
+    size: int
+    sha256: str = Field(max_length=64)
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class Proposal(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    seller_id: int = Field(foreign_key="account.id")
+    solution: str = Field(max_length=24)
+    amount_cents: int | None = None
+    message: str = Field(max_length=4000)
+    status: str = Field(default="pending", max_length=12)
+    refusal_reason: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = When(nullable=False, default_now=True)
+    answered_at: datetime | None = When()
+
+
+class ReturnLabel(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    issued_by_id: int = Field(foreign_key="account.id")
+    carrier: str = Field(max_length=60)
+    tracking_number: str = Field(max_length=60, unique=True)
+    from_address: str = Field(max_length=400)
+    to_address: str = Field(max_length=400)
+    created_at: datetime = When(nullable=False, default_now=True)
+    sent_back_at: datetime | None = When()
+    proof_evidence_id: int | None = Field(default=None, foreign_key="evidence.id")
+    received_at: datetime | None = When()
+
+
+class Refund(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    recorded_by_id: int = Field(foreign_key="account.id")
+    amount_cents: int
+    refunded_on: date
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class ReplacementShipment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    shipped_by_id: int = Field(foreign_key="account.id")
+    kind: str = Field(default="replacement", max_length=12)
+    carrier: str = Field(max_length=60)
+    tracking_number: str = Field(max_length=60)
+    shipped_at: datetime = When(nullable=False, default_now=True)
+
+
+class CarrierInquiry(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    opened_by_id: int = Field(foreign_key="account.id")
+    carrier: str = Field(max_length=60)
+    reference: str = Field(max_length=60)
+    opened_at: datetime = When(nullable=False, default_now=True)
+    outcome: str | None = Field(default=None, max_length=2000)
+    outcome_at: datetime | None = When()
+
+
+class ListingFlag(SQLModel, table=True):
+    """A listing-correction request to the product team: raised, acknowledged, fixed or rejected."""
+
+    __table_args__ = (sa.Index("ix_listingflag_inbox", "status", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listing.id", index=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    raised_by_id: int = Field(foreign_key="account.id")
+    reason: str = Field(max_length=200)
+    details: str = Field(max_length=4000)
+    status: str = Field(default="raised", max_length=14)
+    handled_by_id: int | None = Field(default=None, foreign_key="account.id")
+    resolution_note: str | None = Field(default=None, max_length=4000)
+    created_at: datetime = When(nullable=False, default_now=True)
+    updated_at: datetime = When(nullable=False, default_now=True)
+
+
+class ArbitrationRequest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    requested_by_id: int = Field(foreign_key="account.id")
+    requester_role: str = Field(max_length=16)
+    reason: str = Field(max_length=4000)
+    created_at: datetime = When(nullable=False, index=True, default_now=True)
+    statement_due_at: datetime = When(nullable=False)
+    statement: str | None = Field(default=None, max_length=4000)
+    statement_at: datetime | None = When()
+    taken_by_id: int | None = Field(default=None, foreign_key="account.id")
+    taken_at: datetime | None = When()
+    decided_at: datetime | None = When()
+
+
+class Decision(SQLModel, table=True):
+    """Binding: one per arbitration, never edited."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    arbitration_id: int = Field(foreign_key="arbitrationrequest.id", unique=True)
+    arbitrator_id: int = Field(foreign_key="account.id")
+    outcome: str = Field(max_length=24)
+    amount_cents: int | None = None
+    rationale: str = Field(max_length=8000)
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class Obligation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    source: str = Field(max_length=10)  # proposal | decision
+    source_id: int
+    kind: str = Field(max_length=24)
+    holder: str = Field(max_length=12)
+    amount_cents: int | None = None
+    due_at: datetime | None = When()  # None until it can start (refund after return)
+    met_at: datetime | None = When()
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class ChecklistItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    position: int
+    step_code: str = Field(max_length=32)
+    mandatory: bool
+    done_at: datetime | None = When()
+    done_by_id: int | None = Field(default=None, foreign_key="account.id")
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class Lesson(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    author_id: int = Field(foreign_key="account.id")
+    root_cause: str = Field(max_length=20)
+    change: str = Field(max_length=4000)
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class Rating(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", unique=True)
+    customer_id: int = Field(foreign_key="account.id")
+    score: int
+    comment: str = Field(default="", max_length=2000)
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class Guideline(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="guideline", max_length=12)  # guideline | training
+    title: str = Field(max_length=200)
+    body_md: str = Field(max_length=20000)
+    incident_type: str | None = Field(default=None, max_length=24)
+    author_id: int = Field(foreign_key="account.id")
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class Notification(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_notification_inbox", "user_id", "read_at", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="account.id")
+    kind: str = Field(max_length=32)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id")
+    params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = When(nullable=False, default_now=True)
+    read_at: datetime | None = When()
+
+
+class MailOutbox(SQLModel, table=True):
+    """Written in the same transaction as the change it tells about; sent by a background task."""
+
+    __table_args__ = (sa.Index("ix_mailoutbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=200, unique=True)
+    to_addr: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str = Field(max_length=20000)
+    status: str = Field(default="pending", max_length=10)  # pending | sent | failed
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = When(nullable=False, default_now=True)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = When()
+    last_error: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = When(nullable=False, default_now=True)
+    sent_at: datetime | None = When()
+
+
+class IncidentEvent(SQLModel, table=True):
+    """Append-only: database triggers refuse UPDATE and DELETE (see the migrations)."""
+
+    __table_args__ = (sa.Index("ix_incidentevent_incident", "incident_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id")
+    actor_id: int | None = Field(default=None, foreign_key="account.id")
+    actor_role: str = Field(max_length=16)
+    kind: str = Field(max_length=40)
+    before: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    after: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = When(nullable=False, default_now=True)
+
+
+class JobLock(SQLModel, table=True):
+    """A named lease so that only one worker runs the sweep at a time (SQLite path)."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    owner: str = Field(max_length=64)
+    until: datetime = When(nullable=False)
