@@ -1,8 +1,16 @@
 """The app: pages, API routes and background tasks. Nothing else lives here."""
 
+from importlib import import_module
+from pkgutil import iter_modules
+
 import reflex as rx
 
-from pixmania_incidents.pages.policy import policy_page
+from pixmania_incidents import pages
+from pixmania_incidents.pages.registry import PAGES
 
-app = rx.App(theme=rx.theme(accent_color="indigo", radius="medium"))
-app.add_page(policy_page, route="/", title="Pixmania · Politique de gestion des incidents")
+for _info in iter_modules(pages.__path__):
+    import_module(f"{pages.__name__}.{_info.name}")
+
+app = rx.App()
+for spec in PAGES:
+    app.add_page(spec.component, route=spec.route, title=spec.title, on_load=list(spec.on_load) or None)

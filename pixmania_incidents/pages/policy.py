@@ -5,6 +5,7 @@ import reflex as rx
 from pixmania_incidents.components.layout import public_page
 from pixmania_incidents.components.text import pick, t
 from pixmania_incidents.i18n import CATALOGUE
+from pixmania_incidents.pages.registry import page
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES, TypePolicy
 
 
@@ -54,6 +55,7 @@ def _type_card(tp: TypePolicy, number: int) -> rx.Component:
     )
 
 
+@page("/", "Pixmania · Politique de gestion des incidents")
 def policy_page() -> rx.Component:
     return public_page(
         rx.vstack(

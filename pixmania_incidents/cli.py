@@ -1,0 +1,105 @@
+"""Command-line entry: ``python -m pixmania_incidents COMMAND ...``.
+
+Why: deadlines must be checkable without the app (support answering "when is this due?",
+scripts, tests). Errors are one line on stderr with exit status 2, never a traceback.
+Add a command by writing ``_add_<name>(subparsers)`` that registers a subparser with
+``set_defaults(handler=...)`` and listing it in ``COMMANDS`` (``seed`` and ``sweep`` go there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import NoReturn
+
+from .calendar import CALENDAR_KINDS, PARIS, BusinessCalendar, CalendarError
+from .deadlines import deadlines_for
+from .policy import IncidentType, UnknownType, type_policy
+
+PROG = "pixmania_incidents"
+USAGE_ERROR = 2
+
+
+class CliError(Exception):
+    """A user error: reported as one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line (no usage dump), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
+# --- argument types ----------------------------------------------------------------------
+
+
+def _incident_type(value: str) -> IncidentType:
+    try:
+        return type_policy(value).code
+    except UnknownType as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _aware_instant(value: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid ISO-8601 instant {value!r}") from None
+    if instant.utcoffset() is None:
+        raise argparse.ArgumentTypeError(
+            f"instant {value!r} has no UTC offset (e.g. 2026-12-24T16:00:00+01:00 or ...Z)"
+        )
+    return instant
+
+
+def _paris_iso(instant: datetime) -> str:
+    return instant.astimezone(PARIS).isoformat()
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+def _cmd_deadlines(args: argparse.Namespace) -> int:
+    try:
+        cal = BusinessCalendar(kind=args.calendar, subdiv=args.subdiv)
+    except CalendarError as exc:
+        raise CliError(str(exc)) from None
+    due = deadlines_for(args.type, args.opened, cal)
+    out = {"type": str(args.type), "opened_at": _paris_iso(args.opened)}
+    out.update({name: _paris_iso(at) for name, at in due.items()})
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+def _add_deadlines(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("deadlines", help="print the deadlines of an incident opened at an instant")
+    p.add_argument("--type", required=True, type=_incident_type, help="incident type code")
+    p.add_argument("--opened", required=True, type=_aware_instant, help="ISO-8601 instant with offset")
+    p.add_argument("--calendar", choices=CALENDAR_KINDS, default="ouvrables")
+    p.add_argument("--subdiv", default=None, help="'57' (Moselle) or '6AE' (Alsace)")
+    p.set_defaults(handler=_cmd_deadlines)
+
+
+#: Subcommand registrars, in help order. Add ``seed`` and ``sweep`` here.
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadlines,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Pixmania incident desk")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except CliError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
