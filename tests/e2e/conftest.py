@@ -1,0 +1,75 @@
+"""Playwright in Chromium against a seeded production build of the app."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.server import make_server
+
+DEMO_PASSWORD = "demo-Pixmania-2026"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def e2e_server(tmp_path_factory):
+    server = make_server(tmp_path_factory.mktemp("e2e")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=LAUNCH_ARGS) if exe else p.chromium.launch(args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+class Session:
+    """One user's browser context, with their console errors collected."""
+
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        self.context: BrowserContext = browser.new_context(base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris")
+        self.context.set_default_timeout(15_000)
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def login(self, email: str, password: str = DEMO_PASSWORD) -> Page:
+        page = self.page
+        page.goto("/login")
+        page.get_by_label(re.compile(r"adresse e-mail", re.I)).fill(email)
+        page.get_by_label(re.compile(r"mot de passe", re.I)).fill(password)
+        page.get_by_role("button", name=re.compile(r"se connecter", re.I)).click()
+        page.wait_for_url(lambda u: "/login" not in u)
+        return page
+
+    def new_tab(self) -> Page:
+        return self.context.new_page()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_session(browser, e2e_server):
+    sessions: list[Session] = []
+
+    def factory(email: str | None = None) -> Session:
+        s = Session(browser, e2e_server.url)
+        sessions.append(s)
+        if email:
+            s.login(email)
+        return s
+
+    yield factory
+    for s in sessions:
+        s.close()
+
+
+__all__ = ["expect"]
