@@ -11,7 +11,7 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 export PORT
 
-.PHONY: run test bench setup migrate seed chromium clean
+.PHONY: run test bench setup migrate seed system-deps clean
 
 setup: $(VENV)/.installed .tools/node_modules/.bin/bun
 
@@ -36,16 +36,17 @@ run: seed
 	@$(BIN)/python -m pixmania_incidents accounts
 	$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
 
-chromium:
-	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get install -y chromium >/dev/null || (apt-get update >/dev/null && apt-get install -y chromium >/dev/null); \
-	else $(BIN)/playwright install chromium; fi
+system-deps:  # Chromium for the browser tests, pdftoppm to read the return-label barcode back
+	@missing=""; command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y $$missing >/dev/null || (apt-get update >/dev/null && apt-get install -y $$missing >/dev/null); \
+	elif echo "$$missing" | grep -q chromium; then $(BIN)/playwright install chromium; fi
 
-test: setup chromium
+test: setup system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: setup chromium
+bench: setup system-deps
 	$(BIN)/python -m bench
 
 clean:

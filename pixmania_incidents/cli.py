@@ -84,8 +84,38 @@ def _add_deadlines(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_deadlines)
 
 
-#: Subcommand registrars, in help order. Add ``seed`` and ``sweep`` here.
-COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadlines,)
+def _cmd_seed(args: argparse.Namespace) -> int:
+    from .db import session_scope
+    from .seed import seed
+
+    with session_scope() as session:
+        created = seed(session, only_if_empty=args.if_empty)
+    print("demo data loaded" if created else "demo data already present: nothing added")
+    return 0
+
+
+def _add_seed(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("seed", help="load the demo data (idempotent)")
+    p.add_argument("--if-empty", action="store_true", help="only when the database has no account at all")
+    p.set_defaults(handler=_cmd_seed)
+
+
+def _cmd_accounts(_args: argparse.Namespace) -> int:
+    from .seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from .settings import PUBLIC_URL
+
+    print(f"\nPixmania incident desk: {PUBLIC_URL}\nDemo accounts (password {DEMO_PASSWORD}):")
+    for email, name, role, shop in DEMO_ACCOUNTS:
+        print(f"  {email:<40} {role:<11} {name}{f' ({shop})' if shop else ''}")
+    return 0
+
+
+def _add_accounts(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("accounts", help="print the demo accounts").set_defaults(handler=_cmd_accounts)
+
+
+#: Subcommand registrars, in help order.
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadlines, _add_seed, _add_accounts)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,11 +6,17 @@ from pkgutil import iter_modules
 import reflex as rx
 
 from pixmania_incidents import pages
+from pixmania_incidents.api import api
 from pixmania_incidents.pages.registry import PAGES
+from pixmania_incidents.state.session import SessionState
 
 for _info in iter_modules(pages.__path__):
     import_module(f"{pages.__name__}.{_info.name}")
 
-app = rx.App()
+app = rx.App(api_transformer=api)
 for spec in PAGES:
-    app.add_page(spec.component, route=spec.route, title=spec.title, on_load=list(spec.on_load) or None)
+    # Every page with roles runs the server-side guard first, whoever wrote the page.
+    on_load = [e for e in spec.on_load if e is not SessionState.guard]
+    if spec.roles is not None:
+        on_load.insert(0, SessionState.guard)
+    app.add_page(spec.component, route=spec.route, title=spec.title, on_load=on_load or None)

@@ -1,0 +1,154 @@
+"""Evidence uploads: judged by their bytes, stored privately, served to the case only."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlmodel import select
+
+from pixmania_incidents import settings
+from pixmania_incidents.models import Evidence, Incident, ListingFlag
+from pixmania_incidents.services import incidents as svc
+from pixmania_incidents.services.common import InvalidInput, NotFound
+from pixmania_incidents.services.evidence import MAX_BYTES, Upload, open_evidence, validate_and_store
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "private" / "evidence"
+    monkeypatch.setattr(settings, "EVIDENCE_DIR", folder)
+    return folder
+
+
+def image_bytes(fmt: str = "JPEG", size=(64, 48), exif: bool = False) -> bytes:
+    img = Image.new("RGB", size, (10, 120, 200))
+    out = io.BytesIO()
+    kwargs = {}
+    if exif:
+        data = Image.Exif()
+        data[0x010F] = "PhoneMaker"  # Make
+        data[0x8825] = {1: "N", 2: (48.0, 51.0, 24.0)}  # GPS
+        kwargs["exif"] = data.tobytes()
+    img.save(out, format=fmt, **kwargs)
+    return out.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def incident(world):
+    result = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id,
+                               "damaged", "Carton écrasé.")
+    return world.db.get(Incident, result.incident_id)
+
+
+def store(world, incident, *uploads, who="camille"):
+    return validate_and_store(world.db, world.actor(who), incident, list(uploads), "message")
+
+
+def refusal(world, incident, *uploads) -> InvalidInput:
+    with pytest.raises(InvalidInput) as err:
+        store(world, incident, *uploads)
+    return err.value
+
+
+def test_valid_jpeg_is_reencoded_without_metadata_and_stored_privately(world, incident, evidence_dir):
+    data = image_bytes(exif=True)
+    assert b"PhoneMaker" in data
+    [row] = store(world, incident, Upload("IMG_0001.jpeg", data))
+    assert row.content_type == "image/jpeg" and row.filename == "IMG_0001.jpg"
+    path, content_type, name = open_evidence(world.db, world.actor("seller_tech"), row.id)
+    assert path.parent == evidence_dir and "_upload" not in path.parts
+    stored = path.read_bytes()
+    assert b"PhoneMaker" not in stored and Image.open(io.BytesIO(stored)).getexif() == {}
+    assert row.size == len(stored) and len(row.sha256) == 64
+    assert (content_type, name) == ("image/jpeg", "IMG_0001.jpg")
+    assert row.stored_name not in name and "/" not in row.stored_name
+
+
+def test_png_webp_and_pdf_pass(world, incident):
+    rows = store(world, incident, Upload("a.png", image_bytes("PNG")), Upload("b.webp", image_bytes("WEBP")),
+                 Upload("facture.pdf", PDF))
+    assert [r.content_type for r in rows] == ["image/png", "image/webp", "application/pdf"]
+
+
+def test_oversized_file_refused_by_name(world, incident):
+    err = refusal(world, incident, Upload("enorme.pdf", b"%PDF-1.4\n" + b"0" * MAX_BYTES + b"%%EOF"))
+    assert err.code == "evidence.error.too_large" and err.params["filename"] == "enorme.pdf"
+
+
+def test_more_than_five_files_refused(world, incident):
+    err = refusal(world, incident, *[Upload(f"{i}.pdf", PDF) for i in range(6)])
+    assert err.code == "evidence.error.too_many"
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("photo.jpg", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200),  # a renamed Windows executable
+        ("photo.png", b"<html><script>alert(1)</script></html>"),
+        ("notes.txt", b"hello"),
+        ("image.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
+    ],
+)
+def test_wrong_real_type_refused(world, incident, name, data):
+    err = refusal(world, incident, Upload(name, data))
+    assert err.code == "evidence.error.type" and err.params["filename"] == name
+
+
+def test_truncated_pdf_and_corrupt_image_refused(world, incident):
+    assert refusal(world, incident, Upload("x.pdf", b"%PDF-1.4\nno end")).code == "evidence.error.unreadable"
+    assert refusal(world, incident, Upload("x.jpg", image_bytes()[:40])).code == "evidence.error.unreadable"
+
+
+def test_one_bad_file_refuses_the_batch_and_stores_nothing(world, incident, evidence_dir):
+    refusal(world, incident, Upload("ok.pdf", PDF), Upload("bad.pdf", b"nope"))
+    assert world.db.exec(select(Evidence)).all() == []
+    assert not evidence_dir.exists() or list(evidence_dir.iterdir()) == []
+
+
+def test_decompression_bomb_refused(world, incident):
+    bomb = io.BytesIO()
+    Image.new("P", (20_000, 20_000), 0).save(bomb, format="PNG", optimize=True)
+    assert len(bomb.getvalue()) < MAX_BYTES
+    err = refusal(world, incident, Upload("bomb.png", bomb.getvalue()))
+    assert err.code == "evidence.error.too_many_pixels"
+
+
+@pytest.mark.parametrize(
+    "name, shown",
+    [("../../etc/passwd", "passwd.pdf"), ("..\\..\\boot.ini", "boot.pdf"), ("/tmp/x/../.bashrc", "fichier.pdf"),
+     ("facture\x00.pdf.exe", "facture_pdf.pdf")],
+)
+def test_traversal_names_become_safe_display_names(world, incident, evidence_dir, name, shown):
+    [row] = store(world, incident, Upload(name, PDF))
+    assert row.filename == shown
+    path, _, _ = open_evidence(world.db, world.actor("camille"), row.id)
+    assert path.resolve().parent == evidence_dir.resolve()
+
+
+def test_download_authorized_through_the_incident(world, incident):
+    [row] = store(world, incident, Upload("a.pdf", PDF))
+    for who in ("camille", "seller_tech", "support", "arbitrator", "admin"):
+        assert open_evidence(world.db, world.actor(who), row.id)[0].exists()
+    for who in ("paul", "seller_maison", "product"):
+        with pytest.raises(NotFound):
+            open_evidence(world.db, world.actor(who), row.id)
+    world.db.add(ListingFlag(listing_id=incident.listing_id, incident_id=incident.id, raised_by_id=world.users["support"].id,
+                             reason="photos", details="Fiche à corriger"))
+    world.db.flush()
+    assert open_evidence(world.db, world.actor("product"), row.id)[0].exists()
+
+
+def test_internal_note_evidence_is_staff_only(world, incident):
+    svc.post_message(world.db, world.actor("support"), incident.id, "Capture interne", [Upload("note.pdf", PDF)],
+                     visibility="internal")
+    row = world.db.exec(select(Evidence)).one()
+    assert open_evidence(world.db, world.actor("arbitrator"), row.id)
+    for who in ("camille", "seller_tech"):
+        with pytest.raises(NotFound):
+            open_evidence(world.db, world.actor(who), row.id)
