@@ -37,6 +37,7 @@ from pixmania_incidents.services import fulfilment, incidents
 from pixmania_incidents.services.auth import hash_password
 from pixmania_incidents.services.common import Actor, now, set_clock
 from pixmania_incidents.services.evidence import Upload
+from pixmania_incidents.services.sweep import sweep_pass
 
 DEMO_PASSWORD = "demo-Pixmania-2026"
 
@@ -127,6 +128,8 @@ def seed(session: Session, only_if_empty: bool = False) -> bool:
         lines = _catalogue_and_orders(session, rng, shops, users, real_now)
         session.flush()
         _incidents(_Ctx(session, users, shops, real_now), lines)
+        # What the app's sweep would do on its first pass: at risk and breached clocks now.
+        sweep_pass(session, real_now)
     finally:
         set_clock(None)
     return True
