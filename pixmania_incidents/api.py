@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from pixmania_incidents import settings
+from pixmania_incidents import api_files, settings
 from pixmania_incidents.db import get_engine, session_scope
 from pixmania_incidents.services import auth
 from pixmania_incidents.services.common import ServiceError
@@ -142,5 +142,6 @@ api = Starlette(
         Route("/auth/register", register_route, methods=["POST"]),
         Route("/auth/logout", logout_route, methods=["POST"]),
         Route("/api/health", health_route, methods=["GET"]),
+        *api_files.ROUTES,
     ]
 )

@@ -1,0 +1,265 @@
+"""The one incident page, for every role: the case as this viewer may see it, kept live.
+
+Why this shape: the page links the incident's shared room (`incident-<id>`) only after the
+service agreed the viewer may see the case, and re-reads the case through
+`views.incident_view` whenever the room's tick moves, so a change made by any party, or
+by the deadline sweep, reaches every open page without a reload, while what differs per
+viewer (internal notes, contact details, buttons, language) never travels through the
+room. Role panels subclass `IncidentPageState` and change the case through `_act`, which
+pushes the change to the rooms and turns a stale version into "here is the new state".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import reflex as rx
+
+from pixmania_incidents import live
+from pixmania_incidents.i18n import CATALOGUE, money, norm_locale, short_when, tr, when
+from pixmania_incidents.models import Role
+from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS
+from pixmania_incidents.services import incidents, views
+from pixmania_incidents.services.common import StaleVersion
+from pixmania_incidents.services.evidence import MAX_BYTES, Upload
+from pixmania_incidents.state.locale import LocaleState
+from pixmania_incidents.state.session import SessionState
+
+#: Messages shown at first; "earlier messages" widens the window by as many.
+MESSAGE_PAGE = 30
+_ROUTE = re.compile(r"/incidents/(\d+)/?$")
+
+
+def evidence_url(evidence_id: int) -> str:
+    return f"/api/evidence/{evidence_id}"
+
+
+def label_url(label_id: int) -> str:
+    return f"/api/labels/{label_id}.pdf"
+
+
+def when_iso(iso: str | None, locale: str) -> str:
+    return when(datetime.fromisoformat(iso) if iso else None, locale)
+
+
+def short_iso(iso: str | None, locale: str) -> str:
+    return short_when(datetime.fromisoformat(iso) if iso else None, locale)
+
+
+def _size_label(size: int, locale: str) -> str:
+    kb = max(1, round(size / 1024))
+    text = f"{kb} Ko" if kb < 1024 else f"{kb / 1024:.1f} Mo"
+    return text.replace("Ko", "KB").replace("Mo", "MB") if locale == "en" else text.replace(".", ",")
+
+
+def _file(ev: dict[str, Any], locale: str) -> dict[str, Any]:
+    return {**ev, "url": evidence_url(ev["id"]), "is_image": str(ev["content_type"]).startswith("image/"),
+            "size_label": _size_label(int(ev["size"]), locale)}
+
+
+def _pair(fr: str, en: str, locale: str) -> str:
+    return en if locale == "en" else fr
+
+
+def _label(key: str, locale: str, fallback: str) -> str:
+    return tr(key, locale) if key in CATALOGUE else fallback
+
+
+def _clock_label(kind: str, locale: str) -> str:
+    if kind in OBLIGATION_LABELS:
+        return _pair(*OBLIGATION_LABELS[kind], locale)
+    return _label(f"clock.{kind}", locale, kind)
+
+
+def _event_detail(event: dict[str, Any], locale: str) -> str:
+    """What changed, in words: the state move, the solution, the reason."""
+    before, after = event.get("before") or {}, event.get("after") or {}
+    parts = []
+    if before.get("state") and after.get("state") and before["state"] != after["state"]:
+        parts.append(f"{tr('state.' + before['state'], locale)} → {tr('state.' + after['state'], locale)}")
+    if after.get("solution"):
+        parts.append(_pair(*SOLUTION_LABELS.get(after["solution"], (after["solution"],) * 2), locale))
+    if after.get("amount_cents"):
+        parts.append(money(int(after["amount_cents"]), locale))
+    if after.get("reason"):
+        parts.append(f"« {after['reason']} »" if locale == "fr" else f"“{after['reason']}”")
+    if after.get("tracking_number"):
+        parts.append(str(after["tracking_number"]))
+    if after.get("score"):
+        parts.append(f"{after['score']}/5")
+    return " · ".join(parts)
+
+
+def decorate(view: dict[str, Any], locale: str) -> dict[str, Any]:
+    """The service's view plus what the page prints as is: labels, dates, file links."""
+    locale = norm_locale(locale)
+    pending = view.get("pending_proposal")
+    arbitration = view.get("arbitration")
+    decision = arbitration.get("decision") if arbitration else None
+    open_clocks = [d for d in view["deadlines"] if d["met_at"] is None and d["state"] in ("on_track", "at_risk", "breached")]
+    ball = view["ball"]
+    return {
+        **view,
+        "type_label": _pair(view["type_label_fr"], view["type_label_en"], locale),
+        "opened_when": when_iso(view["opened_at"], locale),
+        "line_total_label": money(view["line_total_cents"], locale),
+        "ball": {**ball, "when": when_iso(ball.get("due_at"), locale)},
+        "clocks": [
+            {**d, "label": _clock_label(d["kind"], locale), "when": when_iso(d["due_at"], locale)}
+            for d in sorted(open_clocks, key=lambda d: d["due_at"])
+        ],
+        "pending_proposal": None if pending is None else {
+            **pending,
+            "label": _pair(pending["label_fr"], pending["label_en"], locale),
+            "amount_label": money(pending["amount_cents"], locale) if pending["amount_cents"] else "",
+            "when": when_iso(pending["created_at"], locale),
+        },
+        "arbitration": None if arbitration is None else {
+            **arbitration,
+            "decision": None if decision is None else {
+                **decision,
+                "label": _pair(decision["label_fr"], decision["label_en"], locale),
+                "amount_label": money(decision["amount_cents"], locale) if decision["amount_cents"] else "",
+                "when": when_iso(decision["created_at"], locale),
+            },
+        },
+        "messages": [
+            {**m, "when": short_iso(m["created_at"], locale), "files": [_file(f, locale) for f in m["evidence"]]}
+            for m in view["messages"]
+        ],
+        "opening_files": [_file(f, locale) for f in view["opening_evidence"]],
+        "timeline": [
+            {**e, "label": _label(f"incidents.event.{e['kind']}", locale, e["kind"]),
+             "who": _label(f"role.{e['actor_role']}", locale, e["actor_role"]),
+             "when": short_iso(e["at"], locale), "detail": _event_detail(e, locale)}
+            for e in reversed(view["timeline"])
+        ],
+        "return_labels": [
+            {**lb, "url": label_url(lb["id"]), "when": short_iso(lb["created_at"], locale),
+             "sent_back_when": short_iso(lb["sent_back_at"], locale)}
+            for lb in view["return_labels"]
+        ],
+        "obligations": [
+            {**o, "label": _pair(o["label_fr"], o["label_en"], locale), "when": when_iso(o["due_at"], locale),
+             "amount_label": money(o["amount_cents"], locale) if o["amount_cents"] else ""}
+            for o in view["obligations"]
+        ],
+        "has_more_messages": len(view["messages"]) >= view.get("message_limit", MESSAGE_PAGE),
+    }
+
+
+async def read_uploads(files: list[rx.UploadFile] | None) -> list[Upload]:
+    """The browser's files as bytes for the services, which judge them; never stored here.
+
+    Reads one byte past the limit so an oversized file is refused by the service by its
+    size without holding more of it in memory."""
+    uploads = []
+    for f in files or []:
+        data = f.file.read(MAX_BYTES + 1)
+        uploads.append(Upload(f.filename or "fichier", data))
+    return uploads
+
+
+class IncidentPageState(SessionState):
+    """`/incidents/[incident_id]` for every role; panels subclass it for their actions."""
+
+    case_id: int = 0
+    missing: bool = False
+    #: "This incident changed meanwhile: here is its new state" (shown above the case).
+    notice: str = ""
+    #: The last refusal, shown next to the form that caused it.
+    error: str = ""
+    thread_error: str = ""
+    is_sending: bool = False
+    revision: int = 0
+    message_limit: int = MESSAGE_PAGE
+    #: The version shown when a confirmation opened: the action is judged against it.
+    _seen_version: int | None = None
+
+    def _route_case(self) -> int:
+        match = _ROUTE.search(self.router.url.path or "")
+        return int(match.group(1)) if match else 0
+
+    @rx.event
+    async def load(self):
+        """Link the room only once the service agreed this viewer may see the case."""
+        self.case_id, self.missing, self.notice, self.error, self.thread_error = 0, False, "", "", ""
+        self.message_limit = MESSAGE_PAGE
+        case_id = self._route_case()
+        result, _ = await self._run(incidents.mark_viewed, case_id) if case_id else (None, "")
+        if result is None:
+            self.missing = True
+            return
+        self.case_id = case_id
+        room = await self.get_state(live.IncidentRoom)
+        await room._link_to(f"incident-{case_id}")
+        if self.user_role == Role.seller:
+            self._push(result)
+
+    @rx.var
+    async def view(self) -> dict[str, Any]:
+        """The case for this viewer, re-read whenever anyone changes it (the room's tick)."""
+        room = await self.get_state(live.IncidentRoom)
+        locale = (await self.get_state(LocaleState)).locale
+        _ = (room.tick, self.revision)
+        if not self.case_id:
+            return {}
+        limit = self.message_limit
+        data, _error = await self._run(views.incident_view, self.case_id, limit)
+        if data is None:
+            return {}
+        return decorate({**data, "message_limit": limit}, locale)
+
+    @rx.event
+    def show_earlier(self):
+        """Older messages load on demand, straight from the database."""
+        self.message_limit = min(self.message_limit + MESSAGE_PAGE, 1000)
+
+    @rx.event
+    def dismiss(self):
+        self.notice, self.error = "", ""
+
+    def _remember_version(self, version: Any) -> None:
+        """The version the user had on screen (the service refuses it if it is stale)."""
+        try:
+            self._seen_version = int(version)
+        except (TypeError, ValueError):
+            self._seen_version = None
+        self.error = ""
+
+    def _push(self, result: incidents.Result) -> None:
+        live.push(live.rooms_for_incident(result.incident_id, result.shop_id, [result.customer_id]))
+
+    async def _act(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any | None:
+        """Run a service on this case; push the change; a stale version shows the new state."""
+        stale = False
+
+        def call(session, actor, *a, **kw):
+            nonlocal stale
+            try:
+                return fn(session, actor, *a, **kw)
+            except StaleVersion:
+                stale = True
+                raise
+
+        result, error = await self._run(call, *args, **kwargs)
+        self.revision += 1
+        self.notice, self.error = (error, "") if stale else ("", error)
+        if isinstance(result, incidents.Result):
+            self._push(result)
+        return result
+
+    @rx.event
+    async def send_message(self, files: list[rx.UploadFile], body: str, visibility: str = "public"):
+        """The thread's composer (every role that may write); the text stays on refusal."""
+        self.is_sending = True
+        yield
+        uploads = await read_uploads(files)
+        result = await self._act(incidents.post_message, self.case_id, str(body or ""), uploads,
+                                 "internal" if visibility == "internal" else "public")
+        self.thread_error, self.error, self.is_sending = self.error, "", False
+        if result is not None:
+            yield [rx.set_value("thread_body", ""), rx.clear_selected_files("thread_files")]
