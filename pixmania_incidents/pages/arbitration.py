@@ -1,0 +1,399 @@
+"""/arbitration (the queue) and /arbitration/[incident_id] (the case file and the decision)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from pixmania_incidents.components.countdown import countdown
+from pixmania_incidents.components.decision import decision_card
+from pixmania_incidents.components.deadline import deadline_badge
+from pixmania_incidents.components.shell import app_shell
+from pixmania_incidents.components.text import pick, t
+from pixmania_incidents.models import Role
+from pixmania_incidents.pages.registry import page
+from pixmania_incidents.pages.supervision import state_badge
+from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, DecisionOutcome
+from pixmania_incidents.state.arbitration import ArbitrationCaseState as C, ArbitrationQueueState as Q
+
+ARBITRATOR = [Role.arbitrator]
+_PROPOSAL_STATUSES = ("pending", "accepted", "refused", "cancelled")
+_CLOCKS = ("response", "resolution", "customer_answer", "arbitration_decision", "statement")
+
+
+def role_text(role: rx.Var) -> rx.Component:
+    return rx.match(role, *[(r.value, t(f"role.{r.value}")) for r in Role], role)
+
+
+def clock_text(kind: rx.Var) -> rx.Component:
+    return rx.match(kind, *[(k, t(f"clock.{k}")) for k in _CLOCKS],
+                    *[(k.value, pick(*pair)) for k, pair in OBLIGATION_LABELS.items()], kind)
+
+
+def solution_text(code: rx.Var) -> rx.Component:
+    return rx.match(code, *[(k.value, pick(*pair)) for k, pair in SOLUTION_LABELS.items()], code)
+
+
+def statement_window(arb: rx.Var) -> rx.Component:
+    return rx.cond(
+        arb["statement_given"].to(bool),
+        rx.badge(t("support.statement.given"), color_scheme="green"),
+        rx.cond(
+            arb["statement_open"].to(bool),
+            rx.hstack(rx.badge(t("support.statement.open"), color_scheme="blue"),
+                      rx.text(countdown(arb["statement_due_at_iso"].to(str)), size="1"), spacing="2", align="center",
+                      data_testid="statement-open"),
+            rx.badge(t("support.statement.closed"), color_scheme="gray", data_testid="statement-closed"),
+        ),
+    )
+
+
+# --- the queue -----------------------------------------------------------------------------
+
+
+def _queue_row(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(row["reference"], weight="bold", font_family="monospace"),
+                    rx.text(pick(row["type_fr"].to(str), row["type_en"].to(str)), size="2"),
+                    rx.text("· ", row["shop"], size="2", color_scheme="gray"),
+                    spacing="2", wrap="wrap", align="center",
+                ),
+                rx.text(t("support.queue.asked_by"), " ", role_text(row["requester_role"].to(str)), " (",
+                        row["requester_name"], ") · ", row["requested_at"], size="1", color_scheme="gray"),
+                rx.text("« ", row["reason"], " »", size="2", white_space="pre-wrap"),
+                rx.hstack(rx.text(t("support.statement.window"), size="1"), statement_window(row), spacing="2",
+                          align="center", wrap="wrap"),
+                spacing="1", align="start", flex="1", min_width="0",
+            ),
+            rx.vstack(
+                rx.cond(
+                    row["arbitrator_name"] != "",
+                    rx.vstack(
+                        rx.text(t("support.queue.taken_by"), " ", row["arbitrator_name"], size="2"),
+                        rx.cond(row["decision_due_at_iso"], rx.text(countdown(row["decision_due_at_iso"].to(str)), size="1")),
+                        spacing="1", align="end",
+                    ),
+                    rx.cond(
+                        row["neutral"].to(bool),
+                        rx.button(t("support.take"), on_click=Q.take(row["incident_id"].to(int)), size="2"),
+                        rx.text(t("support.not_neutral"), size="1", color_scheme="gray"),
+                    ),
+                ),
+                rx.link(t("support.open_file"), href="/arbitration/" + row["incident_id"].to(str), size="2"),
+                spacing="2", align="end",
+            ),
+            direction=rx.breakpoints(initial="column", sm="row"),
+            gap="0.75em",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="arbitration-row",
+        data_reference=row["reference"],
+    )
+
+
+@page("/arbitration", "Pixmania · Arbitrage", roles=ARBITRATOR, on_load=[Q.guard, Q.load])
+def arbitration_queue_page() -> rx.Component:
+    return app_shell(
+        rx.vstack(
+            rx.heading(t("support.arbitration.title"), size="7", as_="h1"),
+            rx.text(t("support.arbitration.intro"), color_scheme="gray", size="2"),
+            rx.cond(Q.error != "", rx.callout(Q.error, color_scheme="red", icon="triangle_alert")),
+            rx.foreach(Q.rows, _queue_row),
+            rx.cond(Q.rows.length() == 0, rx.text(t("support.arbitration.empty"), color_scheme="gray")),
+            spacing="3",
+            width="100%",
+        )
+    )
+
+
+# --- the case file -------------------------------------------------------------------------
+
+
+def section(title_key: str, *children: rx.Component, **props) -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.heading(t(title_key), size="4", as_="h2"), *children, spacing="2", align="start", width="100%"),
+        width="100%",
+        **props,
+    )
+
+
+def fact(label_key: str, value: rx.Var | rx.Component) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(t(label_key)), rx.data_list.value(value))
+
+
+def facts(*items: rx.Component) -> rx.Component:
+    return rx.data_list.root(*items, orientation=rx.breakpoints(initial="vertical", sm="horizontal"), size="2")
+
+
+def _file_link(f: rx.Var) -> rx.Component:
+    return rx.link(
+        rx.cond(
+            f["is_image"].to(bool),
+            rx.image(src=f["url"].to(str), alt=f["filename"].to(str), max_height="120px", max_width="160px",
+                     border_radius="var(--radius-2)", loading="lazy"),
+            rx.hstack(rx.icon("file-text", size=16), rx.text(f["filename"], size="1"), spacing="1"),
+        ),
+        href=f["url"].to(str),
+        is_external=True,
+    )
+
+
+def _message(m: rx.Var) -> rx.Component:
+    internal = m["visibility"] == "internal"
+    return rx.box(
+        rx.hstack(
+            rx.text(m["author"], weight="medium", size="2"),
+            rx.text(role_text(m["author_role"].to(str)), size="1", color_scheme="gray"),
+            rx.cond(internal, rx.badge(t("support.note.internal"), color_scheme="amber")),
+            rx.cond(m["kind"] == "assist", rx.badge(t("support.assist.badge"), color_scheme="blue")),
+            rx.cond(m["channel"], rx.badge(m["channel"].to(str), color_scheme="gray")),
+            rx.spacer(),
+            rx.text(m["created_at"], size="1", color_scheme="gray"),
+            width="100%", wrap="wrap", spacing="2",
+        ),
+        rx.text(m["body"], white_space="pre-wrap", size="2"),
+        rx.flex(rx.foreach(m["files"].to(list[dict]), _file_link), gap="0.5em", wrap="wrap"),
+        padding="0.5em 0.75em",
+        border_left=rx.cond(internal, "3px solid var(--amber-9)", "3px solid var(--gray-a6)"),
+        background=rx.cond(internal, "var(--amber-a2)", "transparent"),
+        width="100%",
+    )
+
+
+def _deadline_row(d: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(clock_text(d["kind"].to(str))),
+        rx.table.cell(role_text(d["holder"].to(str))),
+        rx.table.cell(d["due_at"]),
+        rx.table.cell(rx.cond(d["met_at"], d["met_at"], "—")),
+        rx.table.cell(deadline_badge(d["state"].to(str))),
+        rx.table.cell(rx.cond(d["breached"].to(bool),
+                              rx.text(t("support.late_by"), " ", d["late_label"], color_scheme="red", size="2"),
+                              rx.text("—"))),
+    )
+
+
+def _proposal(p: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.hstack(rx.text(solution_text(p["solution"].to(str)), weight="medium"),
+                  rx.cond(p["amount_label"], rx.text(p["amount_label"])),
+                  rx.badge(rx.match(p["status"].to(str), *[(k, t(f"support.proposal.{k}")) for k in _PROPOSAL_STATUSES],
+                                    p["status"].to(str))), rx.text(p["created_at"], size="1", color_scheme="gray"),
+                  spacing="2", wrap="wrap", align="center"),
+        rx.text(p["message"], size="2", white_space="pre-wrap"),
+        rx.cond(p["refusal_reason"], rx.text(t("support.refusal"), " « ", p["refusal_reason"], " »", size="2",
+                                             color_scheme="red")),
+        width="100%",
+    )
+
+
+def _timeline_item(e: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(e["at"], size="1", color_scheme="gray", white_space="nowrap"),
+        rx.text(e["label"], size="1", weight="medium"),
+        rx.text(e["actor"], " (", role_text(e["actor_role"].to(str)), ")", size="1"),
+        spacing="2", wrap="wrap",
+    )
+
+
+def _flag(f: rx.Var) -> rx.Component:
+    return rx.hstack(rx.badge(f["status"].to(str)), rx.text(f["reason"], weight="medium", size="2"),
+                     rx.text(f["details"], size="2"), rx.text(f["created_at"], size="1", color_scheme="gray"),
+                     spacing="2", wrap="wrap")
+
+
+def _assignment(file: rx.Var) -> rx.Component:
+    inc = file["incident"].to(dict)
+    in_arbitration = inc["state"] == "in_arbitration"
+    return rx.cond(
+        in_arbitration,
+        rx.flex(
+            rx.cond(
+                inc["arbitrator_id"],
+                rx.text(t("support.queue.taken_by"), " ", inc["arbitrator_name"], weight="medium", data_testid="taken-by"),
+                rx.text(t("ball.waiting_arbitrator"), weight="medium"),
+            ),
+            rx.cond(~inc["arbitrator_id"].to(bool) & file["neutral"].to(bool),
+                    rx.button(t("support.take"), on_click=C.take)),
+            rx.cond(inc["mine"].to(bool), rx.button(t("support.release"), variant="soft", on_click=C.release)),
+            rx.cond(
+                inc["arbitrator_id"].to(bool) & (C.arbitrator_choices.length() > 0),
+                rx.hstack(
+                    rx.el.select(
+                        rx.el.option(t("support.reassign.choose"), value=""),
+                        rx.foreach(C.arbitrator_choices, lambda a: rx.el.option(a["name"], value=a["id"])),
+                        on_change=C.set_reassign_to, aria_label=t("support.reassign.choose"),
+                        style={"padding": "0.35em", "borderRadius": "var(--radius-2)", "border": "1px solid var(--gray-a7)"},
+                    ),
+                    rx.button(t("support.reassign"), variant="soft", on_click=C.reassign),
+                    spacing="2", align="center",
+                ),
+            ),
+            rx.cond((C.error != "") & ~inc["mine"].to(bool), rx.callout(C.error, color_scheme="red", icon="triangle_alert")),
+            gap="0.75em", wrap="wrap", align="center",
+        ),
+    )
+
+
+def _obligation_input(d: rx.Var) -> rx.Component:
+    field_id = "due-" + d["kind"].to(str)
+    return rx.flex(
+        rx.vstack(
+            rx.text(d["label"], weight="medium", size="2"),
+            rx.text(role_text(d["holder"].to(str)), " · ", t("support.obligation.default"), " ", d["default"],
+                    size="1", color_scheme="gray"),
+            spacing="0", flex="1", min_width="0",
+        ),
+        rx.vstack(
+            rx.el.label(t("support.obligation.own_due"), html_for=field_id, style={"fontSize": "var(--font-size-1)"}),
+            rx.input(type="datetime-local", id=field_id, value=d["value"].to(str),
+                     on_change=lambda v: C.set_due(d["kind"].to(str), v), size="1"),
+            spacing="1",
+        ),
+        direction=rx.breakpoints(initial="column", sm="row"), gap="0.5em", width="100%",
+    )
+
+
+def decision_form(file: rx.Var) -> rx.Component:
+    order = file["order"].to(dict)
+    return section(
+        "support.decision.form_title",
+        rx.form(
+            rx.vstack(
+                rx.el.label(t("support.decision.outcome"), html_for="decision-outcome"),
+                rx.el.select(
+                    rx.el.option(t("support.decision.choose"), value=""),
+                    *[rx.el.option(pick(*SOLUTION_LABELS[o]), value=o.value) for o in DecisionOutcome],
+                    id="decision-outcome", value=C.outcome, on_change=C.set_outcome,
+                    style={"padding": "0.4em", "borderRadius": "var(--radius-2)", "border": "1px solid var(--gray-a7)",
+                           "width": "100%"},
+                ),
+                rx.cond(
+                    C.outcome == "refund_partial",
+                    rx.vstack(
+                        rx.el.label(t("support.decision.amount"), html_for="decision-amount"),
+                        rx.input(id="decision-amount", value=C.amount, on_change=C.set_amount, inputmode="decimal",
+                                 placeholder="0,00"),
+                        rx.text(t("support.decision.refundable"), " ", order["refundable_label"], size="1",
+                                color_scheme="gray"),
+                        spacing="1", width="100%",
+                    ),
+                ),
+                rx.cond(C.drafts.length() > 0, rx.vstack(
+                    rx.text(t("support.decision.obligations"), weight="medium"),
+                    rx.foreach(C.drafts, _obligation_input),
+                    spacing="2", width="100%",
+                )),
+                rx.el.label(t("support.decision.rationale"), html_for="decision-rationale"),
+                rx.text_area(id="decision-rationale", value=C.rationale, on_change=C.set_rationale, rows="6",
+                             width="100%", placeholder=t("support.decision.rationale_hint")),
+                rx.cond(C.error != "", rx.callout(C.error, color_scheme="red", icon="triangle_alert", width="100%",
+                                                  data_testid="decision-error")),
+                rx.button(t("support.decision.submit"), type="submit", size="3"),
+                spacing="2", width="100%", align="stretch",
+            ),
+            on_submit=lambda _form: C.ask_confirmation(file["incident"].to(dict)["version"].to(int)),
+            width="100%",
+        ),
+        rx.alert_dialog.root(
+            rx.alert_dialog.content(
+                rx.alert_dialog.title(t("support.decision.confirm_title")),
+                rx.alert_dialog.description(t("support.decision.confirm_text")),
+                rx.flex(
+                    rx.alert_dialog.cancel(rx.button(t("support.cancel"), variant="soft", color_scheme="gray",
+                                                     on_click=C.cancel_confirmation)),
+                    rx.alert_dialog.action(rx.button(t("support.decision.confirm"), color_scheme="purple", on_click=C.decide)),
+                    gap="0.75em", justify="end", margin_top="1em",
+                ),
+            ),
+            open=C.confirm_open,
+        ),
+        data_testid="decision-form",
+    )
+
+
+def case_file() -> rx.Component:
+    file = C.file
+    inc, order, listing, ship, arb, decision = (
+        file[k].to(dict) for k in ("incident", "order", "listing", "shipment", "arbitration", "decision")
+    )
+    return rx.vstack(
+        rx.hstack(
+            rx.heading(inc["reference"], size="6", as_="h1", font_family="monospace"),
+            state_badge(inc["state"].to(str)),
+            rx.text(pick(inc["type_fr"].to(str), inc["type_en"].to(str)), weight="medium"),
+            rx.link(t("support.open_incident"), href="/incidents/" + inc["id"].to(str), size="2"),
+            spacing="3", wrap="wrap", align="center",
+        ),
+        rx.cond(C.notice != "", rx.callout(C.notice, color_scheme="green", icon="check")),
+        _assignment(file),
+        rx.cond(arb, section(
+            "support.file.request",
+            rx.text(t("support.queue.asked_by"), " ", role_text(arb["requester_role"].to(str)), " (",
+                    arb["requester_name"], ") · ", arb["requested_at"], size="2"),
+            rx.text("« ", arb["reason"], " »", white_space="pre-wrap"),
+            rx.hstack(rx.text(t("support.statement.window"), size="2"), statement_window(arb), spacing="2", align="center"),
+            rx.cond(arb["statement"], rx.text(t("support.statement.text"), " « ", arb["statement"], " »",
+                                              white_space="pre-wrap")),
+        )),
+        rx.grid(
+            section("support.file.order", facts(
+                fact("support.file.order_ref", order["reference"]),
+                fact("support.file.placed", order["placed_at"]),
+                fact("support.file.customer", rx.text(file["customer"].to(dict)["name"], " · ", file["customer"].to(dict)["email"])),
+                fact("support.file.shop", file["shop"].to(dict)["name"]),
+                fact("support.file.total", order["total_label"]),
+                fact("support.file.refundable", order["refundable_label"]),
+            )),
+            section("support.file.listing", rx.text(listing["title"], weight="medium"),
+                    rx.text(listing["sku"], " · ", listing["price_label"], size="1", color_scheme="gray"),
+                    rx.text(listing["description"], size="2", white_space="pre-wrap")),
+            section("support.file.shipment", rx.cond(ship, facts(
+                fact("support.file.carrier", ship["carrier"]),
+                fact("support.file.tracking", ship["tracking_number"]),
+                fact("support.file.shipment_state", rx.match(ship["state"].to(str), *[
+                    (k, t(f"support.shipment.{k}")) for k in ("pending", "shipped", "delivered")], ship["state"].to(str))),
+                fact("support.file.shipped", ship["shipped_at"]),
+                fact("support.file.delivered", ship["delivered_at"]),
+            )), rx.foreach(file["inquiries"].to(list[dict]), lambda q: rx.text(
+                t("support.file.inquiry"), " ", q["carrier"], " ", q["reference"], " · ", q["opened_at"], " — ",
+                rx.cond(q["outcome"], q["outcome"], t("support.file.inquiry_pending")), size="2"))),
+            columns=rx.breakpoints(initial="1", md="3"), gap="0.75em", width="100%",
+        ),
+        section("support.file.description", rx.text(inc["description"], white_space="pre-wrap")),
+        section("support.file.deadlines", rx.box(rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in (
+                "support.col.clock", "support.col.holder", "support.col.due", "support.col.met",
+                "support.col.state", "support.col.breach")])),
+            rx.table.body(rx.foreach(file["deadlines"].to(list[dict]), _deadline_row)),
+            size="1",
+        ), overflow_x="auto", width="100%")),
+        section("support.file.proposals", rx.foreach(file["proposals"].to(list[dict]), _proposal)),
+        section("support.file.messages", rx.foreach(file["messages"].to(list[dict]), _message)),
+        section("support.file.flags", rx.foreach(file["flags"].to(list[dict]), _flag),
+                rx.cond(file["flags"].to(list).length() == 0, rx.text("—"))),
+        section("support.file.timeline", rx.foreach(file["timeline"].to(list[dict]), _timeline_item)),
+        rx.cond(
+            decision,
+            decision_card(pick(decision["outcome_fr"].to(str), decision["outcome_en"].to(str)),
+                          decision["amount_label"].to(str), decision["rationale"].to(str),
+                          decision["decided_at"].to(str), False),
+            rx.cond(inc["mine"].to(bool) & (inc["state"] == "in_arbitration"), decision_form(file)),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+@page("/arbitration/[incident_id]", "Pixmania · Dossier d'arbitrage", roles=ARBITRATOR, on_load=[C.guard, C.load])
+def arbitration_case_page() -> rx.Component:
+    return app_shell(
+        rx.cond(
+            C.missing,
+            rx.callout(t("error.not_found"), color_scheme="red"),
+            rx.cond(C.file["incident"], case_file(), rx.spinner()),
+        ),
+    )

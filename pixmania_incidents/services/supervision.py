@@ -1,0 +1,225 @@
+"""Passive supervision by customer service (policy steps 1–3): every incident, filtered,
+ordered by the nearest deadline and paginated on the server, plus the four queues.
+
+Why passive: the policy says support watches and steps in only when asked. So the only
+writes here are an assisting message (public, both parties see it) and an internal note
+(staff only); both go through `incidents.post_message`, which owns the thread rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, func, select
+
+from pixmania_incidents.calendar import PARIS
+from pixmania_incidents.models import (
+    Incident,
+    IncidentState as S,
+    Listing,
+    Message,
+    Role,
+    Shop,
+    User,
+)
+from pixmania_incidents.policy import TYPES
+from pixmania_incidents.services import incidents
+from pixmania_incidents.services.common import Actor, InvalidInput, authorize, load_incident
+from pixmania_incidents.services.incidents import Result
+
+PAGE_SIZE = 25
+QUEUES = ("all", "help_requested", "at_risk", "breached", "arbitration")
+DEADLINE_STATES = ("on_track", "at_risk", "breached")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the supervision page filters on; every field is optional ("" = any)."""
+
+    queue: str = "all"
+    state: str = ""
+    type: str = ""
+    shop_id: int | None = None
+    deadline_state: str = ""
+    opened_from: date | None = None
+    opened_to: date | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+    queue_counts: dict[str, int]
+
+
+def _paris_start(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=PARIS)
+
+
+def _unanswered_help() -> Any:
+    """Help requested on a case not closed, with no assisting message since."""
+    answered = (
+        select(Message.id)
+        .where(Message.incident_id == Incident.id, Message.kind == "assist", Message.created_at >= Incident.help_requested_at)
+        .exists()
+    )
+    return sa.and_(Incident.help_requested_at.is_not(None), Incident.state != S.closed.value, ~answered)
+
+
+def _queue_condition(queue: str) -> Any:
+    active = Incident.state != S.closed.value
+    return {
+        "all": sa.true(),
+        "help_requested": _unanswered_help(),
+        "at_risk": sa.and_(active, Incident.deadline_state == "at_risk"),
+        "breached": sa.and_(active, Incident.deadline_state == "breached"),
+        "arbitration": Incident.state == S.in_arbitration.value,
+    }[queue]
+
+
+def _check(filters: Filters) -> None:
+    if filters.queue not in QUEUES:
+        raise InvalidInput("support.error.filter")
+    if filters.state and filters.state not in {s.value for s in S}:
+        raise InvalidInput("support.error.filter")
+    if filters.type and filters.type not in TYPES:
+        raise InvalidInput("support.error.filter")
+    if filters.deadline_state and filters.deadline_state not in DEADLINE_STATES:
+        raise InvalidInput("support.error.filter")
+    if filters.opened_from and filters.opened_to and filters.opened_from > filters.opened_to:
+        raise InvalidInput("support.error.period")
+
+
+def _conditions(filters: Filters) -> list[Any]:
+    conds = [_queue_condition(filters.queue)]
+    if filters.state:
+        conds.append(Incident.state == filters.state)
+    if filters.type:
+        conds.append(Incident.type == filters.type)
+    if filters.shop_id:
+        conds.append(Incident.shop_id == int(filters.shop_id))
+    if filters.deadline_state:
+        conds.append(sa.and_(Incident.deadline_state == filters.deadline_state, Incident.state != S.closed.value))
+    if filters.opened_from:
+        conds.append(Incident.opened_at >= _paris_start(filters.opened_from))
+    if filters.opened_to:
+        conds.append(Incident.opened_at < _paris_start(filters.opened_to + timedelta(days=1)))
+    text = filters.text.strip().lower()[:100]
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        conds.append(sa.or_(*(
+            func.lower(col).like(like, escape="\\")
+            for col in (Incident.reference, User.name, User.email, Listing.title, Listing.sku)
+        )))
+    return conds
+
+
+def _base(*columns: Any) -> Any:
+    return (
+        select(*columns)
+        .select_from(Incident)
+        .join(User, User.id == Incident.customer_id)
+        .join(Listing, Listing.id == Incident.listing_id)
+        .join(Shop, Shop.id == Incident.shop_id)
+    )
+
+
+def queue_counts(session: Session) -> dict[str, int]:
+    return {
+        q: session.exec(select(func.count()).select_from(Incident).where(_queue_condition(q))).one()
+        for q in QUEUES
+    }
+
+
+def supervise(session: Session, actor: Actor, filters: Filters = Filters(), page: int = 1) -> Page:
+    """One page of incidents, nearest deadline first (cases with no running clock last)."""
+    authorize(actor, "incident.supervise")
+    _check(filters)
+    conds = _conditions(filters)
+    total = session.exec(_base(func.count(Incident.id)).where(*conds)).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, int(page)), pages)
+    rows = session.exec(
+        _base(Incident, User.name, Listing.title, Shop.name)
+        .where(*conds)
+        .order_by(Incident.next_due_at.is_(None), Incident.next_due_at, Incident.opened_at, Incident.id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    arbitrators = dict(session.exec(select(User.id, User.name).where(User.role == Role.arbitrator)).all())
+    help_open = set(session.exec(
+        select(Incident.id).where(Incident.id.in_([r[0].id for r in rows]), _unanswered_help())
+    ).all())
+    return Page(
+        rows=[_row(inc, customer, title, shop, arbitrators, inc.id in help_open) for inc, customer, title, shop in rows],
+        total=total,
+        page=page,
+        pages=pages,
+        queue_counts=queue_counts(session),
+    )
+
+
+def _row(inc: Incident, customer: str, title: str, shop: str, arbitrators: dict[int, str], help_open: bool) -> dict[str, Any]:
+    policy = TYPES[inc.type]
+    return {
+        "id": inc.id,
+        "reference": inc.reference,
+        "type": inc.type,
+        "type_fr": policy.label_fr,
+        "type_en": policy.label_en,
+        "state": inc.state,
+        "outcome": inc.outcome or "",
+        "shop": shop,
+        "customer": customer,
+        "listing": title,
+        "ball": inc.ball,
+        "waiting_arbitrator": inc.state == S.in_arbitration and inc.arbitrator_id is None,
+        "arbitrator": arbitrators.get(inc.arbitrator_id, ""),
+        "deadline_state": inc.deadline_state if inc.state != S.closed else "",
+        "next_due_at": inc.next_due_at,
+        "opened_at": inc.opened_at,
+        "help_requested": help_open,
+    }
+
+
+def shops(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """The shop filter's choices."""
+    authorize(actor, "incident.supervise")
+    return [{"id": s.id, "name": s.name} for s in session.exec(select(Shop).order_by(Shop.name)).all()]
+
+
+# --- the only two things support writes ---------------------------------------------------
+
+
+def assist(session: Session, actor: Actor, incident_id: int, body: str) -> Result:
+    """An assisting message to both parties (kind "assist"); it is not the seller's response."""
+    authorize(actor, "incident.assist")
+    return incidents.post_message(session, actor, incident_id, body, visibility="public")
+
+
+def add_internal_note(session: Session, actor: Actor, incident_id: int, body: str) -> Result:
+    """A note only staff see."""
+    authorize(actor, "incident.internal_note")
+    return incidents.post_message(session, actor, incident_id, body, visibility="internal")
+
+
+def internal_notes(session: Session, actor: Actor, incident_id: int) -> list[dict[str, Any]]:
+    authorize(actor, "incident.view_internal")
+    incident = load_incident(session, actor, incident_id)
+    rows = session.exec(
+        select(Message, User.name)
+        .join(User, User.id == Message.author_id, isouter=True)
+        .where(Message.incident_id == incident.id, Message.visibility == "internal")
+        .order_by(Message.created_at, Message.id)
+    ).all()
+    return [
+        {"id": m.id, "author": name or "", "author_role": m.author_role, "body": m.body, "created_at": m.created_at}
+        for m, name in rows
+    ]

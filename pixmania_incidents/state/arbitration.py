@@ -1,0 +1,277 @@
+"""Arbitration mode: the queue (/arbitration) and one case file with the decision form
+(/arbitration/[incident_id]).
+
+Why the form lives here and not in the browser: every field the arbitrator typed is kept
+in this state, so a refusal (amount above what is left, missing rationale, stale case) is
+shown next to the form without losing anything; the decision is only sent after the
+confirmation dialog, and the service judges it against the version the arbitrator saw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import reflex as rx
+
+from pixmania_incidents import live
+from pixmania_incidents.calendar import PARIS
+from pixmania_incidents.i18n import CATALOGUE, money, norm_locale, short_when, tr, when
+from pixmania_incidents.models import Role
+from pixmania_incidents.policy import DecisionOutcome
+from pixmania_incidents.services import arbitration
+from pixmania_incidents.services.common import ServiceError
+from pixmania_incidents.services.incidents import Result
+from pixmania_incidents.state.locale import LocaleState
+from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.state.supervision import iso_or_empty
+
+_ROUTE = re.compile(r"/arbitration/(\d+)/?$")
+
+
+def parse_euros(text: str) -> int | None:
+    """"12,34", "12.34" or "12" euros as cents; None if it is not an amount."""
+    cleaned = re.sub(r"[\s\u202f\xa0€]", "", str(text or "")).replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        return None
+    return int(value * 100)
+
+
+def parse_paris(text: str) -> datetime | None:
+    """An `<input type=datetime-local>` value read as Paris time."""
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=PARIS) if text else None
+    except ValueError:
+        return None
+
+
+def late_label(seconds: int | None, locale: str) -> str:
+    if seconds is None:
+        return ""
+    hours, minutes = divmod(max(0, seconds) // 60, 60)
+    days, hours = divmod(hours, 24)
+    if locale == "en":
+        return f"{days} d {hours} h" if days else f"{hours} h {minutes} min"
+    return f"{days} j {hours} h" if days else f"{hours} h {minutes:02d}"
+
+
+def _labels(data: Any, locale: str) -> Any:
+    """JSON-safe for the browser: instants become Paris-time labels (ISO kept beside due dates)."""
+    if isinstance(data, datetime):
+        return short_when(data, locale)
+    if isinstance(data, dict):
+        out = {k: _labels(v, locale) for k, v in data.items()}
+        for key in ("due_at", "statement_due_at", "decision_due_at"):
+            if isinstance(data.get(key), datetime):
+                out[f"{key}_iso"] = data[key].isoformat()
+                out[f"{key}_long"] = when(data[key], locale)
+        for key in ("amount_cents", "total_cents", "refundable_cents", "price_cents"):
+            if isinstance(data.get(key), int):
+                out[key.replace("_cents", "_label")] = money(data[key], locale)
+        if "late_seconds" in data:
+            out["late_label"] = late_label(data["late_seconds"], locale)
+        return out
+    if isinstance(data, list | tuple):
+        return [_labels(v, locale) for v in data]
+    return data
+
+
+def push_result(result: Result) -> None:
+    live.push(live.rooms_for_incident(result.incident_id, result.shop_id, [result.customer_id]))
+
+
+class ArbitrationQueueState(SessionState):
+    error: str = ""
+    _linked: bool = False
+
+    @rx.event
+    async def load(self):
+        self.error = ""
+        try:
+            actor = await asyncio.to_thread(self._actor)
+        except ServiceError:
+            return
+        if actor.role != Role.arbitrator:
+            return
+        room = await self.get_state(live.DeskRoom)
+        await room._link_to("desk")
+        self._linked = True
+
+    @rx.var
+    async def rows(self) -> list[dict[str, Any]]:
+        """Oldest request first, re-read on every change at the desk."""
+        room = await self.get_state(live.DeskRoom)
+        locale = norm_locale((await self.get_state(LocaleState)).locale)
+        _ = room.tick
+        if not self._linked:
+            return []
+        found, _error = await self._run(arbitration.queue)
+        return [
+            _labels(r, locale) | {"requested_at_iso": iso_or_empty(r["requested_at"])}
+            for r in found or []
+        ]
+
+    @rx.event
+    async def take(self, incident_id: int):
+        """The service decides who wins; the loser sees why."""
+        result, self.error = await self._run(arbitration.take_case, int(incident_id))
+        if result is not None:
+            push_result(result)
+            return rx.redirect(f"/arbitration/{result.incident_id}")
+        return None
+
+
+class ArbitrationCaseState(SessionState):
+    case_id: int = 0
+    missing: bool = False
+    revision: int = 0
+    error: str = ""
+    notice: str = ""
+    # the decision form, kept as typed
+    outcome: str = ""
+    amount: str = ""
+    rationale: str = ""
+    dues: dict[str, str] = {}
+    confirm_open: bool = False
+    reassign_to: str = ""
+    _seen_version: int | None = None
+
+    @rx.event
+    async def load(self):
+        self.case_id, self.missing, self.error, self.notice = 0, False, "", ""
+        self.outcome, self.amount, self.rationale, self.dues, self.confirm_open = "", "", "", {}, False
+        match = _ROUTE.search(self.router.url.path or "")
+        case_id = int(match.group(1)) if match else 0
+        found, _ = await self._run(arbitration.case_file, case_id) if case_id else (None, "")
+        if found is None or self.user_role != Role.arbitrator:
+            self.missing = True
+            return
+        self.case_id = case_id
+        room = await self.get_state(live.IncidentRoom)
+        await room._link_to(f"incident-{case_id}")
+
+    @rx.var
+    async def file(self) -> dict[str, Any]:
+        """The whole case file, re-read whenever anyone changes the case."""
+        room = await self.get_state(live.IncidentRoom)
+        locale = norm_locale((await self.get_state(LocaleState)).locale)
+        _ = (room.tick, self.revision)
+        if not self.case_id:
+            return {}
+        found, _error = await self._run(arbitration.case_file, self.case_id)
+        if not found:
+            return {}
+        for event in found["timeline"]:
+            key = f"incidents.event.{event['kind']}"
+            event["label"] = tr(key, locale) if key in CATALOGUE else event["kind"]
+        return _labels(found, locale)
+
+    @rx.var
+    async def arbitrator_choices(self) -> list[dict[str, str]]:
+        _ = self.revision
+        if not self.case_id:
+            return []
+        found, _error = await self._run(arbitration.arbitrators, self.case_id)
+        return [{"id": str(a["id"]), "name": a["name"]} for a in found or []]
+
+    @rx.var
+    async def drafts(self) -> list[dict[str, Any]]:
+        """The obligations the chosen outcome creates, with their default deadlines."""
+        locale = norm_locale((await self.get_state(LocaleState)).locale)
+        if not self.case_id or self.outcome not in DecisionOutcome.__members__:
+            return []
+        form, _error = await self._run(arbitration.decision_form, self.case_id, self.outcome)
+        if form is None:
+            return []
+        return [
+            {"kind": d.kind, "holder": d.holder, "label": d.label_en if locale == "en" else d.label_fr,
+             "default": when(d.due_at, locale) if d.due_at else tr(d.waits_for, locale),
+             "value": self.dues.get(d.kind, "")}
+            for d in form["obligations"]
+        ]
+
+    async def _act(self, fn: Any, *args: Any) -> Result | None:
+        result, error = await self._run(fn, self.case_id, *args)
+        self.revision += 1
+        self.error = error
+        if result is not None:
+            push_result(result)
+        return result
+
+    @rx.event
+    async def take(self):
+        await self._act(arbitration.take_case)
+
+    @rx.event
+    async def release(self):
+        await self._act(arbitration.release_case)
+
+    @rx.event
+    def set_reassign_to(self, value: str):
+        self.reassign_to = str(value)[:12]
+
+    @rx.event
+    async def reassign(self):
+        if not self.reassign_to.isdigit():
+            self.error = tr("support.error.not_an_arbitrator", (await self._locale()))
+            return
+        await self._act(arbitration.reassign_case, int(self.reassign_to))
+
+    # --- the decision form ------------------------------------------------------------
+
+    @rx.event
+    def set_outcome(self, value: str):
+        self.outcome = value if value in DecisionOutcome.__members__ else ""
+        self.dues, self.error = {}, ""
+
+    @rx.event
+    def set_amount(self, value: str):
+        self.amount = str(value)[:20]
+
+    @rx.event
+    def set_rationale(self, value: str):
+        self.rationale = str(value)[: arbitration.RATIONALE_MAX]
+
+    @rx.event
+    def set_due(self, kind: str, value: str):
+        self.dues = {**self.dues, str(kind)[:24]: str(value)[:16]}
+
+    @rx.event
+    async def ask_confirmation(self, version: int):
+        """Check what can be checked here, then open the dialog; the service judges the rest."""
+        locale = await self._locale()
+        self.error = ""
+        if self.outcome not in DecisionOutcome.__members__:
+            self.error = tr("support.error.outcome", locale)
+        elif self.outcome == DecisionOutcome.refund_partial and parse_euros(self.amount) is None:
+            self.error = tr("support.error.amount_format", locale)
+        elif not self.rationale.strip():
+            self.error = tr("support.error.rationale_required", locale)
+        elif any(v and parse_paris(v) is None for v in self.dues.values()):
+            self.error = tr("support.error.obligation_due", locale)
+        try:
+            self._seen_version = int(version)
+        except (TypeError, ValueError):
+            self._seen_version = None
+        self.confirm_open = not self.error
+
+    @rx.event
+    def cancel_confirmation(self):
+        self.confirm_open = False
+
+    @rx.event
+    async def decide(self):
+        self.confirm_open = False
+        amount = parse_euros(self.amount) if self.outcome == DecisionOutcome.refund_partial else None
+        dues = {kind: parse_paris(value) for kind, value in self.dues.items() if value}
+        result = await self._act(arbitration.decide, self._seen_version, self.outcome, amount, self.rationale, dues)
+        if result is not None:
+            self.outcome, self.amount, self.rationale, self.dues = "", "", "", {}
+            self.notice = tr("support.decision.done", await self._locale())

@@ -1,0 +1,80 @@
+"""Customer service on the incident page: internal notes, assisting messages, listing flags,
+and for arbitrators taking or releasing the case (the decision is on its case file).
+
+Subclasses `IncidentPageState`, so it acts on the case the page shows; every handler goes
+through a service that authorizes the server-side actor, whatever the browser sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from pixmania_incidents import live
+from pixmania_incidents.i18n import norm_locale, short_when
+from pixmania_incidents.services import arbitration, flags, supervision
+from pixmania_incidents.state.incident import IncidentPageState
+from pixmania_incidents.state.locale import LocaleState
+
+
+def _reset(form_id: str):
+    return rx.call_script(f"document.getElementById('{form_id}')?.reset()")
+
+
+class IncidentStaffState(IncidentPageState):
+    #: Which staff form the last refusal or success belongs to.
+    failed: str = ""
+    done: str = ""
+
+    @rx.var
+    async def notes(self) -> list[dict[str, Any]]:
+        room = await self.get_state(live.IncidentRoom)
+        locale = norm_locale((await self.get_state(LocaleState)).locale)
+        _ = (room.tick, self.revision)
+        if not self.case_id or self.user_role not in ("support", "arbitrator", "admin"):
+            return []
+        found, _error = await self._run(supervision.internal_notes, self.case_id)
+        return [n | {"created_at": short_when(n["created_at"], locale)} for n in found or []]
+
+    async def _staff(self, form: str, fn: Any, *args: Any) -> Any:
+        self.done, self.failed = "", ""
+        result = await self._act(fn, self.case_id, *args)
+        self.failed = "" if result is not None else form
+        self.done = form if result is not None else ""
+        return result
+
+    @rx.event
+    async def add_note(self, form: dict):
+        body = str((form or {}).get("body") or "") if isinstance(form, dict) else ""
+        result = await self._staff("note", supervision.add_internal_note, body)
+        return _reset("form-staff-note") if result is not None else None
+
+    @rx.event
+    async def assist(self, form: dict):
+        body = str((form or {}).get("body") or "") if isinstance(form, dict) else ""
+        result = await self._staff("assist", supervision.assist, body)
+        return _reset("form-staff-assist") if result is not None else None
+
+    @rx.event
+    async def raise_flag(self, form: dict):
+        """The product team's inbox moves too, so this pushes the flags room as well."""
+        form = form if isinstance(form, dict) else {}
+        self.done, self.failed = "", ""
+        change, self.error = await self._run(flags.raise_flag, self.case_id, str(form.get("reason") or ""),
+                                             str(form.get("details") or ""))
+        self.revision += 1
+        if change is None:
+            self.failed = "flag"
+            return None
+        self.done = "flag"
+        live.push([*live.rooms_for_incident(self.case_id, change.shop_id, change.notified), live.FLAGS])
+        return _reset("form-staff-flag")
+
+    @rx.event
+    async def take_case(self):
+        await self._staff("arbitration", arbitration.take_case)
+
+    @rx.event
+    async def release_case(self):
+        await self._staff("arbitration", arbitration.release_case)
