@@ -114,8 +114,20 @@ def _add_accounts(sub: argparse._SubParsersAction) -> None:
     sub.add_parser("accounts", help="print the demo accounts").set_defaults(handler=_cmd_accounts)
 
 
+def _cmd_sweep(_args: argparse.Namespace) -> int:
+    from .services.sweep import run
+
+    print(run().summary())
+    return 0
+
+
+def _add_sweep(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sweep", help="run one deadline sweep (records and notifies; the running app pushes the pages)")
+    p.set_defaults(handler=_cmd_sweep)
+
+
 #: Subcommand registrars, in help order.
-COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadlines, _add_seed, _add_accounts)
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadlines, _add_seed, _add_accounts, _add_sweep)
 
 
 def build_parser() -> argparse.ArgumentParser:

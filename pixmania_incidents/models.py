@@ -281,6 +281,9 @@ class Proposal(SQLModel, table=True):
 
 
 class ReturnLabel(SQLModel, table=True):
+    # The sweep looks for labels sent back but not yet received.
+    __table_args__ = (sa.Index("ix_returnlabel_pending", "received_at", "sent_back_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     issued_by_id: int = Field(foreign_key="account.id")

@@ -5,7 +5,7 @@ from pkgutil import iter_modules
 
 import reflex as rx
 
-from pixmania_incidents import pages
+from pixmania_incidents import pages, tasks
 from pixmania_incidents.api import api
 from pixmania_incidents.pages.registry import PAGES
 from pixmania_incidents.state.session import SessionState
@@ -14,6 +14,7 @@ for _info in iter_modules(pages.__path__):
     import_module(f"{pages.__name__}.{_info.name}")
 
 app = rx.App(api_transformer=api)
+tasks.register(app)
 for spec in PAGES:
     # Every page with roles runs the server-side guard first, whoever wrote the page.
     on_load = [e for e in spec.on_load if e is not SessionState.guard]

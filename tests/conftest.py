@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
@@ -35,6 +36,30 @@ def migrate(url: str, revision: str = "head") -> None:
     cfg.set_main_option("script_location", str(ROOT / "alembic"))
     cfg.set_main_option("sqlalchemy.url", url)
     command.upgrade(cfg, revision)
+
+
+@pytest.fixture
+def pg_empty_url():
+    """An empty PostgreSQL database of our own, dropped afterwards (skipped only off CI when unreachable)."""
+    import sqlalchemy as sa
+
+    from tests.server import PG_ADMIN_URL, pg_database
+
+    try:
+        sa.create_engine(PG_ADMIN_URL).connect().close()
+    except sa.exc.OperationalError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL is not reachable: {exc.orig}")
+    with pg_database("pixmania_test") as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_empty_url):
+    """The same, migrated to head."""
+    migrate(pg_empty_url)
+    return pg_empty_url
 
 
 @pytest.fixture(scope="session")

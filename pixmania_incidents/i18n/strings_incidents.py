@@ -169,6 +169,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "incidents.event.carrier_inquiry_outcome": ("Résultat de l'enquête transporteur", "Carrier inquiry outcome"),
     "incidents.event.deadline_at_risk": ("Délai bientôt dépassé", "Deadline at risk"),
     "incidents.event.deadline_breached": ("Délai dépassé", "Deadline breached"),
+    "incidents.event.flag_raised": ("Fiche produit signalée à l'équipe produit", "Listing flagged to the product team"),
+    "incidents.event.flag_acknowledged": ("Signalement pris en compte par l'équipe produit", "Flag acknowledged by the product team"),
+    "incidents.event.flag_fixed": ("Fiche produit corrigée", "Listing fixed"),
+    "incidents.event.flag_rejected": ("Signalement rejeté par l'équipe produit", "Flag rejected by the product team"),
+    "incidents.event.customer_reminded": ("Rappel envoyé au client", "Reminder sent to the customer"),
+    "incidents.event.closed_no_reply": ("Clôturé sans réponse du client", "Closed: no reply from the customer"),
+    "incidents.event.auto_closed": ("Clôturé automatiquement", "Closed automatically"),
     # notifications (Notification.kind); every one may use {reference}
     "incidents.notif.opened": ("Nouvel incident {reference}", "New incident {reference}"),
     "incidents.notif.message": ("Nouveau message sur {reference}", "New message on {reference}"),

@@ -50,5 +50,6 @@ def login_page() -> rx.Component:
             method="post",
             width="100%",
         ),
+        rx.link(t("password.forgot_link"), href="/password/forgot", size="2"),
         rx.text(t("auth.no_account"), " ", rx.link(t("auth.register_link"), href="/register"), size="2"),
     )

@@ -29,6 +29,7 @@ from pixmania_incidents.services.common import Actor, NotFound, now
 AUDIENCES = ("customer", "shop", "support", "arbitrator", "product", "user:<id>")
 #: E-mails of these kinds wait for the holder's working hours (SPEC section 3, Reminders).
 WORKING_TIME_KINDS = frozenset({"deadline_at_risk"})
+NOTIFIED = "pixmania.notified_users"
 
 
 def _active(session: Session, *conditions: Any) -> list[int]:
@@ -94,7 +95,14 @@ def notify(
             )
         )
     _mail(session, kind, incident, recipients, params, mail_at(kind, incident, raw_due, at))
+    # Whoever commits this unit of work can push these users' bells (`notified_in`).
+    session.info.setdefault(NOTIFIED, set()).update(recipients)
     return recipients
+
+
+def notified_in(session: Session) -> set[int]:
+    """Every user notified in this session's unit of work so far (for live bell pushes)."""
+    return set(session.info.get(NOTIFIED, ()))
 
 
 # --- e-mail ------------------------------------------------------------------------------
@@ -211,8 +219,8 @@ def unread_count(session: Session, actor: Actor) -> int:
     return int(session.exec(stmt).one())
 
 
-def recent(session: Session, actor: Actor, limit: int = 20) -> list[NotificationView]:
-    """The actor's own latest notifications, newest first, in their locale."""
+def recent(session: Session, actor: Actor, limit: int = 20, locale: str | None = None) -> list[NotificationView]:
+    """The actor's own latest notifications, newest first, in `locale` (the page's) or theirs."""
     if actor.id is None:
         return []
     rows = session.exec(
@@ -223,7 +231,7 @@ def recent(session: Session, actor: Actor, limit: int = 20) -> list[Notification
         .limit(max(1, min(int(limit), 100)))
     ).all()
     return [
-        NotificationView(n.id, n.kind, describe(n.kind, n.params, actor.locale), link_for(incident, n.params),
+        NotificationView(n.id, n.kind, describe(n.kind, n.params, locale or actor.locale), link_for(incident, n.params),
                          n.created_at, n.read_at is None)
         for n, incident in rows
     ]

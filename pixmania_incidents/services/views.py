@@ -45,7 +45,8 @@ from pixmania_incidents.services.incidents import case_facts, opening_refusal
 
 #: Events only staff see (internal notes) or only the shop and staff (its own working notes).
 _STAFF_EVENTS = frozenset({"internal_note"})
-_SHOP_EVENTS = frozenset({"outside_exchange", "lesson_added", "first_viewed"})
+_SHOP_EVENTS = frozenset({"outside_exchange", "lesson_added", "first_viewed", "flag_raised", "flag_acknowledged",
+                          "flag_fixed", "flag_rejected"})
 
 
 def iso(instant: datetime | None) -> str | None:

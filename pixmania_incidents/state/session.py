@@ -16,11 +16,11 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from pixmania_incidents import settings
+from pixmania_incidents import live, settings
 from pixmania_incidents.db import session_scope
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.pages.registry import roles_for
-from pixmania_incidents.services import auth
+from pixmania_incidents.services import auth, notifications
 from pixmania_incidents.services.common import Actor, ServiceError
 from pixmania_incidents.state.locale import LocaleState
 
@@ -85,16 +85,23 @@ class SessionState(rx.State):
 
         Returns (result, "") or (None, the refusal in the user's language)."""
         token = self._session_token()
+        notified: set[int] = set()
 
         def call() -> T:
             with session_scope() as session:
                 actor = _require(auth.identify(session, token), pending_ok)
-                return fn(session, actor, *args, **kwargs)
+                result = fn(session, actor, *args, **kwargs)
+                notified.update(notifications.notified_in(session))
+                return result
 
         try:
-            return await asyncio.to_thread(call), ""
+            result = await asyncio.to_thread(call)
         except ServiceError as exc:
             return None, tr(exc.code, await self._locale(), **exc.params)
+        # Whoever the change notified sees their bell move, whichever page they are on.
+        if notified:
+            live.push(live.user_room(user_id) for user_id in notified)
+        return result, ""
 
     @rx.event
     async def guard(self):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 
@@ -14,14 +13,6 @@ from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound
 NON_ADMINS = ["camille", "seller_tech", "support", "arbitrator", "product"]
 OPERATIONS = ["list_shops", "create_shop", "update_shop", "list_accounts", "create_account", "attach_seller",
               "deactivate", "temporary_password"]
-
-
-@pytest.fixture(scope="session")
-def migrated_template(migrated_template):
-    """Stopgap until conftest checkpoints the template's WAL (copying the .db alone loses the schema)."""
-    with sqlite3.connect(migrated_template) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return migrated_template
 
 
 def _operations(world):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 from passlib.context import CryptContext
@@ -15,14 +14,6 @@ from pixmania_incidents.services import admin, auth
 from pixmania_incidents.services.common import InvalidInput, ServiceError
 
 GOOD = "correct horse 42 battery"
-
-
-@pytest.fixture(scope="session")
-def migrated_template(migrated_template):
-    """Stopgap until conftest checkpoints the template's WAL (copying the .db alone loses the schema)."""
-    with sqlite3.connect(migrated_template) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return migrated_template
 
 
 def _with_password(db, user: User, password: str = GOOD, **fields) -> User:

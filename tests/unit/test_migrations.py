@@ -3,9 +3,6 @@ and the event log refuses UPDATE/DELETE on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -18,9 +15,8 @@ from sqlmodel import SQLModel
 from pixmania_incidents import models  # noqa: F401
 from pixmania_incidents.db import make_engine
 
-from tests.conftest import ROOT, migrate
+from tests.conftest import ROOT
 
-PG_ADMIN_URL = os.environ.get("PIXMANIA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _config(url: str) -> Config:
@@ -93,27 +89,10 @@ def test_sqlite_round_trip_drift_and_append_only(tmp_path):
     _event_log_is_append_only(url)
 
 
-@pytest.fixture
-def pg_url():
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            name = f"pixmania_mig_{uuid.uuid4().hex[:8]}"
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {exc.orig}")
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def test_postgres_round_trip_drift_and_append_only(pg_url):
-    _stepwise_round_trip(pg_url)
-    _no_model_drift(pg_url)
-    _event_log_is_append_only(pg_url)
+def test_postgres_round_trip_drift_and_append_only(pg_empty_url):
+    _stepwise_round_trip(pg_empty_url)
+    _no_model_drift(pg_empty_url)
+    _event_log_is_append_only(pg_empty_url)
 
 
 def test_conftest_template_is_at_head(migrated_template):

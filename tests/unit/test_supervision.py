@@ -4,7 +4,7 @@ first; the queues; assisting messages and internal notes are the only writes."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from PIL import Image

@@ -1,0 +1,97 @@
+"""Password reset by e-mail: a single-use link that expires after an hour.
+
+Why this shape: the link's token is random and only its SHA-256 is stored, so a database
+leak does not open accounts; asking for a link answers the same whether or not the
+address has an account (nothing to probe); using a link ends every open session of the
+account, and every other link it had.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from pixmania_incidents import settings
+from pixmania_incidents.i18n import tr
+from pixmania_incidents.models import PasswordReset, User
+from pixmania_incidents.services import mail
+from pixmania_incidents.services.auth import check_password_rule, hash_password, hash_token, normalize_email, revoke_sessions
+from pixmania_incidents.services.common import InvalidInput, now
+
+log = logging.getLogger("pixmania.password_reset")
+
+LIFETIME = timedelta(hours=1)
+#: Links sent per account per lifetime: enough for a lost mail, not a mail bomb.
+MAX_PER_HOUR = 3
+
+
+def request_reset(session: Session, email: str) -> None:
+    """Send a reset link if an active account has this address; always the same silence."""
+    user = session.exec(select(User).where(User.email == normalize_email(email), User.active == True)).first()  # noqa: E712
+    if user is None:
+        return
+    at = now()
+    recent = session.exec(
+        select(sa.func.count(PasswordReset.id)).where(PasswordReset.user_id == user.id, PasswordReset.created_at > at - LIFETIME)
+    ).one()
+    if recent >= MAX_PER_HOUR:
+        log.info("password reset for user %s throttled", user.id)
+        return
+    raw = secrets.token_urlsafe(32)
+    session.add(PasswordReset(user_id=user.id, token_hash=hash_token(raw), created_at=at, expires_at=at + LIFETIME))
+    url = f"{settings.PUBLIC_URL}/password/reset/{raw}"
+    mail.enqueue(
+        session,
+        user.email,
+        tr("password.mail_subject", user.locale),
+        tr("password.mail_body", user.locale, name=user.name, url=url),
+    )
+
+
+def _live(session: Session, raw_token: str | None) -> tuple[PasswordReset, User] | None:
+    if not raw_token:
+        return None
+    row = session.exec(
+        select(PasswordReset, User)
+        .join(User, User.id == PasswordReset.user_id)
+        .where(PasswordReset.token_hash == hash_token(raw_token))
+    ).first()
+    if row is None:
+        return None
+    reset, user = row
+    if reset.used_at is not None or reset.expires_at <= now() or not user.active:
+        return None
+    return reset, user
+
+
+def link_is_valid(session: Session, raw_token: str | None) -> bool:
+    """For the reset page: show the form, or say at once that the link is spent."""
+    return _live(session, raw_token) is not None
+
+
+def reset_password(session: Session, raw_token: str | None, new_password: str) -> None:
+    """Set the new password through a live link; the link and its siblings are spent."""
+    found = _live(session, raw_token)
+    if found is None:
+        raise InvalidInput("password.error.invalid_link")
+    reset, user = found
+    check_password_rule(new_password or "")
+    at = now()
+    # Spend the link atomically: of two simultaneous uses, one wins.
+    spent = session.connection().execute(
+        sa.update(PasswordReset).where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None)).values(used_at=at)
+    )
+    if spent.rowcount != 1:
+        raise InvalidInput("password.error.invalid_link")
+    session.connection().execute(
+        sa.update(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)).values(used_at=at)
+    )
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    session.add(user)
+    revoke_sessions(session, user.id)
+    log.info("user %s reset their password by e-mail", user.id)

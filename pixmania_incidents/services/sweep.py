@@ -1,0 +1,250 @@
+"""The deadline sweep: what changes by itself with time, found, recorded once, told.
+
+One pass reads only what may have changed, through indexes: clocks whose `next_check_at`
+has passed (`ix_deadline_sweep`), proposals left unanswered past their deadline and
+resolved cases with nothing left running (`ix_incident_supervision`), returns declared
+sent back. For each incident it sends the customer's reminder, refreshes the clocks
+(`clocks.refresh` reports only states that differ from the stored ones, so a repeated
+pass records nothing twice), announces at-risk and breached clocks, and performs the
+automatic steps of SPEC sections 3–4 as the system: `no_customer_reply` after the
+customer's 5 business days, the return counted received, the closing 7 days after the
+last obligation was met.
+
+Exactly one pass runs at a time across workers: a transaction-scoped advisory lock on
+PostgreSQL, the `JobLock` row on SQLite (whose single writer lock then holds every
+other pass until this one commits). The caller pushes the rooms of `affected`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from pixmania_incidents import deadlines as dl
+from pixmania_incidents.db import session_scope
+from pixmania_incidents.lifecycle import Action, TransitionError, transition
+from pixmania_incidents.models import (
+    ChecklistItem,
+    Deadline,
+    Incident,
+    IncidentEvent,
+    IncidentState as S,
+    JobLock,
+    Notification,
+    Obligation,
+)
+from pixmania_incidents.services import clocks, fulfilment, incidents, notifications
+from pixmania_incidents.services.common import SYSTEM, now, record_event
+
+log = logging.getLogger("pixmania.sweep")
+
+LOCK_NAME = "sweep"
+#: The PostgreSQL advisory lock key of the sweep (any constant shared by all workers).
+PG_LOCK_KEY = 0x5157_EE9
+LEASE = timedelta(minutes=5)
+#: Clocks handled per pass; more are left for the next pass, which the loop runs at once.
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Affected:
+    """An incident the pass changed, and who was notified about it (their bells)."""
+
+    incident_id: int
+    shop_id: int
+    notified: tuple[int, ...]
+
+
+@dataclass
+class SweepReport:
+    ran: bool
+    examined: int = 0
+    events: int = 0
+    notifications: int = 0
+    more: bool = False
+    affected: list[Affected] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.ran:
+            return "sweep: another sweep is running, nothing done"
+        return (
+            f"sweep: {self.examined} incidents examined, {self.events} events recorded, "
+            f"{len(self.affected)} incidents changed, {self.notifications} notifications"
+            + (" (more to do)" if self.more else "")
+        )
+
+
+# --- the lock ----------------------------------------------------------------------------
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+def try_lock(session: Session, at: datetime) -> bool:
+    """Take the sweep lock for the caller's transaction; False if another pass holds it.
+
+    Must be the transaction's first statement (on SQLite it takes the write lock)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return bool(session.connection().execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY}).scalar())
+    conn = session.connection()
+    taken = conn.execute(
+        sa.update(JobLock).where(JobLock.name == LOCK_NAME, JobLock.until < at).values(owner=_owner(), until=at + LEASE)
+    ).rowcount
+    if taken:
+        return True
+    exists = conn.execute(sa.select(JobLock.name).where(JobLock.name == LOCK_NAME)).first()
+    if exists is not None:
+        return False
+    conn.execute(sa.insert(JobLock).values(name=LOCK_NAME, owner=_owner(), until=at + LEASE))
+    return True
+
+
+def _release(session: Session, at: datetime) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        session.connection().execute(sa.update(JobLock).where(JobLock.name == LOCK_NAME).values(until=at))
+
+
+def run(engine: Engine | None = None, at: datetime | None = None) -> SweepReport:
+    """One pass under the lock, committed; what the CLI and the app's loop call."""
+    at = at or now()
+    with session_scope(engine) as session:
+        if not try_lock(session, at):
+            return SweepReport(ran=False)
+        report = sweep_pass(session, at)
+        _release(session, at)
+    if report.events:
+        log.info(report.summary())
+    return report
+
+
+# --- one pass ----------------------------------------------------------------------------
+
+
+def due_clock_incidents(session: Session, at: datetime, limit: int = BATCH) -> list[int]:
+    """Incidents with a clock to look at now: the indexed heart of a quiet sweep."""
+    rows = session.exec(
+        select(Deadline.incident_id).where(Deadline.next_check_at <= at).order_by(Deadline.next_check_at).limit(limit)
+    ).all()
+    return list(dict.fromkeys(rows))
+
+
+def _lapsed_proposals(session: Session, at: datetime) -> list[int]:
+    """Awaiting the customer past the answer's deadline, whoever noticed the breach first."""
+    return list(session.exec(
+        select(Incident.id).where(Incident.state == S.awaiting_customer, Incident.next_due_at <= at)
+    ).all())
+
+
+def _closable(session: Session, at: datetime) -> list[int]:
+    """Resolved, nothing running or open, last obligation met 7 days ago (SPEC section 4)."""
+    open_obligation = select(Obligation.id).where(Obligation.incident_id == Incident.id, Obligation.met_at.is_(None)).exists()
+    open_step = select(ChecklistItem.id).where(
+        ChecklistItem.incident_id == Incident.id, ChecklistItem.mandatory == True, ChecklistItem.done_at.is_(None)  # noqa: E712
+    ).exists()
+    last_met = select(sa.func.max(Obligation.met_at)).where(Obligation.incident_id == Incident.id).scalar_subquery()
+    rows = session.exec(
+        select(Incident.id, Incident.resolved_at, last_met)
+        .where(Incident.state == S.resolved, Incident.next_due_at.is_(None), ~open_obligation, ~open_step)
+    ).all()
+    ready = []
+    for incident_id, resolved_at, met in rows:
+        last = met or resolved_at
+        if last is not None and dl.auto_close_at(last) <= at:
+            ready.append(incident_id)
+    return ready
+
+
+def _load(session: Session, ids: list[int]) -> list[Incident]:
+    stmt = select(Incident).where(Incident.id.in_(ids)).order_by(Incident.id)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return list(session.exec(stmt).all())
+
+
+def _remind(session: Session, incident: Incident, at: datetime) -> None:
+    """The customer's reminder of a pending proposal after 3 business days, once."""
+    if incident.state != S.awaiting_customer:
+        return
+    for row in clocks.clocks_of(session, incident):
+        if clocks.reminder_due(incident, row, at) and row.due_at > at:
+            row.reminded_at = at
+            session.add(row)
+            record_event(session, incident, SYSTEM, "customer_reminded", {}, {"due_at": row.due_at})
+            notifications.notify(session, "customer_reminder", incident, ["customer"], due_at=row.due_at)
+
+
+def _system_close(session: Session, incident: Incident, action: Action, event: str, at: datetime) -> bool:
+    """Close as the system if the lifecycle allows it now (it names what blocks it if not)."""
+    before = incidents.snapshot(incident)
+    try:
+        move = transition(incident.state, action, SYSTEM.role, incidents.case_facts(session, incident, SYSTEM))
+    except TransitionError as exc:
+        log.info("incident %s not closed automatically: %s", incident.id, exc.code)
+        return False
+    if action == Action.auto_close:
+        incidents.close(session, incident, at)
+    else:
+        proposal = incidents.pending_proposal(session, incident)
+        if proposal is not None:
+            proposal.status, proposal.answered_at = "expired", at
+            session.add(proposal)
+        incident.state, incident.outcome, incident.closed_at = move.to.value, move.outcome.value, at
+        clocks.settle_all(session, incident, "cancelled", at)
+    incident.version += 1
+    incidents.finish(session, incident, SYSTEM, event, before)
+    notifications.notify(session, event, incident, ["customer", "shop"])
+    return True
+
+
+def _sweep_incident(session: Session, incident: Incident, at: datetime) -> None:
+    _remind(session, incident, at)
+    changes = clocks.refresh(session, incident, at)
+    answer = clocks.current(session, incident, clocks.CUSTOMER_ANSWER)
+    lapsed = incident.state == S.awaiting_customer and answer is not None and answer.due_at <= at
+    if lapsed:
+        # The closing itself tells both parties: no separate "breached" alarm for it.
+        changes = [c for c in changes if c.kind != clocks.CUSTOMER_ANSWER]
+    clocks.announce(session, incident, changes)
+    if lapsed:
+        _system_close(session, incident, Action.no_customer_reply, "closed_no_reply", at)
+
+
+def _max_id(session: Session, model: type) -> int:
+    return session.exec(select(sa.func.coalesce(sa.func.max(model.id), 0))).one()
+
+
+def sweep_pass(session: Session, at: datetime) -> SweepReport:
+    """The work of one pass in the caller's transaction (the caller holds the lock)."""
+    first_event, first_notification = _max_id(session, IncidentEvent), _max_id(session, Notification)
+    fulfilment.apply_due_auto_receipts(session, at)
+    due = due_clock_incidents(session, at)
+    ids = list(dict.fromkeys([*due, *_lapsed_proposals(session, at)]))
+    for incident in _load(session, ids):
+        _sweep_incident(session, incident, at)
+    for incident in _load(session, _closable(session, at)):
+        _system_close(session, incident, Action.auto_close, "auto_closed", at)
+    session.flush()
+    report = SweepReport(ran=True, examined=len(ids), more=len(due) >= BATCH)
+    changed = session.exec(
+        select(IncidentEvent.incident_id, sa.func.count(IncidentEvent.id))
+        .where(IncidentEvent.id > first_event).group_by(IncidentEvent.incident_id)
+    ).all()
+    told: dict[int, list[int]] = {}
+    for incident_id, user_id in session.exec(
+        select(Notification.incident_id, Notification.user_id).where(Notification.id > first_notification)
+    ).all():
+        told.setdefault(incident_id, []).append(user_id)
+        report.notifications += 1
+    shops = dict(session.exec(select(Incident.id, Incident.shop_id).where(Incident.id.in_([i for i, _ in changed]))).all())
+    for incident_id, count in changed:
+        report.events += count
+        report.affected.append(Affected(incident_id, shops[incident_id], tuple(dict.fromkeys(told.get(incident_id, ())))))
+    return report

@@ -1,0 +1,64 @@
+"""The app's background loops: the deadline sweep and the e-mail outbox sender.
+
+Why in the app: a sweep that finds a breach must move the open pages at once
+(`live.push_now`), which only the running app can do. Every worker runs both loops;
+the sweep's lock and the outbox's leases make that safe. Blocking database and SMTP
+work runs in threads so the event loop keeps serving pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+
+from pixmania_incidents import live
+from pixmania_incidents.db import get_engine
+from pixmania_incidents.services import mail, sweep
+
+log = logging.getLogger("pixmania.tasks")
+
+SWEEP_SECONDS = float(os.environ.get("PIXMANIA_SWEEP_SECONDS", "15"))
+MAIL_SECONDS = float(os.environ.get("PIXMANIA_MAIL_SECONDS", "5"))
+
+
+def rooms_of(report: sweep.SweepReport) -> list[tuple]:
+    """Every room a pass changed, once each: incident pages, boards, supervision, bells."""
+    rooms = {}
+    for affected in report.affected:
+        for room in live.rooms_for_incident(affected.incident_id, affected.shop_id, affected.notified):
+            rooms[room] = None
+    return list(rooms)
+
+
+async def sweep_loop() -> None:
+    while True:
+        more = False
+        try:
+            report = await asyncio.to_thread(sweep.run)
+            more = report.more
+            if report.affected:
+                await live.push_now(rooms_of(report))
+        except Exception:  # noqa: BLE001 - the loop must survive a bad pass (logged, retried)
+            log.exception("deadline sweep failed")
+        await asyncio.sleep(0 if more else SWEEP_SECONDS)
+
+
+async def mail_loop() -> None:
+    transport = mail.transport_from_env()
+    while True:
+        busy = False
+        try:
+            report = await asyncio.to_thread(mail.send_due, get_engine(), transport)
+            busy = report.claimed > 0
+        except Exception:  # noqa: BLE001 - e.g. the database restarting: try again later
+            log.exception("mail outbox sender failed")
+        await asyncio.sleep(0.2 if busy else MAIL_SECONDS)
+
+
+def register(app) -> None:  # noqa: ANN001 - rx.App
+    """Called once from `pixmania_incidents.py`; `PIXMANIA_BACKGROUND=0` turns both off."""
+    if os.environ.get("PIXMANIA_BACKGROUND", "1") == "0":
+        return
+    app.register_lifespan_task(sweep_loop)
+    app.register_lifespan_task(mail_loop)
