@@ -8,7 +8,7 @@ wording next to an English label. Pure Python: no Reflex, no database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Mapping
