@@ -100,8 +100,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "I sent the item back with the label; here is the carrier's proof of drop-off.",
     ),
     "customer.error.one_proof": ("Joignez une seule preuve de dépôt.", "Attach exactly one proof of drop-off."),
-    "customer.decision_title": ("Décision d'arbitrage", "Arbitration decision"),
-    "customer.decided_on": ("Rendue le", "Issued on"),
     "customer.statement_title": ("Votre version des faits", "Your statement"),
     "customer.statement_hint": (
         "Le vendeur a demandé un arbitrage. Vous pouvez donner votre version et joindre des justificatifs, une seule fois.",

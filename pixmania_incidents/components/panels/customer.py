@@ -1,6 +1,6 @@
 """The customer's side of the incident page: answer a proposal, send the item back, call
-customer service, request arbitration, withdraw, rate; and after a decision, the decision
-and the right to a consumer mediator.
+customer service, request arbitration, withdraw, rate. (The page itself shows a decision
+and, to the customer, the right to a consumer mediator.)
 
 Each button appears exactly when the view's `allowed` list (the lifecycle's verdict for
 this customer now) contains its action; the service re-checks everything anyway.
@@ -98,26 +98,6 @@ def _return_labels() -> rx.Component:
                 spacing="3", align="start",
             ),
             width="100%",
-        ),
-    )
-
-
-def _decision() -> rx.Component:
-    d = V["arbitration"].to(dict)["decision"].to(dict)
-    return rx.cond(
-        V["arbitration"] & d,
-        rx.card(
-            rx.vstack(
-                rx.heading(t("customer.decision_title"), size="3", as_="h2"),
-                rx.hstack(rx.badge(d["label"], size="2", color_scheme="purple"),
-                          rx.cond(d["amount_label"] != "", rx.text(d["amount_label"], weight="bold")), spacing="2", wrap="wrap"),
-                rx.text(d["rationale"], size="2", white_space="pre-wrap"),
-                rx.text(t("customer.decided_on"), " ", d["when"], size="1", color_scheme="gray"),
-                rx.callout(t("support.mediator_notice"), icon="scale", color_scheme="blue", size="1"),
-                spacing="2", align="start",
-            ),
-            width="100%",
-            data_testid="decision",
         ),
     )
 
@@ -279,7 +259,6 @@ def _arbitration_dialog() -> rx.Component:
 def customer_panel() -> rx.Component:
     return rx.vstack(
         _proposal(),
-        _decision(),
         _statement(),
         _return_labels(),
         _rating(),

@@ -7,7 +7,6 @@ from __future__ import annotations
 import reflex as rx
 
 from pixmania_incidents.components.case_header import V
-from pixmania_incidents.components.decision import decision_section
 from pixmania_incidents.components.panels import panel
 from pixmania_incidents.components.text import t
 from pixmania_incidents.models import Role
@@ -106,7 +105,6 @@ def _arbitration() -> rx.Component:
 def staff_panel() -> rx.Component:
     writer = SessionState.user_role != Role.admin
     return rx.vstack(
-        decision_section(),
         _arbitration(),
         rx.card(
             rx.vstack(
