@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from reportlab.graphics.barcode.code128 import Code128
@@ -36,7 +37,7 @@ from pixmania_incidents.models import (
     User,
 )
 from pixmania_incidents.policy import StepAction
-from pixmania_incidents.services import clocks
+from pixmania_incidents.services import clocks, evidence
 from pixmania_incidents.services.common import (
     SYSTEM,
     Actor,
@@ -53,12 +54,15 @@ from pixmania_incidents.services.incidents import (
     clean_text,
     finish,
     incident_for,
+    post_message,
     require_active,
     result_of,
     snapshot,
     refunded_on_line,
     respond,
 )
+from pixmania_incidents.services.evidence import Upload
+
 DEFAULT_RETURN_CARRIER = "Colissimo"
 SHIPMENT_KINDS = ("replacement", "reship")
 
@@ -176,6 +180,18 @@ def declare_sent_back(session: Session, actor: Actor, incident_id: int, label_id
     finish(session, incident, actor, "return_sent_back", before, {"label_id": label.id, "auto_received_at": auto_at},
             notify=["shop"], auto_received_at=auto_at)
     return result_of(incident, label.id)
+
+
+def send_back_with_proof(session: Session, actor: Actor, incident_id: int, label_id: int, proof: Sequence[Upload],
+                         note: str) -> Result:
+    """The customer's form: the carrier's proof arrives as a thread message both parties
+    see, then the return is declared with that file, in one unit of work."""
+    incident = incident_for(session, actor, incident_id, "incident.customer_act")
+    if len(proof) != 1:
+        raise InvalidInput("customer.error.one_proof")
+    posted = post_message(session, actor, incident_id, note)
+    stored = evidence.validate_and_store(session, actor, incident, proof, purpose="return_proof", message_id=posted.id)
+    return declare_sent_back(session, actor, incident_id, label_id, stored[0].id)
 
 
 def auto_receipt_at(incident: Incident, label: ReturnLabel) -> datetime | None:

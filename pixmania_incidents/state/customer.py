@@ -18,25 +18,13 @@ from pixmania_incidents import live
 from pixmania_incidents.i18n import money, norm_locale, tr
 from pixmania_incidents.models import IncidentState
 from pixmania_incidents.policy import TYPES
-from pixmania_incidents.services import evidence, fulfilment, incidents, views
-from pixmania_incidents.services.common import Actor, InvalidInput
-from pixmania_incidents.services.evidence import Upload, sniff
+from pixmania_incidents.services import fulfilment, incidents, views
+from pixmania_incidents.services.evidence import sniff
 from pixmania_incidents.state.incident import IncidentPageState, read_uploads, short_iso, when_iso
 from pixmania_incidents.state.locale import LocaleState
 from pixmania_incidents.state.session import SessionState
 
 _REPORT_ROUTE = re.compile(r"/orders/(\d+)/report/?$")
-
-
-def _declare_sent_back(session, actor: Actor, incident_id: int, label_id: int, proof: list[Upload], note: str):
-    """The carrier's proof arrives as a thread message (both parties see it), then the
-    return is declared with that file; one unit of work, so a refusal writes nothing."""
-    incident = incidents.incident_for(session, actor, incident_id, "incident.customer_act")
-    if len(proof) != 1:
-        raise InvalidInput("customer.error.one_proof")
-    posted = incidents.post_message(session, actor, incident_id, note)
-    stored = evidence.validate_and_store(session, actor, incident, proof, purpose="return_proof", message_id=posted.id)
-    return fulfilment.declare_sent_back(session, actor, incident_id, label_id, stored[0].id)
 
 
 class CustomerCaseState(IncidentPageState):
@@ -111,7 +99,7 @@ class CustomerCaseState(IncidentPageState):
             label = int(label_id)
         except (TypeError, ValueError):
             return None
-        result = await self._act(_declare_sent_back, self.case_id, label, await read_uploads(files), note)
+        result = await self._act(fulfilment.send_back_with_proof, self.case_id, label, await read_uploads(files), note)
         if result is not None:
             return rx.clear_selected_files("proof_files")
         return None

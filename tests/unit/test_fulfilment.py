@@ -241,3 +241,19 @@ def test_checklist_item_of_another_incident_is_not_found(world):
     item = world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == other.id)).first()
     with pytest.raises(NotFound):
         ff.tick_checklist(world.db, seller(world), inc.id, item.id)
+
+
+
+def test_customer_sends_back_with_proof_in_one_step(world, clock):
+    """The proof reaches the thread as a message the seller sees, and the return is declared."""
+    inc = agreed(world, "return_and_refund")
+    label_id = ff.issue_return_label(world.db, seller(world), inc.id).id
+    with pytest.raises(InvalidInput):
+        ff.send_back_with_proof(world.db, world.actor("camille"), inc.id, label_id, [], "Déposé")
+    ff.send_back_with_proof(world.db, world.actor("camille"), inc.id, label_id, [Upload("depot.pdf", PDF)],
+                            "Colis déposé au bureau de poste")
+    seen_by_seller = views.incident_view(world.db, seller(world), inc.id)
+    last = seen_by_seller["messages"][-1]
+    assert last["body"] == "Colis déposé au bureau de poste"
+    assert [e["filename"] for e in last["evidence"]] == ["depot.pdf"]
+    assert obligation(world, inc, "customer_return").met_at == clock.at
