@@ -15,7 +15,6 @@ import json
 import sqlite3
 import urllib.request
 from importlib import import_module
-from pkgutil import iter_modules
 
 import pytest
 import reflex as rx
@@ -61,19 +60,15 @@ def _camille_fingerprint(server) -> str:
 
 
 def _state_classes() -> list[type[rx.State]]:
-    from pixmania_incidents import state as state_pkg
-
-    for info in iter_modules(state_pkg.__path__):
-        import_module(f"{state_pkg.__name__}.{info.name}")
-    seen, out = set(), []
-    stack = [rx.State]
+    """Every state the app registers (importing the app module imports every page)."""
+    import_module("pixmania_incidents.pixmania_incidents")
+    out, stack = [], [rx.State]
     while stack:
         cls = stack.pop()
-        for sub in cls.class_subclasses:
-            if sub not in seen and sub.__module__.startswith("pixmania_incidents"):
-                seen.add(sub)
-                out.append(sub)
+        for sub in cls.get_substates():
             stack.append(sub)
+            if sub.__module__.startswith("pixmania_incidents"):
+                out.append(sub)
     return out
 
 
