@@ -10,6 +10,15 @@ from pixmania_incidents.services.admin import STAFF_ROLES
 from pixmania_incidents.state.admin import AdminState
 
 
+def _dialog_buttons() -> rx.Component:
+    return rx.hstack(
+        rx.dialog.close(rx.button(t("admin.cancel"), variant="soft", color_scheme="gray", type="button")),
+        rx.button(t("admin.save"), type="submit"),
+        justify="end",
+        width="100%",
+    )
+
+
 def _error() -> rx.Component:
     return rx.cond(AdminState.error != "", rx.callout(AdminState.error, icon="triangle_alert", color_scheme="red", role="alert"))
 
@@ -81,12 +90,7 @@ def _create_account_dialog() -> rx.Component:
                         ),
                     ),
                     _error(),
-                    rx.hstack(
-                        rx.dialog.close(rx.button(t("admin.cancel"), variant="soft", color_scheme="gray", type="button")),
-                        rx.button(t("admin.save"), type="submit"),
-                        justify="end",
-                        width="100%",
-                    ),
+                    _dialog_buttons(),
                     spacing="3",
                 ),
                 on_submit=AdminState.create_account,
@@ -214,12 +218,7 @@ def _shop_dialog() -> rx.Component:
                         width="100%",
                     ),
                     _error(),
-                    rx.hstack(
-                        rx.dialog.close(rx.button(t("admin.cancel"), variant="soft", color_scheme="gray", type="button")),
-                        rx.button(t("admin.save"), type="submit"),
-                        justify="end",
-                        width="100%",
-                    ),
+                    _dialog_buttons(),
                     spacing="3",
                 ),
                 on_submit=AdminState.save_shop,

@@ -185,14 +185,7 @@ def incident_view(session: Session, actor: Actor, incident_id: int, message_limi
     if _sees_contact(actor, incident):
         customer_info |= {"email": customer.email, "phone": customer.phone, "address": order.shipping_address or customer.address}
     events = [e for e in _rows(session, IncidentEvent, incident) if _event_visible(actor, e.kind)]
-    return {
-        "id": incident.id,
-        "reference": incident.reference,
-        "type": incident.type,
-        "type_label_fr": policy.label_fr,
-        "type_label_en": policy.label_en,
-        "state": incident.state,
-        "outcome": incident.outcome,
+    return _incident_summary(incident) | {
         "version": incident.version,
         "shop": {"id": shop.id, "name": shop.name},
         "listing": {"id": listing.id, "title": listing.title, "sku": listing.sku},
@@ -200,13 +193,10 @@ def incident_view(session: Session, actor: Actor, incident_id: int, message_limi
         "line_total_cents": line.total_cents,
         "customer": customer_info,
         "description": incident.description,
-        "opened_at": iso(incident.opened_at),
         "first_response_at": iso(incident.first_response_at),
         "resolved_at": iso(incident.resolved_at),
         "closed_at": iso(incident.closed_at),
         "help_requested_at": iso(incident.help_requested_at),
-        "deadline_state": incident.deadline_state,
-        "next_due_at": iso(incident.next_due_at),
         "deadlines": [_deadline(d) for d in clocks.clocks_of(session, incident)],
         "ball": {"holder": ball.holder, "due_at": iso(ball.due_at)},
         "pending_proposal": _proposal(pending[0]) if pending else None,
