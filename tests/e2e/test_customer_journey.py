@@ -49,10 +49,21 @@ def _not_reloaded(page: Page) -> None:
     assert page.evaluate("window.__noReload") == "still here"
 
 
-def _report_damaged_item(page: Page, photo: str, text: str) -> str:
+def _untouched_techshop_line(server) -> int:
+    """A delivered TechShop line of the customer without any incident (other journeys share the server)."""
+    with sqlite3.connect(_db(server)) as conn:
+        return conn.execute(
+            "SELECT l.id FROM orderline l JOIN customerorder o ON o.id = l.order_id JOIN shop s ON s.id = o.shop_id "
+            "JOIN account a ON a.id = o.customer_id JOIN shipment sh ON sh.order_id = o.id "
+            "WHERE a.email = ? AND s.name = 'TechShop' AND sh.state = 'delivered' "
+            "AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.order_line_id = l.id) ORDER BY l.id LIMIT 1",
+            (CUSTOMER,),
+        ).fetchone()[0]
+
+
+def _report_damaged_item(page: Page, server, photo: str, text: str) -> str:
     page.goto("/orders")
-    order = page.get_by_test_id("order").filter(has_text="TechShop").first
-    order.get_by_role("link", name="Signaler un problème").first.click()
+    page.locator(f"a[href='/orders/{_untouched_techshop_line(server)}/report']").click()
     page.wait_for_url(re.compile(r"/orders/\d+/report"))
     damaged = page.get_by_role("radio", name=re.compile("Article endommagé"))
     expect(damaged).to_be_enabled()
@@ -103,7 +114,7 @@ def test_customer_and_seller_follow_one_case_live(open_session, e2e_server, tmp_
     seller.page.wait_for_timeout(1500)
     _mark(seller.page)
 
-    reference = _report_damaged_item(customer.page, _photo(tmp_path), "Le câble est arrivé coupé en deux.")
+    reference = _report_damaged_item(customer.page, e2e_server, _photo(tmp_path), "Le câble est arrivé coupé en deux.")
 
     # The seller's board shows the new incident without a reload.
     expect(seller.page.get_by_text(reference).first).to_be_visible(timeout=LIVE)

@@ -53,6 +53,10 @@ def test_camille_can_open_a_new_incident_in_both_first_shops(seeded):
     from pixmania_incidents.services.common import Actor
 
     orders = customer_orders(seeded, Actor.of(camille))
+    untouched = {o["shop"] for o in orders for line in o["lines"]
+                 if line["can_open"] and not line["incidents"] and not line["closed_incidents"]
+                 and o["shipment"]["state"] == "delivered"}
+    assert {"TechShop", "MaisonPlus"} <= untouched
     free = {o["shop"] for o in orders for line in o["lines"] if line["can_open"] and o["shipment"]["state"] == "delivered"}
     assert {"TechShop", "MaisonPlus"} <= free
 

@@ -1,0 +1,176 @@
+"""The seller's kanban board: one column per state, most urgent card first.
+
+Why a query of its own: a shop may hold thousands of open incidents, so the board reads
+only the columns a card shows (no messages, no events), orders and limits each column in
+the database through `ix_incident_board` (shop, state, next_due_at), and counts columns
+in one grouped query. The payload grows with the limits the viewer asked for, never with
+the shop's history: the closed column only holds recently closed cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, func, select
+
+from pixmania_incidents.deadlines import DeadlineState
+from pixmania_incidents.models import Incident, IncidentState as S, Listing, Obligation, User
+from pixmania_incidents.policy import IncidentType
+from pixmania_incidents.services.common import Actor, Forbidden, authorize, now
+
+COLUMNS: tuple[str, ...] = tuple(s.value for s in S)
+PAGE = 25
+MAX_LIMIT = 500
+CLOSED_RECENT_DAYS = 30
+OPEN_DEADLINE_STATES = (DeadlineState.on_track.value, DeadlineState.at_risk.value, DeadlineState.breached.value)
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """What the seller narrowed the board to; unknown values are ignored, not trusted."""
+
+    type: str = ""
+    deadline_state: str = ""
+    text: str = ""
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any]) -> "BoardFilters":
+        type_ = str(raw.get("type") or "")
+        state = str(raw.get("deadline_state") or "")
+        return cls(
+            type=type_ if type_ in IncidentType.__members__ else "",
+            deadline_state=state if state in OPEN_DEADLINE_STATES else "",
+            text=str(raw.get("text") or "").strip()[:100],
+        )
+
+
+@dataclass(frozen=True)
+class ObligationDue:
+    kind: str
+    holder: str
+    due_at: str  # ISO-8601, "" until it can start (refund before the return arrives)
+
+
+@dataclass(frozen=True)
+class Card:
+    id: int
+    reference: str
+    type: str
+    state: str
+    customer_name: str
+    listing_title: str
+    ball: str
+    next_due_at: str  # ISO-8601 or "" (nothing running)
+    deadline_state: str
+    obligations: list[ObligationDue] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Column:
+    state: str
+    count: int
+    limit: int
+    cards: list[Card]
+    has_more: bool  # "show more": the column holds more cards than it shows
+
+
+def limit_for(limits: Mapping[str, int], state: str) -> int:
+    try:
+        wanted = int(limits.get(state, PAGE))
+    except (TypeError, ValueError):
+        wanted = PAGE
+    return max(PAGE, min(wanted, MAX_LIMIT))
+
+
+def _where(actor: Actor, filters: BoardFilters) -> list[Any]:
+    conditions: list[Any] = [Incident.shop_id == actor.shop_id]
+    if filters.type:
+        conditions.append(Incident.type == filters.type)
+    if filters.deadline_state:
+        conditions.append(Incident.deadline_state == filters.deadline_state)
+        conditions.append(Incident.state != S.closed)
+    if filters.text:
+        pattern = "%" + filters.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            sa.or_(
+                func.lower(Incident.reference).like(pattern, escape="\\"),
+                func.lower(User.name).like(pattern, escape="\\"),
+                func.lower(Listing.title).like(pattern, escape="\\"),
+            )
+        )
+    # Closed cases stay on the board for a month, so the column does not grow with history.
+    conditions.append(
+        sa.or_(Incident.state != S.closed, Incident.closed_at >= now() - timedelta(days=CLOSED_RECENT_DAYS))
+    )
+    return conditions
+
+
+def _joined(stmt: Any) -> Any:
+    return stmt.join(User, User.id == Incident.customer_id).join(Listing, Listing.id == Incident.listing_id)
+
+
+def board(
+    session: Session, actor: Actor, filters: BoardFilters = BoardFilters(), limits: Mapping[str, int] | None = None
+) -> list[Column]:
+    """The shop's columns in state order, each ordered by nearest open deadline (none last)."""
+    authorize(actor, "board.view")
+    if actor.shop_id is None:
+        raise Forbidden()
+    where = _where(actor, filters)
+    counts = dict(session.exec(_joined(select(Incident.state, func.count())).where(*where).group_by(Incident.state)).all())
+    rows: dict[str, list[Any]] = {}
+    for state in COLUMNS:
+        if not counts.get(state):
+            rows[state] = []
+            continue
+        order = (Incident.closed_at.desc(),) if state == S.closed else (Incident.next_due_at.asc().nulls_last(),)
+        rows[state] = list(
+            session.exec(
+                _joined(
+                    select(
+                        Incident.id, Incident.reference, Incident.type, Incident.state, User.name, Listing.title,
+                        Incident.ball, Incident.next_due_at, Incident.deadline_state,
+                    )
+                )
+                .where(*where, Incident.state == state)
+                .order_by(*order, Incident.id)
+                .limit(limit_for(limits or {}, state))
+            ).all()
+        )
+    dues = _open_obligations(session, [r[0] for state_rows in rows.values() for r in state_rows])
+    return [
+        Column(
+            state=state,
+            count=int(counts.get(state, 0)),
+            limit=limit_for(limits or {}, state),
+            has_more=int(counts.get(state, 0)) > len(rows[state]),
+            cards=[
+                Card(
+                    id=r[0], reference=r[1], type=r[2], state=r[3], customer_name=r[4], listing_title=r[5],
+                    ball=r[6] or "", next_due_at=r[7].isoformat() if r[7] else "",
+                    deadline_state=r[8] if r[3] != S.closed else "", obligations=dues.get(r[0], []),
+                )
+                for r in rows[state]
+            ],
+        )
+        for state in COLUMNS
+    ]
+
+
+def _open_obligations(session: Session, incident_ids: list[int]) -> dict[int, list[ObligationDue]]:
+    """What an accepted proposal or a decision still asks, for the cards shown only."""
+    found: dict[int, list[ObligationDue]] = {}
+    if not incident_ids:
+        return found
+    rows = session.exec(
+        select(Obligation.incident_id, Obligation.kind, Obligation.holder, Obligation.due_at)
+        .where(Obligation.incident_id.in_(incident_ids), Obligation.met_at == None)  # noqa: E711
+        .order_by(Obligation.incident_id, Obligation.due_at.asc().nulls_last(), Obligation.id)
+    ).all()
+    for incident_id, kind, holder, due_at in rows:
+        found.setdefault(incident_id, []).append(ObligationDue(kind, holder, due_at.isoformat() if due_at else ""))
+    return found

@@ -1,0 +1,73 @@
+"""The seller's board: the shop's room carries the change signal, each viewer re-queries.
+
+Why this split: filters and "show more" differ per seller, so they stay in this private
+state (backend vars, so the browser can only ask for them through the handlers below); the
+shop's `ShopRoom` only moves a tick, and every board linked to it re-queries its own
+columns when any seller, customer or the sweep changes one of the shop's incidents.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from pixmania_incidents.live import ShopRoom
+from pixmania_incidents.models import Role
+from pixmania_incidents.services import board
+from pixmania_incidents.services.common import ServiceError
+from pixmania_incidents.state.session import SessionState
+
+
+class BoardState(SessionState):
+    show_closed: bool = False
+    _filters: dict[str, str] = {}
+    _limits: dict[str, int] = {}
+    _shop_id: int | None = None
+
+    @rx.event
+    async def load(self):
+        """Join the shop's room; the shop comes from the server-side session, never the page."""
+        try:
+            actor = await asyncio.to_thread(self._actor)
+        except ServiceError:
+            return
+        if actor.role != Role.seller or actor.shop_id is None:
+            return
+        room = await self.get_state(ShopRoom)
+        await room._link_to(f"shop-{actor.shop_id}")
+        self._shop_id = actor.shop_id
+
+    @rx.var
+    async def columns(self) -> list[board.Column]:
+        room = await self.get_state(ShopRoom)
+        _ = room.tick
+        if self._shop_id is None:
+            return []
+        result, _error = await self._run(board.board, board.BoardFilters.of(self._filters), dict(self._limits))
+        return result or []
+
+    def _set_filter(self, name: str, value: str) -> None:
+        self._filters = {**self._filters, name: str(value)[:100]}
+        self._limits = {}
+
+    @rx.event
+    def filter_type(self, value: str):
+        self._set_filter("type", value)
+
+    @rx.event
+    def filter_deadline(self, value: str):
+        self._set_filter("deadline_state", value)
+
+    @rx.event
+    def filter_text(self, value: str):
+        self._set_filter("text", value)
+
+    @rx.event
+    def show_more(self, state: str):
+        if state in board.COLUMNS:
+            self._limits = {**self._limits, state: board.limit_for(self._limits, state) + board.PAGE}
+
+    @rx.event
+    def toggle_closed(self):
+        self.show_closed = not self.show_closed
