@@ -1,14 +1,20 @@
-"""Live rooms: `rx.SharedState`s that carry a change signal to every open page.
+"""Live updates: one `rx.SharedState` room per user, carrying a change signal.
 
-A room holds only what is the same for everyone linked to it: a `tick` that moves
-on every change (and, for an incident, the window of its latest public messages).
-Each viewer's private page state reads the tick in an async computed var and
-re-queries its own page through the services, so what differs per viewer (role,
-filters, paging, locale) never travels through a shared var.
+Every browser tab of a user links to that user's room (`user-<id>`) and nothing else.
+Its page states read the room's `tick` in async computed vars and re-query their own
+page through the services, so what differs per viewer (role, filters, paging, locale)
+never travels through a shared var.
 
-After a service call, handlers and background tasks call `push(...)` with the
-rooms the change concerns; it works from an event handler, an API route or a
-lifespan task, and through Redis across workers.
+Why one room per user and not one per incident, shop or desk: in Reflex 0.10 a tab
+locks each linked room in the order it touches them, so two tabs linked to the same
+two rooms in different orders can deadlock for good (seen here: two sessions of one
+seller on the board, a change pushed, and that shop's pages stopped loading). With a
+single linked room per tab the locks are always taken tab first, room second.
+
+A change names its audience — an incident, a shop's board, the support desk, the
+product inbox, a user — and `push()` turns it into the rooms of the users concerned.
+It works from an event handler, an API route or a lifespan task, and through Redis
+across workers.
 """
 
 from __future__ import annotations
@@ -18,73 +24,90 @@ import logging
 from collections.abc import Iterable
 
 import reflex as rx
+import sqlalchemy as sa
 from reflex_base.registry import RegistrationContext
+from sqlmodel import select
+
+from pixmania_incidents.db import session_scope
+from pixmania_incidents.models import Incident, Role, User
+from pixmania_incidents.services.common import STAFF, has_flag
 
 log = logging.getLogger(__name__)
 
 
-class IncidentRoom(rx.SharedState):
-    """One per incident (`incident-<id>`): its parties and staff."""
+class LiveRoom(rx.SharedState):
+    """The change signal of one user's open pages."""
 
     tick: int = 0
 
 
-class ShopRoom(rx.SharedState):
-    """One per shop (`shop-<id>`): the sellers' board."""
-
-    tick: int = 0
+# An audience: ("incident", incident_id, shop_id) | ("shop", shop_id) | ("desk",) | ("flags",) | ("user", user_id)
+Audience = tuple
 
 
-class DeskRoom(rx.SharedState):
-    """Customer service supervision (`desk`)."""
-
-    tick: int = 0
+def user_token(user_id: int) -> str:
+    return f"user-{user_id}"
 
 
-class FlagRoom(rx.SharedState):
-    """The product team's inbox (`flags`)."""
-
-    tick: int = 0
+def incident_room(incident_id: int, shop_id: int) -> Audience:
+    return ("incident", incident_id, shop_id)
 
 
-class UserRoom(rx.SharedState):
-    """One per user (`user-<id>`): the notification bell."""
-
-    tick: int = 0
+def shop_room(shop_id: int) -> Audience:
+    return ("shop", shop_id)
 
 
-def incident_room(incident_id: int) -> tuple[type[rx.SharedState], str]:
-    return IncidentRoom, f"incident-{incident_id}"
+def user_room(user_id: int) -> Audience:
+    return ("user", user_id)
 
 
-def shop_room(shop_id: int) -> tuple[type[rx.SharedState], str]:
-    return ShopRoom, f"shop-{shop_id}"
+DESK: Audience = ("desk",)
+FLAGS: Audience = ("flags",)
 
 
-def user_room(user_id: int) -> tuple[type[rx.SharedState], str]:
-    return UserRoom, f"user-{user_id}"
+def rooms_for_incident(incident_id: int, shop_id: int, user_ids: Iterable[int] = ()) -> list[Audience]:
+    """Everyone a change to an incident shows to: its parties, the desk, the users it notified
+    (and the product team when a listing flag points at it)."""
+    return [incident_room(incident_id, shop_id), *(user_room(u) for u in set(user_ids))]
 
 
-DESK = (DeskRoom, "desk")
-FLAGS = (FlagRoom, "flags")
+def _users(audiences: Iterable[Audience]) -> set[int]:
+    """The users behind the audiences, read from the database once."""
+    audiences = list(audiences)
+    ids = {a[1] for a in audiences if a[0] == "user"}
+    rest = [a for a in audiences if a[0] != "user"]
+    if not rest:
+        return ids
+    incident_ids = [a[1] for a in rest if a[0] == "incident"]
+    with session_scope() as session:
+        active = session.exec(select(User.id, User.role, User.shop_id).where(User.active == sa.true())).all()
+        flagged = {i for i in incident_ids if has_flag(session, i)}
+        if incident_ids:
+            ids.update(session.exec(select(Incident.customer_id).where(Incident.id.in_(incident_ids))).all())
+    for audience in rest:
+        kind = audience[0]
+        shop = audience[2] if kind == "incident" else audience[1] if kind == "shop" else None
+        for user_id, role, shop_id in active:
+            if (
+                (role == Role.seller and shop is not None and shop_id == shop)
+                or (role in STAFF and kind in ("incident", "desk", "flags"))
+                or (role == Role.product and (kind == "flags" or (kind == "incident" and audience[1] in flagged)))
+            ):
+                ids.add(user_id)
+    return ids
 
 
-def rooms_for_incident(incident_id: int, shop_id: int, user_ids: Iterable[int] = ()) -> list[tuple[type[rx.SharedState], str]]:
-    """Every room a change to an incident shows in: its page, its shop's board,
-    supervision, and the bells of the users it notified."""
-    return [incident_room(incident_id), shop_room(shop_id), DESK, *(user_room(u) for u in set(user_ids))]
-
-
-async def _bump(room_cls: type[rx.SharedState], token: str) -> None:
+async def _bump(user_id: int) -> None:
     app = RegistrationContext.get().app
-    async with app.modify_state(rx.BaseStateToken(ident=token, cls=room_cls)) as root:
-        room = await root.get_state(room_cls)
+    async with app.modify_state(rx.BaseStateToken(ident=user_token(user_id), cls=LiveRoom)) as root:
+        room = await root.get_state(LiveRoom)
         room.tick += 1
 
 
-async def push_now(rooms: Iterable[tuple[type[rx.SharedState], str]]) -> None:
-    """Move every room's tick and wait until the change is delivered."""
-    results = await asyncio.gather(*(_bump(cls, token) for cls, token in rooms), return_exceptions=True)
+async def push_now(audiences: Iterable[Audience]) -> None:
+    """Move the room of every user concerned, and wait until the change is delivered."""
+    user_ids = await asyncio.to_thread(_users, list(audiences))
+    results = await asyncio.gather(*(_bump(u) for u in sorted(user_ids)), return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             log.warning("live push failed: %r", result)
@@ -93,8 +116,8 @@ async def push_now(rooms: Iterable[tuple[type[rx.SharedState], str]]) -> None:
 _PENDING: set[asyncio.Task] = set()
 
 
-def push(rooms: Iterable[tuple[type[rx.SharedState], str]]) -> None:
+def push(audiences: Iterable[Audience]) -> None:
     """Fire-and-forget `push_now`, so a handler never waits on other clients' locks."""
-    task = asyncio.get_running_loop().create_task(push_now(list(rooms)))
+    task = asyncio.get_running_loop().create_task(push_now(list(audiences)))
     _PENDING.add(task)
     task.add_done_callback(_PENDING.discard)

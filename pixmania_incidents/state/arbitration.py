@@ -100,14 +100,13 @@ class ArbitrationQueueState(SessionState):
             return
         if actor.role != Role.arbitrator:
             return
-        room = await self.get_state(live.DeskRoom)
-        await room._link_to("desk")
+        await self._join_live()
         self._linked = True
 
     @rx.var
     async def rows(self) -> list[dict[str, Any]]:
         """Oldest request first, re-read on every change at the desk."""
-        room = await self.get_state(live.DeskRoom)
+        room = await self.get_state(live.LiveRoom)
         locale = norm_locale((await self.get_state(LocaleState)).locale)
         _ = room.tick
         if not self._linked:
@@ -154,13 +153,12 @@ class ArbitrationCaseState(SessionState):
             self.missing = True
             return
         self.case_id = case_id
-        room = await self.get_state(live.IncidentRoom)
-        await room._link_to(f"incident-{case_id}")
+        await self._join_live()
 
     @rx.var
     async def file(self) -> dict[str, Any]:
         """The whole case file, re-read whenever anyone changes the case."""
-        room = await self.get_state(live.IncidentRoom)
+        room = await self.get_state(live.LiveRoom)
         locale = norm_locale((await self.get_state(LocaleState)).locale)
         _ = (room.tick, self.revision)
         if not self.case_id:

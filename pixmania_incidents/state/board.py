@@ -1,9 +1,9 @@
-"""The seller's board: the shop's room carries the change signal, each viewer re-queries.
+"""The seller's board: the user's live room carries the change signal, each viewer re-queries.
 
 Why this split: filters and "show more" differ per seller, so they stay in this private
 state (backend vars, so the browser can only ask for them through the handlers below); the
-shop's `ShopRoom` only moves a tick, and every board linked to it re-queries its own
-columns when any seller, customer or the sweep changes one of the shop's incidents.
+room only moves a tick, pushed to every seller of the shop whenever any seller, customer
+or the sweep changes one of the shop's incidents, and each board re-queries its columns.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import asyncio
 
 import reflex as rx
 
-from pixmania_incidents.live import ShopRoom
+from pixmania_incidents.live import LiveRoom
 from pixmania_incidents.models import Role
 from pixmania_incidents.services import board
 from pixmania_incidents.services.common import ServiceError
@@ -34,13 +34,12 @@ class BoardState(SessionState):
             return
         if actor.role != Role.seller or actor.shop_id is None:
             return
-        room = await self.get_state(ShopRoom)
-        await room._link_to(f"shop-{actor.shop_id}")
+        await self._join_live()
         self._shop_id = actor.shop_id
 
     @rx.var
     async def columns(self) -> list[board.Column]:
-        room = await self.get_state(ShopRoom)
+        room = await self.get_state(LiveRoom)
         _ = room.tick
         if self._shop_id is None:
             return []

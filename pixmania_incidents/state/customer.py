@@ -249,13 +249,12 @@ class MyIncidentsState(SessionState):
         identity = await asyncio.to_thread(self._identity)
         if identity is None:
             return
-        room = await self.get_state(live.UserRoom)
-        await room._link_to(f"user-{identity.actor.id}")
+        await self._join_live()
         self.loaded += 1
 
     @rx.var
     async def rows(self) -> list[dict[str, Any]]:
-        room = await self.get_state(live.UserRoom)
+        room = await self.get_state(live.LiveRoom)
         locale = norm_locale((await self.get_state(LocaleState)).locale)
         _ = room.tick
         if not self.loaded:

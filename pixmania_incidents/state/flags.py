@@ -76,8 +76,7 @@ class FlagInboxState(SessionState):
         _, refusal = await self._run(flags.inbox, "open")
         self.allowed = not refusal
         if self.allowed:
-            room = await self.get_state(live.FlagRoom)
-            await room._link_to("flags")
+            await self._join_live()
 
     async def _views(self) -> list[flags.FlagView]:
         if not self.allowed:
@@ -88,14 +87,14 @@ class FlagInboxState(SessionState):
     # Each var names what it depends on in its own body: that is what Reflex tracks.
     @rx.var
     async def rows(self) -> list[dict[str, Any]]:
-        room = await self.get_state(live.FlagRoom)
+        room = await self.get_state(live.LiveRoom)
         locale = (await self.get_state(LocaleState)).locale
         _ = (room.tick, self.revision, self.allowed, self.view_status)
         return [flag_row(f, locale) for f in await self._views()]
 
     @rx.var
     async def groups(self) -> list[dict[str, Any]]:
-        room = await self.get_state(live.FlagRoom)
+        room = await self.get_state(live.LiveRoom)
         locale = (await self.get_state(LocaleState)).locale
         _ = (room.tick, self.revision, self.allowed, self.view_status)
         if not self.grouped:
@@ -168,12 +167,11 @@ class ListingPageState(SessionState):
         self.missing = page is None
         self.shown_id = 0 if page is None else listing_id
         if page is not None:
-            room = await self.get_state(live.FlagRoom)
-            await room._link_to("flags")
+            await self._join_live()
 
     @rx.var
     async def listing(self) -> dict[str, Any]:
-        room = await self.get_state(live.FlagRoom)
+        room = await self.get_state(live.LiveRoom)
         _ = room.tick
         if not self.shown_id:
             return {}
@@ -200,7 +198,7 @@ class ProductCaseState(IncidentPageState):
 
     @rx.var
     async def case_flags(self) -> list[dict[str, Any]]:
-        room = await self.get_state(live.IncidentRoom)
+        room = await self.get_state(live.LiveRoom)
         _ = (room.tick, self.revision)
         if not self.case_id:
             return []

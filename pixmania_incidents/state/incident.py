@@ -194,15 +194,14 @@ class IncidentPageState(SessionState):
             self.missing = True
             return
         self.case_id = case_id
-        room = await self.get_state(live.IncidentRoom)
-        await room._link_to(f"incident-{case_id}")
+        await self._join_live()
         if self.user_role == Role.seller:
             self._push(result)
 
     @rx.var
     async def view(self) -> dict[str, Any]:
         """The case for this viewer, re-read whenever anyone changes it (the room's tick)."""
-        room = await self.get_state(live.IncidentRoom)
+        room = await self.get_state(live.LiveRoom)
         locale = (await self.get_state(LocaleState)).locale
         _ = (room.tick, self.revision)
         if not self.case_id:

@@ -15,7 +15,6 @@ import reflex as rx
 from pixmania_incidents import live
 from pixmania_incidents.i18n import short_when
 from pixmania_incidents.services import notifications
-from pixmania_incidents.services.common import ServiceError
 from pixmania_incidents.state.locale import LocaleState
 from pixmania_incidents.state.session import SessionState
 
@@ -29,18 +28,12 @@ class BellState(SessionState):
     @rx.event
     async def link(self):
         """On mount of the bell (every logged-in page): follow this user's room."""
-        try:
-            actor = await asyncio.to_thread(self._actor, True)
-        except ServiceError:
-            return
-        room = await self.get_state(live.UserRoom)
-        await room._link_to(f"user-{actor.id}")
-        self.linked = True
+        self.linked = await self._join_live()
 
     # Each var names what it depends on in its own body: that is what Reflex tracks.
     @rx.var
     async def unread(self) -> int:
-        room = await self.get_state(live.UserRoom)
+        room = await self.get_state(live.LiveRoom)
         _ = (room.tick, self.revision, self.linked)
         if not self.linked:
             return 0
@@ -49,7 +42,7 @@ class BellState(SessionState):
 
     @rx.var
     async def items(self) -> list[dict[str, Any]]:
-        room = await self.get_state(live.UserRoom)
+        room = await self.get_state(live.LiveRoom)
         locale = (await self.get_state(LocaleState)).locale
         _ = (room.tick, self.revision, self.linked)
         if not self.linked:

@@ -103,6 +103,15 @@ class SessionState(rx.State):
             live.push(live.user_room(user_id) for user_id in notified)
         return result, ""
 
+    async def _join_live(self) -> bool:
+        """Follow this user's live room: every page re-reads itself when it ticks."""
+        identity = await asyncio.to_thread(self._identity)
+        if identity is None:
+            return False
+        room = await self.get_state(live.LiveRoom)
+        await room._link_to(live.user_token(identity.actor.id))
+        return True
+
     @rx.event
     async def guard(self):
         """on_load of protected pages: login first, then the role's own pages, then a temporary password's change."""

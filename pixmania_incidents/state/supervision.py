@@ -14,7 +14,7 @@ from typing import Any
 import reflex as rx
 
 from pixmania_incidents.i18n import norm_locale, short_when
-from pixmania_incidents.live import DeskRoom
+from pixmania_incidents.live import LiveRoom
 from pixmania_incidents.services import supervision
 from pixmania_incidents.services.common import STAFF, ServiceError
 from pixmania_incidents.state.locale import LocaleState
@@ -67,13 +67,12 @@ class SupervisionState(SessionState):
             return
         shops, _ = await self._run(supervision.shops)
         self.shops = [{"id": str(s["id"]), "name": s["name"]} for s in shops or []]
-        room = await self.get_state(DeskRoom)
-        await room._link_to("desk")
+        await self._join_live()
 
     @rx.var
     async def result(self) -> dict[str, Any]:
         """The current page, re-read whenever any incident changes (the desk's tick)."""
-        room = await self.get_state(DeskRoom)
+        room = await self.get_state(LiveRoom)
         locale = norm_locale((await self.get_state(LocaleState)).locale)
         _ = (room.tick, self.revision)
         if not self.shops:

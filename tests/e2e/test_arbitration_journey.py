@@ -29,6 +29,7 @@ def _photo(tmp_path) -> str:
     return str(path)
 
 
+@pytest.mark.scaled
 def test_arbitration_partial_refund_to_closure(open_session, tmp_path):
     expect.set_options(timeout=20_000)  # live pushes and page loads on a busy machine
     # The customer opens the case that awaits their answer and requests arbitration.

@@ -7,6 +7,7 @@ import io
 import re
 from datetime import datetime
 
+import pytest
 from pypdf import PdfReader
 
 from tests.e2e.conftest import expect
@@ -23,6 +24,7 @@ def card(page, state: str, reference: str):
     return column(page, state).locator(f'[data-testid="board-card"][data-reference="{reference}"]')
 
 
+@pytest.mark.scaled
 def test_seller_works_a_case_from_the_board(open_session):
     session = open_session(SELLER)
     page = session.page

@@ -386,5 +386,4 @@ def test_the_app_registers_both_loops_and_pushes_each_room_once(monkeypatch):
     report = sweep.SweepReport(ran=True, affected=[sweep.Affected(1, 7, (3, 4)), sweep.Affected(2, 7, (3,))])
     rooms = tasks.rooms_of(report)
     assert len(rooms) == len(set(rooms))
-    assert set(rooms) == {live.incident_room(1), live.incident_room(2), live.shop_room(7), live.DESK,
-                          live.user_room(3), live.user_room(4)}
+    assert set(rooms) == {live.incident_room(1, 7), live.incident_room(2, 7), live.user_room(3), live.user_room(4)}
