@@ -48,7 +48,9 @@ def e2e_server(request):
     return request.getfixturevalue("e2e_scaled_server" if backend == "scaled" else "e2e_sqlite_server")
 
 
-@pytest.fixture(scope="session")
+# Module scope: sync Playwright runs an event loop in this thread while it is open, which
+# would break the asyncio.run() of the integration tests that follow.
+@pytest.fixture(scope="module")
 def browser():
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     with sync_playwright() as p:
