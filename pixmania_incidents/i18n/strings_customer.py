@@ -100,12 +100,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "I sent the item back with the label; here is the carrier's proof of drop-off.",
     ),
     "customer.error.one_proof": ("Joignez une seule preuve de dépôt.", "Attach exactly one proof of drop-off."),
-    "customer.statement_title": ("Votre version des faits", "Your statement"),
-    "customer.statement_hint": (
-        "Le vendeur a demandé un arbitrage. Vous pouvez donner votre version et joindre des justificatifs, une seule fois.",
-        "The seller requested arbitration. You may give your side of the story and attach evidence, once.",
+    "case.statement_title": ("Votre version des faits", "Your statement"),
+    "case.statement_hint": (
+        "L'autre partie a demandé un arbitrage. Vous pouvez donner votre version et joindre des justificatifs, une seule "
+        "fois, dans le délai affiché.",
+        "The other party requested arbitration. You may give your side of the story and attach evidence, once, within "
+        "the time shown.",
     ),
-    "customer.statement_send": ("Envoyer ma version des faits", "Send my statement"),
+    "case.statement_send": ("Envoyer ma version des faits", "Send my statement"),
     "customer.rating_title": ("Comment jugez-vous le traitement de votre incident ?", "How would you rate the handling of your incident?"),
     "customer.rating_comment": ("Commentaire (facultatif)", "Comment (optional)"),
     "customer.rating_send": ("Envoyer ma note", "Send my rating"),

@@ -11,6 +11,7 @@ import reflex as rx
 from pixmania_incidents.components.case_header import V, case_header
 from pixmania_incidents.components.decision import decision_section
 from pixmania_incidents.components.panels import load_panels
+from pixmania_incidents.components.statement import statement_section
 from pixmania_incidents.components.shell import app_shell
 from pixmania_incidents.components.text import t
 from pixmania_incidents.components.thread import thread
@@ -60,7 +61,7 @@ def _case() -> rx.Component:
         case_header(),
         rx.flex(
             rx.box(thread(), flex="2", min_width="0", width="100%"),
-            rx.vstack(decision_section(), _panel(), timeline(), spacing="4", flex="1", min_width="0", width="100%"),
+            rx.vstack(decision_section(), statement_section(), _panel(), timeline(), spacing="4", flex="1", min_width="0", width="100%"),
             direction={"initial": "column", "md": "row"},
             spacing="4",
             align="start",

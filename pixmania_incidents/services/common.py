@@ -102,13 +102,9 @@ def _owns_incident(actor: Actor, incident: Incident) -> bool:
     return actor.role in STAFF
 
 
-def _own_shop(actor: Actor, resource: Any) -> bool:
-    return actor.role == Role.seller and actor.shop_id is not None and getattr(resource, "shop_id", None) == actor.shop_id
-
-
 # action -> (roles that may ever do it, ownership check on the resource or None)
 _RULES: dict[str, tuple[frozenset[str], Callable[[Actor, Any], bool] | None]] = {
-    "incident.view": (frozenset(Role), _owns_incident),  # product: see `authorize_incident_view`
+    "incident.view": (frozenset(Role), _owns_incident),  # product: only flagged ones, see `load_incident`
     "incident.open": (frozenset({Role.customer}), None),
     "incident.customer_act": (frozenset({Role.customer}), _owns_incident),
     "incident.seller_act": (frozenset({Role.seller}), _owns_incident),

@@ -86,13 +86,6 @@ class CustomerCaseState(IncidentPageState):
         await self._decide(incidents.request_arbitration, str(reason or ""), await read_uploads(files))
 
     @rx.event
-    async def add_statement(self, files: list[rx.UploadFile], statement: str):
-        result = await self._act(incidents.add_statement, self.case_id, str(statement or ""), await read_uploads(files))
-        if result is not None:
-            return [rx.set_value("statement_body", ""), rx.clear_selected_files("statement_files")]
-        return None
-
-    @rx.event
     async def send_back(self, files: list[rx.UploadFile], label_id: int):
         note = tr("customer.sent_back_message", await self._locale())
         try:

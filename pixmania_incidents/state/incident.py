@@ -252,6 +252,14 @@ class IncidentPageState(SessionState):
         return result
 
     @rx.event
+    async def add_statement(self, files: list[rx.UploadFile], statement: str):
+        """The party who did not ask for arbitration gives its side, once (customer or seller)."""
+        result = await self._act(incidents.add_statement, self.case_id, str(statement or ""), await read_uploads(files))
+        if result is not None:
+            return [rx.set_value("statement_body", ""), rx.clear_selected_files("statement_files")]
+        return None
+
+    @rx.event
     async def send_message(self, files: list[rx.UploadFile], body: str, visibility: str = "public"):
         """The thread's composer (every role that may write); the text stays on refusal."""
         self.is_sending = True

@@ -102,26 +102,6 @@ def _return_labels() -> rx.Component:
     )
 
 
-def _statement() -> rx.Component:
-    a = V["arbitration"].to(dict)
-    return rx.cond(
-        (V["state"].to(str) == "in_arbitration") & a & (a["requester_role"].to(str) == "seller") & ~a["statement"].to(bool),
-        rx.card(
-            rx.vstack(
-                rx.heading(t("customer.statement_title"), size="3", as_="h2"),
-                rx.text(t("customer.statement_hint"), size="2"),
-                rx.text_area(id="statement_body", max_length=MAX_TEXT, rows="4", width="100%"),
-                file_picker("statement_files"),
-                _error(),
-                rx.button(t("customer.statement_send"),
-                          on_click=S.add_statement(rx.upload_files(upload_id="statement_files"), dom_value("statement_body"))),
-                spacing="2", align="start", width="100%",
-            ),
-            width="100%",
-        ),
-    )
-
-
 def _rating() -> rx.Component:
     rating = V["rating"].to(dict)
     return rx.cond(
@@ -259,7 +239,6 @@ def _arbitration_dialog() -> rx.Component:
 def customer_panel() -> rx.Component:
     return rx.vstack(
         _proposal(),
-        _statement(),
         _return_labels(),
         _rating(),
         _actions(),
