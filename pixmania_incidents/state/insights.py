@@ -17,8 +17,7 @@ from pixmania_incidents.services import analytics
 from pixmania_incidents.services.common import now
 from pixmania_incidents.state.locale import LocaleState
 from pixmania_incidents.state.session import SessionState
-from pixmania_incidents.state.supervision import parse_day
-from pixmania_incidents.state.trends import _figures, _percent
+from pixmania_incidents.state.period import PeriodState, figures, percent
 
 DEFAULT_DAYS = 90
 
@@ -26,33 +25,18 @@ DEFAULT_DAYS = 90
 def _shares(group: dict[str, Any], locale: str) -> dict[str, Any]:
     """The trends' figures plus the answered-within shares the seller is judged on."""
     return {
-        **_figures(group, locale),
-        "answered_24h_label": _percent(group["answered_24h"]),
-        "answered_48h_label": _percent(group["answered_48h"]),
+        **figures(group, locale),
+        "answered_24h_label": percent(group["answered_24h"]),
+        "answered_48h_label": percent(group["answered_48h"]),
         "answered_24h_pct": round((group["answered_24h"] or 0) * 100, 1),
         "answered_48h_pct": round((group["answered_48h"] or 0) * 100, 1),
         "on_time_pct": round((group["resolved_on_time"] or 0) * 100, 1),
     }
 
 
-class InsightsState(SessionState):
-    start: str = ""
-    end: str = ""
-
-    @rx.event
-    def load(self):
-        if not self.end:
-            today = paris_date(now())
-            self.end = today.isoformat()
-            self.start = (today - timedelta(days=DEFAULT_DAYS)).isoformat()
-
-    @rx.event
-    def set_start(self, value: str):
-        self.start = str(value)[:10]
-
-    @rx.event
-    def set_end(self, value: str):
-        self.end = str(value)[:10]
+class InsightsState(PeriodState, SessionState):
+    def _default_span(self) -> timedelta:
+        return timedelta(days=DEFAULT_DAYS)
 
     @rx.event
     def last_days(self, days: int):
@@ -63,7 +47,7 @@ class InsightsState(SessionState):
     @rx.var
     async def data(self) -> dict[str, Any]:
         locale = norm_locale((await self.get_state(LocaleState)).locale)
-        start, end = parse_day(self.start), parse_day(self.end)
+        start, end = self._period()
         if start is None or end is None:
             return {}
         found, error = await self._run(analytics.seller_insights, start, end)
