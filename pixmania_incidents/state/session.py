@@ -39,6 +39,15 @@ def _cookie(header: str, name: str) -> str | None:
     return None
 
 
+def _session_cookie(state: rx.State) -> str | None:
+    """The login cookie of the tab's websocket, read on every call.
+
+    A plain function on purpose: Reflex's dependency tracker follows `self.` reads through
+    methods, and the router is re-sent with every event, so reading it in a method would
+    make every page's computed vars recompute (and query) on every event of the tab."""
+    return _cookie(getattr(state, "router").headers.cookie, settings.SESSION_COOKIE)
+
+
 def _require(identity: auth.Identity | None, pending_ok: bool) -> Actor:
     if identity is None:
         raise ServiceError("error.login_required")
@@ -58,7 +67,7 @@ class SessionState(rx.State):
     _user_id: int | None = None
 
     def _session_token(self) -> str | None:
-        return _cookie(self.router.headers.cookie, settings.SESSION_COOKIE)
+        return _session_cookie(self)
 
     def _identity(self) -> auth.Identity | None:
         with session_scope() as session:
