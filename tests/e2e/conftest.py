@@ -18,6 +18,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from tests.server import make_server, scaled_server, scaled_wanted
 
 DEMO_PASSWORD = "demo-Pixmania-2026"
+# Live pushes and page loads on a shared 2-core machine: wait as long as a patient user would.
+expect.set_options(timeout=15_000)
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
