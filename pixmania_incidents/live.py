@@ -28,11 +28,14 @@ import sqlalchemy as sa
 from reflex_base.registry import RegistrationContext
 from sqlmodel import select
 
+from pixmania_incidents import reflex_fixes
 from pixmania_incidents.db import session_scope
 from pixmania_incidents.models import Incident, Role, User
 from pixmania_incidents.services.common import STAFF, has_flag
 
 log = logging.getLogger(__name__)
+# Rooms are linked states: never let a cancelled page load keep one locked.
+reflex_fixes.apply()
 
 
 class LiveRoom(rx.SharedState):
