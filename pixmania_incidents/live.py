@@ -1,20 +1,23 @@
-"""Live updates: one `rx.SharedState` room per user, carrying a change signal.
+"""Live updates through `rx.SharedState` rooms: one per user, one per incident.
 
-Every browser tab of a user links to that user's room (`user-<id>`) and nothing else.
-Its page states read the room's `tick` in async computed vars and re-query their own
-page through the services, so what differs per viewer (role, filters, paging, locale)
-never travels through a shared var.
+Every browser tab of a user links to that user's room (`user-<id>`): its page states
+read the room's `tick` in async computed vars and re-query their own page through the
+services, so what differs per viewer (role, filters, paging, locale) never travels
+through a shared var. An incident page also links that incident's room
+(`incident-<id>`, only once the service agreed the viewer may see the case): it holds
+the case's `tick` and the window of its latest public messages, so a new message
+reaches every open page of the case as a delta, without one query per viewer; older
+messages and the non-public ones load from the database for whoever may read them.
 
-Why one room per user and not one per incident, shop or desk: in Reflex 0.10 a tab
-locks each linked room in the order it touches them, so two tabs linked to the same
-two rooms in different orders can deadlock for good (seen here: two sessions of one
-seller on the board, a change pushed, and that shop's pages stopped loading). With a
-single linked room per tab the locks are always taken tab first, room second.
+Lock order: Reflex 0.10 locks a tab, then its linked rooms in the order they were
+linked, so two tabs linking the same rooms in different orders could deadlock for good.
+The user's room is always linked first (`SessionState._join_live`, before any incident
+room) and nothing else is ever linked, so every tab takes them in one order: tab, user,
+incident.
 
 A change names its audience — an incident, a shop's board, the support desk, the
-product inbox, a user — and `push()` turns it into the rooms of the users concerned.
-It works from an event handler, an API route or a lifespan task, and through Redis
-across workers.
+product inbox, a user — and `push()` turns it into the rooms concerned. It works from
+an event handler, an API route or a lifespan task, and through Redis across workers.
 """
 
 from __future__ import annotations
@@ -31,11 +34,16 @@ from sqlmodel import select
 from pixmania_incidents import reflex_fixes
 from pixmania_incidents.db import session_scope
 from pixmania_incidents.models import Incident, Role, User
+from pixmania_incidents.services import views
 from pixmania_incidents.services.common import STAFF, has_flag
 
 log = logging.getLogger(__name__)
 # Rooms are linked states: never let a cancelled page load keep one locked.
 reflex_fixes.apply()
+
+
+#: Public messages an incident's room carries; "earlier messages" reads the rest.
+MESSAGE_WINDOW = 30
 
 
 class LiveRoom(rx.SharedState):
@@ -44,12 +52,30 @@ class LiveRoom(rx.SharedState):
     tick: int = 0
 
 
+class IncidentRoom(rx.SharedState):
+    """One incident's open pages: its change signal and its latest public messages."""
+
+    tick: int = 0
+    #: Which incident the window holds (0 until the first page loads it).
+    incident_id: int = 0
+    messages: list[dict] = []
+
+
 # An audience: ("incident", incident_id, shop_id) | ("shop", shop_id) | ("desk",) | ("flags",) | ("user", user_id)
 Audience = tuple
 
 
 def user_token(user_id: int) -> str:
     return f"user-{user_id}"
+
+
+def incident_token(incident_id: int) -> str:
+    return f"incident-{incident_id}"
+
+
+def message_window(incident_id: int) -> list[dict]:
+    with session_scope() as session:
+        return views.public_window(session, incident_id, MESSAGE_WINDOW)
 
 
 def incident_room(incident_id: int, shop_id: int) -> Audience:
@@ -107,10 +133,30 @@ async def _bump(user_id: int) -> None:
         room.tick += 1
 
 
+async def _refresh_incident(incident_id: int) -> None:
+    """New messages first (a delta every page shows as it comes), then the tick that makes
+    each page re-read the rest of the case; nothing at all when no page has it open."""
+    app = RegistrationContext.get().app
+    token = rx.BaseStateToken(ident=incident_token(incident_id), cls=IncidentRoom)
+    async with app.modify_state(token) as root:
+        room = await root.get_state(IncidentRoom)
+        if not room._linked_from:
+            return
+        window = await asyncio.to_thread(message_window, incident_id)
+        if window != room.messages:
+            room.messages, room.incident_id = window, incident_id
+    async with app.modify_state(token) as root:
+        (await root.get_state(IncidentRoom)).tick += 1
+
+
 async def push_now(audiences: Iterable[Audience]) -> None:
-    """Move the room of every user concerned, and wait until the change is delivered."""
-    user_ids = await asyncio.to_thread(_users, list(audiences))
-    results = await asyncio.gather(*(_bump(u) for u in sorted(user_ids)), return_exceptions=True)
+    """Move the rooms of every incident and user concerned, and wait until the change is delivered."""
+    audiences = list(audiences)
+    user_ids = await asyncio.to_thread(_users, audiences)
+    incident_ids = sorted({a[1] for a in audiences if a[0] == "incident"})
+    results = await asyncio.gather(
+        *(_refresh_incident(i) for i in incident_ids), *(_bump(u) for u in sorted(user_ids)), return_exceptions=True
+    )
     for result in results:
         if isinstance(result, BaseException):
             log.warning("live push failed: %r", result)

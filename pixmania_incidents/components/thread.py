@@ -169,11 +169,11 @@ def thread() -> rx.Component:
         rx.heading(t("case.thread"), size="3", as_="h2", margin_bottom="0.5em"),
         rx.vstack(
             rx.cond(
-                V["has_more_messages"].to(bool),
+                IncidentPageState.thread.length() >= IncidentPageState.message_limit,
                 rx.button(t("case.earlier"), variant="ghost", size="1", on_click=IncidentPageState.show_earlier),
                 _opening(),
             ),
-            rx.foreach(as_list(V["messages"]), _message),
+            rx.foreach(IncidentPageState.thread, _message),
             composer(),
             spacing="3",
             width="100%",

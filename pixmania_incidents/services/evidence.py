@@ -166,13 +166,18 @@ def validate_and_store(
     return store(session, actor, incident, check_all(list(uploads)), purpose, message_id)
 
 
+def visibilities(role: str) -> tuple[str, ...]:
+    """The message visibilities a role reads: customers and the product team only public ones."""
+    if role in STAFF:
+        return ("public", "shop", "internal")
+    if role == Role.seller:
+        return ("public", "shop")
+    return ("public",)
+
+
 def visible_to(actor: Actor, message: Message | None) -> bool:
     """Whether `actor` may read a message (and its files) of a case they can see."""
-    if message is None or message.visibility == "public":
-        return True
-    if message.visibility == "shop":
-        return actor.role == Role.seller or actor.role in STAFF
-    return actor.role in STAFF
+    return message is None or message.visibility in visibilities(actor.role)
 
 
 def open_evidence(session: Session, actor: Actor, evidence_id: int) -> tuple[Path, str, str]:

@@ -40,7 +40,7 @@ from pixmania_incidents.models import (
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, TYPES, type_policy
 from pixmania_incidents.services import clocks
 from pixmania_incidents.services.common import STAFF, Actor, authorize, load_incident
-from pixmania_incidents.services.evidence import visible_to
+from pixmania_incidents.services.evidence import visibilities
 from pixmania_incidents.services.incidents import case_facts, opening_refusal
 
 #: Events only staff see (internal notes) or only the shop and staff (its own working notes).
@@ -69,22 +69,13 @@ def _event_visible(actor: Actor, kind: str) -> bool:
     return True
 
 
-def _message_visibility_filter(actor: Actor) -> tuple[str, ...]:
-    if actor.role in STAFF:
-        return ("public", "shop", "internal")
-    if actor.role == Role.seller:
-        return ("public", "shop")
-    return ("public",)
-
-
 def _evidence_dict(ev: Evidence) -> dict[str, Any]:
     return {"id": ev.id, "filename": ev.filename, "content_type": ev.content_type, "size": ev.size}
 
 
-def _messages(session: Session, actor: Actor, incident: Incident, limit: int, before_id: int | None = None) -> list[dict]:
-    stmt = select(Message).where(
-        Message.incident_id == incident.id, Message.visibility.in_(_message_visibility_filter(actor))
-    )
+def _messages(session: Session, incident_id: int, shown: tuple[str, ...], limit: int, before_id: int | None = None) -> list[dict]:
+    """The last `limit` messages of the given visibilities (before `before_id`), oldest first."""
+    stmt = select(Message).where(Message.incident_id == incident_id, Message.visibility.in_(shown))
     if before_id is not None:
         stmt = stmt.where(Message.id < before_id)
     rows = list(session.exec(stmt.order_by(Message.id.desc()).limit(limit)).all())[::-1]
@@ -109,7 +100,6 @@ def _messages(session: Session, actor: Actor, incident: Incident, limit: int, be
             "evidence": files.get(m.id, []),
         }
         for m in rows
-        if visible_to(actor, m)
     ]
 
 
@@ -170,7 +160,8 @@ def _arbitration(session: Session, incident: Incident) -> dict[str, Any] | None:
 
 
 def incident_view(session: Session, actor: Actor, incident_id: int, message_limit: int = 30) -> dict[str, Any]:
-    """Everything the incident page shows to this viewer, and the buttons they get."""
+    """Everything the incident page shows to this viewer, and the buttons they get
+    (`message_limit=0`: no messages, the page reads its thread from the live room)."""
     incident = load_incident(session, actor, incident_id)
     policy = type_policy(incident.type)
     shop = session.get(Shop, incident.shop_id)
@@ -238,7 +229,7 @@ def incident_view(session: Session, actor: Actor, incident_id: int, message_limi
             for c in _rows(session, CarrierInquiry, incident)
         ],
         "arbitration": _arbitration(session, incident),
-        "messages": _messages(session, actor, incident, message_limit),
+        "messages": _messages(session, incident.id, visibilities(actor.role), message_limit) if message_limit else [],
         "opening_evidence": [
             _evidence_dict(ev) for ev in _rows(session, Evidence, incident) if ev.message_id is None
         ],
@@ -251,10 +242,17 @@ def incident_view(session: Session, actor: Actor, incident_id: int, message_limi
     }
 
 
-def older_messages(session: Session, actor: Actor, incident_id: int, before_id: int, limit: int = 30) -> list[dict]:
-    """The page of messages before `before_id` ("show earlier messages")."""
+def thread_messages(session: Session, actor: Actor, incident_id: int, limit: int = 30, before_id: int | None = None) -> list[dict]:
+    """The viewer's last `limit` messages of a case (before `before_id`: "show earlier messages")."""
     incident = load_incident(session, actor, incident_id)
-    return _messages(session, actor, incident, max(1, min(int(limit), 100)), int(before_id))
+    return _messages(session, incident.id, visibilities(actor.role), max(1, min(int(limit), 1000)),
+                     None if before_id is None else int(before_id))
+
+
+def public_window(session: Session, incident_id: int, limit: int) -> list[dict]:
+    """The last public messages of a case, for its live room: only pages allowed to see the
+    case are linked to that room, and public messages are what every one of them reads."""
+    return _messages(session, incident_id, ("public",), limit)
 
 
 def _incident_summary(incident: Incident) -> dict[str, Any]:

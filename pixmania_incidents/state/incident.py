@@ -1,16 +1,19 @@
 """The one incident page, for every role: the case as this viewer may see it, kept live.
 
 Why this shape: the page links the incident's shared room (`incident-<id>`) only after the
-service agreed the viewer may see the case, and re-reads the case through
-`views.incident_view` whenever the room's tick moves, so a change made by any party, or
-by the deadline sweep, reaches every open page without a reload, while what differs per
-viewer (internal notes, contact details, buttons, language) never travels through the
-room. Role panels subclass `IncidentPageState` and change the case through `_act`, which
-pushes the change to the rooms and turns a stale version into "here is the new state".
+service agreed the viewer may see the case. The room carries the latest public messages,
+so the thread moves the moment someone writes, without a query per viewer; the rest of
+the case is re-read through `views.incident_view` whenever the room's tick moves, so a
+change made by any party, or by the deadline sweep, reaches every open page without a
+reload, while what differs per viewer (internal notes, contact details, buttons,
+language) never travels through the room. Role panels subclass `IncidentPageState` and
+change the case through `_act`, which pushes the change to the rooms and turns a stale
+version into "here is the new state".
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -24,12 +27,12 @@ from pixmania_incidents.models import Role
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS
 from pixmania_incidents.services import incidents, views
 from pixmania_incidents.services.common import StaleVersion
-from pixmania_incidents.services.evidence import MAX_BYTES, Upload
+from pixmania_incidents.services.evidence import MAX_BYTES, Upload, visibilities
 from pixmania_incidents.state.locale import LocaleState
 from pixmania_incidents.state.session import SessionState
 
-#: Messages shown at first; "earlier messages" widens the window by as many.
-MESSAGE_PAGE = 30
+#: Messages shown at first (the room's window); "earlier messages" widens it by as many.
+MESSAGE_PAGE = live.MESSAGE_WINDOW
 _ROUTE = re.compile(r"/incidents/(\d+)/?$")
 
 
@@ -126,10 +129,6 @@ def decorate(view: dict[str, Any], locale: str) -> dict[str, Any]:
                 "when": when_iso(decision["created_at"], locale),
             },
         },
-        "messages": [
-            {**m, "when": short_iso(m["created_at"], locale), "files": [_file(f, locale) for f in m["evidence"]]}
-            for m in view["messages"]
-        ],
         "opening_files": [_file(f, locale) for f in view["opening_evidence"]],
         "timeline": [
             {**e, "label": _label(f"incidents.event.{e['kind']}", locale, e["kind"]),
@@ -147,8 +146,15 @@ def decorate(view: dict[str, Any], locale: str) -> dict[str, Any]:
              "amount_label": money(o["amount_cents"], locale) if o["amount_cents"] else ""}
             for o in view["obligations"]
         ],
-        "has_more_messages": len(view["messages"]) >= view.get("message_limit", MESSAGE_PAGE),
     }
+
+
+def thread_of(window: list[dict[str, Any]], own: list[dict[str, Any]], limit: int, locale: str) -> list[dict[str, Any]]:
+    """The room's public window and what the viewer read for themself, as one thread:
+    the last `limit` messages by id, labelled for the page."""
+    merged = sorted({m["id"]: m for m in (*window, *own)}.values(), key=lambda m: m["id"])[-limit:]
+    return [{**m, "when": short_iso(m["created_at"], locale), "files": [_file(f, locale) for f in m["evidence"]]}
+            for m in merged]
 
 
 async def read_uploads(files: list[rx.UploadFile] | None) -> list[Upload]:
@@ -194,23 +200,47 @@ class IncidentPageState(SessionState):
             self.missing = True
             return
         self.case_id = case_id
-        await self._join_live()
+        await self._join_live()  # the user's room first: see live.py on lock order
+        room = await (await self.get_state(live.IncidentRoom))._link_to(live.incident_token(case_id))
+        if room.incident_id != case_id:
+            room.messages = await asyncio.to_thread(live.message_window, case_id)
+            room.incident_id = case_id
         if self.user_role == Role.seller:
             self._push(result)
 
     @rx.var
     async def view(self) -> dict[str, Any]:
-        """The case for this viewer, re-read whenever anyone changes it (the room's tick)."""
-        room = await self.get_state(live.LiveRoom)
+        """The case for this viewer (its thread aside), re-read whenever the room's tick moves."""
+        room = await self.get_state(live.IncidentRoom)
         locale = (await self.get_state(LocaleState)).locale
         _ = (room.tick, self.revision)
         if not self.case_id:
             return {}
-        limit = self.message_limit
-        data, _error = await self._run(views.incident_view, self.case_id, limit)
-        if data is None:
-            return {}
-        return decorate({**data, "message_limit": limit}, locale)
+        data, _error = await self._run(views.incident_view, self.case_id, 0)
+        return {} if data is None else decorate(data, locale)
+
+    @rx.var(backend=True)
+    async def _own_messages(self) -> list[dict[str, Any]]:
+        """What the room does not carry for this viewer, from the database: shop and internal
+        messages (sellers, staff) and earlier ones (after "earlier messages")."""
+        room = await self.get_state(live.IncidentRoom)
+        _ = (room.tick, self.revision)
+        if not self.case_id:
+            return []
+        room_covers = (room.incident_id == self.case_id and self.message_limit <= live.MESSAGE_WINDOW
+                       and visibilities(self.user_role) == ("public",))
+        if room_covers:
+            return []
+        data, _error = await self._run(views.thread_messages, self.case_id, self.message_limit)
+        return data or []
+
+    @rx.var
+    async def thread(self) -> list[dict[str, Any]]:
+        """The messages shown, live from the room's window as soon as anyone writes."""
+        room = await self.get_state(live.IncidentRoom)
+        locale = (await self.get_state(LocaleState)).locale
+        window = room.messages if room.incident_id == self.case_id else []
+        return thread_of(window, await self._own_messages, self.message_limit, locale)
 
     @rx.event
     def show_earlier(self):

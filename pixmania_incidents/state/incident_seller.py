@@ -90,7 +90,7 @@ class SellerCaseState(IncidentPageState):
 
     @rx.var
     async def seller(self) -> SellerExtras:
-        room = await self.get_state(live.LiveRoom)
+        room = await self.get_state(live.IncidentRoom)
         locale = (await self.get_state(LocaleState)).locale
         _ = (room.tick, self.revision)
         if not self.case_id or self.user_role != Role.seller:

@@ -29,7 +29,7 @@ class IncidentStaffState(IncidentPageState):
 
     @rx.var
     async def notes(self) -> list[dict[str, Any]]:
-        room = await self.get_state(live.LiveRoom)
+        room = await self.get_state(live.IncidentRoom)
         locale = norm_locale((await self.get_state(LocaleState)).locale)
         _ = (room.tick, self.revision)
         if not self.case_id or self.user_role not in ("support", "arbitrator", "admin"):

@@ -27,6 +27,7 @@ from pixmania_incidents.models import (
 from pixmania_incidents.services import fulfilment as ff, incidents as svc, views
 from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound, ServiceError, StaleVersion, now
 from pixmania_incidents.services.evidence import Upload
+from pixmania_incidents.state.incident import thread_of
 
 
 def jpeg_bytes() -> bytes:
@@ -654,7 +655,7 @@ def test_message_window_and_older_messages(world):
         svc.post_message(world.db, world.actor("camille"), inc.id, f"Message {i}")
     view = views.incident_view(world.db, world.actor("camille"), inc.id, message_limit=2)
     assert [m["body"] for m in view["messages"]] == ["Message 3", "Message 4"]
-    older = views.older_messages(world.db, world.actor("camille"), inc.id, view["messages"][0]["id"], 2)
+    older = views.thread_messages(world.db, world.actor("camille"), inc.id, 2, view["messages"][0]["id"])
     assert [m["body"] for m in older] == ["Message 1", "Message 2"]
 
 
@@ -673,3 +674,19 @@ def test_customer_orders_show_incidents_and_what_may_be_opened(world):
     assert [i["reference"] for i in mine] == [inc.reference] and mine[0]["shop"] == "TechShop"
     with pytest.raises(Forbidden):
         views.customer_orders(world.db, world.actor("seller_tech"))
+
+
+def test_live_room_window_holds_only_the_last_public_messages(world):
+    """What an incident's shared room carries reaches every page linked to it: never a note."""
+    inc = open_case(world)
+    for i in range(4):
+        svc.post_message(world.db, world.actor("camille"), inc.id, f"Message {i}")
+    svc.post_message(world.db, world.actor("support"), inc.id, "Surveiller ce vendeur", visibility="internal")
+    svc.record_outside_exchange(world.db, world.actor("seller_tech"), inc.id, "phone", now(), "Camille", "Appel.")
+    window = views.public_window(world.db, inc.id, 3)
+    assert [m["body"] for m in window] == ["Message 1", "Message 2", "Message 3"]
+    # The support agent's thread: the room's window merged with what only staff read, in order.
+    own = views.thread_messages(world.db, world.actor("support"), inc.id, 3)
+    thread = thread_of(window, own, 3, "fr")
+    assert [m["body"] for m in thread] == ["Message 3", "Surveiller ce vendeur", "Appel."]
+    assert all(m["when"] for m in thread)
