@@ -13,7 +13,7 @@ from pixmania_incidents.state.session import SessionState
 for _info in iter_modules(pages.__path__):
     import_module(f"{pages.__name__}.{_info.name}")
 
-app = rx.App(api_transformer=api)
+app = rx.App(api_transformer=api, html_lang="fr")
 tasks.register(app)
 for spec in PAGES:
     # Every page with roles runs the server-side guard first, whoever wrote the page.

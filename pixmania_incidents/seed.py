@@ -33,7 +33,7 @@ from pixmania_incidents.models import (
     User,
 )
 from pixmania_incidents.policy import Solution, type_policy
-from pixmania_incidents.services import fulfilment, incidents
+from pixmania_incidents.services import flags, fulfilment, incidents
 from pixmania_incidents.services.auth import hash_password
 from pixmania_incidents.services.common import Actor, now, set_clock
 from pixmania_incidents.services.evidence import Upload
@@ -383,6 +383,24 @@ def _incidents(ctx: _Ctx, lines: dict[str, list[OrderLine]]) -> None:
             savepoint.rollback()
         used.add(line.id)
     ctx.shift = timedelta(0)
+    _flags(ctx)
+
+
+def _flags(ctx: _Ctx) -> None:
+    """Listing flags on the cases whose type suggests one: raised, acknowledged and fixed."""
+    product = ctx.actor(DEMO_ACCOUNTS[7][0])
+    suggested = ctx.session.exec(select(Incident).where(Incident.type.in_(("not_as_described", "wrong_item")),
+                                                        Incident.state != "closed").order_by(Incident.id)).all()
+    details = "La fiche ne correspond pas à l'article livré (dimensions et matière)."
+    for n, incident in enumerate(suggested[:5]):
+        ctx.at(2)
+        shop = ctx.session.get(Shop, incident.shop_id)
+        change = flags.raise_flag(ctx.session, ctx.seller_of(shop.name), incident.id, flags.REASONS[n % 3], details)
+        ctx.at(1.5)
+        if n % 3 == 1:
+            flags.acknowledge(ctx.session, product, change.flag.id)
+        elif n % 3 == 2:
+            flags.mark_fixed(ctx.session, product, change.flag.id, "Dimensions et matière corrigées sur la fiche.")
 
 
 def _line_for(ctx: _Ctx, customer_lines: list[OrderLine], shop_name: str, used: set[int]) -> OrderLine:

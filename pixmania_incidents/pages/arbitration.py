@@ -11,6 +11,7 @@ from pixmania_incidents.components.shell import app_shell
 from pixmania_incidents.components.text import pick, t
 from pixmania_incidents.models import Role
 from pixmania_incidents.pages.registry import page
+from pixmania_incidents.pages.flags import status_badge
 from pixmania_incidents.pages.supervision import state_badge
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, DecisionOutcome
 from pixmania_incidents.state.arbitration import ArbitrationCaseState as C, ArbitrationQueueState as Q
@@ -200,7 +201,7 @@ def _timeline_item(e: rx.Var) -> rx.Component:
 
 
 def _flag(f: rx.Var) -> rx.Component:
-    return rx.hstack(rx.badge(f["status"].to(str)), rx.text(f["reason"], weight="medium", size="2"),
+    return rx.hstack(status_badge(f), rx.text(f["reason_label"], weight="medium", size="2"),
                      rx.text(f["details"], size="2"), rx.text(f["created_at"], size="1", color_scheme="gray"),
                      spacing="2", wrap="wrap")
 

@@ -169,6 +169,9 @@ class ArbitrationCaseState(SessionState):
         for event in found["timeline"]:
             key = f"incidents.event.{event['kind']}"
             event["label"] = tr(key, locale) if key in CATALOGUE else event["kind"]
+        for flag in found["flags"]:
+            flag["status_label"] = tr(f"flags.status.{flag['status']}", locale)
+            flag["reason_label"] = tr(f"flags.reason.{flag['reason']}", locale)
         return _labels(found, locale)
 
     @rx.var

@@ -38,7 +38,8 @@ def test_arbitration_partial_refund_to_closure(open_session, tmp_path):
     customer.get_by_text("En attente du client").first.click()
     customer.wait_for_url(re.compile(r"/incidents/\d+$"))
     incident_path = re.search(r"/incidents/\d+$", customer.url).group(0)
-    reference = customer.get_by_text(re.compile(r"^INC-\d{4}-\d{6}$")).first.inner_text()
+    expect(customer.get_by_test_id("case-reference")).to_have_text(re.compile(r"^INC-\d{4}-\d{6}$"))
+    reference = customer.get_by_test_id("case-reference").inner_text()
     customer.get_by_role("button", name="Demander un arbitrage").click()
     customer.get_by_label("Pourquoi demandez-vous un arbitrage ? (obligatoire)").fill(
         "Le geste de 30 € ne couvre pas le connecteur cassé.")

@@ -72,3 +72,10 @@ def test_no_open_deadline_turns_within_an_hour_of_seeding(db, paris_hour):
     for row in db.exec(select(Deadline).where(Deadline.met_at.is_(None), Deadline.settled.is_(None))).all():
         for instant in (row.due_at, row.at_risk_at):
             assert abs(instant - moment) > timedelta(hours=1), (row.kind, instant)
+
+
+def test_product_inbox_has_flags_in_several_statuses(seeded):
+    from pixmania_incidents.models import ListingFlag
+
+    statuses = Counter(f.status for f in seeded.exec(select(ListingFlag)).all())
+    assert statuses["raised"] >= 1 and statuses["acknowledged"] >= 1 and statuses["fixed"] >= 1
