@@ -1,4 +1,7 @@
-"""A fix for Reflex 0.10.1: a cancelled event must not leave a shared room locked.
+"""Two fixes for Reflex 0.10.1's shared states (rooms), each a copy of one Reflex function
+that differs from it where marked FIX.
+
+1. A cancelled event must not leave a shared room locked.
 
 `SharedStateBaseInternal._modify_linked_states` takes the lock of each room a tab is
 linked to and patches the room into the tab's state tree *before* it enters the exit
@@ -6,11 +9,20 @@ stack that releases them. Reflex cancels a tab's hydrate and on_load events when
 socket disconnects (a reload, a URL typed in the same tab); a cancellation landing
 while the patch resolves computed vars left the room locked for good, and every later
 page of that user waited forever, showing an empty page. The copy below differs from
-Reflex's in one place, marked FIX: a failure while patching closes the stack, which
-restores the tab's tree and releases the locks.
+Reflex's in one place: a failure while patching closes the stack, which restores the
+tab's tree and releases the locks.
 
-Applied only over the exact code it was written against (checked by hash), so an
-upgrade that changes the method is never silently replaced by this copy.
+2. An event must not recompute everything that reads a room. Every event of a linked tab
+patches its rooms into the tree and swaps them out at the end, and the swap-out marked
+every computed var reading the room dirty "to recompute them from the private copy"; so
+the next event of that tab, whatever it was, recomputed (and re-queried, and re-sent)
+every page var that reads a room. While the tab stays linked the swap-out changes nothing
+the page shows (the room is swapped in again before anything is read, and changes made
+by others arrive with their dirty vars), so the copy of `_patch_state` only marks them
+when the room has been unlinked.
+
+Each is applied only over the exact code it was written against (checked by hash), so
+an upgrade that changes Reflex's function is never silently replaced by a copy.
 """
 
 from __future__ import annotations
@@ -21,12 +33,51 @@ import inspect
 import logging
 from collections.abc import AsyncIterator
 
+from reflex_base.constants import ROUTER_DATA, ROUTER_VARS
+
 from reflex.istate import shared
+from reflex.istate.delta import _suppress_delta_recording
 from reflex.istate.shared import SharedState, SharedStateBaseInternal, _do_update_other_tokens
+from reflex.state import BaseState
 
 log = logging.getLogger(__name__)
 
-_PATCHED_SOURCE_SHA256 = "bdbdeccf3b8afa3ce791c0bec7f73e2ab7bf7d9a13af15833b4c040b7aa1833f"
+_MODIFY_LINKED_STATES_SHA256 = "bdbdeccf3b8afa3ce791c0bec7f73e2ab7bf7d9a13af15833b4c040b7aa1833f"
+_PATCH_STATE_SHA256 = "9c4918579a38d33fa4b9018d8d4e441111aeff83d879bf0b2821812e3fe58be3"
+
+
+@contextlib.asynccontextmanager
+async def _patch_state(original_state: BaseState, linked_state: BaseState, full_delta: bool = False):
+    if (original_parent_state := original_state.parent_state) is None:
+        msg = "Cannot patch root state as linked state."
+        raise shared.ReflexRuntimeError(msg)
+
+    state_name = original_state.get_name()
+    original_parent_state.substates[state_name] = linked_state
+    linked_parent_state = linked_state.parent_state
+    linked_state.parent_state = original_parent_state
+    try:
+        if full_delta:
+            linked_cls = type(linked_state)
+            linked_state.dirty_vars.update(name for name, f in linked_cls.get_fields().items() if f._owner is linked_cls)
+            linked_state.dirty_vars.update(linked_state.computed_vars)
+            linked_state._mark_dirty()
+        root_state = original_state._get_root_state()
+        root_state.dirty_vars.update(ROUTER_VARS)
+        root_state.dirty_vars.add(ROUTER_DATA)
+        root_state._mark_dirty()
+        with _suppress_delta_recording():
+            await root_state._get_resolved_delta()
+        yield
+    finally:
+        original_parent_state.substates[state_name] = original_state
+        linked_state.parent_state = linked_parent_state
+        # FIX: only a room that is no longer linked changes what its readers show.
+        if original_state.get_full_name() not in (original_state._reflex_internal_links or {}):
+            original_cls = type(original_state)
+            original_state._mark_dirty_computed_vars(
+                name for name, f in original_cls.get_fields().items() if f._owner is original_cls
+            )
 
 
 @contextlib.asynccontextmanager
@@ -88,13 +139,20 @@ def _source_digest(fn) -> str:  # noqa: ANN001 - the wrapped method
     return hashlib.sha256(inspect.getsource(getattr(fn, "__wrapped__", fn)).encode()).hexdigest()
 
 
-def apply() -> bool:
-    """Install the fix once; returns whether Reflex's method is (now) the fixed one."""
-    current = SharedStateBaseInternal.__dict__["_modify_linked_states"]
-    if current is _modify_linked_states:
+def _install(owner, name: str, fixed, digest: str) -> bool:  # noqa: ANN001 - a class or a module
+    current = getattr(owner, "__dict__", {}).get(name, getattr(owner, name))
+    if current is fixed:
         return True
-    if _source_digest(current) != _PATCHED_SOURCE_SHA256:
-        log.warning("Reflex's _modify_linked_states changed; pixmania_incidents.reflex_fixes not applied")
+    if _source_digest(current) != digest:
+        log.warning("Reflex's %s changed: the fix in pixmania_incidents.reflex_fixes is not applied", name)
         return False
-    SharedStateBaseInternal._modify_linked_states = _modify_linked_states
+    setattr(owner, name, fixed)
     return True
+
+
+def apply() -> bool:
+    """Install both fixes once; returns whether Reflex now runs the fixed copies."""
+    return all([
+        _install(SharedStateBaseInternal, "_modify_linked_states", _modify_linked_states, _MODIFY_LINKED_STATES_SHA256),
+        _install(shared, "_patch_state", _patch_state, _PATCH_STATE_SHA256),
+    ])
