@@ -253,7 +253,7 @@ def move_runs(boards: list, actor_page, targets: list[tuple[int, str]], expected
     moves = []
     for incident_id, reference in targets:
         actor_page.goto(f"/incidents/{incident_id}")
-        actor_page.locator("#thread_body").wait_for()
+        actor_page.get_by_test_id("case-reference").filter(has_text=reference).wait_for()
         actor_page.locator("#thread_body").fill("Bonjour, nous prenons votre demande en charge.")
         for page in boards:
             page.evaluate(_WATCH, reference)

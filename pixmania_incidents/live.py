@@ -100,6 +100,18 @@ def rooms_for_incident(incident_id: int, shop_id: int, user_ids: Iterable[int] =
     return [incident_room(incident_id, shop_id), *(user_room(u) for u in set(user_ids))]
 
 
+def push_result(result, messages: bool = True) -> None:  # noqa: ANN001 - a service result naming an incident
+    """A case changed through a service: everyone it shows to (`messages=False`: the caller
+    already put the case's new messages in its room)."""
+    push(rooms_for_incident(result.incident_id, result.shop_id, [result.customer_id]), messages)
+
+
+def push_flag(change) -> None:  # noqa: ANN001 - services.flags.FlagChange
+    """A listing flag changed: the product inbox, and the pages of its incident when it has one."""
+    incident_id = change.flag.incident_id
+    push([FLAGS, *(rooms_for_incident(incident_id, change.shop_id, change.notified) if incident_id else [])])
+
+
 def _users(audiences: Iterable[Audience]) -> set[int]:
     """The users behind the audiences, read from the database once."""
     audiences = list(audiences)
@@ -133,7 +145,7 @@ async def _bump(user_id: int) -> None:
         room.tick += 1
 
 
-async def _refresh_incident(incident_id: int) -> None:
+async def _refresh_incident(incident_id: int, messages: bool) -> None:
     """New messages first (a delta every page shows as it comes), then the tick that makes
     each page re-read the rest of the case; nothing at all when no page has it open."""
     app = RegistrationContext.get().app
@@ -142,21 +154,22 @@ async def _refresh_incident(incident_id: int) -> None:
         room = await root.get_state(IncidentRoom)
         if not room._linked_from:
             return
-        window = await asyncio.to_thread(message_window, incident_id)
-        if window != room.messages:
-            room.messages, room.incident_id = window, incident_id
+        if messages:
+            window = await asyncio.to_thread(message_window, incident_id)
+            if window != room.messages:
+                room.messages, room.incident_id = window, incident_id
     async with app.modify_state(token) as root:
         (await root.get_state(IncidentRoom)).tick += 1
 
 
-async def push_now(audiences: Iterable[Audience]) -> None:
-    """Move the rooms of every incident and user concerned, and wait until the change is delivered."""
+async def push_now(audiences: Iterable[Audience], messages: bool = True) -> None:
+    """Move the rooms of every incident, then of every user concerned (the incident's open
+    pages first: they are where people wait for an answer)."""
     audiences = list(audiences)
-    user_ids = await asyncio.to_thread(_users, audiences)
     incident_ids = sorted({a[1] for a in audiences if a[0] == "incident"})
-    results = await asyncio.gather(
-        *(_refresh_incident(i) for i in incident_ids), *(_bump(u) for u in sorted(user_ids)), return_exceptions=True
-    )
+    results = await asyncio.gather(*(_refresh_incident(i, messages) for i in incident_ids), return_exceptions=True)
+    user_ids = await asyncio.to_thread(_users, audiences)
+    results += await asyncio.gather(*(_bump(u) for u in sorted(user_ids)), return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             log.warning("live push failed: %r", result)
@@ -165,8 +178,8 @@ async def push_now(audiences: Iterable[Audience]) -> None:
 _PENDING: set[asyncio.Task] = set()
 
 
-def push(audiences: Iterable[Audience]) -> None:
+def push(audiences: Iterable[Audience], messages: bool = True) -> None:
     """Fire-and-forget `push_now`, so a handler never waits on other clients' locks."""
-    task = asyncio.get_running_loop().create_task(push_now(list(audiences)))
+    task = asyncio.get_running_loop().create_task(push_now(list(audiences), messages))
     _PENDING.add(task)
     task.add_done_callback(_PENDING.discard)

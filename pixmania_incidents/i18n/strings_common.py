@@ -83,4 +83,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "error.unexpected": ("Une erreur inattendue est survenue. Réessayez.", "An unexpected error occurred. Please try again."),
     "error.login_required": ("Connectez-vous pour continuer.", "Please log in to continue."),
+    "case.error.still_loading": (
+        "Le dossier finit de s'afficher : réessayez dans un instant (votre texte est conservé).",
+        "The case is still loading: try again in a moment (your text is kept).",
+    ),
 }

@@ -83,10 +83,6 @@ def _labels(data: Any, locale: str) -> Any:
     return data
 
 
-def push_result(result: Result) -> None:
-    live.push(live.rooms_for_incident(result.incident_id, result.shop_id, [result.customer_id]))
-
-
 class ArbitrationQueueState(SessionState):
     error: str = ""
     _linked: bool = False
@@ -122,7 +118,7 @@ class ArbitrationQueueState(SessionState):
         """The service decides who wins; the loser sees why."""
         result, self.error = await self._run(arbitration.take_case, int(incident_id))
         if result is not None:
-            push_result(result)
+            live.push_result(result)
             return rx.redirect(f"/arbitration/{result.incident_id}")
         return None
 
@@ -203,7 +199,7 @@ class ArbitrationCaseState(SessionState):
         self.revision += 1
         self.error = error
         if result is not None:
-            push_result(result)
+            live.push_result(result)
         return result
 
     @rx.event

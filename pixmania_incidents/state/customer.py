@@ -225,7 +225,7 @@ class OpenIncidentState(SessionState):
         if result is None:
             self.existing_url = self.blocked.get(self.chosen_type, {}).get("url", "")
             return
-        live.push(live.rooms_for_incident(result.incident_id, result.shop_id, [result.customer_id]))
+        live.push_result(result)
         yield rx.redirect(f"/incidents/{result.incident_id}")
 
 

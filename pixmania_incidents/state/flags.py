@@ -15,6 +15,7 @@ import reflex as rx
 
 from pixmania_incidents import live
 from pixmania_incidents.i18n import money, short_when, tr
+from pixmania_incidents.models import Role
 from pixmania_incidents.services import flags
 from pixmania_incidents.state.incident import IncidentPageState
 from pixmania_incidents.state.locale import LocaleState
@@ -47,13 +48,6 @@ def flag_row(f: flags.FlagView, locale: str) -> dict[str, Any]:
         "handled_by": f.handled_by,
         "note": f.resolution_note,
     }
-
-
-async def _push(change: flags.FlagChange | None) -> None:
-    if change is not None:
-        incident_rooms = live.rooms_for_incident(change.flag.incident_id, change.shop_id, change.notified) \
-            if change.flag.incident_id else []
-        live.push([live.FLAGS, *incident_rooms])
 
 
 class FlagInboxState(SessionState):
@@ -122,7 +116,8 @@ class FlagInboxState(SessionState):
             return
         change, self.list_error = await self._run(flags.acknowledge, flag_id)
         self.revision += 1
-        await _push(change)
+        if change is not None:
+            live.push_flag(change)
 
     @rx.event
     def open_dialog(self, kind: str, flag_id: Any, title: str):
@@ -149,7 +144,7 @@ class FlagInboxState(SessionState):
         self.revision += 1
         if change is not None:
             self.dialog = ""
-            await _push(change)
+            live.push_flag(change)
 
 
 class ListingPageState(SessionState):
@@ -198,9 +193,9 @@ class ProductCaseState(IncidentPageState):
 
     @rx.var
     async def case_flags(self) -> list[dict[str, Any]]:
-        room = await self.get_state(live.LiveRoom)
+        room = await self.get_state(live.IncidentRoom)
         _ = (room.tick, self.revision)
-        if not self.case_id:
+        if not self.case_id or self.user_role != Role.product:
             return []
         rows, _error = await self._run(flags.flags_for_incident, self.case_id)
         locale = (await self.get_state(LocaleState)).locale

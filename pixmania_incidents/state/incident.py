@@ -25,7 +25,7 @@ from pixmania_incidents import live
 from pixmania_incidents.i18n import CATALOGUE, money, norm_locale, short_when, tr, when
 from pixmania_incidents.models import Role
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS
-from pixmania_incidents.services import incidents, views
+from pixmania_incidents.services import flags, incidents, views
 from pixmania_incidents.services.common import StaleVersion
 from pixmania_incidents.services.evidence import MAX_BYTES, Upload, visibilities
 from pixmania_incidents.state.locale import LocaleState
@@ -206,7 +206,7 @@ class IncidentPageState(SessionState):
             room.messages = await asyncio.to_thread(live.message_window, case_id)
             room.incident_id = case_id
         if self.user_role == Role.seller:
-            self._push(result)
+            live.push_result(result)
 
     @rx.var
     async def view(self) -> dict[str, Any]:
@@ -259,11 +259,15 @@ class IncidentPageState(SessionState):
             self._seen_version = None
         self.error = ""
 
-    def _push(self, result: incidents.Result) -> None:
-        live.push(live.rooms_for_incident(result.incident_id, result.shop_id, [result.customer_id]))
-
     async def _act(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any | None:
-        """Run a service on this case; push the change; a stale version shows the new state."""
+        """Run a service on this case; push the change; a stale version shows the new state.
+
+        Refused while the tab still holds another case: right after a navigation the form
+        is on screen before the page's load has run, and what was typed must not land on
+        the case the user left."""
+        if self._route_case() != self.case_id:
+            self.notice, self.error = "", tr("case.error.still_loading", await self._locale())
+            return None
         stale = False
 
         def call(session, actor, *a, **kw):
@@ -274,11 +278,21 @@ class IncidentPageState(SessionState):
                 stale = True
                 raise
 
-        result, error = await self._run(call, *args, **kwargs)
-        self.revision += 1
+        # A changed case is pushed below to all it shows to, the notified users among them.
+        result, error = await self._run(call, *args, push_notified=False, **kwargs)
         self.notice, self.error = (error, "") if stale else ("", error)
         if isinstance(result, incidents.Result):
-            self._push(result)
+            # This tab holds the room during its event: new messages leave with it, before
+            # anything else is re-read; the room's tick then refreshes every page, this one too.
+            room = await self.get_state(live.IncidentRoom)
+            window = await asyncio.to_thread(live.message_window, self.case_id)
+            if window != room.messages:
+                room.messages = window
+            live.push_result(result, messages=False)
+        elif isinstance(result, flags.FlagChange):
+            live.push_flag(result)
+        else:
+            self.revision += 1  # refused or not pushed: re-read this page now
         return result
 
     @rx.event

@@ -265,13 +265,5 @@ class SellerCaseState(IncidentPageState):
     async def raise_flag(self, form: dict):
         """The product team's inbox moves too, so this one pushes the flags room as well."""
         form = form if isinstance(form, dict) else {}
-        self.done = ""
-        change, self.error = await self._run(flags.raise_flag, self.case_id, str(form.get("reason") or ""),
-                                             str(form.get("details") or ""))
-        self.revision += 1
-        self.failed = "" if change is not None else "flag"
-        if change is None:
-            return None
-        self.done = "flag"
-        live.push([*live.rooms_for_incident(self.case_id, change.shop_id, change.notified), live.FLAGS])
-        return self._reset("form-flag")
+        change = await self._do("flag", flags.raise_flag, str(form.get("reason") or ""), str(form.get("details") or ""))
+        return self._reset("form-flag") if change is not None else None

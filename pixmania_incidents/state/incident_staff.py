@@ -60,16 +60,8 @@ class IncidentStaffState(IncidentPageState):
     async def raise_flag(self, form: dict):
         """The product team's inbox moves too, so this pushes the flags room as well."""
         form = form if isinstance(form, dict) else {}
-        self.done, self.failed = "", ""
-        change, self.error = await self._run(flags.raise_flag, self.case_id, str(form.get("reason") or ""),
-                                             str(form.get("details") or ""))
-        self.revision += 1
-        if change is None:
-            self.failed = "flag"
-            return None
-        self.done = "flag"
-        live.push([*live.rooms_for_incident(self.case_id, change.shop_id, change.notified), live.FLAGS])
-        return _reset("form-staff-flag")
+        change = await self._staff("flag", flags.raise_flag, str(form.get("reason") or ""), str(form.get("details") or ""))
+        return _reset("form-staff-flag") if change is not None else None
 
     @rx.event
     async def take_case(self):

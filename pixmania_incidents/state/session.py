@@ -89,10 +89,12 @@ class SessionState(rx.State):
     async def _locale(self) -> str:
         return (await self.get_state(LocaleState)).locale
 
-    async def _run(self, fn: Callable[..., T], *args: Any, pending_ok: bool = False, **kwargs: Any) -> tuple[T | None, str]:
+    async def _run(self, fn: Callable[..., T], *args: Any, pending_ok: bool = False, push_notified: bool = True,
+                   **kwargs: Any) -> tuple[T | None, str]:
         """Calls `fn(session, actor, *args, **kwargs)` in one unit of work, off the event loop.
 
-        Returns (result, "") or (None, the refusal in the user's language)."""
+        Returns (result, "") or (None, the refusal in the user's language). The users it
+        notified see their bell move, unless the caller pushes a wider audience itself."""
         token = self._session_token()
         notified: set[int] = set()
 
@@ -107,8 +109,7 @@ class SessionState(rx.State):
             result = await asyncio.to_thread(call)
         except ServiceError as exc:
             return None, tr(exc.code, await self._locale(), **exc.params)
-        # Whoever the change notified sees their bell move, whichever page they are on.
-        if notified:
+        if notified and push_notified:
             live.push(live.user_room(user_id) for user_id in notified)
         return result, ""
 
