@@ -167,6 +167,11 @@ _S = Solution
 _A = StepAction
 _RETURN = frozenset({_S.replacement, _S.return_and_refund})
 
+
+def _informing(code: str, fr: str, en: str) -> ChecklistStep:
+    """A "keep the customer informed" step: any public message ticks it, a proposal too."""
+    return ChecklistStep(code, fr, en, mandatory=True, action=_A.public_message, also_ticked_by=frozenset({_A.proposal}))
+
 _POLICIES: tuple[TypePolicy, ...] = (
     TypePolicy(
         code=IncidentType.not_received,
@@ -197,13 +202,10 @@ _POLICIES: tuple[TypePolicy, ...] = (
                 "Contact the carrier for details and open an inquiry if needed.",
                 action=_A.carrier_inquiry,
             ),
-            ChecklistStep(
+            _informing(
                 "keep_informed",
                 "Tenez le client informé de l’évolution de la situation.",
                 "Keep the customer informed of how things are progressing.",
-                mandatory=True,
-                action=_A.public_message,
-                also_ticked_by=frozenset({_A.proposal}),
             ),
         ),
         solutions=(_S.reship, _S.refund_full),
@@ -245,13 +247,10 @@ _POLICIES: tuple[TypePolicy, ...] = (
                 action=_A.replacement_shipment,
                 also_ticked_by=frozenset({_A.refund}),
             ),
-            ChecklistStep(
+            _informing(
                 "communicate",
                 "Communiquez clairement avec le client à chaque étape du processus.",
                 "Communicate clearly with the customer at each step.",
-                mandatory=True,
-                action=_A.public_message,
-                also_ticked_by=frozenset({_A.proposal}),
             ),
         ),
         solutions=(_S.replacement, _S.return_and_refund, _S.refund_full, _S.refund_partial),
@@ -317,13 +316,10 @@ _POLICIES: tuple[TypePolicy, ...] = (
                 required_by=frozenset({_S.refund_full, _S.refund_partial}),
                 action=_A.refund,
             ),
-            ChecklistStep(
+            _informing(
                 "inform_customer",
                 "Informez le client de l’état de sa demande.",
                 "Inform the customer of the status of their request.",
-                mandatory=True,
-                action=_A.public_message,
-                also_ticked_by=frozenset({_A.proposal}),
             ),
         ),
         solutions=(_S.refund_full, _S.refund_partial),
@@ -404,13 +400,10 @@ _POLICIES: tuple[TypePolicy, ...] = (
                 required_by=frozenset({_S.replacement}),
                 action=_A.replacement_shipment,
             ),
-            ChecklistStep(
+            _informing(
                 "inform_customer",
                 "Informez le client des étapes à suivre.",
                 "Tell the customer the next steps.",
-                mandatory=True,
-                action=_A.public_message,
-                also_ticked_by=frozenset({_A.proposal}),
             ),
         ),
         solutions=(_S.replacement, _S.return_and_refund, _S.refund_partial),

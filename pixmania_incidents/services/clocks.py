@@ -225,21 +225,21 @@ def refresh(session: Session, incident: Incident, now: datetime) -> list[Change]
         default=DeadlineState.on_track,
     ).value
     # The column holds the mover only; "waiting for an arbitrator" is arbitrator_id None.
-    holder = ball_of(session, incident).holder or ""
+    holder = ball_of(session, incident, rows).holder or ""
     incident.ball = "arbitrator" if holder == "waiting_arbitrator" else holder
     session.add(incident)
     return changes
 
 
-def ball_of(session: Session, incident: Incident) -> Ball:
-    """Who holds the ball and by when (`lifecycle.ball` over the running clocks)."""
+def ball_of(session: Session, incident: Incident, rows: list[Deadline] | None = None) -> Ball:
+    """Who holds the ball and by when (`lifecycle.ball` over the running clocks; `rows`:
+    the incident's clocks when the caller has just read them)."""
+    rows = clocks_of(session, incident) if rows is None else rows
     open_clocks = [
-        OpenClock(r.holder, r.due_at)
-        for r in clocks_of(session, incident)
-        if is_open(r) and not r.paused and r.kind not in _RIGHTS
+        OpenClock(r.holder, r.due_at) for r in rows if is_open(r) and not r.paused and r.kind not in _RIGHTS
     ]
     # Obligations that cannot start yet (refund before the return arrives) have no clock.
-    clocked = {r.obligation_id for r in clocks_of(session, incident) if r.obligation_id is not None}
+    clocked = {r.obligation_id for r in rows if r.obligation_id is not None}
     open_clocks += [
         OpenClock(o.holder, None) for o in open_obligations(session, incident) if o.id not in clocked
     ]

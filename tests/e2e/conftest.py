@@ -4,8 +4,8 @@ Each test module gets its own freshly seeded server, so one journey's changes (a
 decided, a line reported) never decide what another journey finds.
 
 A test marked `@pytest.mark.scaled` runs twice: on the SQLite server and on a server on
-PostgreSQL + Redis with several workers (see tests/integration/conftest.py for when
-the scaled variant runs)."""
+PostgreSQL + Redis with several workers (see tests/backends.py for when the scaled
+variant runs)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import shutil
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from tests.server import make_server, scaled_server, scaled_wanted
+from tests.backends import parametrize_scaled, server_fixtures
 
 DEMO_PASSWORD = "demo-Pixmania-2026"
 # Live pushes and page loads on a shared 2-core machine: wait as long as a patient user would.
@@ -23,31 +23,11 @@ expect.set_options(timeout=15_000)
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+e2e_server_sqlite, e2e_server_scaled, e2e_server = server_fixtures("e2e_server", "module")
+
+
 def pytest_generate_tests(metafunc):
-    if "e2e_server" in metafunc.fixturenames and metafunc.definition.get_closest_marker("scaled"):
-        metafunc.parametrize("e2e_server", ("sqlite", "scaled"), indirect=True, scope="module")
-
-
-@pytest.fixture(scope="module")
-def e2e_sqlite_server(tmp_path_factory):
-    server = make_server(tmp_path_factory.mktemp("e2e")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def e2e_scaled_server(tmp_path_factory):
-    if not scaled_wanted():
-        pytest.skip("scaled run needs CI=true or PIXMANIA_TEST_PG/REFLEX_DB_URL and a Redis URL")
-    with scaled_server(tmp_path_factory.mktemp("e2e-scaled")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def e2e_server(request):
-    """The SQLite server, or the scaled one for the `scaled` parameter of a marked test."""
-    backend = getattr(request, "param", "sqlite")
-    return request.getfixturevalue("e2e_scaled_server" if backend == "scaled" else "e2e_sqlite_server")
+    parametrize_scaled(metafunc, "e2e_server", "module")
 
 
 # Module scope: sync Playwright runs an event loop in this thread while it is open, which

@@ -35,8 +35,8 @@ def _active_case(db_url: str) -> tuple[int, str, str]:
     return row.id, row.reference, row.email
 
 
-def test_message_reaches_customer_tabs_on_every_worker(scaled_app_server):
-    server = scaled_app_server
+def test_message_reaches_customer_tabs_on_every_worker(app_server_scaled):
+    server = app_server_scaled
     incident_id, reference, seller_email = _active_case(server.db_url)
     customer_cookie = login_cookie(server.url, CUSTOMER, PASSWORD)
     seller_cookie = login_cookie(server.url, seller_email, PASSWORD)
