@@ -162,15 +162,20 @@ async def _refresh_incident(incident_id: int, messages: bool) -> None:
         (await root.get_state(IncidentRoom)).tick += 1
 
 
+async def _bump_users(audiences: list[Audience]) -> list:
+    user_ids = await asyncio.to_thread(_users, audiences)
+    return await asyncio.gather(*(_bump(u) for u in sorted(user_ids)), return_exceptions=True)
+
+
 async def push_now(audiences: Iterable[Audience], messages: bool = True) -> None:
-    """Move the rooms of every incident, then of every user concerned (the incident's open
-    pages first: they are where people wait for an answer)."""
+    """Move the rooms of every incident and of every user concerned, side by side (they
+    lock different rooms), and wait until the change is delivered."""
     audiences = list(audiences)
     incident_ids = sorted({a[1] for a in audiences if a[0] == "incident"})
-    results = await asyncio.gather(*(_refresh_incident(i, messages) for i in incident_ids), return_exceptions=True)
-    user_ids = await asyncio.to_thread(_users, audiences)
-    results += await asyncio.gather(*(_bump(u) for u in sorted(user_ids)), return_exceptions=True)
-    for result in results:
+    results = await asyncio.gather(
+        *(_refresh_incident(i, messages) for i in incident_ids), _bump_users(audiences), return_exceptions=True
+    )
+    for result in [*results[:-1], *(results[-1] if isinstance(results[-1], list) else [results[-1]])]:
         if isinstance(result, BaseException):
             log.warning("live push failed: %r", result)
 

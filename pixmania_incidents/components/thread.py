@@ -154,14 +154,21 @@ def composer() -> rx.Component:
             file_picker("thread_files"),
             rx.cond(IncidentPageState.thread_error != "",
                     rx.callout(IncidentPageState.thread_error, icon="triangle_alert", color_scheme="red", role="alert", width="100%")),
-            rx.button(rx.icon("send", size=16), t("case.send"),
-                      on_click=IncidentPageState.send_message(rx.upload_files(upload_id="thread_files"), dom_value("thread_body"), "public"),
-                      loading=IncidentPageState.is_sending),
+            # Files go up by HTTP with the message; a text alone takes the websocket, several
+            # times faster (most messages have no file).
+            rx.cond(rx.selected_files("thread_files").length() > 0, _send_button(with_files=True), _send_button(with_files=False)),
             spacing="2",
             width="100%",
             align="start",
         ),
     )
+
+
+def _send_button(with_files: bool) -> rx.Component:
+    files = rx.upload_files(upload_id="thread_files") if with_files else []
+    return rx.button(rx.icon("send", size=16), t("case.send"),
+                     on_click=IncidentPageState.send_message(files, dom_value("thread_body"), "public"),
+                     loading=IncidentPageState.is_sending)
 
 
 def thread() -> rx.Component:

@@ -134,6 +134,15 @@ def test_customer_and_seller_follow_one_case_live(open_session, e2e_server, tmp_
     _not_reloaded(customer.page)
     expect(customer.page.get_by_test_id("ball")).to_contain_text("Au vendeur de jouer")
 
+    # The customer answers with a photo from the thread's composer; the seller sees both live.
+    customer.page.get_by_label("Votre message").fill("Oui, le carton était enfoncé sur un coin.")
+    customer.page.locator("#thread_files input[type=file]").set_input_files(_photo(tmp_path))
+    customer.page.get_by_role("button", name="Envoyer").click()
+    expect(seller.page.get_by_test_id("thread")).to_contain_text("enfoncé sur un coin", timeout=LIVE)
+    # The opening's photo, and now the answer's.
+    expect(seller.page.get_by_test_id("thread").get_by_role("img", name="arceau-fissure.png")).to_have_count(2, timeout=LIVE)
+    _not_reloaded(seller.page)
+
     # A deadline less than an hour away ticks in the browser with no Socket.IO event.
     _bring_resolution_within(e2e_server, reference, 40)
     frames: list[tuple[float, str]] = []
