@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import random
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +21,7 @@ from PIL import Image
 
 from sqlmodel import Session, func, select
 
+from pixmania_incidents.calendar import as_utc
 from pixmania_incidents.models import (
     ChecklistItem,
     CustomerOrder,
@@ -211,7 +214,26 @@ def _catalogue_and_orders(
 
 # --- incidents ---------------------------------------------------------------------------
 
+def _words(text: str) -> set[str]:
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return {w for w in re.findall(r"[a-z]+", plain) if len(w) >= 5}
+
+
+def _fit_listing(ctx: _Ctx, line: OrderLine, text: str) -> None:
+    """The line becomes the shop's article the customer writes about ("Le casque…" on the
+    headset), so a case never describes another item than the one it is about."""
+    order = ctx.session.get(CustomerOrder, line.order_id)
+    listings = ctx.session.exec(select(Listing).where(Listing.shop_id == order.shop_id).order_by(Listing.id)).all()
+    wanted = _words(text)
+    best = max(listings, key=lambda listing: len(_words(listing.title) & wanted))
+    if _words(best.title) & wanted and best.id != line.listing_id:
+        line.listing_id, line.unit_price_cents = best.id, best.price_cents
+        line.total_cents = line.quantity * best.price_cents
+        ctx.session.add(line)
+
+
 def _open(ctx: _Ctx, line: OrderLine, customer: Actor, type: str, hours_ago: float, text: str) -> int:
+    _fit_listing(ctx, line, text)
     ctx.at(hours_ago)
     return incidents.open_incident(ctx.session, customer, line.id, type, text).incident_id
 
@@ -386,21 +408,34 @@ def _incidents(ctx: _Ctx, lines: dict[str, list[OrderLine]]) -> None:
     _flags(ctx)
 
 
+#: What sellers and customer service write when they flag a listing, and how the product team fixed it.
+_FLAG_NOTES = (
+    ("description", "La description annonce des dimensions qui ne correspondent pas à l'article livré.",
+     "Dimensions corrigées dans la description."),
+    ("photos", "Les photos montrent un coloris et des finitions différents de l'article livré.",
+     "Photos remplacées par celles de l'article vendu."),
+    ("specifications", "La matière et la compatibilité indiquées ne correspondent pas à l'article livré.",
+     "Caractéristiques techniques corrigées."),
+)
+
+
 def _flags(ctx: _Ctx) -> None:
     """Listing flags on the cases whose type suggests one: raised, acknowledged and fixed."""
     product = ctx.actor(DEMO_ACCOUNTS[7][0])
     suggested = ctx.session.exec(select(Incident).where(Incident.type.in_(("not_as_described", "wrong_item")),
                                                         Incident.state != "closed").order_by(Incident.id)).all()
-    details = "La fiche ne correspond pas à l'article livré (dimensions et matière)."
     for n, incident in enumerate(suggested[:5]):
-        ctx.at(2)
+        reason, details, fix = _FLAG_NOTES[n % 3]
+        case_age = (ctx.real_now - ctx.shift - as_utc(incident.opened_at)).total_seconds() / 3600
+        raised = min(3 + 5 * n, case_age - 1)
+        ctx.at(raised)
         shop = ctx.session.get(Shop, incident.shop_id)
-        change = flags.raise_flag(ctx.session, ctx.seller_of(shop.name), incident.id, flags.REASONS[n % 3], details)
-        ctx.at(1.5)
+        change = flags.raise_flag(ctx.session, ctx.seller_of(shop.name), incident.id, reason, details)
+        ctx.at(raised - 0.5)
         if n % 3 == 1:
             flags.acknowledge(ctx.session, product, change.flag.id)
         elif n % 3 == 2:
-            flags.mark_fixed(ctx.session, product, change.flag.id, "Dimensions et matière corrigées sur la fiche.")
+            flags.mark_fixed(ctx.session, product, change.flag.id, fix)
 
 
 def _line_for(ctx: _Ctx, customer_lines: list[OrderLine], shop_name: str, used: set[int]) -> OrderLine:
