@@ -73,9 +73,19 @@ def incident_token(incident_id: int) -> str:
     return f"incident-{incident_id}"
 
 
-def message_window(incident_id: int) -> list[dict]:
+def _message_window(incident_id: int) -> list[dict]:
     with session_scope() as session:
         return views.public_window(session, incident_id, MESSAGE_WINDOW)
+
+
+async def share_window(room: IncidentRoom, incident_id: int) -> bool:
+    """Put the case's latest public messages in its room (locked by the caller); whether
+    they changed, i.e. whether the room's pages get new messages."""
+    window = await asyncio.to_thread(_message_window, incident_id)
+    if window == room.messages and room.incident_id == incident_id:
+        return False
+    room.messages, room.incident_id = window, incident_id
+    return True
 
 
 def incident_room(incident_id: int, shop_id: int) -> Audience:
@@ -154,17 +164,22 @@ async def _refresh_incident(incident_id: int, messages: bool) -> None:
         room = await root.get_state(IncidentRoom)
         if not room._linked_from:
             return
-        if messages:
-            window = await asyncio.to_thread(message_window, incident_id)
-            if window != room.messages:
-                room.messages, room.incident_id = window, incident_id
+        if not (messages and await share_window(room, incident_id)):
+            room.tick += 1  # nothing new to show first: one change, one delta
+            return
     async with app.modify_state(token) as root:
         (await root.get_state(IncidentRoom)).tick += 1
 
 
-async def _bump_users(audiences: list[Audience]) -> list:
+def _log_failures(results: list) -> None:
+    for result in results:
+        if isinstance(result, BaseException):
+            log.warning("live push failed: %r", result)
+
+
+async def _bump_users(audiences: list[Audience]) -> None:
     user_ids = await asyncio.to_thread(_users, audiences)
-    return await asyncio.gather(*(_bump(u) for u in sorted(user_ids)), return_exceptions=True)
+    _log_failures(await asyncio.gather(*(_bump(u) for u in sorted(user_ids)), return_exceptions=True))
 
 
 async def push_now(audiences: Iterable[Audience], messages: bool = True) -> None:
@@ -172,12 +187,9 @@ async def push_now(audiences: Iterable[Audience], messages: bool = True) -> None
     lock different rooms), and wait until the change is delivered."""
     audiences = list(audiences)
     incident_ids = sorted({a[1] for a in audiences if a[0] == "incident"})
-    results = await asyncio.gather(
+    _log_failures(await asyncio.gather(
         *(_refresh_incident(i, messages) for i in incident_ids), _bump_users(audiences), return_exceptions=True
-    )
-    for result in [*results[:-1], *(results[-1] if isinstance(results[-1], list) else [results[-1]])]:
-        if isinstance(result, BaseException):
-            log.warning("live push failed: %r", result)
+    ))
 
 
 _PENDING: set[asyncio.Task] = set()

@@ -13,7 +13,6 @@ version into "here is the new state".
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -202,9 +201,8 @@ class IncidentPageState(SessionState):
         self.case_id = case_id
         await self._join_live()  # the user's room first: see live.py on lock order
         room = await (await self.get_state(live.IncidentRoom))._link_to(live.incident_token(case_id))
-        if room.incident_id != case_id:
-            room.messages = await asyncio.to_thread(live.message_window, case_id)
-            room.incident_id = case_id
+        if room.incident_id != case_id:  # the first page of this case since the room was made
+            await live.share_window(room, case_id)
         if self.user_role == Role.seller:
             live.push_result(result)
 
@@ -216,7 +214,7 @@ class IncidentPageState(SessionState):
         _ = (room.tick, self.revision)
         if not self.case_id:
             return {}
-        data, _error = await self._run(views.incident_view, self.case_id, 0)
+        data, _error = await self._run(views.incident_view, self.case_id)
         return {} if data is None else decorate(data, locale)
 
     @rx.var(backend=True)
@@ -284,10 +282,7 @@ class IncidentPageState(SessionState):
         if isinstance(result, incidents.Result):
             # This tab holds the room during its event: new messages leave with it, before
             # anything else is re-read; the room's tick then refreshes every page, this one too.
-            room = await self.get_state(live.IncidentRoom)
-            window = await asyncio.to_thread(live.message_window, self.case_id)
-            if window != room.messages:
-                room.messages = window
+            await live.share_window(await self.get_state(live.IncidentRoom), self.case_id)
             live.push_result(result, messages=False)
         elif isinstance(result, flags.FlagChange):
             live.push_flag(result)

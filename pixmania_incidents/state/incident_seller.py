@@ -263,7 +263,7 @@ class SellerCaseState(IncidentPageState):
 
     @rx.event
     async def raise_flag(self, form: dict):
-        """The product team's inbox moves too, so this one pushes the flags room as well."""
+        """The product team's inbox moves too (`_act` pushes a flag change to it)."""
         form = form if isinstance(form, dict) else {}
         change = await self._do("flag", flags.raise_flag, str(form.get("reason") or ""), str(form.get("details") or ""))
         return self._reset("form-flag") if change is not None else None
