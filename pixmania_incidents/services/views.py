@@ -159,9 +159,9 @@ def _arbitration(session: Session, incident: Incident) -> dict[str, Any] | None:
     }
 
 
-def incident_view(session: Session, actor: Actor, incident_id: int, message_limit: int = 30) -> dict[str, Any]:
-    """Everything the incident page shows to this viewer, and the buttons they get
-    (`message_limit=0`: no messages, the page reads its thread from the live room)."""
+def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str, Any]:
+    """Everything the incident page shows to this viewer, and the buttons they get; its
+    thread is apart (`public_window` through the live room, `thread_messages`)."""
     incident = load_incident(session, actor, incident_id)
     policy = type_policy(incident.type)
     shop = session.get(Shop, incident.shop_id)
@@ -229,7 +229,6 @@ def incident_view(session: Session, actor: Actor, incident_id: int, message_limi
             for c in _rows(session, CarrierInquiry, incident)
         ],
         "arbitration": _arbitration(session, incident),
-        "messages": _messages(session, incident.id, visibilities(actor.role), message_limit) if message_limit else [],
         "opening_evidence": [
             _evidence_dict(ev) for ev in _rows(session, Evidence, incident) if ev.message_id is None
         ],

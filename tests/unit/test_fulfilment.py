@@ -46,7 +46,7 @@ def seller(world):
 
 def proof_id(world, inc):
     svc.post_message(world.db, world.actor("camille"), inc.id, "Récépissé de dépôt", [Upload("depot.pdf", PDF)])
-    return views.incident_view(world.db, world.actor("camille"), inc.id)["messages"][-1]["evidence"][0]["id"]
+    return views.thread_messages(world.db, world.actor("camille"), inc.id)[-1]["evidence"][0]["id"]
 
 
 # --- return labels ------------------------------------------------------------------------------
@@ -252,8 +252,7 @@ def test_customer_sends_back_with_proof_in_one_step(world, clock):
         ff.send_back_with_proof(world.db, world.actor("camille"), inc.id, label_id, [], "Déposé")
     ff.send_back_with_proof(world.db, world.actor("camille"), inc.id, label_id, [Upload("depot.pdf", PDF)],
                             "Colis déposé au bureau de poste")
-    seen_by_seller = views.incident_view(world.db, seller(world), inc.id)
-    last = seen_by_seller["messages"][-1]
+    last = views.thread_messages(world.db, seller(world), inc.id)[-1]
     assert last["body"] == "Colis déposé au bureau de poste"
     assert [e["filename"] for e in last["evidence"]] == ["depot.pdf"]
     assert obligation(world, inc, "customer_return").met_at == clock.at

@@ -615,20 +615,21 @@ def test_incident_view_is_json_safe_and_tailored_to_the_viewer(world):
     world.db.add(ListingFlag(listing_id=inc.listing_id, incident_id=inc.id, raised_by_id=world.users["support"].id,
                              reason="photos", details="Fiche"))
     world.db.flush()
-    views_by = {who: views.incident_view(world.db, world.actor(who), inc.id) for who in
-                ("camille", "seller_tech", "support", "product")}
-    for view in views_by.values():
+    viewers = ("camille", "seller_tech", "support", "product")
+    views_by = {who: views.incident_view(world.db, world.actor(who), inc.id) for who in viewers}
+    threads = {who: views.thread_messages(world.db, world.actor(who), inc.id) for who in viewers}
+    for view in (*views_by.values(), *threads.values()):
         assert json.loads(json.dumps(view)) == view
     customer, seller, support, product = views_by.values()
     assert customer["reference"] == inc.reference and customer["type_label_fr"] == "Article défectueux"
     assert customer["shop"]["name"] == "TechShop" and customer["line_total_cents"] == 12_999
     assert "email" not in customer["customer"] and "email" not in product["customer"]
     assert seller["customer"]["email"] == "camille@example.com" and support["customer"]["address"]
-    assert [m["kind"] for m in customer["messages"]] == ["message"]
-    assert [m["kind"] for m in seller["messages"]] == ["message", "outside_exchange"]
-    assert [m["kind"] for m in support["messages"]] == ["message", "internal", "outside_exchange"]
-    assert [m["kind"] for m in product["messages"]] == ["message"]
-    assert customer["messages"][0]["evidence"][0]["content_type"] == "image/jpeg"
+    assert [m["kind"] for m in threads["camille"]] == ["message"]
+    assert [m["kind"] for m in threads["seller_tech"]] == ["message", "outside_exchange"]
+    assert [m["kind"] for m in threads["support"]] == ["message", "internal", "outside_exchange"]
+    assert [m["kind"] for m in threads["product"]] == ["message"]
+    assert threads["camille"][0]["evidence"][0]["content_type"] == "image/jpeg"
     assert customer["opening_evidence"][0]["filename"] == "defaut.jpg"
     assert "internal_note" not in [e["kind"] for e in customer["timeline"]]
     assert "internal_note" in [e["kind"] for e in support["timeline"]]
@@ -653,9 +654,9 @@ def test_message_window_and_older_messages(world):
     inc = open_case(world)
     for i in range(5):
         svc.post_message(world.db, world.actor("camille"), inc.id, f"Message {i}")
-    view = views.incident_view(world.db, world.actor("camille"), inc.id, message_limit=2)
-    assert [m["body"] for m in view["messages"]] == ["Message 3", "Message 4"]
-    older = views.thread_messages(world.db, world.actor("camille"), inc.id, 2, view["messages"][0]["id"])
+    latest = views.thread_messages(world.db, world.actor("camille"), inc.id, 2)
+    assert [m["body"] for m in latest] == ["Message 3", "Message 4"]
+    older = views.thread_messages(world.db, world.actor("camille"), inc.id, 2, latest[0]["id"])
     assert [m["body"] for m in older] == ["Message 1", "Message 2"]
 
 
