@@ -11,8 +11,24 @@ otherwise it is skipped with the reason.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
-from tests.server import make_server, scaled_server, scaled_wanted
+from tests.server import AppServer, make_server, scaled_server, scaled_wanted
+
+
+def open_cases(server: AppServer, customer_email: str) -> list[tuple[int, str, str]]:
+    """A customer's seeded cases that still take messages, oldest first: (id, reference,
+    the email of their shop's seller), read from the server's database, whichever it is."""
+    engine = sa.create_engine(server.db_url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(sa.text(
+                "SELECT i.id, i.reference, s.email FROM incident i JOIN account c ON c.id = i.customer_id "
+                "JOIN account s ON s.shop_id = i.shop_id AND s.role = 'seller' "
+                "WHERE c.email = :c AND i.state IN ('open', 'in_progress', 'awaiting_customer') ORDER BY i.id"
+            ), {"c": customer_email})]
+    finally:
+        engine.dispose()
 
 
 def parametrize_scaled(metafunc, name: str, scope: str) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from bench.live import SEND, drain, open_page, post, wait_for
 from pixmania_incidents.live import IncidentRoom
+from tests.backends import open_cases
 from tests.protocol import login_cookie
 
 pytestmark = pytest.mark.integration
@@ -21,23 +22,13 @@ PASSWORD = "demo-Pixmania-2026"
 CUSTOMER = "client@demo.example.com"
 
 
-def _cases(server) -> list[tuple[int, str, str]]:
-    """Camille's cases that still take messages: (id, reference, the shop's seller)."""
-    with sqlite3.connect(server.data_dir / "pixmania.db") as con:
-        return con.execute(
-            "SELECT i.id, i.reference, s.email FROM incident i JOIN account c ON c.id = i.customer_id "
-            "JOIN account s ON s.shop_id = i.shop_id AND s.role = 'seller' "
-            "WHERE c.email = ? AND i.state IN ('open', 'in_progress', 'awaiting_customer') ORDER BY i.id",
-            (CUSTOMER,)).fetchall()
-
-
 def _messages(server, incident_id: int) -> list[str]:
     with sqlite3.connect(server.data_dir / "pixmania.db") as con:
         return [r[0] for r in con.execute("SELECT body FROM message WHERE incident_id = ?", (incident_id,))]
 
 
 def test_sellers_message_reaches_the_customer_through_the_incident_room(app_server):
-    incident_id, reference, seller_email = _cases(app_server)[0]
+    incident_id, reference, seller_email = open_cases(app_server, CUSTOMER)[0]
     customer_cookie = login_cookie(app_server.url, CUSTOMER, PASSWORD)
     seller_cookie = login_cookie(app_server.url, seller_email, PASSWORD)
     body = f"Nous vous envoyons un bordereau {uuid.uuid4().hex[:8]}"
@@ -63,7 +54,7 @@ def test_sellers_message_reaches_the_customer_through_the_incident_room(app_serv
 
 
 def test_message_sent_before_the_new_case_loaded_stays_off_the_previous_case(app_server):
-    (first, first_ref, _), (second, _, _) = _cases(app_server)[:2]
+    (first, first_ref, _), (second, _, _) = open_cases(app_server, CUSTOMER)[:2]
     cookie = login_cookie(app_server.url, CUSTOMER, PASSWORD)
     body = f"Pour le second dossier {uuid.uuid4().hex[:8]}"
 

@@ -7,9 +7,9 @@ import asyncio
 import uuid
 
 import pytest
-import sqlalchemy as sa
 
 from bench.live import local_port, open_page, post, wait_for
+from tests.backends import open_cases
 from tests.protocol import login_cookie
 from tests.server import connection_owners
 
@@ -20,24 +20,9 @@ CUSTOMER = "client@demo.example.com"
 MAX_TABS = 30
 
 
-def _active_case(db_url: str) -> tuple[int, str, str]:
-    """A demo incident of the customer that still takes messages, and its shop's seller."""
-    engine = sa.create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            row = conn.execute(sa.text(
-                "SELECT i.id, i.reference, s.email FROM incident i JOIN account c ON c.id = i.customer_id "
-                "JOIN account s ON s.shop_id = i.shop_id AND s.role = 'seller' "
-                "WHERE c.email = :c AND i.state IN ('open', 'in_progress', 'awaiting_customer') ORDER BY i.id LIMIT 1"
-            ), {"c": CUSTOMER}).one()
-    finally:
-        engine.dispose()
-    return row.id, row.reference, row.email
-
-
 def test_message_reaches_customer_tabs_on_every_worker(app_server_scaled):
     server = app_server_scaled
-    incident_id, reference, seller_email = _active_case(server.db_url)
+    incident_id, reference, seller_email = open_cases(server, CUSTOMER)[0]
     customer_cookie = login_cookie(server.url, CUSTOMER, PASSWORD)
     seller_cookie = login_cookie(server.url, seller_email, PASSWORD)
 
