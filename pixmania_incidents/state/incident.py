@@ -76,12 +76,16 @@ def _clock_label(kind: str, locale: str) -> str:
     return _label(f"clock.{kind}", locale, kind)
 
 
-def _event_detail(event: dict[str, Any], locale: str) -> str:
+def event_detail(event: dict[str, Any], locale: str) -> str:
     """What changed, in words: the state move, the solution, the reason."""
     before, after = event.get("before") or {}, event.get("after") or {}
     parts = []
+    # A deadline's own events move the deadline's state, not the incident's.
+    states = "deadline." if after.get("deadline") else "state."
+    if after.get("deadline"):
+        parts.append(_clock_label(after["deadline"], locale))
     if before.get("state") and after.get("state") and before["state"] != after["state"]:
-        parts.append(f"{tr('state.' + before['state'], locale)} → {tr('state.' + after['state'], locale)}")
+        parts.append(f"{tr(states + before['state'], locale)} → {tr(states + after['state'], locale)}")
     if after.get("solution"):
         parts.append(_pair(*SOLUTION_LABELS.get(after["solution"], (after["solution"],) * 2), locale))
     if after.get("amount_cents"):
@@ -132,7 +136,7 @@ def decorate(view: dict[str, Any], locale: str) -> dict[str, Any]:
         "timeline": [
             {**e, "label": _label(f"incidents.event.{e['kind']}", locale, e["kind"]),
              "who": _label(f"role.{e['actor_role']}", locale, e["actor_role"]),
-             "when": short_iso(e["at"], locale), "detail": _event_detail(e, locale)}
+             "when": short_iso(e["at"], locale), "detail": event_detail(e, locale)}
             for e in reversed(view["timeline"])
         ],
         "return_labels": [

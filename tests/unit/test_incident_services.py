@@ -27,7 +27,7 @@ from pixmania_incidents.models import (
 from pixmania_incidents.services import fulfilment as ff, incidents as svc, views
 from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound, ServiceError, StaleVersion, now
 from pixmania_incidents.services.evidence import Upload
-from pixmania_incidents.state.incident import thread_of
+from pixmania_incidents.state.incident import event_detail, thread_of
 
 
 def jpeg_bytes() -> bytes:
@@ -691,3 +691,13 @@ def test_live_room_window_holds_only_the_last_public_messages(world):
     thread = thread_of(window, own, 3, "fr")
     assert [m["body"] for m in thread] == ["Message 3", "Surveiller ce vendeur", "Appel."]
     assert all(m["when"] for m in thread)
+
+
+def test_timeline_says_which_deadline_moved_in_words():
+    """The sweep's events move a deadline, not the case: the page names both in the viewer's language."""
+    event = {"kind": "deadline_breached", "before": {"state": "on_track"},
+             "after": {"deadline": "resolution", "holder": "seller", "state": "breached"}}
+    assert event_detail(event, "fr") == "Résolution · Dans les temps → Dépassé"
+    assert event_detail(event, "en") == "Resolution · On track → Breached"
+    moved = {"kind": "proposal_accepted", "before": {"state": "awaiting_customer"}, "after": {"state": "resolved"}}
+    assert event_detail(moved, "fr") == "En attente du client → Résolu"
