@@ -74,7 +74,7 @@ def incident_token(incident_id: int) -> str:
 
 
 def _message_window(incident_id: int) -> list[dict]:
-    with session_scope() as session:
+    with session_scope(write=False) as session:
         return views.public_window(session, incident_id, MESSAGE_WINDOW)
 
 
@@ -130,7 +130,7 @@ def _users(audiences: Iterable[Audience]) -> set[int]:
     if not rest:
         return ids
     incident_ids = [a[1] for a in rest if a[0] == "incident"]
-    with session_scope() as session:
+    with session_scope(write=False) as session:
         active = session.exec(select(User.id, User.role, User.shop_id).where(User.active == sa.true())).all()
         flagged = {i for i in incident_ids if has_flag(session, i)}
         if incident_ids:

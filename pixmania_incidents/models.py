@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import declared_attr
 from sqlmodel import JSON, Column, Field, SQLModel
 
 
@@ -151,12 +152,20 @@ class CustomerOrder(SQLModel, table=True):
 
 
 class OrderLine(SQLModel, table=True):
+    """`refunded_cents` is what the line's incidents have refunded together; the database
+    refuses more than the line's total, whatever runs at the same time."""
+
+    __table_args__ = (
+        sa.CheckConstraint("refunded_cents >= 0 AND refunded_cents <= total_cents", name="ck_orderline_refunds_within_total"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="customerorder.id", index=True)
     listing_id: int = Field(foreign_key="listing.id", index=True)
     quantity: int = Field(default=1)
     unit_price_cents: int
     total_cents: int
+    refunded_cents: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Shipment(SQLModel, table=True):
@@ -205,8 +214,14 @@ class Incident(SQLModel, table=True):
     next_due_at: datetime | None = When()
     deadline_state: str = Field(default="on_track", max_length=12, index=True)
     ball: str = Field(default="seller", max_length=12)
+    # Moved by state changes only (messages keep it); every UPDATE of the row is compared
+    # against the version it was read at, by the database, so a stale write fails.
     version: int = Field(default=1)
     updated_at: datetime = When(nullable=False, default_now=True)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
 
 
 class Deadline(SQLModel, table=True):

@@ -17,6 +17,13 @@ REDIS_URL = os.environ.get("REFLEX_REDIS_URL") or None
 PORT = int(os.environ.get("PORT", "3000"))
 PUBLIC_URL = os.environ.get("PIXMANIA_PUBLIC_URL", f"http://localhost:{PORT}").rstrip("/")
 
+# PostgreSQL connections per worker process: workers × (pool + overflow) must stay under the
+# server's max_connections (or put PgBouncer in front). A request waits at most the timeout
+# for a free connection, then the user is told the service is busy.
+DB_POOL_SIZE = int(os.environ.get("PIXMANIA_DB_POOL_SIZE", "5"))
+DB_POOL_OVERFLOW = int(os.environ.get("PIXMANIA_DB_POOL_OVERFLOW", "5"))
+DB_POOL_TIMEOUT = float(os.environ.get("PIXMANIA_DB_POOL_TIMEOUT", "5"))
+
 # Evidence and generated documents live outside Reflex's public upload folder.
 EVIDENCE_DIR = Path(os.environ.get("PIXMANIA_EVIDENCE_DIR", DATA_DIR / "evidence"))
 MAIL_DIR = Path(os.environ.get("PIXMANIA_MAIL_DIR", DATA_DIR / "mail"))

@@ -51,14 +51,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "error.not_found": ("Introuvable.", "Not found."),
     "error.forbidden": ("Vous n'avez pas le droit de faire cela.", "You are not allowed to do that."),
     "error.stale_version": (
-        "Cet incident a changé entre-temps : voici son nouvel état. Vérifiez puis recommencez.",
-        "This incident changed meanwhile: here is its new state. Check it and try again.",
+        "Le dossier a changé entre-temps : voici son nouvel état. Votre saisie est conservée : vérifiez puis recommencez.",
+        "The case changed meanwhile: here is its new state. What you typed is kept: check it and try again.",
     ),
     "error.action_not_allowed_in_state": (
         "Cette action n'est pas possible dans l'état actuel de l'incident.",
         "This action is not possible in the incident's current state.",
     ),
     "error.role_cannot_act": ("Votre rôle ne permet pas cette action.", "Your role does not allow this action."),
+    "error.busy": (
+        "Service chargé : rien n'a été enregistré. Réessayez dans un instant.",
+        "The service is busy: nothing was saved. Try again in a moment.",
+    ),
     "error.decision_binding": (
         "Une décision d'arbitrage contraignante a été rendue : cette action n'est plus possible.",
         "A binding arbitration decision was issued: this action is no longer possible.",

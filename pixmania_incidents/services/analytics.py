@@ -41,7 +41,7 @@ from pixmania_incidents.models import (
 )
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES
 from pixmania_incidents.services import clocks, guidelines
-from pixmania_incidents.services.common import Actor, InvalidInput, authorize, now
+from pixmania_incidents.services.common import Actor, InvalidInput, authorize, now, reads
 
 MAX_DAYS = 731
 TOP_LISTINGS = 10
@@ -243,6 +243,7 @@ def _top_listings(rows: list[CaseRow]) -> list[dict[str, Any]]:
             for lid, n in ranked]
 
 
+@reads
 def trends(session: Session, actor: Actor, start: date, end: date) -> dict[str, Any]:
     """Customer service's view of a period: overall, by type, shop and ISO week."""
     authorize(actor, "trends.view")
@@ -261,6 +262,7 @@ def trends(session: Session, actor: Actor, start: date, end: date) -> dict[str, 
 CSV_COLUMNS = [f for f in CaseRow.__dataclass_fields__ if f != "listing_id"]
 
 
+@reads
 def trends_csv(session: Session, actor: Actor, start: date, end: date) -> str:
     """The rows behind the trends, one incident per line (spreadsheet-friendly)."""
     authorize(actor, "trends.view")
@@ -274,6 +276,7 @@ def trends_csv(session: Session, actor: Actor, start: date, end: date) -> str:
     return out.getvalue()
 
 
+@reads
 def seller_insights(session: Session, actor: Actor, start: date, end: date) -> dict[str, Any]:
     """The seller's own shop only: by type and by listing, response times and shares,
     resolution on time, arbitration, ratings, recurring root causes, guidelines."""

@@ -20,7 +20,7 @@ from sqlmodel import Session, func, select
 from pixmania_incidents.deadlines import DeadlineState
 from pixmania_incidents.models import Incident, IncidentState as S, Listing, Obligation, User
 from pixmania_incidents.policy import IncidentType
-from pixmania_incidents.services.common import Actor, Forbidden, authorize, now
+from pixmania_incidents.services.common import Actor, Forbidden, authorize, now, reads
 
 COLUMNS: tuple[str, ...] = tuple(s.value for s in S)
 PAGE = 25
@@ -113,6 +113,7 @@ def _joined(stmt: Any) -> Any:
     return stmt.join(User, User.id == Incident.customer_id).join(Listing, Listing.id == Incident.listing_id)
 
 
+@reads
 def board(
     session: Session, actor: Actor, filters: BoardFilters = BoardFilters(), limits: Mapping[str, int] | None = None
 ) -> list[Column]:

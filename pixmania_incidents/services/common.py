@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, select
 
@@ -29,6 +29,23 @@ def now() -> datetime:
 def set_clock(fn: Callable[[], datetime] | None) -> None:
     global _now
     _now = fn or (lambda: datetime.now(timezone.utc))
+
+
+# --- units of work ---------------------------------------------------------------------
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads(fn: F) -> F:
+    """Marks a service that never writes: its unit of work is a plain snapshot that does not
+    queue behind writers (every other service runs in a transaction that may write)."""
+    fn.read_only = True  # type: ignore[attr-defined]
+    return fn
+
+
+def is_read_only(fn: Callable[..., Any]) -> bool:
+    return bool(getattr(fn, "read_only", False))
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -63,10 +80,21 @@ class InvalidInput(ServiceError):
 
 
 class StaleVersion(ServiceError):
-    """The incident changed since the page showed it; the caller reloads and shows it."""
+    """The incident changed since the page showed it; the caller reloads and shows it.
 
-    def __init__(self, current_version: int) -> None:
-        super().__init__("error.stale_version", current_version=current_version)
+    Also what a write that lost the database's version compare-and-set becomes."""
+
+    code = "error.stale_version"
+
+    def __init__(self, current_version: int | None = None) -> None:
+        super().__init__(self.code, current_version=current_version)
+
+
+class Busy(ServiceError):
+    """No database connection or lock could be had in time: nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("error.busy")
 
 
 # --- the acting user --------------------------------------------------------------------

@@ -60,6 +60,7 @@ from pixmania_incidents.services.incidents import (
     snapshot,
     refunded_on_line,
     respond,
+    take_refund,
 )
 from pixmania_incidents.services.evidence import Upload
 
@@ -162,7 +163,7 @@ def declare_sent_back(session: Session, actor: Actor, incident_id: int, label_id
     """The customer says the item is on its way back, with the carrier's proof.
 
     Meets the customer's return; if the seller never marks it received, it counts as
-    received 3 business days later (`apply_due_auto_receipts`, run by the sweep)."""
+    received 3 business days later (`apply_auto_receipts`, run by the sweep)."""
     incident = incident_for(session, actor, incident_id, "incident.customer_act")
     require_active(incident)
     label = _own_row(session, ReturnLabel, label_id, incident)
@@ -219,16 +220,27 @@ def mark_return_received(session: Session, actor: Actor, incident_id: int, label
     return _receive(session, incident, actor, label, now(), "return_received")
 
 
-def apply_due_auto_receipts(session: Session, at: datetime) -> list[Result]:
-    """For the sweep: returns declared sent back whose 3 business days have passed."""
+def due_auto_receipts(session: Session, at: datetime) -> list[int]:
+    """For the sweep: incidents with a return declared sent back and not yet received
+    (through `ix_returnlabel_pending`); `apply_auto_receipts` decides for each."""
+    return list(dict.fromkeys(session.exec(
+        select(ReturnLabel.incident_id).where(ReturnLabel.received_at == None, ReturnLabel.sent_back_at != None)  # noqa: E711
+    ).all()))
+
+
+def apply_auto_receipts(session: Session, incident: Incident, at: datetime) -> list[Result]:
+    """Returns of this incident whose 3 business days after the declaration have passed."""
+    if incident.state == "closed":
+        return []
     labels = session.exec(
-        select(ReturnLabel).where(ReturnLabel.sent_back_at != None, ReturnLabel.received_at == None)  # noqa: E711
+        select(ReturnLabel).where(
+            ReturnLabel.incident_id == incident.id, ReturnLabel.sent_back_at != None, ReturnLabel.received_at == None  # noqa: E711
+        )
     ).all()
     results = []
     for label in labels:
-        incident = session.get(Incident, label.incident_id)
         due = auto_receipt_at(incident, label)
-        if due is not None and due <= at and incident.state != "closed":
+        if due is not None and due <= at:
             results.append(_receive(session, incident, SYSTEM, label, due, "return_auto_received"))
     return results
 
@@ -243,9 +255,9 @@ def record_refund(session: Session, actor: Actor, incident_id: int, amount_cents
         raise InvalidInput("fulfilment.error.amount_positive")
     if not isinstance(refunded_on, date) or refunded_on > paris_date(now()):
         raise InvalidInput("fulfilment.error.refund_date")
-    line = session.get(OrderLine, incident.order_line_id)
-    left = line.total_cents - refunded_on_line(session, line.id)
-    if amount_cents > left:
+    if not take_refund(session, incident.order_line_id, amount_cents):
+        line = session.get(OrderLine, incident.order_line_id)
+        left = line.total_cents - refunded_on_line(session, line.id)
         raise InvalidInput("fulfilment.error.refund_above_total", refundable_cents=left)
     before = snapshot(incident)
     refund = Refund(incident_id=incident.id, recorded_by_id=actor.id, amount_cents=amount_cents,

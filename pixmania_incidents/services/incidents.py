@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, func, select
+import sqlalchemy as sa
+from sqlmodel import Session, select
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.calendar import PARIS, BusinessCalendar
@@ -243,12 +244,21 @@ def respond(session: Session, incident: Incident, actor: Actor) -> bool:
 
 
 def refunded_on_line(session: Session, order_line_id: int) -> int:
-    total = session.exec(
-        select(func.coalesce(func.sum(Refund.amount_cents), 0))
-        .join(Incident, Incident.id == Refund.incident_id)
-        .where(Incident.order_line_id == order_line_id)
-    ).one()
-    return int(total)
+    return int(session.exec(select(OrderLine.refunded_cents).where(OrderLine.id == order_line_id)).one())
+
+
+def take_refund(session: Session, order_line_id: int, amount_cents: int) -> bool:
+    """Count a refund on its line unless the line's refunds would pass its total.
+
+    The database decides, in one conditional UPDATE (and a CHECK behind it): two refunds
+    racing on the same line, from one incident or two, cannot both pass."""
+    taken = session.execute(
+        sa.update(OrderLine)
+        .where(OrderLine.id == order_line_id, OrderLine.refunded_cents + amount_cents <= OrderLine.total_cents)
+        .values(refunded_cents=OrderLine.refunded_cents + amount_cents)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    return taken == 1
 
 
 def refundable_cents(session: Session, incident: Incident) -> int:

@@ -24,7 +24,7 @@ from pixmania_incidents.i18n import CATALOGUE, money, norm_locale, tr, when
 from pixmania_incidents.models import Incident, Notification, Role, User
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, type_policy
 from pixmania_incidents.services import mail
-from pixmania_incidents.services.common import Actor, NotFound, now
+from pixmania_incidents.services.common import Actor, NotFound, now, reads
 
 AUDIENCES = ("customer", "shop", "support", "arbitrator", "product", "user:<id>")
 #: E-mails of these kinds wait for the holder's working hours (SPEC section 3, Reminders).
@@ -212,6 +212,7 @@ class NotificationView:
     unread: bool
 
 
+@reads
 def unread_count(session: Session, actor: Actor) -> int:
     if actor.id is None:
         return 0
@@ -219,6 +220,7 @@ def unread_count(session: Session, actor: Actor) -> int:
     return int(session.exec(stmt).one())
 
 
+@reads
 def recent(session: Session, actor: Actor, limit: int = 20, locale: str | None = None) -> list[NotificationView]:
     """The actor's own latest notifications, newest first, in `locale` (the page's) or theirs."""
     if actor.id is None:

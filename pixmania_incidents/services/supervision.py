@@ -27,7 +27,7 @@ from pixmania_incidents.models import (
 )
 from pixmania_incidents.policy import TYPES
 from pixmania_incidents.services import incidents
-from pixmania_incidents.services.common import Actor, InvalidInput, authorize, load_incident
+from pixmania_incidents.services.common import Actor, InvalidInput, authorize, load_incident, reads
 from pixmania_incidents.services.incidents import Result
 
 PAGE_SIZE = 25
@@ -138,6 +138,7 @@ def queue_counts(session: Session) -> dict[str, int]:
     }
 
 
+@reads
 def supervise(session: Session, actor: Actor, filters: Filters = Filters(), page: int = 1) -> Page:
     """One page of incidents, nearest deadline first (cases with no running clock last)."""
     authorize(actor, "incident.supervise")
@@ -189,6 +190,7 @@ def _row(inc: Incident, customer: str, title: str, shop: str, arbitrators: dict[
     }
 
 
+@reads
 def shops(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """The shop filter's choices."""
     authorize(actor, "incident.supervise")
@@ -210,6 +212,7 @@ def add_internal_note(session: Session, actor: Actor, incident_id: int, body: st
     return incidents.post_message(session, actor, incident_id, body, visibility="internal")
 
 
+@reads
 def internal_notes(session: Session, actor: Actor, incident_id: int) -> list[dict[str, Any]]:
     authorize(actor, "incident.view_internal")
     incident = load_incident(session, actor, incident_id)

@@ -39,7 +39,7 @@ from pixmania_incidents.models import (
 )
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, TYPES, type_policy
 from pixmania_incidents.services import clocks
-from pixmania_incidents.services.common import STAFF, Actor, authorize, load_incident
+from pixmania_incidents.services.common import STAFF, Actor, authorize, load_incident, reads
 from pixmania_incidents.services.evidence import visibilities
 from pixmania_incidents.services.incidents import case_facts, opening_refusal
 
@@ -159,6 +159,7 @@ def _arbitration(session: Session, incident: Incident) -> dict[str, Any] | None:
     }
 
 
+@reads
 def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str, Any]:
     """Everything the incident page shows to this viewer, and the buttons they get; its
     thread is apart (`public_window` through the live room, `thread_messages`)."""
@@ -241,6 +242,7 @@ def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str,
     }
 
 
+@reads
 def thread_messages(session: Session, actor: Actor, incident_id: int, limit: int = 30, before_id: int | None = None) -> list[dict]:
     """The viewer's last `limit` messages of a case (before `before_id`: "show earlier messages")."""
     incident = load_incident(session, actor, incident_id)
@@ -272,6 +274,7 @@ def _incident_summary(incident: Incident) -> dict[str, Any]:
     }
 
 
+@reads
 def customer_orders(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """My orders, their lines, and for each line its incidents and what may be opened."""
     authorize(actor, "order.view")
@@ -311,6 +314,7 @@ def customer_orders(session: Session, actor: Actor) -> list[dict[str, Any]]:
     return result
 
 
+@reads
 def customer_incidents(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """My incidents, most recently changed first."""
     authorize(actor, "order.view")

@@ -270,18 +270,10 @@ class IncidentPageState(SessionState):
         if self._route_case() != self.case_id:
             self.notice, self.error = "", tr("case.error.still_loading", await self._locale())
             return None
-        stale = False
-
-        def call(session, actor, *a, **kw):
-            nonlocal stale
-            try:
-                return fn(session, actor, *a, **kw)
-            except StaleVersion:
-                stale = True
-                raise
-
         # A changed case is pushed below to all it shows to, the notified users among them.
-        result, error = await self._run(call, *args, push_notified=False, **kwargs)
+        result, refusal = await self._call(fn, *args, push_notified=False, **kwargs)
+        error = "" if refusal is None else tr(refusal.code, await self._locale(), **refusal.params)
+        stale = refusal is not None and refusal.code == StaleVersion.code
         self.notice, self.error = (error, "") if stale else ("", error)
         if isinstance(result, incidents.Result):
             # This tab holds the room during its event: new messages leave with it, before

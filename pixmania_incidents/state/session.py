@@ -20,7 +20,7 @@ from pixmania_incidents import live, settings
 from pixmania_incidents.db import session_scope
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.pages.registry import roles_for
-from pixmania_incidents.services import auth, notifications
+from pixmania_incidents.services import auth, unit
 from pixmania_incidents.services.common import Actor, ServiceError
 from pixmania_incidents.state.locale import LocaleState
 
@@ -48,14 +48,6 @@ def _session_cookie(state: rx.State) -> str | None:
     return _cookie(getattr(state, "router").headers.cookie, settings.SESSION_COOKIE)
 
 
-def _require(identity: auth.Identity | None, pending_ok: bool) -> Actor:
-    if identity is None:
-        raise ServiceError("error.login_required")
-    if identity.must_change_password and not pending_ok:
-        raise ServiceError("auth.error.password_change_required")
-    return identity.actor
-
-
 class SessionState(rx.State):
     """Root of every logged-in page's state; subclasses call services through `_run`."""
 
@@ -70,12 +62,12 @@ class SessionState(rx.State):
         return _session_cookie(self)
 
     def _identity(self) -> auth.Identity | None:
-        with session_scope() as session:
+        with session_scope(write=False) as session:
             return auth.identify(session, self._session_token())
 
     def _actor(self, pending_ok: bool = False) -> Actor:
         """The acting user, re-validated now; `ServiceError('error.login_required')` when none."""
-        return _require(self._identity(), pending_ok)
+        return unit.require(self._identity(), pending_ok)
 
     def _remember(self, identity: auth.Identity | None) -> None:
         actor = identity.actor if identity else None
@@ -89,29 +81,27 @@ class SessionState(rx.State):
     async def _locale(self) -> str:
         return (await self.get_state(LocaleState)).locale
 
-    async def _run(self, fn: Callable[..., T], *args: Any, pending_ok: bool = False, push_notified: bool = True,
-                   **kwargs: Any) -> tuple[T | None, str]:
+    async def _call(self, fn: Callable[..., T], *args: Any, pending_ok: bool = False, push_notified: bool = True,
+                    **kwargs: Any) -> tuple[T | None, ServiceError | None]:
         """Calls `fn(session, actor, *args, **kwargs)` in one unit of work, off the event loop.
 
-        Returns (result, "") or (None, the refusal in the user's language). The users it
-        notified see their bell move, unless the caller pushes a wider audience itself."""
+        Returns (result, None) or (None, the refusal). The users it notified see their bell
+        move, unless the caller pushes a wider audience itself."""
         token = self._session_token()
-        notified: set[int] = set()
-
-        def call() -> T:
-            with session_scope() as session:
-                actor = _require(auth.identify(session, token), pending_ok)
-                result = fn(session, actor, *args, **kwargs)
-                notified.update(notifications.notified_in(session))
-                return result
-
         try:
-            result = await asyncio.to_thread(call)
+            result, notified = await asyncio.to_thread(unit.run_as, token, fn, *args, pending_ok=pending_ok, **kwargs)
         except ServiceError as exc:
-            return None, tr(exc.code, await self._locale(), **exc.params)
+            return None, exc
         if notified and push_notified:
             live.push(live.user_room(user_id) for user_id in notified)
-        return result, ""
+        return result, None
+
+    async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T | None, str]:
+        """`_call`, with the refusal in the user's language ("" when none)."""
+        result, refusal = await self._call(fn, *args, **kwargs)
+        if refusal is None:
+            return result, ""
+        return None, tr(refusal.code, await self._locale(), **refusal.params)
 
     async def _join_live(self) -> bool:
         """Follow this user's live room: every page re-reads itself when it ticks."""

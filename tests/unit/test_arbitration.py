@@ -13,6 +13,7 @@ from PIL import Image
 from sqlmodel import Session, func, select
 
 from pixmania_incidents import deadlines as dl
+from pixmania_incidents.db import session_scope
 from pixmania_incidents.models import (
     ArbitrationRequest,
     Deadline,
@@ -172,6 +173,7 @@ def test_take_with_a_stale_read_loses_to_the_first_commit(world, engine):
     with Session(engine, expire_on_commit=False) as late:
         stale = late.get(Incident, inc.id)  # read before the other arbitrator commits
         assert stale.arbitrator_id is None
+        late.commit()  # the page's read ended; its copy of the case stays in memory
         with Session(engine, expire_on_commit=False) as first:
             arb.take_case(first, world.actor("arbitrator"), inc.id)
             first.commit()
@@ -191,15 +193,13 @@ def test_two_arbitrators_taking_at_once_one_wins(world, engine):
     outcomes: dict[str, str] = {}
 
     def attempt(name: str) -> None:
-        with Session(engine, expire_on_commit=False) as session:
-            barrier.wait()
-            try:
+        barrier.wait()
+        try:
+            with session_scope(engine) as session:  # a unit of work as the app runs one
                 arb.take_case(session, world.actor(name), inc.id)
-                session.commit()
-                outcomes[name] = "won"
-            except ServiceError as exc:
-                session.rollback()
-                outcomes[name] = exc.code
+            outcomes[name] = "won"
+        except ServiceError as exc:
+            outcomes[name] = exc.code
 
     threads = [threading.Thread(target=attempt, args=(n,)) for n in ("arbitrator", "arbitrator2")]
     for t in threads:

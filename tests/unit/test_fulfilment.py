@@ -146,9 +146,10 @@ def test_declared_return_counts_as_received_three_business_days_later(world, clo
         ff.declare_sent_back(world.db, world.actor("camille"), inc.id, label_id, proof + 999)
     ff.declare_sent_back(world.db, world.actor("camille"), inc.id, label_id, proof)
     assert obligation(world, inc, "customer_return").met_at == clock.at
-    assert ff.apply_due_auto_receipts(world.db, clock.advance(days=2)) == []
+    assert ff.due_auto_receipts(world.db, clock.at) == [inc.id]
+    assert ff.apply_auto_receipts(world.db, inc, clock.advance(days=2)) == []
     # Tuesday + 3 business days: Friday 13 March, 23:59:59 Paris.
-    [done] = ff.apply_due_auto_receipts(world.db, clock.advance(days=2))
+    [done] = ff.apply_auto_receipts(world.db, inc, clock.advance(days=2))
     assert done.incident_id == inc.id
     assert obligation(world, inc, "refund").due_at.isoformat() == "2026-03-15T22:59:59+00:00"
     kinds = world.db.exec(select(IncidentEvent.kind).where(IncidentEvent.incident_id == inc.id)).all()

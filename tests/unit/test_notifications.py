@@ -102,7 +102,7 @@ def test_deadline_at_risk_tells_the_holder_and_breach_also_support(world, clock)
     assert told(world, "deadline_at_risk") == {"seller_tech"}
     clock.advance(hours=24)  # past the 48 h maximum
     sweep.run(world.db.get_bind())
-    world.db.expire_all()
+    world.db.commit()  # end this session's snapshot: the sweep committed in its own transactions
     assert told(world, "deadline_breached") == {"seller_tech"} | SUPPORT
 
 

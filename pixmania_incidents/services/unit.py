@@ -1,0 +1,57 @@
+"""One unit of work for whoever acts through the interface: identify, call, commit.
+
+Why one place: every state handler and page read goes through here, so the rules that
+must hold for all of them hold once — the session is re-validated on every call, a
+service that only reads runs in a snapshot that never waits for writers, and the two
+ways a database refuses a write under contention become messages a user can act on:
+a lost version compare-and-set is "the case changed meanwhile", and a lock or connection
+that could not be had in time is "busy, nothing was saved".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from pixmania_incidents.db import session_scope
+from pixmania_incidents.services import auth, notifications
+from pixmania_incidents.services.common import Actor, Busy, ServiceError, StaleVersion, is_read_only
+
+T = TypeVar("T")
+
+
+def require(identity: auth.Identity | None, pending_ok: bool = False) -> Actor:
+    """The acting user of a live session; a temporary password first needs changing."""
+    if identity is None:
+        raise ServiceError("error.login_required")
+    if identity.must_change_password and not pending_ok:
+        raise ServiceError("auth.error.password_change_required")
+    return identity.actor
+
+
+def _contended(exc: sa.exc.OperationalError) -> bool:
+    return isinstance(exc.orig, sqlite3.OperationalError) and "locked" in str(exc.orig)
+
+
+def run_as(token: str | None, fn: Callable[..., T], *args: Any, pending_ok: bool = False,
+           **kwargs: Any) -> tuple[T, set[int]]:
+    """`fn(session, actor, *args, **kwargs)` as the holder of `token`, committed; returns its
+    result and the users it notified. Refusals are `ServiceError`s."""
+    try:
+        with session_scope(write=not is_read_only(fn)) as session:
+            actor = require(auth.identify(session, token), pending_ok)
+            result = fn(session, actor, *args, **kwargs)
+            notified = notifications.notified_in(session)
+    except StaleDataError:
+        raise StaleVersion() from None
+    except sa.exc.TimeoutError:
+        raise Busy() from None
+    except sa.exc.OperationalError as exc:
+        if _contended(exc):
+            raise Busy() from None
+        raise
+    return result, notified
