@@ -36,11 +36,10 @@ from pixmania_incidents.models import (
     User,
 )
 from pixmania_incidents.policy import Solution, type_policy
-from pixmania_incidents.services import flags, fulfilment, incidents
+from pixmania_incidents.services import flags, fulfilment, incidents, sweep
 from pixmania_incidents.services.auth import hash_password
 from pixmania_incidents.services.common import Actor, now, set_clock
 from pixmania_incidents.services.evidence import Upload
-from pixmania_incidents.services.sweep import sweep_pass
 
 DEMO_PASSWORD = "demo-Pixmania-2026"
 
@@ -131,8 +130,9 @@ def seed(session: Session, only_if_empty: bool = False) -> bool:
         lines = _catalogue_and_orders(session, rng, shops, users, real_now)
         session.flush()
         _incidents(_Ctx(session, users, shops, real_now), lines)
+        session.commit()
         # What the app's sweep would do on its first pass: at risk and breached clocks now.
-        sweep_pass(session, real_now)
+        sweep.run(session.get_bind(), real_now)
     finally:
         set_clock(None)
     return True

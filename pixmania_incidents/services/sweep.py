@@ -10,9 +10,12 @@ automatic steps of SPEC sections 3–4 as the system: `no_customer_reply` after 
 customer's 5 business days, the return counted received, the closing 7 days after the
 last obligation was met.
 
-Exactly one pass runs at a time across workers: a transaction-scoped advisory lock on
-PostgreSQL, the `JobLock` row on SQLite (whose single writer lock then holds every
-other pass until this one commits). The caller pushes the rooms of `affected`.
+Exactly one pass runs at a time across workers: a `JobLock` lease row, taken and released
+in transactions of their own. The pass never holds the database's write lock for long: it
+reads which incidents are due, then handles each in its own short transaction that locks
+that incident (`BEGIN IMMEDIATE` on SQLite, `SELECT … FOR UPDATE` on PostgreSQL) and decides
+again from what it reads there, so a user acting on the same case at the same instant and
+the sweep never both take effect. The caller pushes the rooms of `affected`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -28,7 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from pixmania_incidents import deadlines as dl
-from pixmania_incidents.db import session_scope
+from pixmania_incidents.db import get_engine, session_scope
 from pixmania_incidents.lifecycle import Action, TransitionError, transition
 from pixmania_incidents.models import (
     ChecklistItem,
@@ -46,8 +51,6 @@ from pixmania_incidents.services.common import SYSTEM, now, record_event
 log = logging.getLogger("pixmania.sweep")
 
 LOCK_NAME = "sweep"
-#: The PostgreSQL advisory lock key of the sweep (any constant shared by all workers).
-PG_LOCK_KEY = 0x5157_EE9
 LEASE = timedelta(minutes=5)
 #: Clocks handled per pass; more are left for the next pass, which the loop runs at once.
 BATCH = 500
@@ -89,37 +92,41 @@ def _owner() -> str:
 
 
 def try_lock(session: Session, at: datetime) -> bool:
-    """Take the sweep lock for the caller's transaction; False if another pass holds it.
-
-    Must be the transaction's first statement (on SQLite it takes the write lock)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return bool(session.connection().execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY}).scalar())
+    """Take the sweep's lease in the caller's transaction; False while another pass holds it."""
     conn = session.connection()
     taken = conn.execute(
         sa.update(JobLock).where(JobLock.name == LOCK_NAME, JobLock.until < at).values(owner=_owner(), until=at + LEASE)
     ).rowcount
     if taken:
         return True
-    exists = conn.execute(sa.select(JobLock.name).where(JobLock.name == LOCK_NAME)).first()
-    if exists is not None:
+    if conn.execute(sa.select(JobLock.name).where(JobLock.name == LOCK_NAME)).first() is not None:
         return False
-    conn.execute(sa.insert(JobLock).values(name=LOCK_NAME, owner=_owner(), until=at + LEASE))
+    try:
+        with conn.begin_nested():
+            conn.execute(sa.insert(JobLock).values(name=LOCK_NAME, owner=_owner(), until=at + LEASE))
+    except sa.exc.IntegrityError:  # another worker created the row at the same instant
+        return False
     return True
 
 
 def _release(session: Session, at: datetime) -> None:
-    if session.get_bind().dialect.name != "postgresql":
-        session.connection().execute(sa.update(JobLock).where(JobLock.name == LOCK_NAME).values(until=at))
+    session.connection().execute(
+        sa.update(JobLock).where(JobLock.name == LOCK_NAME, JobLock.owner == _owner()).values(until=at)
+    )
 
 
 def run(engine: Engine | None = None, at: datetime | None = None) -> SweepReport:
-    """One pass under the lock, committed; what the CLI and the app's loop call."""
+    """One pass under the lease; what the CLI and the app's loop call."""
     at = at or now()
+    engine = engine or get_engine()
     with session_scope(engine) as session:
         if not try_lock(session, at):
             return SweepReport(ran=False)
-        report = sweep_pass(session, at)
-        _release(session, at)
+    try:
+        report = sweep_pass(engine, at)
+    finally:
+        with session_scope(engine) as session:
+            _release(session, at)
     if report.events:
         log.info(report.summary())
     return report
@@ -162,13 +169,6 @@ def _closable(session: Session, at: datetime) -> list[int]:
     return ready
 
 
-def _load(session: Session, ids: list[int]) -> list[Incident]:
-    stmt = select(Incident).where(Incident.id.in_(ids)).order_by(Incident.id)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return list(session.exec(stmt).all())
-
-
 def _remind(session: Session, incident: Incident, at: datetime) -> None:
     """The customer's reminder of a pending proposal after 3 business days, once."""
     if incident.state != S.awaiting_customer:
@@ -205,6 +205,7 @@ def _system_close(session: Session, incident: Incident, action: Action, event: s
 
 
 def _sweep_incident(session: Session, incident: Incident, at: datetime) -> None:
+    fulfilment.apply_auto_receipts(session, incident, at)
     _remind(session, incident, at)
     changes = clocks.refresh(session, incident, at)
     answer = clocks.current(session, incident, clocks.CUSTOMER_ANSWER)
@@ -217,34 +218,67 @@ def _sweep_incident(session: Session, incident: Incident, at: datetime) -> None:
         _system_close(session, incident, Action.no_customer_reply, "closed_no_reply", at)
 
 
-def _max_id(session: Session, model: type) -> int:
-    return session.exec(select(sa.func.coalesce(sa.func.max(model.id), 0))).one()
+@contextmanager
+def _tally(session: Session) -> Iterator[tuple[list[int], list[int]]]:
+    """The events recorded and the users notified in this unit of work (before each flush)."""
+    events: list[int] = []
+    notified: list[int] = []
+
+    def count(sess: Session, _context: object, _instances: object) -> None:
+        for row in sess.new:
+            if isinstance(row, IncidentEvent):
+                events.append(row.incident_id)
+            elif isinstance(row, Notification):
+                notified.append(row.user_id)
+
+    sa.event.listen(session, "before_flush", count)
+    try:
+        yield events, notified
+    finally:
+        sa.event.remove(session, "before_flush", count)
 
 
-def sweep_pass(session: Session, at: datetime) -> SweepReport:
-    """The work of one pass in the caller's transaction (the caller holds the lock)."""
-    first_event, first_notification = _max_id(session, IncidentEvent), _max_id(session, Notification)
-    fulfilment.apply_due_auto_receipts(session, at)
-    due = due_clock_incidents(session, at)
-    ids = list(dict.fromkeys([*due, *_lapsed_proposals(session, at)]))
-    for incident in _load(session, ids):
-        _sweep_incident(session, incident, at)
-    for incident in _load(session, _closable(session, at)):
-        _system_close(session, incident, Action.auto_close, "auto_closed", at)
-    session.flush()
-    report = SweepReport(ran=True, examined=len(ids), more=len(due) >= BATCH)
-    changed = session.exec(
-        select(IncidentEvent.incident_id, sa.func.count(IncidentEvent.id))
-        .where(IncidentEvent.id > first_event).group_by(IncidentEvent.incident_id)
-    ).all()
-    told: dict[int, list[int]] = {}
-    for incident_id, user_id in session.exec(
-        select(Notification.incident_id, Notification.user_id).where(Notification.id > first_notification)
-    ).all():
-        told.setdefault(incident_id, []).append(user_id)
-        report.notifications += 1
-    shops = dict(session.exec(select(Incident.id, Incident.shop_id).where(Incident.id.in_([i for i, _ in changed]))).all())
-    for incident_id, count in changed:
-        report.events += count
-        report.affected.append(Affected(incident_id, shops[incident_id], tuple(dict.fromkeys(told.get(incident_id, ())))))
+def _in_own_transaction(
+    engine: Engine, incident_id: int, at: datetime, work: Callable[[Session, Incident, datetime], object], report: SweepReport
+) -> None:
+    """One incident, locked, decided again from what this transaction reads, committed alone.
+
+    A case that cannot be handled now (changed meanwhile, a bad row) is logged and left for
+    the next pass; it never stops the others."""
+    try:
+        with session_scope(engine) as session, _tally(session) as (events, notified):
+            stmt = select(Incident).where(Incident.id == incident_id)
+            if session.get_bind().dialect.name == "postgresql":
+                stmt = stmt.with_for_update()
+            incident = session.exec(stmt).first()
+            if incident is None:
+                return
+            work(session, incident, at)
+            session.flush()
+            shop_id = incident.shop_id
+    except Exception:  # noqa: BLE001 - logged with the case; the next pass tries again
+        log.exception("sweep: incident %s left for the next pass", incident_id)
+        return
+    report.examined += 1
+    if events:
+        report.events += len(events)
+        report.notifications += len(notified)
+        report.affected.append(Affected(incident_id, shop_id, tuple(dict.fromkeys(notified))))
+
+
+def _auto_close(session: Session, incident: Incident, at: datetime) -> None:
+    _system_close(session, incident, Action.auto_close, "auto_closed", at)
+
+
+def sweep_pass(engine: Engine, at: datetime) -> SweepReport:
+    """Read what is due, then each incident in its own transaction (the caller holds the lease)."""
+    with session_scope(engine, write=False) as session:
+        due = due_clock_incidents(session, at)
+        ids = list(dict.fromkeys([*fulfilment.due_auto_receipts(session, at), *due, *_lapsed_proposals(session, at)]))
+        closable = [i for i in _closable(session, at) if i not in ids]
+    report = SweepReport(ran=True, more=len(due) >= BATCH)
+    for incident_id in ids:
+        _in_own_transaction(engine, incident_id, at, _sweep_incident, report)
+    for incident_id in closable:
+        _in_own_transaction(engine, incident_id, at, _auto_close, report)
     return report

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from pixmania_incidents import cli, deadlines as dl, settings
 from pixmania_incidents.calendar import PARIS
-from pixmania_incidents.db import make_engine
+from pixmania_incidents.db import make_engine, session_scope
 from pixmania_incidents.models import (
     ChecklistItem,
     Deadline,
@@ -351,17 +351,17 @@ def test_quiet_sweep_uses_the_index_on_postgresql(pg_url, clock):
         engine.dispose()
 
 
-def test_postgresql_lets_one_sweep_hold_the_lock(pg_url, clock):
+def test_postgresql_lets_one_sweep_hold_the_lease(pg_url, clock):
     engine = make_engine(pg_url)
     try:
-        with Session(engine) as first, Session(engine) as second:
+        with session_scope(engine) as first:
             assert sweep.try_lock(first, clock.at)
-            assert not sweep.try_lock(second, clock.at)
-            first.commit()  # the lock ends with the pass's transaction
-            second.rollback()
-            assert sweep.try_lock(second, clock.at)
-        report = sweep.run(engine)
+        with session_scope(engine) as second:
+            assert not sweep.try_lock(second, clock.at)  # committed: the lease outlives its transaction
+        report = sweep.run(engine, clock.at + sweep.LEASE + timedelta(seconds=1))  # the holder died: taken over
         assert report.ran and report.events == 0
+        with session_scope(engine) as third:
+            assert sweep.try_lock(third, clock.at + sweep.LEASE + timedelta(seconds=2))  # released by `run`
     finally:
         engine.dispose()
 
