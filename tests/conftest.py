@@ -132,6 +132,11 @@ def _user(db: Session, email: str, name: str, role: Role, shop: Shop | None = No
 
 @pytest.fixture
 def world(db, clock) -> World:
+    return build_world(db)
+
+
+def build_world(db: Session) -> World:
+    """Two shops, two customers, staff, and delivered/shipped/pending order lines, committed."""
     w = World(db)
     for key, name in (("tech", "TechShop"), ("maison", "MaisonPlus")):
         shop = Shop(name=name, address=f"Entrepôt {name}, 69000 Lyon")
