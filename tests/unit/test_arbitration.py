@@ -26,12 +26,8 @@ from pixmania_incidents.services import arbitration as arb, clocks, fulfilment, 
 from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound, ServiceError
 from pixmania_incidents.services.evidence import Upload
 
+from tests.conftest import opening_evidence
 
-@pytest.fixture(autouse=True)
-def evidence_dir(tmp_path, monkeypatch):
-    from pixmania_incidents import settings
-
-    monkeypatch.setattr(settings, "EVIDENCE_DIR", tmp_path / "evidence")
 
 
 def photo() -> Upload:
@@ -41,7 +37,8 @@ def photo() -> Upload:
 
 
 def open_case(world, type="defective", line="camille_tech_delivered") -> Incident:
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines[line].id, type, "Ne fonctionne pas.")
+    result = svc.open_incident(world.db, world.actor("camille"), world.lines[line].id, type, "Ne fonctionne pas.",
+                               opening_evidence(type))
     return world.db.get(Incident, result.incident_id)
 
 

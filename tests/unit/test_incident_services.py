@@ -29,6 +29,8 @@ from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound
 from pixmania_incidents.services.evidence import Upload
 from pixmania_incidents.state.incident import event_detail, thread_of
 
+from tests.conftest import opening_evidence
+
 
 def jpeg_bytes() -> bytes:
     from PIL import Image
@@ -42,6 +44,7 @@ def jpeg_bytes() -> bytes:
 
 
 def open_case(world, type="defective", line="camille_tech_delivered", who="camille", **kw):
+    kw.setdefault("evidence", opening_evidence(type))
     result = svc.open_incident(world.db, world.actor(who), world.lines[line].id, type, "Ne fonctionne pas.", **kw)
     return world.db.get(Incident, result.incident_id)
 
@@ -73,12 +76,6 @@ def resolved_case(world, solution="refund_partial", amount=5_000, type="defectiv
     svc.accept(world.db, world.actor("camille"), inc.id, inc.version)
     return inc
 
-
-@pytest.fixture(autouse=True)
-def evidence_dir(tmp_path, monkeypatch):
-    from pixmania_incidents import settings
-
-    monkeypatch.setattr(settings, "EVIDENCE_DIR", tmp_path / "evidence")
 
 
 # --- opening ------------------------------------------------------------------------------------

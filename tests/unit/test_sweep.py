@@ -8,7 +8,6 @@ import threading
 import time
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -29,13 +28,11 @@ from pixmania_incidents.models import (
 from pixmania_incidents.services import clocks, fulfilment as ff, incidents as svc, sweep
 from pixmania_incidents.services.evidence import Upload
 
+from tests.conftest import opening_evidence
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUPPORT = {"support", "arbitrator", "arbitrator2"}
 
-
-@pytest.fixture(autouse=True)
-def evidence_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(settings, "EVIDENCE_DIR", tmp_path / "evidence")
 
 
 def paris(*args: int) -> datetime:
@@ -43,7 +40,8 @@ def paris(*args: int) -> datetime:
 
 
 def open_case(world, type="defective"):
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id, type, "Écran noir.")
+    line = world.lines["camille_tech_delivered"].id
+    result = svc.open_incident(world.db, world.actor("camille"), line, type, "Écran noir.", opening_evidence(type))
     return world.db.get(Incident, result.incident_id)
 
 
