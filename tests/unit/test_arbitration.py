@@ -281,10 +281,10 @@ def test_decision_needs_a_rationale_and_a_partial_amount_within_the_line(world):
     me = world.actor("arbitrator")
     with pytest.raises(InvalidInput) as e:
         arb.decide(world.db, me, inc.id, inc.version, "refund_partial", 3_000, "   ")
-    assert code_of(e) == "incidents.error.required"
+    assert code_of(e) == "inputs.error.required"
     with pytest.raises(InvalidInput) as e:
         arb.decide(world.db, me, inc.id, inc.version, "refund_partial", 12_999 + 1, "Trop.")
-    assert code_of(e) == "incidents.error.amount_above_refundable"
+    assert code_of(e) == "inputs.error.amount_above_refundable"
     with pytest.raises(InvalidInput):
         arb.decide(world.db, me, inc.id, inc.version, "a_bit_of_everything", None, "?")
     assert inc.state == S.in_arbitration

@@ -263,7 +263,7 @@ def test_late_response_is_met_late(world, clock):
     clock.advance(hours=49)
     svc.post_message(world.db, world.actor("seller_tech"), inc.id, "Désolé du retard.")
     response = deadline(world, inc, "response")
-    assert response.state == "met_late" and response.breached_at == response.due_at
+    assert response.state == "met_late" and response.breached_at == response.due_at + timedelta(seconds=1)
 
 
 # --- versions -----------------------------------------------------------------------------------
@@ -435,7 +435,8 @@ def test_customer_may_request_arbitration_once_response_breached(world, clock):
     svc.request_arbitration(world.db, world.actor("camille"), inc.id, inc.version, "Aucune réponse du vendeur.")
     assert inc.state == S.in_arbitration
     response = deadline(world, inc, "response")
-    assert response.settled == "escalated" and response.state == "escalated" and response.breached_at == response.due_at
+    assert response.settled == "escalated" and response.state == "escalated"
+    assert response.breached_at == response.due_at + timedelta(seconds=1)  # breached from the next second
     assert inc.ball == "arbitrator" and inc.arbitrator_id is None
 
 
@@ -533,7 +534,8 @@ def test_mandatory_step_without_action_blocks_until_ticked(world):
     ff.record_refund(world.db, world.actor("seller_tech"), inc.id, 1_000, date(2026, 3, 10))
     with pytest.raises(ServiceError) as err:
         svc.confirm_closure(world.db, world.actor("seller_tech"), inc.id, inc.version)
-    assert err.value.params == {"obligations": "", "steps": "Comparez le produit reçu avec sa description sur le site."}
+    assert err.value.params == {"obligations": "", "seller_obligations": "",
+                                "steps": "Comparez le produit reçu avec sa description sur le site."}
     item = world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id,
                                                      ChecklistItem.step_code == "compare_listing")).one()
     ff.tick_checklist(world.db, world.actor("seller_tech"), inc.id, item.id, "Photos conformes à l'écart signalé.")
