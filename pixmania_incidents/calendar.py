@@ -1,8 +1,9 @@
 """A shop's business calendar: which days count and which hours are working time.
 
-Why: resolution, answer and arbitration deadlines are counted in French business days
-(jours ouvrables by default, jours ouvrés on request), minus public holidays (with the
-Alsace-Moselle extras), minus the shop's own closed days; reminders wait for working hours.
+Why: the seller's deadlines are counted in French business days (jours ouvrables by default,
+jours ouvrés on request), minus public holidays (with the Alsace-Moselle extras), minus the
+shop's own closed days; reminders wait for working hours. The customer's and the arbitrator's
+windows count only the statutory days (``statutory``): the shop's choices are not theirs.
 Days are always counted in Europe/Paris, whatever instant the caller holds. An incident keeps
 a JSON copy of its shop's calendar (``to_dict``) so later changes never move its deadlines.
 """
@@ -26,6 +27,10 @@ CALENDAR_KINDS: tuple[str, ...] = get_args(CalendarKind)
 #: Alsace add Good Friday and 26 December. The deprecated "GES" is refused on purpose:
 #: the holidays package accepts it silently and adds nothing.
 SUBDIVISIONS: tuple[str | None, ...] = (None, "57", "6AE")
+
+#: The years the deadline engine answers for: Paris on its modern rules, far from the
+#: limits of Python's dates (year 1 and 9999 overflow once shifted to UTC or by a few days).
+SUPPORTED_YEARS = range(1970, 3000)
 
 _END_OF_DAY = time(23, 59, 59)
 
@@ -139,6 +144,22 @@ class BusinessCalendar:
                 n -= 1
         return day
 
+    def business_days_before(self, d: date, n: int) -> date:
+        """The ``n``-th business day strictly before ``d`` (``d`` itself never counts)."""
+        if n < 1:
+            raise ValueError(f"n must be >= 1, got {n}")
+        day = d
+        while n:
+            day -= timedelta(days=1)
+            if self.is_business_day(day):
+                n -= 1
+        return day
+
+    def statutory(self) -> BusinessCalendar:
+        """Jours ouvrables with the national public holidays and this calendar's subdivision,
+        nothing else: the days of the customer's and the arbitrator's windows (SPEC 8.7)."""
+        return BusinessCalendar(subdiv=self.subdiv)
+
     def end_of_business_day(self, utc_instant: datetime, n: int) -> datetime:
         """23:59:59 Paris on the ``n``-th business day after the Paris date of the instant, in UTC."""
         day = self.add_business_days(paris_date(utc_instant), n)
@@ -188,6 +209,7 @@ __all__ = [
     "CALENDAR_KINDS",
     "PARIS",
     "SUBDIVISIONS",
+    "SUPPORTED_YEARS",
     "BusinessCalendar",
     "CalendarError",
     "CalendarKind",

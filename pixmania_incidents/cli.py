@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import NoReturn
 
-from .calendar import CALENDAR_KINDS, PARIS, BusinessCalendar, CalendarError
+from .calendar import CALENDAR_KINDS, PARIS, SUPPORTED_YEARS, BusinessCalendar, CalendarError
 from .deadlines import deadlines_for
 from .policy import IncidentType, UnknownType, type_policy
 
@@ -52,6 +52,14 @@ def _aware_instant(value: str) -> datetime:
     if instant.utcoffset() is None:
         raise argparse.ArgumentTypeError(
             f"instant {value!r} has no UTC offset (e.g. 2026-12-24T16:00:00+01:00 or ...Z)"
+        )
+    try:
+        year = instant.astimezone(PARIS).year
+    except OverflowError:  # year 1 or 9999 pushed past the calendar by its offset
+        year = None
+    if year not in SUPPORTED_YEARS:
+        raise argparse.ArgumentTypeError(
+            f"instant {value!r} is out of range (years {SUPPORTED_YEARS[0]} to {SUPPORTED_YEARS[-1]} in Paris)"
         )
     return instant
 

@@ -27,7 +27,9 @@ class Action(StrEnum):
     decide = "decide"
     confirm_closure = "confirm_closure"
     auto_close = "auto_close"
+    close_return_not_sent = "close_return_not_sent"
     withdraw = "withdraw"
+    withdraw_arbitration = "withdraw_arbitration"
     no_customer_reply = "no_customer_reply"
 
 
@@ -44,9 +46,14 @@ class CaseFacts:
     resolution_breached: bool = False
     seller_obligation_breached: bool = False
     decided: bool = False
+    #: In arbitration requested from `resolved` (a breached seller obligation).
+    arbitration_from_resolved: bool = False
+    #: The customer's return is breached and the item not sent back.
+    return_missed: bool = False
     arbitrator_id: int | None = None
     actor_posted_as_support: bool = False
     open_obligations: tuple[str, ...] = ()
+    open_seller_obligations: tuple[str, ...] = ()
     open_mandatory_steps: tuple[str, ...] = ()
 
 
@@ -109,6 +116,23 @@ def _nothing_left_open(facts: CaseFacts, _role: str) -> str | None:
     return None
 
 
+def _return_not_sent(facts: CaseFacts, _role: str) -> str | None:
+    """SPEC 8.1: closable once the return is missed, unless the seller still owes something
+    that did not wait on it (the replacement to ship)."""
+    if not facts.return_missed:
+        return "error.return_not_missed"
+    return "error.closure_blocked_seller" if facts.open_seller_obligations else None
+
+
+def _before_resolution(facts: CaseFacts, _role: str) -> str | None:
+    """SPEC 8.5: the incident itself is withdrawn only before it was resolved."""
+    return "error.withdraw_after_resolution" if facts.arbitration_from_resolved else None
+
+
+def _requested_from_resolved(facts: CaseFacts, _role: str) -> str | None:
+    return None if facts.arbitration_from_resolved else "error.arbitration_not_withdrawable"
+
+
 @dataclass(frozen=True)
 class Transition:
     to: S | None  # None: the state does not change
@@ -143,11 +167,15 @@ def _table() -> dict[tuple[S, Action], Transition]:
         (S.in_arbitration, Action.decide): Transition(S.resolved, ARBITRATOR, _taken),
         (S.resolved, Action.confirm_closure): Transition(S.closed, SELLER, _nothing_left_open),
         (S.resolved, Action.auto_close): Transition(S.closed, frozenset({SYSTEM}), _nothing_left_open),
+        (S.resolved, Action.close_return_not_sent): Transition(
+            S.closed, SELLER | {SYSTEM}, _return_not_sent, ClosedOutcome.return_not_sent
+        ),
+        (S.in_arbitration, Action.withdraw_arbitration): Transition(S.resolved, CUSTOMER, _requested_from_resolved),
     }
     for state in (S.open, S.in_progress, S.awaiting_customer):
         t[(state, Action.request_arbitration)] = Transition(S.in_arbitration, PARTIES, _arbitration_allowed)
     for state in (S.open, S.in_progress, S.awaiting_customer, S.in_arbitration):
-        t[(state, Action.withdraw)] = Transition(S.closed, CUSTOMER, outcome=ClosedOutcome.withdrawn)
+        t[(state, Action.withdraw)] = Transition(S.closed, CUSTOMER, _before_resolution, ClosedOutcome.withdrawn)
     for state in ACTIVE:
         t[(state, Action.request_help)] = Transition(None, PARTIES)
     return t
@@ -167,6 +195,7 @@ def transition(state: str, action: Action, role: str, facts: CaseFacts = CaseFac
         raise TransitionError(
             reason,
             obligations=", ".join(facts.open_obligations),
+            seller_obligations=", ".join(facts.open_seller_obligations),
             steps=", ".join(facts.open_mandatory_steps),
         )
     return move

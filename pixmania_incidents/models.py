@@ -70,6 +70,7 @@ class ClosedOutcome(StrEnum):
     decided = "decided"
     withdrawn = "withdrawn"
     no_customer_reply = "no_customer_reply"
+    return_not_sent = "return_not_sent"
 
 
 # --- marketplace -----------------------------------------------------------
@@ -373,6 +374,8 @@ class ArbitrationRequest(SQLModel, table=True):
     taken_by_id: int | None = Field(default=None, foreign_key="account.id")
     taken_at: datetime | None = When()
     decided_at: datetime | None = When()
+    # A request made from `resolved` may be withdrawn: the case goes back to `resolved`.
+    withdrawn_at: datetime | None = When()
 
 
 class Decision(SQLModel, table=True):
@@ -398,6 +401,8 @@ class Obligation(SQLModel, table=True):
     amount_cents: int | None = None
     due_at: datetime | None = When()  # None until it can start (refund after return)
     met_at: datetime | None = When()
+    # Set when what it waits on will not come (the return was never sent back); a late return clears it.
+    cancelled_at: datetime | None = When()
     created_at: datetime = When(nullable=False, default_now=True)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterable, Mapping
 
 
 class IncidentType(StrEnum):
@@ -83,9 +83,27 @@ RETURN_LABEL_HOURS = 24
 SHIPMENT_BUSINESS_DAYS = 2
 REFUND_HOURS = 48
 CUSTOMER_RETURN_DAYS = 14
+#: The customer is reminded this many business days before the return is due (SPEC 8.1).
+RETURN_REMINDER_BUSINESS_DAYS = 3
 RETURN_AUTO_RECEIVED_BUSINESS_DAYS = 3
 AUTO_CLOSE_DAYS = 7
+#: A missed return closes the case this many days after the breach (SPEC 8.1).
+RETURN_NOT_SENT_CLOSE_DAYS = 7
+#: A deadline is at risk in the last quarter of its span, and in its last 24 h at most (SPEC 8.6).
+AT_RISK_SHARE = 4
 AT_RISK_HOURS = 24
+#: How far ahead an arbitrator may set an obligation's deadline.
+LATEST_DUE_DAYS = 365
+
+
+# --- evidence ----------------------------------------------------------------------------
+
+
+class EvidenceKind(StrEnum):
+    """What a file is as evidence: a photo (any image) or a document (a PDF)."""
+
+    photo = "photo"
+    document = "document"
 
 
 # --- the table of types ------------------------------------------------------------------
@@ -136,7 +154,8 @@ class TypePolicy:
     response_target_hours: int = RESPONSE_TARGET_HOURS
     response_max_hours: int = RESPONSE_MAX_HOURS
     flag_suggested: bool = False
-    photos_required: bool = False
+    #: Evidence the opening must carry, at least one file of each kind (SPEC 8.3).
+    required_evidence: frozenset[EvidenceKind] = frozenset()
 
     def __post_init__(self) -> None:
         codes = [step.code for step in self.checklist]
@@ -146,6 +165,14 @@ class TypePolicy:
             stray = step.required_by - set(self.solutions)
             if stray:
                 raise ValueError(f"{self.code}.{step.code}: required by unoffered {sorted(stray)}")
+
+    @property
+    def photos_required(self) -> bool:
+        return EvidenceKind.photo in self.required_evidence
+
+    def missing_evidence(self, kinds: Iterable[str]) -> frozenset[EvidenceKind]:
+        """The required kinds of evidence that the files of `kinds` do not provide."""
+        return self.required_evidence - set(kinds)
 
     def step(self, code: str) -> ChecklistStep:
         """The checklist step with this code (KeyError if the type has none)."""
@@ -256,7 +283,7 @@ _POLICIES: tuple[TypePolicy, ...] = (
         solutions=(_S.replacement, _S.return_and_refund, _S.refund_full, _S.refund_partial),
         evidence_fr="Photos (ou vidéo) montrant le défaut.",
         evidence_en="Photos (or a video) showing the defect.",
-        photos_required=True,
+        required_evidence=frozenset({EvidenceKind.photo}),
     ),
     TypePolicy(
         code=IncidentType.not_as_described,
@@ -409,7 +436,7 @@ _POLICIES: tuple[TypePolicy, ...] = (
         solutions=(_S.replacement, _S.return_and_refund, _S.refund_partial),
         evidence_fr="Photos de l’article endommagé et de son emballage.",
         evidence_en="Photos of the damaged item and of its packaging.",
-        photos_required=True,
+        required_evidence=frozenset({EvidenceKind.photo}),
     ),
 )
 
@@ -459,50 +486,78 @@ OBLIGATION_LABELS: dict[str, tuple[str, str]] = {
     ObligationKind.customer_return: ("Renvoyer l’article avec le bordereau", "Send the item back with the label"),
 }
 
+class ObligationStart(StrEnum):
+    """What starts an obligation's clock."""
+
+    agreed = "agreed"  # the solution is accepted or decided
+    label = "label"  # a prepaid return label exists (the customer's 14 days)
+    receipt = "receipt"  # the return is received (the refund of a return): it waits on the return
+
+
 _O = ObligationKind
-_OBLIGATIONS: Mapping[str, tuple[ObligationKind, ...]] = MappingProxyType(
+_AGREED, _LABEL, _RECEIPT = ObligationStart.agreed, ObligationStart.label, ObligationStart.receipt
+_OBLIGATIONS: Mapping[str, tuple[tuple[ObligationKind, ObligationStart], ...]] = MappingProxyType(
     {
-        DecisionOutcome.refund_full: (_O.refund,),
-        DecisionOutcome.refund_partial: (_O.refund,),
-        DecisionOutcome.replacement: (_O.return_label, _O.replacement_shipment, _O.customer_return),
-        DecisionOutcome.reship: (_O.replacement_shipment,),
-        DecisionOutcome.return_and_refund: (_O.return_label, _O.customer_return, _O.refund),
+        DecisionOutcome.refund_full: ((_O.refund, _AGREED),),
+        DecisionOutcome.refund_partial: ((_O.refund, _AGREED),),
+        DecisionOutcome.replacement: (
+            (_O.return_label, _AGREED), (_O.replacement_shipment, _AGREED), (_O.customer_return, _LABEL),
+        ),
+        DecisionOutcome.reship: ((_O.replacement_shipment, _AGREED),),
+        DecisionOutcome.return_and_refund: (
+            (_O.return_label, _AGREED), (_O.customer_return, _LABEL), (_O.refund, _RECEIPT),
+        ),
         DecisionOutcome.no_action: (),
     }
 )
 
 
-def obligations_for(solution: str) -> tuple[ObligationKind, ...]:
-    """Obligations created when ``solution`` (or a decision outcome) is accepted or decided.
-
-    For ``return_and_refund`` the refund's 48 h run from the return's receipt, so its
-    deadline can only be set once the return is received.
-    """
+def _obligations(solution: str) -> tuple[tuple[ObligationKind, ObligationStart], ...]:
     try:
         return _OBLIGATIONS[DecisionOutcome(solution)]
     except ValueError:
         raise ValueError(f"unknown solution {solution!r} (expected one of: {', '.join(_OBLIGATIONS)})") from None
 
 
+def obligations_for(solution: str) -> tuple[ObligationKind, ...]:
+    """Obligations created when ``solution`` (or a decision outcome) is accepted or decided."""
+    return tuple(kind for kind, _ in _obligations(solution))
+
+
+def obligation_start(solution: str, kind: str) -> ObligationStart:
+    """What starts the clock of obligation ``kind`` of ``solution``: for ``return_and_refund``
+    the refund's 48 h run from the return's receipt, the customer's 14 days from the label."""
+    for known, start in _obligations(solution):
+        if known == kind:
+            return start
+    raise ValueError(f"{solution!r} creates no {kind!r} obligation")
+
+
 __all__ = [
     "AMOUNT_SOLUTIONS",
     "ARBITRATION_DECISION_BUSINESS_DAYS",
     "AT_RISK_HOURS",
+    "AT_RISK_SHARE",
     "AUTO_CLOSE_DAYS",
     "CUSTOMER_ANSWER_BUSINESS_DAYS",
     "CUSTOMER_REMINDER_BUSINESS_DAYS",
     "CUSTOMER_RETURN_DAYS",
     "ChecklistStep",
     "DecisionOutcome",
+    "EvidenceKind",
     "IncidentType",
+    "LATEST_DUE_DAYS",
     "OBLIGATION_HOLDER",
     "OBLIGATION_LABELS",
     "ObligationKind",
+    "ObligationStart",
     "REFUND_HOURS",
     "RESPONSE_MAX_HOURS",
     "RESPONSE_TARGET_HOURS",
     "RETURN_AUTO_RECEIVED_BUSINESS_DAYS",
     "RETURN_LABEL_HOURS",
+    "RETURN_NOT_SENT_CLOSE_DAYS",
+    "RETURN_REMINDER_BUSINESS_DAYS",
     "SHIPMENT_BUSINESS_DAYS",
     "SOLUTION_LABELS",
     "STATEMENT_WINDOW_BUSINESS_DAYS",
@@ -511,6 +566,7 @@ __all__ = [
     "TYPES",
     "TypePolicy",
     "UnknownType",
+    "obligation_start",
     "obligations_for",
     "type_policy",
 ]

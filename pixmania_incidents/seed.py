@@ -235,7 +235,8 @@ def _fit_listing(ctx: _Ctx, line: OrderLine, text: str) -> None:
 def _open(ctx: _Ctx, line: OrderLine, customer: Actor, type: str, hours_ago: float, text: str) -> int:
     _fit_listing(ctx, line, text)
     ctx.at(hours_ago)
-    return incidents.open_incident(ctx.session, customer, line.id, type, text).incident_id
+    photos = [_demo_photo()] if type_policy(type).photos_required else []  # SPEC 8.3
+    return incidents.open_incident(ctx.session, customer, line.id, type, text, photos).incident_id
 
 
 def _version(ctx: _Ctx, incident_id: int) -> int:
@@ -477,7 +478,7 @@ def _tick_remaining(ctx: _Ctx, seller: Actor, incident_id: int, hours_ago: float
 
 
 def _demo_photo() -> Upload:
-    """A small real photo-like image, as the evidence an arbitration request needs."""
+    """A small real photo-like image, as the evidence an opening or an arbitration request needs."""
     buffer = io.BytesIO()
     Image.new("RGB", (320, 240), (180, 120, 90)).save(buffer, "JPEG")
     return Upload("photo-colis.jpg", buffer.getvalue())

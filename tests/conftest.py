@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sqlite3
@@ -14,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
 
+from pixmania_incidents import settings
 from pixmania_incidents.db import make_engine
 from pixmania_incidents.models import (
     CustomerOrder,
@@ -24,7 +26,9 @@ from pixmania_incidents.models import (
     Shop,
     User,
 )
+from pixmania_incidents.policy import type_policy
 from pixmania_incidents.services.common import Actor, set_clock
+from pixmania_incidents.services.evidence import Upload
 
 ROOT = Path(__file__).resolve().parent.parent
 # A fixed "now": Tuesday 2026-03-10 10:00 Paris, away from holidays and DST.
@@ -130,13 +134,35 @@ def _user(db: Session, email: str, name: str, role: Role, shop: Shop | None = No
     return user
 
 
+def photo(name: str = "photo.jpg") -> Upload:
+    """A real (tiny) JPEG, as a customer's photo."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (200, 40, 40)).save(out, format="JPEG")
+    return Upload(name, out.getvalue())
+
+
+def opening_evidence(type: str) -> list[Upload]:
+    """What opening a case of `type` needs (SPEC 8.3): one photo for defective and damaged."""
+    return [photo()] if type_policy(type).photos_required else []
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir(tmp_path, monkeypatch) -> Path:
+    """Evidence files of a test stay in its own folder (a module may name another)."""
+    folder = tmp_path / "evidence"
+    monkeypatch.setattr(settings, "EVIDENCE_DIR", folder)
+    return folder
+
+
 @pytest.fixture
 def world(db, clock) -> World:
-    return build_world(db)
+    return make_world(db)
 
 
-def build_world(db: Session) -> World:
-    """Two shops, two customers, staff, and delivered/shipped/pending order lines, committed."""
+def make_world(db: Session) -> World:
+    """The marketplace of `world`, in any database (the PostgreSQL tests build it too)."""
     w = World(db)
     for key, name in (("tech", "TechShop"), ("maison", "MaisonPlus")):
         shop = Shop(name=name, address=f"Entrepôt {name}, 69000 Lyon")

@@ -135,7 +135,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "admin.confirm": ("Confirmer", "Confirm"),
     "admin.close": ("Fermer", "Close"),
     "admin.saved": ("Enregistré.", "Saved."),
-    "admin.error.shop_name": ("Indiquez un nom de boutique (120 caractères au plus).", "Enter a shop name (120 characters at most)."),
     "admin.error.shop_name_taken": ("Une boutique porte déjà ce nom.", "A shop with this name already exists."),
     "admin.error.calendar_kind": (
         "Calendrier inconnu : choisissez jours ouvrables ou jours ouvrés.",
@@ -146,6 +145,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Unsupported subdivision: none, 57 (Moselle) or 6AE (Alsace).",
     ),
     "admin.error.closed_day": ("Date de fermeture invalide : {value} (format AAAA-MM-JJ).", "Invalid closed day: {value} (format YYYY-MM-DD)."),
+    "admin.error.closed_day_range": (
+        "Date de fermeture hors de portée : {value} (deux ans à l'avance au plus).",
+        "Closed day out of range: {value} (at most two years ahead).",
+    ),
     "admin.error.hours": (
         "Horaires invalides : format HH:MM, début avant la fin.",
         "Invalid working hours: HH:MM, start before end.",

@@ -18,6 +18,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "outcome.decided": ("décision", "decided"),
     "outcome.withdrawn": ("retiré", "withdrawn"),
     "outcome.no_customer_reply": ("sans réponse du client", "no customer reply"),
+    "outcome.return_not_sent": ("article non renvoyé", "item not sent back"),
     # deadline states
     "deadline.on_track": ("Dans les temps", "On track"),
     "deadline.at_risk": ("À risque", "At risk"),
@@ -78,6 +79,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "error.arbitrator_not_neutral": (
         "Vous êtes intervenu dans ce dossier en tant que service client : un autre arbitre doit le prendre.",
         "You took part in this case as customer service: another arbitrator must take it.",
+    ),
+    "error.withdraw_after_resolution": (
+        "L'incident a été résolu : vous pouvez retirer votre demande d'arbitrage, pas l'incident.",
+        "The incident was resolved: you may withdraw your arbitration request, not the incident.",
+    ),
+    "error.arbitration_not_withdrawable": (
+        "Seule une demande d'arbitrage faite après la résolution peut être retirée seule ; "
+        "vous pouvez retirer l'incident.",
+        "Only an arbitration requested after the resolution can be withdrawn on its own; "
+        "you may withdraw the incident.",
+    ),
+    "error.return_not_missed": (
+        "Le délai de renvoi de l'article n'est pas dépassé (ou l'article a été renvoyé).",
+        "The time to send the item back has not passed (or the item was sent back).",
+    ),
+    "error.closure_blocked_seller": (
+        "Clôture impossible : il vous reste à faire — {seller_obligations}.",
+        "Cannot close yet — still yours to do: {seller_obligations}.",
     ),
     "error.case_already_taken": ("Ce dossier a déjà été pris par un autre arbitre.", "Another arbitrator already took this case."),
     "error.case_not_taken": ("Ce dossier n'a pas encore été pris par un arbitre.", "No arbitrator has taken this case yet."),

@@ -27,14 +27,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Ce problème a été clos faute de réponse à la proposition du vendeur ({reference}).",
         "This problem was closed because the seller's proposal went unanswered ({reference}).",
     ),
+    "incidents.error.photo_required": (
+        "Joignez au moins une photo de l'article pour signaler ce problème.",
+        "Attach at least one photo of the item to report this problem.",
+    ),
+    "incidents.error.document_required": (
+        "Joignez au moins un document (PDF) pour signaler ce problème.",
+        "Attach at least one document (PDF) to report this problem.",
+    ),
     # refusals: input
-    "incidents.error.required": ("Ce champ est obligatoire.", "This field is required."),
-    "incidents.error.too_long": ("Ce texte est trop long ({max} caractères au plus).", "This text is too long (at most {max} characters)."),
     "incidents.error.visibility": ("Visibilité de message inconnue.", "Unknown message visibility."),
     "incidents.error.channel": ("Canal inconnu : choisissez téléphone ou e-mail.", "Unknown channel: choose phone or e-mail."),
     "incidents.error.occurred_at": (
-        "Indiquez quand l'échange a eu lieu (pas dans le futur).",
-        "Say when the exchange took place (not in the future).",
+        "Indiquez quand l'échange a eu lieu : après la commande et pas dans le futur.",
+        "Say when the exchange took place: after the order and not in the future.",
     ),
     "incidents.error.closed": ("Cet incident est clôturé.", "This incident is closed."),
     # refusals: proposals and arbitration
@@ -42,14 +48,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Cette solution n'est pas prévue pour ce type d'incident.",
         "This solution is not offered for this type of incident.",
     ),
-    "incidents.error.amount_positive": ("Le montant doit être supérieur à zéro.", "The amount must be greater than zero."),
-    "incidents.error.amount_above_refundable": (
-        "Le montant dépasse ce qui reste remboursable sur cet article ({refundable_cents} centimes).",
-        "The amount exceeds what is left to refund on this item ({refundable_cents} cents).",
-    ),
     "incidents.error.nothing_left_to_refund": (
         "Cet article a déjà été entièrement remboursé.",
         "This item has already been refunded in full.",
+    ),
+    "incidents.proposal.refused_by_arbitration": (
+        "Refusée par la demande d'arbitrage",
+        "Refused by the arbitration request",
     ),
     "incidents.error.no_pending_proposal": ("Aucune proposition n'attend votre réponse.", "No proposal is awaiting your answer."),
     "incidents.error.evidence_required": (
@@ -94,14 +99,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # fulfilment
     "fulfilment.error.already_sent_back": ("Le renvoi de cet article est déjà déclaré.", "This item's return was already declared."),
     "fulfilment.error.already_received": ("Ce retour est déjà marqué comme reçu.", "This return is already marked as received."),
-    "fulfilment.error.amount_positive": ("Le montant doit être supérieur à zéro.", "The amount must be greater than zero."),
     "fulfilment.error.refund_date": (
-        "Indiquez la date du remboursement (pas dans le futur).",
-        "Give the refund's date (not in the future).",
-    ),
-    "fulfilment.error.refund_above_total": (
-        "Les remboursements dépasseraient le montant de la ligne : il reste {refundable_cents} centimes remboursables.",
-        "Refunds would exceed the line total: {refundable_cents} cents are left to refund.",
+        "Indiquez la date du remboursement : ni avant la commande, ni dans le futur.",
+        "Give the refund's date: not before the order, not in the future.",
     ),
     "fulfilment.error.shipment_kind": ("Type d'envoi inconnu.", "Unknown shipment kind."),
     "fulfilment.error.outcome_recorded": (
@@ -151,6 +151,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "incidents.event.accepted": ("Proposition acceptée", "Proposal accepted"),
     "incidents.event.refused": ("Proposition refusée", "Proposal refused"),
     "incidents.event.withdrawn": ("Incident retiré par le client", "Incident withdrawn by the customer"),
+    "incidents.event.arbitration_withdrawn": (
+        "Demande d'arbitrage retirée par le client",
+        "Arbitration request withdrawn by the customer",
+    ),
     "incidents.event.help_requested": ("Aide du service client demandée", "Customer service help requested"),
     "incidents.event.arbitration_requested": ("Arbitrage demandé", "Arbitration requested"),
     "incidents.event.statement_added": ("Version des faits ajoutée", "Statement added"),
@@ -163,6 +167,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "incidents.event.return_sent_back": ("Article renvoyé par le client", "Item sent back by the customer"),
     "incidents.event.return_received": ("Retour reçu", "Return received"),
     "incidents.event.return_auto_received": ("Retour réputé reçu", "Return deemed received"),
+    "incidents.event.return_missed": (
+        "Article non renvoyé à temps : ce qui attendait le retour est annulé",
+        "Item not sent back in time: what waited for the return is cancelled",
+    ),
+    "incidents.event.obligations_reopened": (
+        "Retour arrivé en retard : les engagements du vendeur reprennent",
+        "Return arrived late: the seller's obligations are back",
+    ),
+    "incidents.event.closed_return_not_sent": ("Clôturé : article non renvoyé", "Closed: item not sent back"),
     "incidents.event.refund_recorded": ("Remboursement effectué", "Refund made"),
     "incidents.event.replacement_shipped": ("Article expédié", "Item shipped"),
     "incidents.event.carrier_inquiry_opened": ("Enquête transporteur ouverte", "Carrier inquiry opened"),
@@ -183,6 +196,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "incidents.notif.accepted": ("Proposition acceptée sur {reference}", "Proposal accepted on {reference}"),
     "incidents.notif.refused": ("Proposition refusée sur {reference}", "Proposal refused on {reference}"),
     "incidents.notif.withdrawn": ("Incident {reference} retiré par le client", "Incident {reference} withdrawn by the customer"),
+    "incidents.notif.arbitration_withdrawn": (
+        "Demande d'arbitrage retirée sur {reference} : le dossier revient à l'état résolu",
+        "Arbitration request withdrawn on {reference}: the case is back to resolved",
+    ),
     "incidents.notif.help_requested": ("Aide demandée sur {reference}", "Help requested on {reference}"),
     "incidents.notif.arbitration_requested": ("Arbitrage demandé sur {reference}", "Arbitration requested on {reference}"),
     "incidents.notif.statement_added": ("Version des faits ajoutée sur {reference}", "Statement added on {reference}"),
@@ -195,6 +212,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "incidents.notif.return_sent_back": ("L'article de {reference} vous est renvoyé", "The item of {reference} is on its way back"),
     "incidents.notif.return_received": ("Retour reçu sur {reference}", "Return received on {reference}"),
     "incidents.notif.return_auto_received": ("Retour réputé reçu sur {reference}", "Return deemed received on {reference}"),
+    "incidents.notif.return_missed": (
+        "L'article de {reference} n'a pas été renvoyé à temps : ce qui attendait le retour est annulé et le dossier "
+        "sera clôturé le {closes_at}, sauf si l'article arrive d'ici là",
+        "The item of {reference} was not sent back in time: what waited for the return is cancelled and the case "
+        "will close on {closes_at} unless the item arrives by then",
+    ),
+    "incidents.notif.closed_return_not_sent": (
+        "Incident {reference} clôturé : l'article n'a pas été renvoyé",
+        "Incident {reference} closed: the item was not sent back",
+    ),
     "incidents.notif.refund_recorded": ("Remboursement effectué sur {reference}", "Refund made on {reference}"),
     "incidents.notif.replacement_shipped": ("Votre article pour {reference} est expédié", "Your item for {reference} has shipped"),
     "incidents.notif.deadline_at_risk": ("Délai bientôt dépassé sur {reference}", "Deadline at risk on {reference}"),

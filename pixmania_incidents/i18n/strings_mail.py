@@ -17,6 +17,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Rappel : une solution vous attend sur {reference}. Sans réponse avant le {due_at}, l'incident sera clôturé.",
         "Reminder: a solution awaits your answer on {reference}. Without an answer by {due_at}, the incident will close.",
     ),
+    "mail.notif.return_reminder": (
+        "Rappel : renvoyez l'article de {reference} avec le bordereau avant le {due_at}. Sans renvoi, ce que le "
+        "vendeur devait faire à réception est annulé et le dossier sera clôturé 7 jours plus tard.",
+        "Reminder: send the item of {reference} back with the label by {due_at}. Otherwise what the seller was to "
+        "do on receipt is cancelled and the case will close 7 days later.",
+    ),
     "mail.notif.closed_no_reply": (
         "Incident {reference} clôturé : le client n'a pas répondu à la proposition dans les 5 jours ouvrables",
         "Incident {reference} closed: the customer did not answer the proposal within 5 business days",

@@ -31,8 +31,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "This obligation does not follow from the chosen outcome.",
     ),
     "support.error.obligation_due": (
-        "Chaque échéance fixée doit être une date et une heure à venir.",
-        "Each deadline you set must be a date and time in the future.",
+        "Chaque échéance fixée doit être une date et une heure à venir, dans l'année.",
+        "Each deadline you set must be a date and time in the future, within a year.",
     ),
     "support.error.filter": ("Filtre inconnu.", "Unknown filter."),
     "support.error.period": (

@@ -8,19 +8,29 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
 
-from pixmania_incidents.calendar import CALENDAR_KINDS, SUBDIVISIONS, BusinessCalendar, CalendarError
+from pixmania_incidents.calendar import (
+    CALENDAR_KINDS,
+    SUBDIVISIONS,
+    SUPPORTED_YEARS,
+    BusinessCalendar,
+    CalendarError,
+    paris_date,
+)
 from pixmania_incidents.models import Role, Shop, User
 from pixmania_incidents.services.auth import check_email, hash_password, new_temporary_password, revoke_sessions
-from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize
+from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, now
+from pixmania_incidents.services.inputs import clean_text, day
 
 log = logging.getLogger("pixmania.admin")
 
 STAFF_ROLES: tuple[str, ...] = (Role.seller, Role.support, Role.arbitrator, Role.product, Role.admin)
+#: How far ahead a shop may declare a closed day.
+CLOSED_DAYS_AHEAD = timedelta(days=2 * 365)
 
 
 @dataclass(frozen=True)
@@ -94,14 +104,16 @@ def _calendar_fields(calendar_kind: str, subdiv: str | None, closed_days: list[s
     if isinstance(closed_days, str):
         closed_days = [d for d in closed_days.replace(";", ",").replace("\n", ",").split(",")]
     days: set[str] = set()
+    earliest, latest = date(SUPPORTED_YEARS.start, 1, 1), paris_date(now()) + CLOSED_DAYS_AHEAD
     for raw in closed_days:
         raw = str(raw).strip()
         if not raw:
             continue
         try:
-            days.add(date.fromisoformat(raw).isoformat())
+            parsed = date.fromisoformat(raw)
         except ValueError:
             raise InvalidInput("admin.error.closed_day", value=raw[:20]) from None
+        days.add(day(parsed, "admin.error.closed_day_range", earliest=earliest, latest=latest, value=raw).isoformat())
     work_start, work_end = (work_start or "").strip(), (work_end or "").strip()
     if len(work_start) != 5 or len(work_end) != 5:
         raise InvalidInput("admin.error.hours")
@@ -114,9 +126,7 @@ def _calendar_fields(calendar_kind: str, subdiv: str | None, closed_days: list[s
 
 
 def _shop_name(session: Session, name: str, shop_id: int | None = None) -> str:
-    name = (name or "").strip()
-    if not name or len(name) > 120:
-        raise InvalidInput("admin.error.shop_name")
+    name = clean_text(name, "name", limit=120)
     other = session.exec(select(Shop.id).where(Shop.name == name)).first()
     if other is not None and other != shop_id:
         raise InvalidInput("admin.error.shop_name_taken")
@@ -132,7 +142,7 @@ def create_shop(session: Session, actor: Actor, name: str, calendar_kind: str = 
                 closed_days: list[str] | str = (), work_start: str = "08:00", work_end: str = "19:00",
                 address: str = "") -> ShopView:
     authorize(actor, "admin.manage")
-    shop = Shop(name=_shop_name(session, name), address=(address or "").strip()[:400],
+    shop = Shop(name=_shop_name(session, name), address=clean_text(address, "address", required=False, limit=400),
                 **_calendar_fields(calendar_kind, subdiv, closed_days, work_start, work_end))
     session.add(shop)
     session.flush()
@@ -146,7 +156,7 @@ def update_shop(session: Session, actor: Actor, shop_id: Any, name: str, calenda
     authorize(actor, "admin.manage")
     shop = _get(session, Shop, shop_id)
     shop.name = _shop_name(session, name, shop.id)
-    shop.address = (address or "").strip()[:400]
+    shop.address = clean_text(address, "address", required=False, limit=400)
     for key, value in _calendar_fields(calendar_kind, subdiv, closed_days, work_start, work_end).items():
         setattr(shop, key, value)
     session.add(shop)
@@ -168,10 +178,8 @@ def create_account(session: Session, actor: Actor, name: str, email: str, role: 
                    shop_id: Any = None) -> tuple[AccountView, str]:
     """A staff or seller account with a temporary password, returned once to show to the admin."""
     authorize(actor, "admin.manage")
-    name = (name or "").strip()
-    if not name or len(name) > 120:
-        raise InvalidInput("auth.error.name_required")
-    email = check_email(email)
+    name = clean_text(name, "name", limit=120)
+    email = check_email(clean_text(email, "email", limit=254))
     if role not in STAFF_ROLES:
         raise InvalidInput("admin.error.role")
     shop = None

@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from pixmania_incidents import deadlines as dl
 from pixmania_incidents.calendar import PARIS, paris_date
 from pixmania_incidents.models import (
     ArbitrationRequest,
@@ -42,6 +43,7 @@ from pixmania_incidents.models import (
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES
 from pixmania_incidents.services import clocks, guidelines
 from pixmania_incidents.services.common import Actor, InvalidInput, authorize, now, reads
+from pixmania_incidents.services.inputs import search_day
 
 MAX_DAYS = 731
 TOP_LISTINGS = 10
@@ -90,7 +92,7 @@ def _on_time(row: Deadline | None, at: datetime) -> bool | None:
     if row is None:
         return None
     if row.met_at is not None:
-        return row.met_at <= row.due_at
+        return not dl.is_overdue(row.due_at, row.met_at)
     if clocks.was_breached(row, at) or row.settled == "escalated":
         return False
     return None
@@ -102,7 +104,8 @@ def _iso_week(instant: datetime) -> str:
 
 
 def _period(start: date, end: date) -> tuple[datetime, datetime]:
-    if not isinstance(start, date) or not isinstance(end, date) or start > end:
+    start, end = search_day(start, "support.error.period"), search_day(end, "support.error.period")
+    if start > end:
         raise InvalidInput("support.error.period")
     if (end - start).days > MAX_DAYS:
         raise InvalidInput("support.error.period_too_long", days=MAX_DAYS)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,16 +44,17 @@ from pixmania_incidents.models import (
     User,
 )
 from pixmania_incidents.policy import (
+    LATEST_DUE_DAYS,
     OBLIGATION_HOLDER,
     OBLIGATION_LABELS,
     SOLUTION_LABELS,
     DecisionOutcome,
-    ObligationKind,
-    Solution,
+    ObligationStart,
+    obligation_start,
     obligations_for,
     type_policy,
 )
-from pixmania_incidents.services import clocks
+from pixmania_incidents.services import clocks, inputs
 from pixmania_incidents.services.common import (
     Actor,
     Forbidden,
@@ -70,21 +71,21 @@ from pixmania_incidents.services.incidents import (
     _apply,
     apply_solution,
     case_facts,
-    clean_text,
     close,
     current_arbitration,
     finish,
     refundable_cents,
+    refusal_of,
     result_of,
     snapshot,
 )
 
 RATIONALE_MAX = 8000
-#: Obligations whose clock waits for a fact (a label, a received return) unless the
-#: arbitrator sets a date.
+#: What an obligation's clock waits for (a label, a received return) unless the arbitrator
+#: sets a date, as the decision form says it.
 _WAITING = {
-    ObligationKind.customer_return: "support.obligation.starts_with_label",
-    ObligationKind.refund: "support.obligation.starts_with_return",
+    ObligationStart.label: "support.obligation.starts_with_label",
+    ObligationStart.receipt: "support.obligation.starts_with_return",
 }
 
 
@@ -97,7 +98,7 @@ def statement_window(request: ArbitrationRequest, at: datetime | None = None) ->
     return {
         "statement_due_at": request.statement_due_at,
         "statement_given": request.statement is not None,
-        "statement_open": request.statement is None and at <= request.statement_due_at,
+        "statement_open": request.statement is None and not dl.is_overdue(request.statement_due_at, at),
     }
 
 
@@ -127,7 +128,8 @@ def queue(session: Session, actor: Actor) -> list[dict[str, Any]]:
         select(Incident, ArbitrationRequest, Shop)
         .join(ArbitrationRequest, ArbitrationRequest.incident_id == Incident.id)
         .join(Shop, Shop.id == Incident.shop_id)
-        .where(Incident.state == S.in_arbitration, ArbitrationRequest.decided_at == None)  # noqa: E711
+        .where(Incident.state == S.in_arbitration, ArbitrationRequest.decided_at.is_(None),
+               ArbitrationRequest.withdrawn_at.is_(None))
         .order_by(ArbitrationRequest.created_at, ArbitrationRequest.id)
     ).all()
     # One line per case: the current (latest) request.
@@ -291,14 +293,14 @@ def obligation_drafts(outcome: str, at: datetime, incident: Incident) -> list[Ob
     """SPEC section 3 defaults for `outcome`, as the decision form shows them."""
     drafts = []
     for kind in obligations_for(outcome):
-        waits = kind == ObligationKind.customer_return or (kind == ObligationKind.refund and outcome == Solution.return_and_refund)
+        waits_for = _WAITING.get(obligation_start(outcome, kind))
         drafts.append(ObligationDraft(
             kind=kind.value,
             holder=OBLIGATION_HOLDER[kind],
             label_fr=OBLIGATION_LABELS[kind][0],
             label_en=OBLIGATION_LABELS[kind][1],
-            due_at=None if waits else dl.obligation_due_at(kind, at, clocks.calendar_of(incident)),
-            waits_for=_WAITING[kind] if waits else None,
+            due_at=None if waits_for else dl.obligation_due_at(kind, at, clocks.calendar_of(incident)),
+            waits_for=waits_for,
         ))
     return drafts
 
@@ -324,15 +326,7 @@ def _outcome(value: str) -> str:
 def _decision_amount(session: Session, incident: Incident, outcome: str, amount_cents: int | None) -> int | None:
     left = refundable_cents(session, incident)
     if outcome == DecisionOutcome.refund_partial:
-        try:
-            amount = int(amount_cents) if amount_cents is not None else 0
-        except (TypeError, ValueError):
-            amount = 0
-        if amount <= 0:
-            raise InvalidInput("incidents.error.amount_positive")
-        if amount > left:
-            raise InvalidInput("incidents.error.amount_above_refundable", refundable_cents=left)
-        return amount
+        return inputs.amount_cents(amount_cents, at_most=left)
     if outcome in (DecisionOutcome.refund_full, DecisionOutcome.return_and_refund):
         if left <= 0:
             raise InvalidInput("incidents.error.nothing_left_to_refund")
@@ -341,7 +335,8 @@ def _decision_amount(session: Session, incident: Incident, outcome: str, amount_
 
 
 def _checked_dues(outcome: str, dues: Mapping[str, datetime | None] | None, at: datetime) -> dict[str, datetime]:
-    """The arbitrator's own deadlines: only for this outcome's obligations, aware and in the future."""
+    """The arbitrator's own deadlines: only for this outcome's obligations, aware, in the future
+    and within a year."""
     allowed = {k.value for k in obligations_for(outcome)}
     checked = {}
     for kind, due in (dues or {}).items():
@@ -349,9 +344,8 @@ def _checked_dues(outcome: str, dues: Mapping[str, datetime | None] | None, at: 
             continue
         if kind not in allowed:
             raise InvalidInput("support.error.obligation_kind")
-        if not isinstance(due, datetime) or due.tzinfo is None or due <= at:
-            raise InvalidInput("support.error.obligation_due")
-        checked[kind] = due
+        checked[kind] = inputs.instant(due, "support.error.obligation_due", earliest=at + timedelta(seconds=1),
+                                       latest=at + timedelta(days=LATEST_DUE_DAYS))
     return checked
 
 
@@ -364,7 +358,7 @@ def _set_due(session: Session, incident: Incident, ob: Obligation, due_at: datet
         clocks.start(session, incident, ob.kind, ob.holder, due_at, at, obligation_id=ob.id)
         return
     row.due_at = due_at
-    row.at_risk_at = dl.Deadline(kind=row.kind, due_at=due_at).at_risk_at
+    row.at_risk_at = due_at - dl.at_risk_window(at, due_at)
     session.add(row)
 
 
@@ -387,7 +381,7 @@ def decide(
     _own_case(incident, actor)
     outcome = _outcome(outcome)
     amount = _decision_amount(session, incident, outcome, amount_cents)
-    text = clean_text(rationale, "rationale", limit=RATIONALE_MAX)
+    text = inputs.clean_text(rationale, "rationale", limit=RATIONALE_MAX)
     at = now()
     dues = _checked_dues(outcome, obligation_dues, at)
     request = current_arbitration(session, incident)
@@ -440,7 +434,7 @@ def decision_of(session: Session, actor: Actor, incident_id: int) -> dict[str, A
 def _obligation_view(ob: Obligation) -> dict[str, Any]:
     fr, en = OBLIGATION_LABELS[ob.kind]
     return {"kind": ob.kind, "holder": ob.holder, "label_fr": fr, "label_en": en,
-            "amount_cents": ob.amount_cents, "due_at": ob.due_at, "met_at": ob.met_at}
+            "amount_cents": ob.amount_cents, "due_at": ob.due_at, "met_at": ob.met_at, "cancelled_at": ob.cancelled_at}
 
 
 # --- the case file -----------------------------------------------------------------------
@@ -450,7 +444,7 @@ def _deadline_record(row: Deadline, at: datetime) -> dict[str, Any]:
     """One clock as the arbitrator judges it: met or breached, and by how much (still
     running clocks count until now; frozen ones only say that they were breached)."""
     late_by = None
-    if row.met_at is not None and row.met_at > row.due_at:
+    if row.met_at is not None and dl.is_overdue(row.due_at, row.met_at):
         late_by = row.met_at - row.due_at
     elif clocks.is_open(row) and clocks.was_breached(row, at):
         late_by = at - row.due_at
@@ -527,7 +521,7 @@ def case_file(session: Session, actor: Actor, incident_id: int) -> dict[str, Any
         "timeline": [{"kind": e.kind, "actor": names.get(e.actor_id, ""), "actor_role": e.actor_role, "at": e.at,
                       "before": e.before, "after": e.after} for e in events],
         "proposals": [{"solution": p.solution, "amount_cents": p.amount_cents, "message": p.message, "status": p.status,
-                       "refusal_reason": p.refusal_reason, "created_at": p.created_at, "answered_at": p.answered_at}
+                       **refusal_of(p), "created_at": p.created_at, "answered_at": p.answered_at}
                       for p in rows(Proposal, Proposal.id)],
         "deadlines": [_deadline_record(r, at) for r in clocks.clocks_of(session, incident)],
         "flags": [{"reason": f.reason, "details": f.details, "status": f.status, "created_at": f.created_at,
@@ -535,7 +529,8 @@ def case_file(session: Session, actor: Actor, incident_id: int) -> dict[str, Any
         "arbitration": None if request is None else {
             "requester_role": request.requester_role, "requester_name": names.get(request.requested_by_id, ""),
             "reason": request.reason, "requested_at": request.created_at, "statement": request.statement,
-            "statement_at": request.statement_at, "taken_at": request.taken_at, **statement_window(request, at)},
+            "statement_at": request.statement_at, "taken_at": request.taken_at, "withdrawn_at": request.withdrawn_at,
+            **statement_window(request, at)},
         "decision": decision_of(session, actor, incident.id),
         "neutral": not _neutrality_breaches(session, [incident.id], actor.id),
     }

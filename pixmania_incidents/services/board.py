@@ -21,6 +21,7 @@ from pixmania_incidents.deadlines import DeadlineState
 from pixmania_incidents.models import Incident, IncidentState as S, Listing, Obligation, User
 from pixmania_incidents.policy import IncidentType
 from pixmania_incidents.services.common import Actor, Forbidden, authorize, now, reads
+from pixmania_incidents.services.inputs import clean_text
 
 COLUMNS: tuple[str, ...] = tuple(s.value for s in S)
 PAGE = 25
@@ -93,8 +94,8 @@ def _where(actor: Actor, filters: BoardFilters) -> list[Any]:
     if filters.deadline_state:
         conditions.append(Incident.deadline_state == filters.deadline_state)
         conditions.append(Incident.state != S.closed)
-    if filters.text:
-        pattern = "%" + filters.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if text := clean_text(filters.text, "text", required=False, limit=100):
+        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(
             sa.or_(
                 func.lower(Incident.reference).like(pattern, escape="\\"),
@@ -169,7 +170,7 @@ def _open_obligations(session: Session, incident_ids: list[int]) -> dict[int, li
         return found
     rows = session.exec(
         select(Obligation.incident_id, Obligation.kind, Obligation.holder, Obligation.due_at)
-        .where(Obligation.incident_id.in_(incident_ids), Obligation.met_at == None)  # noqa: E711
+        .where(Obligation.incident_id.in_(incident_ids), Obligation.met_at.is_(None), Obligation.cancelled_at.is_(None))
         .order_by(Obligation.incident_id, Obligation.due_at.asc().nulls_last(), Obligation.id)
     ).all()
     for incident_id, kind, holder, due_at in rows:

@@ -25,15 +25,23 @@ from pixmania_incidents.deadlines import DeadlineState
 from pixmania_incidents.lifecycle import Ball, OpenClock, ball
 from pixmania_incidents.models import (
     Deadline,
+    Decision,
     Incident,
     Obligation,
+    Proposal,
     Refund,
     ReplacementShipment,
     ReturnLabel,
 )
-from pixmania_incidents.policy import OBLIGATION_HOLDER, ObligationKind, obligations_for
+from pixmania_incidents.policy import (
+    OBLIGATION_HOLDER,
+    ObligationKind,
+    ObligationStart,
+    obligation_start,
+    obligations_for,
+)
 from pixmania_incidents.services import notifications
-from pixmania_incidents.services.common import SYSTEM, record_event
+from pixmania_incidents.services.common import SYSTEM, now, record_event
 
 RESPONSE = "response"
 RESOLUTION = "resolution"
@@ -75,6 +83,7 @@ def _rule(row: Deadline) -> dl.Deadline:
         settled=row.settled,  # type: ignore[arg-type]
         paused=row.paused,
         at_risk_from=row.at_risk_at,
+        breached_at=row.breached_at,
     )
 
 
@@ -108,7 +117,7 @@ def start(
     at_risk_at: datetime | None = None,
     obligation_id: int | None = None,
 ) -> Deadline:
-    rule = dl.Deadline(kind=kind, due_at=due_at, at_risk_from=at_risk_at)
+    rule = dl.Deadline(kind=kind, due_at=due_at, start=at, at_risk_from=at_risk_at)
     row = Deadline(
         incident_id=incident.id,
         kind=kind,
@@ -134,8 +143,7 @@ def meet(session: Session, incident: Incident, kind: str, at: datetime) -> Deadl
 def _meet_row(session: Session, row: Deadline, at: datetime) -> None:
     row.paused = False
     row.met_at = at
-    if at > row.due_at:
-        row.breached_at = row.due_at
+    row.breached_at = row.breached_at or dl.breached_at(_rule(row))
     session.add(row)
 
 
@@ -160,14 +168,16 @@ def settle_all(session: Session, incident: Incident, how: str, at: datetime) -> 
         settle(session, row, how, at)
 
 
-def pause(session: Session, incident: Incident, kind: str = RESOLUTION) -> None:
+def pause(session: Session, incident: Incident, kind: str, at: datetime) -> None:
+    """Hold the clock while a proposal awaits the customer; a clock already breached is not
+    held, so a late proposal pauses nothing (SPEC 8.2)."""
     row = current(session, incident, kind)
-    if row is not None:
+    if row is not None and not was_breached(row, at):
         row.paused = True
         session.add(row)
 
 
-def resume(session: Session, incident: Incident, kind: str = RESOLUTION) -> None:
+def resume(session: Session, incident: Incident, kind: str) -> None:
     """Judge the clock against its original due instant again."""
     row = current(session, incident, kind)
     if row is not None:
@@ -184,23 +194,32 @@ def was_breached(row: Deadline | None, at: datetime) -> bool:
     return is_open(row) and dl.breached_at(_rule(row), at) is not None
 
 
+#: Clocks whose holder is reminded before the end: kind -> (when, notification kind).
+_REMINDERS = {
+    CUSTOMER_ANSWER: (lambda row, cal: dl.customer_reminder_at(row.created_at, cal), "customer_reminder"),
+    ObligationKind.customer_return.value: (lambda row, cal: dl.return_reminder_at(row.due_at, cal), "return_reminder"),
+}
+
+
+def _reminder_at(incident: Incident, row: Deadline, at: datetime) -> datetime | None:
+    """When this clock's holder is to be reminded, if it reminds and that is still to be done."""
+    rule = _REMINDERS.get(row.kind)
+    if rule is None or not is_open(row) or row.reminded_at is not None or dl.is_overdue(row.due_at, at):
+        return None
+    when = rule[0](row, calendar_of(incident))
+    return when if when < row.due_at else None
+
+
+def reminder_due(incident: Incident, row: Deadline, at: datetime) -> str | None:
+    """The notification kind of the reminder to send now on this clock (the customer's answer
+    after 3 business days, the return 3 business days before its end), or None."""
+    when = _reminder_at(incident, row, at)
+    return _REMINDERS[row.kind][1] if when is not None and when <= at else None
+
+
 def _next_check(incident: Incident, row: Deadline, at: datetime) -> datetime | None:
-    candidates = [dl.next_check_at(_rule(row), at)]
-    if row.kind == CUSTOMER_ANSWER and is_open(row) and row.reminded_at is None:
-        reminder = dl.customer_reminder_at(row.created_at, calendar_of(incident))
-        candidates.append(reminder if reminder < row.due_at else None)
-    dated = [c for c in candidates if c is not None]
+    dated = [c for c in (dl.next_check_at(_rule(row), at), _reminder_at(incident, row, at)) if c is not None]
     return min(dated) if dated else None
-
-
-def reminder_due(incident: Incident, row: Deadline, at: datetime) -> bool:
-    """Whether the customer's reminder on this answer clock should go out now."""
-    return (
-        row.kind == CUSTOMER_ANSWER
-        and is_open(row)
-        and row.reminded_at is None
-        and at >= dl.customer_reminder_at(row.created_at, calendar_of(incident))
-    )
 
 
 def refresh(session: Session, incident: Incident, now: datetime) -> list[Change]:
@@ -210,7 +229,7 @@ def refresh(session: Session, incident: Incident, now: datetime) -> list[Change]
     for row in rows:
         state = dl.deadline_state(_rule(row), now)
         if state == DeadlineState.breached and row.breached_at is None:
-            row.breached_at = row.due_at
+            row.breached_at = dl.breach_instant(row.due_at)
         if state != row.state:
             changes.append(Change(row.id, incident.id, row.kind, row.holder, row.state, state.value, row.due_at))
             row.state = state.value
@@ -247,7 +266,8 @@ def ball_of(session: Session, incident: Incident, rows: list[Deadline] | None = 
 
 
 def announce(session: Session, incident: Incident, changes: Iterable[Change]) -> None:
-    """Record and tell the clocks that turned at risk or breached by themselves.
+    """Record and tell the clocks that turned at risk or breached by themselves, once each,
+    and apply what a breach entails (a missed return, `_return_missed`).
 
     Shared by the services (a clock may turn while someone acts) and the sweep."""
     for change in changes:
@@ -257,22 +277,61 @@ def announce(session: Session, incident: Incident, changes: Iterable[Change]) ->
         record_event(session, incident, SYSTEM, f"deadline_{change.after}", {"state": change.before}, {**detail, "state": change.after})
         if change.kind in _RIGHTS:
             continue
+        if change.after == DeadlineState.breached and change.kind == ObligationKind.customer_return:
+            _return_missed(session, incident, session.get(Deadline, change.deadline_id))
+            continue
         audiences = [HOLDER_AUDIENCE[change.holder]]
         if change.after == DeadlineState.breached:
             audiences.append("support")
         notifications.notify(session, f"deadline_{change.after}", incident, audiences, **detail)
 
 
+def _return_missed(session: Session, incident: Incident, row: Deadline) -> None:
+    """SPEC 8.1: the customer's return is breached. The seller's obligations that wait on it are
+    cancelled, and the customer, the shop and support hear what follows (the case closes 7 days
+    after the breach unless the item arrives) in one notice, instead of a plain breach alarm."""
+    at = now()
+    cancelled = [ob for ob in _waiting_on(session, session.get(Obligation, row.obligation_id))
+                 if ob.met_at is None and ob.cancelled_at is None]
+    for ob in cancelled:
+        ob.cancelled_at = at
+        session.add(ob)
+    closes_at = dl.return_not_sent_close_at(row.breached_at)
+    record_event(session, incident, SYSTEM, "return_missed", {},
+                 {"cancelled": [ob.kind for ob in cancelled], "closes_at": closes_at})
+    notifications.notify(session, "return_missed", incident, ["customer", "shop", "support"],
+                         due_at=row.due_at, closes_at=closes_at)
+
+
 # --- obligations -------------------------------------------------------------------------
 
 
 def open_obligations(session: Session, incident: Incident) -> list[Obligation]:
+    """Neither met nor cancelled."""
     return list(
         session.exec(
-            select(Obligation).where(Obligation.incident_id == incident.id, Obligation.met_at == None)  # noqa: E711
-            .order_by(Obligation.id)
+            select(Obligation).where(
+                Obligation.incident_id == incident.id, Obligation.met_at.is_(None), Obligation.cancelled_at.is_(None)
+            ).order_by(Obligation.id)
         ).all()
     )
+
+
+def _solution_of(session: Session, ob: Obligation) -> str:
+    if ob.source == "decision":
+        return session.get(Decision, ob.source_id).outcome
+    return session.get(Proposal, ob.source_id).solution
+
+
+def _waiting_on(session: Session, customer_return: Obligation) -> list[Obligation]:
+    """The obligations of the same solution whose clock starts when this return is received."""
+    solution = _solution_of(session, customer_return)
+    siblings = session.exec(
+        select(Obligation)
+        .where(Obligation.source == customer_return.source, Obligation.source_id == customer_return.source_id)
+        .order_by(Obligation.id)
+    ).all()
+    return [ob for ob in siblings if obligation_start(solution, ob.kind) == ObligationStart.receipt]
 
 
 def create_obligations(
@@ -284,6 +343,7 @@ def create_obligations(
     refund of `return_and_refund` once the return is received."""
     created = []
     for kind in obligations_for(solution):
+        starts_now = obligation_start(solution, kind) == ObligationStart.agreed
         ob = Obligation(
             incident_id=incident.id,
             source=source,
@@ -293,7 +353,7 @@ def create_obligations(
             amount_cents=refund_cents if kind == ObligationKind.refund else None,
             created_at=at,
         )
-        if not (kind == ObligationKind.customer_return or (kind == ObligationKind.refund and solution == "return_and_refund")):
+        if starts_now:
             ob.due_at = dl.obligation_due_at(kind, at, calendar_of(incident))
         session.add(ob)
         session.flush()
@@ -341,21 +401,52 @@ def _met_instant(ob: Obligation, session: Session, incident: Incident) -> dateti
 def _start_instant(ob: Obligation, session: Session, incident: Incident) -> datetime | None:
     """When an obligation waiting for a fact (label, received return) could start."""
     labels = _labels(session, incident)
-    if ob.kind == ObligationKind.customer_return and labels:
-        return max(labels[0].created_at, ob.created_at)
-    if ob.kind == ObligationKind.refund:
-        received = [lb.received_at for lb in labels if lb.received_at is not None]
-        return max(min(received), ob.created_at) if received else None
-    return None
+    match obligation_start(_solution_of(session, ob), ob.kind):
+        case ObligationStart.label:
+            facts = [lb.created_at for lb in labels]
+        case ObligationStart.receipt:
+            facts = [lb.received_at for lb in labels if lb.received_at is not None]
+        case _:
+            facts = []
+    return max(min(facts), ob.created_at) if facts else None
 
 
 def reconcile_obligations(session: Session, incident: Incident, at: datetime) -> list[Obligation]:
-    """Start and meet obligations from what is on record; returns those met now."""
+    """Start and meet obligations from what is on record; returns those met now.
+
+    A return sent back or received after its deadline reopens what was cancelled for want of
+    it (SPEC 8.1), which may then start at once."""
+    met = _start_and_meet(session, incident, at)
+    if _reopen_after_late_return(session, incident):
+        met += _start_and_meet(session, incident, at)
+    return met
+
+
+def _reopen_after_late_return(session: Session, incident: Incident) -> list[Obligation]:
+    returned = session.exec(
+        select(Obligation).where(
+            Obligation.incident_id == incident.id,
+            Obligation.kind == ObligationKind.customer_return,
+            Obligation.met_at.is_not(None),
+        )
+    ).all()
+    reopened = [ob for ret in returned for ob in _waiting_on(session, ret) if ob.cancelled_at is not None]
+    for ob in reopened:
+        ob.cancelled_at = None
+        session.add(ob)
+    if reopened:
+        record_event(session, incident, SYSTEM, "obligations_reopened", {},
+                     {"obligations": [ob.kind for ob in reopened]})
+    return reopened
+
+
+def _start_and_meet(session: Session, incident: Incident, at: datetime) -> list[Obligation]:
     met = []
     for ob in open_obligations(session, incident):
         if ob.due_at is None and (start_at := _start_instant(ob, session, incident)) is not None:
             ob.due_at = dl.obligation_due_at(ob.kind, start_at, calendar_of(incident))
-            start(session, incident, ob.kind, ob.holder, ob.due_at, at, obligation_id=ob.id)
+            start(session, incident, ob.kind, ob.holder, ob.due_at, at, obligation_id=ob.id,
+                  at_risk_at=ob.due_at - dl.at_risk_window(start_at, ob.due_at))
         if (met_at := _met_instant(ob, session, incident)) is not None:
             ob.met_at = met_at
             met.append(ob)

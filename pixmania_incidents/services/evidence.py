@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import Evidence, Incident, Message, Role
+from pixmania_incidents.policy import EvidenceKind
 from pixmania_incidents.services.common import STAFF, Actor, InvalidInput, NotFound, load_incident, now
 
 MAX_FILES = 5
@@ -118,6 +119,11 @@ class Checked:
     kind: str
     filename: str
     data: bytes
+
+    @property
+    def evidence_kind(self) -> EvidenceKind:
+        """What the file counts as for the policy's evidence rules (SPEC 8.3)."""
+        return EvidenceKind.document if self.kind == "pdf" else EvidenceKind.photo
 
 
 def check_all(uploads: Sequence[Upload]) -> list[Checked]:

@@ -27,7 +27,8 @@ from pixmania_incidents.services.common import (
     load_incident,
     now,
 )
-from pixmania_incidents.services.incidents import auto_tick, clean_text, finish, incident_for, snapshot
+from pixmania_incidents.services.incidents import auto_tick, finish, incident_for, snapshot
+from pixmania_incidents.services.inputs import clean_text
 
 REASONS = ("description", "photos", "specifications", "price", "wrong_reference", "other")
 STATUSES = ("raised", "acknowledged", "fixed", "rejected")

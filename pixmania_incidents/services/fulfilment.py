@@ -37,7 +37,7 @@ from pixmania_incidents.models import (
     User,
 )
 from pixmania_incidents.policy import StepAction
-from pixmania_incidents.services import clocks, evidence
+from pixmania_incidents.services import clocks, evidence, inputs
 from pixmania_incidents.services.common import (
     SYSTEM,
     Actor,
@@ -51,7 +51,6 @@ from pixmania_incidents.services.common import (
 from pixmania_incidents.services.incidents import (
     Result,
     auto_tick,
-    clean_text,
     finish,
     incident_for,
     post_message,
@@ -63,6 +62,7 @@ from pixmania_incidents.services.incidents import (
     take_refund,
 )
 from pixmania_incidents.services.evidence import Upload
+from pixmania_incidents.services.inputs import clean_text
 
 DEFAULT_RETURN_CARRIER = "Colissimo"
 SHIPMENT_KINDS = ("replacement", "reship")
@@ -251,14 +251,14 @@ def apply_auto_receipts(session: Session, incident: Incident, at: datetime) -> l
 def record_refund(session: Session, actor: Actor, incident_id: int, amount_cents: int, refunded_on: date) -> Result:
     """A refund paid on the line; refunds on one line never add up to more than its total."""
     incident = _seller_case(session, actor, incident_id)
-    if not isinstance(amount_cents, int) or amount_cents <= 0:
-        raise InvalidInput("fulfilment.error.amount_positive")
-    if not isinstance(refunded_on, date) or refunded_on > paris_date(now()):
-        raise InvalidInput("fulfilment.error.refund_date")
-    if not take_refund(session, incident.order_line_id, amount_cents):
-        line = session.get(OrderLine, incident.order_line_id)
-        left = line.total_cents - refunded_on_line(session, line.id)
-        raise InvalidInput("fulfilment.error.refund_above_total", refundable_cents=left)
+    line = session.get(OrderLine, incident.order_line_id)
+    amount_cents = inputs.amount_cents(amount_cents, at_most=line.total_cents - refunded_on_line(session, line.id))
+    order = session.get(CustomerOrder, incident.order_id)
+    refunded_on = inputs.day(refunded_on, "fulfilment.error.refund_date", earliest=paris_date(order.placed_at),
+                             latest=paris_date(now()))
+    if not take_refund(session, line.id, amount_cents):  # another refund on this line came first
+        raise InvalidInput("inputs.error.amount_above_refundable",
+                           refundable_cents=line.total_cents - refunded_on_line(session, line.id))
     before = snapshot(incident)
     refund = Refund(incident_id=incident.id, recorded_by_id=actor.id, amount_cents=amount_cents,
                     refunded_on=refunded_on, created_at=now())

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from pixmania_incidents.models import Guideline, User
 from pixmania_incidents.policy import TYPES
 from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, now
-from pixmania_incidents.services.incidents import clean_text
+from pixmania_incidents.services.inputs import clean_text
 
 KINDS = ("guideline", "training")
 TITLE_MAX = 200

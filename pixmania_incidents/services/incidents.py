@@ -44,12 +44,13 @@ from pixmania_incidents.models import (
 )
 from pixmania_incidents.policy import (
     OBLIGATION_LABELS,
+    EvidenceKind,
     ObligationKind,
     Solution,
     StepAction,
     type_policy,
 )
-from pixmania_incidents.services import clocks, notifications
+from pixmania_incidents.services import clocks, inputs, notifications
 from pixmania_incidents.services.common import (
     Actor,
     InvalidInput,
@@ -63,12 +64,20 @@ from pixmania_incidents.services.common import (
 )
 from pixmania_incidents.services import evidence as evidence_files
 from pixmania_incidents.services.evidence import Checked, Upload
+from pixmania_incidents.services.inputs import MAX_TEXT, clean_text  # noqa: F401 - the pages read MAX_TEXT here
 
 ROOT_CAUSES = ("carrier", "packaging", "listing_content", "picking_error", "product_quality", "other")
 OUTSIDE_CHANNELS = ("phone", "email")
 #: Solutions after which the item may fail again, so the customer may open a new incident.
 _REOPENABLE = frozenset({Solution.replacement, Solution.reship})
-MAX_TEXT = 4000
+#: The reason a proposal refused by an arbitration request records (a catalogue key the views
+#: flag as `refused_by_arbitration`): the request's own reason stays on the request (SPEC 8.4).
+REFUSED_BY_ARBITRATION = "incidents.proposal.refused_by_arbitration"
+#: The refusal naming the evidence an opening lacks (SPEC 8.3).
+_EVIDENCE_REQUIRED = {
+    EvidenceKind.photo: "incidents.error.photo_required",
+    EvidenceKind.document: "incidents.error.document_required",
+}
 
 
 @dataclass(frozen=True)
@@ -89,15 +98,6 @@ def result_of(incident: Incident, row_id: int | None = None) -> Result:
 
 
 # --- shared steps ------------------------------------------------------------------------
-
-
-def clean_text(value: str | None, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput("incidents.error.required", field=field)
-    if len(text) > limit:
-        raise InvalidInput("incidents.error.too_long", field=field, max=limit)
-    return text
 
 
 def snapshot(incident: Incident) -> dict[str, Any]:
@@ -158,11 +158,15 @@ def case_facts(session: Session, incident: Incident, actor: Actor) -> CaseFacts:
     at = now()
     proposals = session.exec(select(Proposal.status).where(Proposal.incident_id == incident.id)).all()
     policy = type_policy(incident.type)
+    rows = clocks.clocks_of(session, incident)
     seller_obligation_breached = any(
-        clocks.was_breached(row, at)
-        for row in clocks.clocks_of(session, incident)
-        if row.obligation_id is not None and row.holder == "seller"
+        clocks.was_breached(row, at) for row in rows if row.obligation_id is not None and row.holder == "seller"
     )
+    return_missed = any(
+        clocks.is_open(row) and clocks.was_breached(row, at)
+        for row in rows if row.kind == ObligationKind.customer_return
+    )
+    obligations = clocks.open_obligations(session, incident)
     posted_as_support = actor.id is not None and session.exec(
         select(Message.id).where(
             Message.incident_id == incident.id,
@@ -182,10 +186,13 @@ def case_facts(session: Session, incident: Incident, actor: Actor) -> CaseFacts:
         resolution_breached=clocks.was_breached(clocks.latest(session, incident, clocks.RESOLUTION), at),
         seller_obligation_breached=seller_obligation_breached,
         decided=_decided(session, incident),
+        arbitration_from_resolved=incident.state == S.in_arbitration and incident.resolved_at is not None,
+        return_missed=return_missed,
         arbitrator_id=incident.arbitrator_id,
         actor_posted_as_support=posted_as_support,
-        open_obligations=tuple(
-            _label(OBLIGATION_LABELS[ob.kind], actor.locale) for ob in clocks.open_obligations(session, incident)
+        open_obligations=tuple(_label(OBLIGATION_LABELS[ob.kind], actor.locale) for ob in obligations),
+        open_seller_obligations=tuple(
+            _label(OBLIGATION_LABELS[ob.kind], actor.locale) for ob in obligations if ob.holder == "seller"
         ),
         open_mandatory_steps=tuple(
             _label((s.fr, s.en), actor.locale) for s in (policy.step(item.step_code) for item in steps)
@@ -268,7 +275,8 @@ def refundable_cents(session: Session, incident: Incident) -> int:
     obligations = session.exec(
         select(Obligation)
         .join(Incident, Incident.id == Obligation.incident_id)
-        .where(Incident.order_line_id == line.id, Obligation.kind == ObligationKind.refund, Obligation.met_at == None)  # noqa: E711
+        .where(Incident.order_line_id == line.id, Obligation.kind == ObligationKind.refund, Obligation.met_at.is_(None),
+               Obligation.cancelled_at.is_(None))
     ).all()
     for ob in obligations:
         owner = session.get(Incident, ob.incident_id)
@@ -346,6 +354,8 @@ def open_incident(
         raise NotFound()
     description = clean_text(description, "description")
     files = evidence_files.check_all(list(evidence))
+    if missing := policy.missing_evidence(f.evidence_kind for f in files):
+        raise InvalidInput(_EVIDENCE_REQUIRED[min(missing)])
     if (refusal := opening_refusal(session, line, policy.code)) is not None:
         raise refusal
     at = now()
@@ -459,8 +469,8 @@ def record_outside_exchange(
     require_active(incident)
     if channel not in OUTSIDE_CHANNELS:
         raise InvalidInput("incidents.error.channel")
-    if occurred_at.tzinfo is None or occurred_at > now():
-        raise InvalidInput("incidents.error.occurred_at")
+    order = session.get(CustomerOrder, incident.order_id)
+    occurred_at = inputs.instant(occurred_at, "incidents.error.occurred_at", earliest=order.placed_at, latest=now())
     summary, counterpart = clean_text(summary, "summary"), clean_text(counterpart, "counterpart", limit=120)
     message = _add_message(
         session, incident, actor, summary, "outside_exchange", "shop",
@@ -491,11 +501,7 @@ def propose(
         raise InvalidInput("incidents.error.solution_not_offered", solution=solution)
     left = refundable_cents(session, incident)
     if solution == Solution.refund_partial:
-        if amount_cents is None or int(amount_cents) <= 0:
-            raise InvalidInput("incidents.error.amount_positive")
-        if int(amount_cents) > left:
-            raise InvalidInput("incidents.error.amount_above_refundable", refundable_cents=left)
-        amount = int(amount_cents)
+        amount = inputs.amount_cents(amount_cents, at_most=left)
     elif solution in (Solution.refund_full, Solution.return_and_refund):
         if left <= 0:
             raise InvalidInput("incidents.error.nothing_left_to_refund")
@@ -513,11 +519,21 @@ def propose(
     auto_tick(session, incident, actor, StepAction.proposal)
     clocks.start(session, incident, clocks.CUSTOMER_ANSWER, "customer",
                  dl.customer_answer_due_at(at, clocks.calendar_of(incident)), at)
-    clocks.pause(session, incident, clocks.RESOLUTION)
+    clocks.pause(session, incident, clocks.RESOLUTION, at)
     finish(session, incident, actor, "proposed", before,
             {"proposal_id": proposal.id, "solution": solution, "amount_cents": amount},
             notify=["customer"], solution=solution, amount_cents=amount)
     return result_of(incident, proposal.id)
+
+
+def refusal_of(proposal: Proposal) -> dict[str, Any]:
+    """A proposal's refusal as the pages show it: the customer's own words, or that an
+    arbitration request refused it (labelled with the `REFUSED_BY_ARBITRATION` key)."""
+    by_arbitration = proposal.refusal_reason == REFUSED_BY_ARBITRATION
+    return {
+        "refusal_reason": None if by_arbitration else proposal.refusal_reason,
+        "refused_by_arbitration": by_arbitration,
+    }
 
 
 def _pending_or_refuse(session: Session, incident: Incident) -> Proposal:
@@ -598,6 +614,27 @@ def withdraw(session: Session, actor: Actor, incident_id: int, version: int) -> 
     return result_of(incident)
 
 
+def withdraw_arbitration(session: Session, actor: Actor, incident_id: int, version: int) -> Result:
+    """The customer takes back an arbitration requested after the case was resolved (a seller
+    obligation breached): the case returns to `resolved` with every obligation as it was (SPEC 8.5)."""
+    incident = incident_for(session, actor, incident_id, "incident.customer_act")
+    check_version(incident, version)
+    before = snapshot(incident)
+    move = _allowed(incident, Action.withdraw_arbitration, actor, case_facts(session, incident, actor))
+    at = now()
+    request = current_arbitration(session, incident)
+    request.withdrawn_at = at
+    session.add(request)
+    arbitrator = "arbitrator" if incident.arbitrator_id is None else f"user:{incident.arbitrator_id}"
+    incident.arbitrator_id = None
+    _apply(incident, move)
+    clocks.settle_kind(session, incident, clocks.STATEMENT, "cancelled", at)
+    clocks.settle_kind(session, incident, clocks.ARBITRATION_DECISION, "cancelled", at)
+    finish(session, incident, actor, "arbitration_withdrawn", before, {"arbitration_id": request.id},
+           notify=["shop", arbitrator])
+    return result_of(incident, request.id)
+
+
 def request_help(session: Session, actor: Actor, incident_id: int, message: str = "") -> Result:
     """Either party calls support in; the state does not change."""
     incident = incident_for(session, actor, incident_id, "incident.party_act")
@@ -637,8 +674,7 @@ def request_arbitration(
     at = now()
     proposal = pending_proposal(session, incident)
     if proposal is not None:
-        proposal.status, proposal.answered_at = "refused", at
-        proposal.refusal_reason = proposal.refusal_reason or reason
+        proposal.status, proposal.answered_at, proposal.refusal_reason = "refused", at, REFUSED_BY_ARBITRATION
         session.add(proposal)
         clocks.settle_kind(session, incident, clocks.CUSTOMER_ANSWER, "escalated", at)
     message = _add_message(session, incident, actor, reason, "arbitration_request", "public", files)
@@ -680,7 +716,7 @@ def add_statement(
     if request.statement is not None:
         raise ServiceError("incidents.error.statement_given")
     at = now()
-    if at > request.statement_due_at:
+    if dl.is_overdue(request.statement_due_at, at):
         raise ServiceError("incidents.error.statement_too_late", due_at=request.statement_due_at.isoformat())
     text = clean_text(statement, "statement")
     files = evidence_files.check_all(list(evidence))
@@ -707,10 +743,27 @@ def confirm_closure(session: Session, actor: Actor, incident_id: int, version: i
     return result_of(incident)
 
 
-def close(session: Session, incident: Incident, at: datetime) -> None:
-    """The closing stamp shared with the automatic closure: outcome decided or agreed."""
+def close_return_not_sent(session: Session, actor: Actor, incident_id: int, version: int) -> Result:
+    """The seller closes as soon as the customer's return is missed (SPEC 8.1). A breach no sweep
+    has recorded yet is recorded first, which cancels what waited on the return."""
+    incident = incident_for(session, actor, incident_id, "incident.seller_act")
+    check_version(incident, version)
+    before = snapshot(incident)
+    at = now()
+    clocks.announce(session, incident, clocks.refresh(session, incident, at))
+    move = _allowed(incident, Action.close_return_not_sent, actor, case_facts(session, incident, actor))
+    _apply(incident, move)
+    close(session, incident, at, move.outcome)
+    finish(session, incident, actor, "closed_return_not_sent", before, notify=["customer"])
+    return result_of(incident)
+
+
+def close(session: Session, incident: Incident, at: datetime, outcome: ClosedOutcome | None = None) -> None:
+    """The closing stamp shared with the automatic closures: `outcome`, by default decided or agreed."""
     incident.state = S.closed.value
-    incident.outcome = (ClosedOutcome.decided if _decided(session, incident) else ClosedOutcome.agreed).value
+    if outcome is None:
+        outcome = ClosedOutcome.decided if _decided(session, incident) else ClosedOutcome.agreed
+    incident.outcome = outcome.value
     incident.closed_at = at
     clocks.settle_all(session, incident, "cancelled", at)
 
@@ -719,7 +772,7 @@ def rate(session: Session, actor: Actor, incident_id: int, score: int, comment: 
     incident = incident_for(session, actor, incident_id, "incident.customer_act")
     if incident.state != S.closed:
         raise ServiceError("incidents.error.rate_after_close")
-    if not isinstance(score, int) or not 1 <= score <= 5:
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise InvalidInput("incidents.error.score")
     if session.exec(select(Rating.id).where(Rating.incident_id == incident.id)).first() is not None:
         raise ServiceError("incidents.error.already_rated")

@@ -94,7 +94,7 @@ def notify(
                 created_at=at,
             )
         )
-    _mail(session, kind, incident, recipients, params, mail_at(kind, incident, raw_due, at))
+    _mail(session, kind, incident, recipients, params, mail_at(kind, incident, params.get("holder"), raw_due, at))
     # Whoever commits this unit of work can push these users' bells (`notified_in`).
     session.info.setdefault(NOTIFIED, set()).update(recipients)
     return recipients
@@ -108,11 +108,11 @@ def notified_in(session: Session) -> set[int]:
 # --- e-mail ------------------------------------------------------------------------------
 
 
-def mail_at(kind: str, incident: Incident | None, due_at: Any, at: datetime) -> datetime:
-    """When the e-mail of a notification goes out: at once, except a warning before a
-    deadline, which waits for the next working instant of the incident's calendar unless
-    that comes after the deadline itself."""
-    if kind not in WORKING_TIME_KINDS or incident is None or not isinstance(due_at, datetime):
+def mail_at(kind: str, incident: Incident | None, holder: Any, due_at: Any, at: datetime) -> datetime:
+    """When the e-mail of a notification goes out: at once, except a warning before one of
+    the seller's deadlines, which waits for the next working instant of the shop's calendar
+    unless that comes after the deadline itself (working hours are the seller's, SPEC 8.7)."""
+    if kind not in WORKING_TIME_KINDS or holder != "seller" or incident is None or not isinstance(due_at, datetime):
         return at
     working = BusinessCalendar.from_dict(incident.calendar).next_working_instant(at)
     return working if working <= due_at else at

@@ -29,6 +29,10 @@ from pixmania_incidents.policy import TYPES
 from pixmania_incidents.services import incidents
 from pixmania_incidents.services.common import Actor, InvalidInput, authorize, load_incident, reads
 from pixmania_incidents.services.incidents import Result
+from pixmania_incidents.services.inputs import clean_text, search_day
+
+#: The longest text search (a reference, a name, an e-mail, a title).
+MAX_SEARCH = 100
 
 PAGE_SIZE = 25
 QUEUES = ("all", "help_requested", "at_risk", "breached", "arbitration")
@@ -92,8 +96,12 @@ def _check(filters: Filters) -> None:
         raise InvalidInput("support.error.filter")
     if filters.deadline_state and filters.deadline_state not in DEADLINE_STATES:
         raise InvalidInput("support.error.filter")
+    for day in (filters.opened_from, filters.opened_to):
+        if day is not None:
+            search_day(day, "support.error.period")
     if filters.opened_from and filters.opened_to and filters.opened_from > filters.opened_to:
         raise InvalidInput("support.error.period")
+    clean_text(filters.text, "text", required=False, limit=MAX_SEARCH)
 
 
 def _conditions(filters: Filters) -> list[Any]:
@@ -110,7 +118,7 @@ def _conditions(filters: Filters) -> list[Any]:
         conds.append(Incident.opened_at >= _paris_start(filters.opened_from))
     if filters.opened_to:
         conds.append(Incident.opened_at < _paris_start(filters.opened_to + timedelta(days=1)))
-    text = filters.text.strip().lower()[:100]
+    text = filters.text.strip().lower()
     if text:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = f"%{escaped}%"

@@ -3,12 +3,12 @@
 One pass reads only what may have changed, through indexes: clocks whose `next_check_at`
 has passed (`ix_deadline_sweep`), proposals left unanswered past their deadline and
 resolved cases with nothing left running (`ix_incident_supervision`), returns declared
-sent back. For each incident it sends the customer's reminder, refreshes the clocks
-(`clocks.refresh` reports only states that differ from the stored ones, so a repeated
-pass records nothing twice), announces at-risk and breached clocks, and performs the
-automatic steps of SPEC sections 3–4 as the system: `no_customer_reply` after the
-customer's 5 business days, the return counted received, the closing 7 days after the
-last obligation was met.
+sent back, returns missed 7 days ago. For each incident it sends the customer's reminders,
+refreshes the clocks (`clocks.refresh` reports only states that differ from the stored ones,
+so a repeated pass records nothing twice), announces at-risk and breached clocks, and
+performs the automatic steps of SPEC sections 3, 4 and 8 as the system: `no_customer_reply`
+after the customer's 5 business days, the return counted received, the closing 7 days after
+the last obligation was met, `return_not_sent` 7 days after a missed return.
 
 Exactly one pass runs at a time across workers: a `JobLock` lease row, taken and released
 in transactions of their own. The pass never holds the database's write lock for long: it
@@ -45,6 +45,7 @@ from pixmania_incidents.models import (
     Notification,
     Obligation,
 )
+from pixmania_incidents.policy import RETURN_NOT_SENT_CLOSE_DAYS, ObligationKind
 from pixmania_incidents.services import clocks, fulfilment, incidents, notifications
 from pixmania_incidents.services.common import SYSTEM, now, record_event
 
@@ -150,9 +151,17 @@ def _lapsed_proposals(session: Session, at: datetime) -> list[int]:
     ).all())
 
 
+def _open_obligation(holder: str | None = None) -> sa.Exists:
+    """An obligation of the incident at hand (of `holder`, if given) neither met nor cancelled."""
+    stmt = select(Obligation.id).where(
+        Obligation.incident_id == Incident.id, Obligation.met_at.is_(None), Obligation.cancelled_at.is_(None)
+    )
+    return (stmt if holder is None else stmt.where(Obligation.holder == holder)).exists()
+
+
 def _closable(session: Session, at: datetime) -> list[int]:
     """Resolved, nothing running or open, last obligation met 7 days ago (SPEC section 4)."""
-    open_obligation = select(Obligation.id).where(Obligation.incident_id == Incident.id, Obligation.met_at.is_(None)).exists()
+    open_obligation = _open_obligation()
     open_step = select(ChecklistItem.id).where(
         ChecklistItem.incident_id == Incident.id, ChecklistItem.mandatory == True, ChecklistItem.done_at.is_(None)  # noqa: E712
     ).exists()
@@ -169,16 +178,31 @@ def _closable(session: Session, at: datetime) -> list[int]:
     return ready
 
 
+def _return_not_sent(session: Session, at: datetime) -> list[int]:
+    """Resolved, the customer's return missed 7 days ago, nothing left that the seller owes (SPEC 8.1).
+
+    The missed return still runs, so the case's nearest due instant is at least as old (the index)."""
+    rows = session.exec(
+        select(Incident.id, Deadline.breached_at)
+        .join(Deadline, Deadline.incident_id == Incident.id)
+        .where(Incident.state == S.resolved, Incident.next_due_at <= at - timedelta(days=RETURN_NOT_SENT_CLOSE_DAYS),
+               Deadline.kind == ObligationKind.customer_return,
+               Deadline.breached_at.is_not(None), Deadline.met_at.is_(None), Deadline.settled.is_(None),
+               ~_open_obligation("seller"))
+    ).all()
+    return list(dict.fromkeys(i for i, breached in rows if dl.return_not_sent_close_at(breached) <= at))
+
+
 def _remind(session: Session, incident: Incident, at: datetime) -> None:
-    """The customer's reminder of a pending proposal after 3 business days, once."""
-    if incident.state != S.awaiting_customer:
-        return
+    """The customer's reminders, once each: a pending proposal after 3 business days, the
+    item to send back 3 business days before its deadline."""
     for row in clocks.clocks_of(session, incident):
-        if clocks.reminder_due(incident, row, at) and row.due_at > at:
+        if (kind := clocks.reminder_due(incident, row, at)) is not None:
             row.reminded_at = at
             session.add(row)
-            record_event(session, incident, SYSTEM, "customer_reminded", {}, {"due_at": row.due_at})
-            notifications.notify(session, "customer_reminder", incident, ["customer"], due_at=row.due_at)
+            record_event(session, incident, SYSTEM, "customer_reminded", {},
+                         {"deadline": row.kind, "due_at": row.due_at})
+            notifications.notify(session, kind, incident, [clocks.HOLDER_AUDIENCE[row.holder]], due_at=row.due_at)
 
 
 def _system_close(session: Session, incident: Incident, action: Action, event: str, at: datetime) -> bool:
@@ -209,7 +233,7 @@ def _sweep_incident(session: Session, incident: Incident, at: datetime) -> None:
     _remind(session, incident, at)
     changes = clocks.refresh(session, incident, at)
     answer = clocks.current(session, incident, clocks.CUSTOMER_ANSWER)
-    lapsed = incident.state == S.awaiting_customer and answer is not None and answer.due_at <= at
+    lapsed = incident.state == S.awaiting_customer and answer is not None and dl.is_overdue(answer.due_at, at)
     if lapsed:
         # The closing itself tells both parties: no separate "breached" alarm for it.
         changes = [c for c in changes if c.kind != clocks.CUSTOMER_ANSWER]
@@ -270,15 +294,22 @@ def _auto_close(session: Session, incident: Incident, at: datetime) -> None:
     _system_close(session, incident, Action.auto_close, "auto_closed", at)
 
 
+def _close_return_not_sent(session: Session, incident: Incident, at: datetime) -> None:
+    _system_close(session, incident, Action.close_return_not_sent, "closed_return_not_sent", at)
+
+
 def sweep_pass(engine: Engine, at: datetime) -> SweepReport:
     """Read what is due, then each incident in its own transaction (the caller holds the lease)."""
     with session_scope(engine, write=False) as session:
         due = due_clock_incidents(session, at)
         ids = list(dict.fromkeys([*fulfilment.due_auto_receipts(session, at), *due, *_lapsed_proposals(session, at)]))
         closable = [i for i in _closable(session, at) if i not in ids]
+        missed = [i for i in _return_not_sent(session, at) if i not in ids and i not in closable]
     report = SweepReport(ran=True, more=len(due) >= BATCH)
     for incident_id in ids:
         _in_own_transaction(engine, incident_id, at, _sweep_incident, report)
     for incident_id in closable:
         _in_own_transaction(engine, incident_id, at, _auto_close, report)
+    for incident_id in missed:
+        _in_own_transaction(engine, incident_id, at, _close_return_not_sent, report)
     return report

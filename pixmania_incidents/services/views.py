@@ -41,7 +41,7 @@ from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, TYPES,
 from pixmania_incidents.services import clocks
 from pixmania_incidents.services.common import STAFF, Actor, authorize, load_incident, reads
 from pixmania_incidents.services.evidence import visibilities
-from pixmania_incidents.services.incidents import case_facts, opening_refusal
+from pixmania_incidents.services.incidents import case_facts, opening_refusal, refusal_of
 
 #: Events only staff see (internal notes) or only the shop and staff (its own working notes).
 _STAFF_EVENTS = frozenset({"internal_note"})
@@ -125,7 +125,7 @@ def _proposal(p: Proposal) -> dict[str, Any]:
         "amount_cents": p.amount_cents,
         "message": p.message,
         "status": p.status,
-        "refusal_reason": p.refusal_reason,
+        **refusal_of(p),
         "created_at": iso(p.created_at),
         "answered_at": iso(p.answered_at),
     }
@@ -148,6 +148,7 @@ def _arbitration(session: Session, incident: Incident) -> dict[str, Any] | None:
         "statement_at": iso(request.statement_at),
         "taken": request.taken_by_id is not None,
         "taken_at": iso(request.taken_at),
+        "withdrawn_at": iso(request.withdrawn_at),
         "decision": None if decision is None else {
             "outcome": decision.outcome,
             "label_fr": SOLUTION_LABELS[decision.outcome][0],
@@ -197,7 +198,8 @@ def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str,
             {
                 "id": o.id, "kind": o.kind, "holder": o.holder, "label_fr": OBLIGATION_LABELS[o.kind][0],
                 "label_en": OBLIGATION_LABELS[o.kind][1], "amount_cents": o.amount_cents,
-                "due_at": iso(o.due_at), "met_at": iso(o.met_at), "source": o.source,
+                "due_at": iso(o.due_at), "met_at": iso(o.met_at), "cancelled_at": iso(o.cancelled_at),
+                "source": o.source,
             }
             for o in _rows(session, Obligation, incident)
         ],

@@ -36,7 +36,7 @@ from pixmania_incidents.models import (
 from pixmania_incidents.services import auth, fulfilment, incidents as svc, sweep, unit
 from pixmania_incidents.services.common import ServiceError, StaleVersion
 from pixmania_incidents.services.evidence import Upload
-from tests.conftest import NOW, World, build_world
+from tests.conftest import NOW, World, make_world
 
 pytestmark = pytest.mark.concurrency
 
@@ -63,7 +63,7 @@ def race_engine(request, engine):
 @pytest.fixture
 def town(race_engine, clock) -> World:
     with Session(race_engine, expire_on_commit=False) as session:
-        world = build_world(session)
+        world = make_world(session)
     return world
 
 
@@ -268,7 +268,7 @@ def test_two_full_refunds_on_one_case(town, race_engine):
             race_engine,
             lambda s: fulfilment.record_refund(s, seller, case.id, 12_999, date(2026, 3, 9)),
             lambda s: fulfilment.record_refund(s, seller, case.id, 12_999, date(2026, 3, 9)),
-        ), loser="fulfilment.error.refund_above_total")
+        ), loser="inputs.error.amount_above_refundable")
         check_invariants(race_engine, [case.id])
 
 
@@ -282,7 +282,7 @@ def test_full_refunds_on_two_cases_of_one_line(town, race_engine):
             race_engine,
             lambda s: fulfilment.record_refund(s, seller, first.id, 12_999, date(2026, 3, 9)),
             lambda s: fulfilment.record_refund(s, seller, second.id, 12_999, date(2026, 3, 9)),
-        ), loser="fulfilment.error.refund_above_total")
+        ), loser="inputs.error.amount_above_refundable")
         check_invariants(race_engine, [first.id, second.id])
 
 

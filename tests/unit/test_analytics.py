@@ -26,14 +26,10 @@ from pixmania_incidents.services.common import Forbidden, load_incident
 from pixmania_incidents.services.evidence import Upload
 from tests.conftest import NOW
 
+from tests.conftest import opening_evidence
+
 START, END = date(2026, 3, 9), date(2026, 3, 22)
 
-
-@pytest.fixture(autouse=True)
-def evidence_dir(tmp_path, monkeypatch):
-    from pixmania_incidents import settings
-
-    monkeypatch.setattr(settings, "EVIDENCE_DIR", tmp_path / "evidence")
 
 
 def photo() -> Upload:
@@ -48,7 +44,8 @@ def data(world, clock):
     at = lambda hours: setattr(clock, "at", NOW + timedelta(hours=hours))  # noqa: E731
 
     def open_(who, line, type):
-        return svc.open_incident(db, a(who), world.lines[line].id, type, "Problème.").incident_id
+        return svc.open_incident(db, a(who), world.lines[line].id, type, "Problème.",
+                                 opening_evidence(type)).incident_id
 
     def version(iid):
         return load_incident(db, a("admin"), iid).version

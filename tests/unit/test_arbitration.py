@@ -27,12 +27,8 @@ from pixmania_incidents.services import arbitration as arb, clocks, fulfilment, 
 from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound, ServiceError
 from pixmania_incidents.services.evidence import Upload
 
+from tests.conftest import opening_evidence
 
-@pytest.fixture(autouse=True)
-def evidence_dir(tmp_path, monkeypatch):
-    from pixmania_incidents import settings
-
-    monkeypatch.setattr(settings, "EVIDENCE_DIR", tmp_path / "evidence")
 
 
 def photo() -> Upload:
@@ -42,7 +38,8 @@ def photo() -> Upload:
 
 
 def open_case(world, type="defective", line="camille_tech_delivered") -> Incident:
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines[line].id, type, "Ne fonctionne pas.")
+    result = svc.open_incident(world.db, world.actor("camille"), world.lines[line].id, type, "Ne fonctionne pas.",
+                               opening_evidence(type))
     return world.db.get(Incident, result.incident_id)
 
 
@@ -284,10 +281,10 @@ def test_decision_needs_a_rationale_and_a_partial_amount_within_the_line(world):
     me = world.actor("arbitrator")
     with pytest.raises(InvalidInput) as e:
         arb.decide(world.db, me, inc.id, inc.version, "refund_partial", 3_000, "   ")
-    assert code_of(e) == "incidents.error.required"
+    assert code_of(e) == "inputs.error.required"
     with pytest.raises(InvalidInput) as e:
         arb.decide(world.db, me, inc.id, inc.version, "refund_partial", 12_999 + 1, "Trop.")
-    assert code_of(e) == "incidents.error.amount_above_refundable"
+    assert code_of(e) == "inputs.error.amount_above_refundable"
     with pytest.raises(InvalidInput):
         arb.decide(world.db, me, inc.id, inc.version, "a_bit_of_everything", None, "?")
     assert inc.state == S.in_arbitration

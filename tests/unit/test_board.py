@@ -12,6 +12,8 @@ from pixmania_incidents.services import board as svc, incidents
 from pixmania_incidents.services.board import BoardFilters
 from pixmania_incidents.services.common import Forbidden, now
 
+from tests.conftest import opening_evidence
+
 
 @pytest.fixture(autouse=True, scope="module")
 def _template_checkpointed(migrated_template):
@@ -21,7 +23,8 @@ def _template_checkpointed(migrated_template):
 
 
 def open_case(world, line="camille_tech_delivered", type="defective", who="camille"):
-    result = incidents.open_incident(world.db, world.actor(who), world.lines[line].id, type, "Ne fonctionne pas.")
+    result = incidents.open_incident(world.db, world.actor(who), world.lines[line].id, type, "Ne fonctionne pas.",
+                                     opening_evidence(type))
     world.db.commit()
     return result
 

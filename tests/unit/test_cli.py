@@ -68,6 +68,13 @@ def test_dst_response_and_calendar_options() -> None:
         (["--type", "defective", "--opened", "2026-12-24T16:00:00+01:00", "--calendar", "weekly"],
          "invalid choice"),
         (["--type", "defective"], "required"),
+        (["--type", "defective", "--opened", "0001-01-01T00:00:00+01:00"], "out of range"),
+        (["--type", "defective", "--opened", "0001-01-01T10:00:00Z"], "out of range"),
+        (["--type", "defective", "--opened", "9999-12-31T16:00:00+01:00"], "out of range"),
+        (["--type", "defective", "--opened", "9999-12-20T00:00:00Z"], "out of range"),
+        (["--type", "defective", "--opened", "1969-12-31T12:00:00Z"], "out of range"),
+        (["--type", "defective", "--opened", "2026-12-24T16:00:00+24:00"], "invalid ISO-8601"),
+        (["--type", "defective", "--opened", "2026-12-24T16:00:00-25:30"], "invalid ISO-8601"),
     ],
 )
 def test_errors_exit_2_with_one_line(args: list[str], needle: str) -> None:
@@ -78,6 +85,11 @@ def test_errors_exit_2_with_one_line(args: list[str], needle: str) -> None:
     assert len(lines) == 1, result.stderr
     assert needle in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_the_last_supported_year_still_answers() -> None:
+    out = deadlines("--type", "not_received", "--opened", "2999-12-30T16:00:00+01:00")
+    assert out["resolution_due_at"].startswith("3000-01-")
 
 
 def test_missing_or_unknown_command_exits_2() -> None:

@@ -20,6 +20,8 @@ from pixmania_incidents.deadlines import (
     next_check_at,
     obligation_due_at,
     resolution_due_at,
+    return_not_sent_close_at,
+    return_reminder_at,
     response_due_at,
     response_target_at,
     return_auto_received_at,
@@ -27,6 +29,7 @@ from pixmania_incidents.deadlines import (
 )
 from pixmania_incidents.policy import ObligationKind, UnknownType
 
+SECOND = timedelta(seconds=1)
 CAL = BusinessCalendar()
 OUVRES = BusinessCalendar(kind="ouvres")
 
@@ -109,7 +112,8 @@ def test_customer_and_arbitration_deadlines() -> None:
     proposed = paris(2026, 6, 10, 11)  # Wednesday
     assert customer_reminder_at(proposed, CAL) == paris(2026, 6, 13, 23, 59, 59)  # Sat
     assert customer_answer_due_at(proposed, CAL) == paris(2026, 6, 16, 23, 59, 59)
-    assert customer_answer_due_at(proposed, OUVRES) == paris(2026, 6, 17, 23, 59, 59)
+    # SPEC 8.7: the shop's jours ouvrés do not stretch the customer's window.
+    assert customer_answer_due_at(proposed, OUVRES) == paris(2026, 6, 16, 23, 59, 59)
     taken = paris(2026, 7, 13, 9)  # Monday before Bastille Day
     assert arbitration_due_at(taken, CAL) == paris(2026, 7, 16, 23, 59, 59)
     assert statement_due_at(taken, CAL) == paris(2026, 7, 16, 23, 59, 59)
@@ -146,11 +150,25 @@ def test_open_deadline_on_track_at_risk_breached() -> None:
     d = Deadline("resolution", DUE)
     assert deadline_state(d, DUE - timedelta(hours=25)) is DeadlineState.on_track
     assert deadline_state(d, DUE - timedelta(hours=24)) is DeadlineState.at_risk
-    assert deadline_state(d, DUE - timedelta(seconds=1)) is DeadlineState.at_risk
-    assert deadline_state(d, DUE) is DeadlineState.breached
+    assert deadline_state(d, DUE - SECOND) is DeadlineState.at_risk
+    # SPEC 8.8: due at 23:59:59, breached from the next second.
+    assert deadline_state(d, DUE) is DeadlineState.at_risk
+    assert deadline_state(d, DUE + SECOND) is DeadlineState.breached
     assert next_check_at(d, DUE - timedelta(hours=30)) == DUE - timedelta(hours=24)
-    assert next_check_at(d, DUE - timedelta(hours=2)) == DUE
+    assert next_check_at(d, DUE - timedelta(hours=2)) == DUE + SECOND
     assert next_check_at(d, DUE + timedelta(hours=1)) is None
+
+
+def test_breached_from_the_next_second_and_met_until_then() -> None:
+    due = paris(2026, 6, 17, 23, 59, 59)
+    d = Deadline("resolution", due)
+    assert deadline_state(d, paris(2026, 6, 17, 23, 59, 59) + timedelta(milliseconds=999)) is DeadlineState.at_risk
+    assert deadline_state(d, paris(2026, 6, 18, 0, 0, 0)) is DeadlineState.breached
+    assert breached_at(d, paris(2026, 6, 18)) == paris(2026, 6, 18)
+    assert breached_at(d, due) is None
+    in_the_last_second = Deadline("resolution", due, met_at=due + timedelta(milliseconds=500))
+    assert deadline_state(in_the_last_second, due + timedelta(days=1)) is DeadlineState.met
+    assert breached_at(in_the_last_second) is None
 
 
 def test_response_is_at_risk_after_the_24h_target() -> None:
@@ -159,17 +177,18 @@ def test_response_is_at_risk_after_the_24h_target() -> None:
     assert deadline_state(d, opened + timedelta(hours=23, minutes=59)) is DeadlineState.on_track
     assert deadline_state(d, opened + timedelta(hours=24)) is DeadlineState.at_risk
     assert deadline_state(d, opened + timedelta(hours=47)) is DeadlineState.at_risk
-    assert deadline_state(d, opened + timedelta(hours=48)) is DeadlineState.breached
+    assert deadline_state(d, opened + timedelta(hours=48)) is DeadlineState.at_risk
+    assert deadline_state(d, opened + timedelta(hours=48) + SECOND) is DeadlineState.breached
 
 
 def test_met_and_met_late() -> None:
     on_time = Deadline("resolution", DUE, met_at=DUE)
-    late = Deadline("resolution", DUE, met_at=DUE + timedelta(seconds=1))
+    late = Deadline("resolution", DUE, met_at=DUE + SECOND)
     long_after = DUE + timedelta(days=30)
     assert deadline_state(on_time, long_after) is DeadlineState.met
     assert deadline_state(late, long_after) is DeadlineState.met_late
     assert breached_at(on_time) is None
-    assert breached_at(late) == DUE
+    assert breached_at(late) == DUE + SECOND
     assert next_check_at(on_time, DUE - timedelta(days=3)) is None
 
 
@@ -179,7 +198,7 @@ def test_settled_wins() -> None:
     assert deadline_state(escalated, DUE + timedelta(days=1)) is DeadlineState.escalated
     assert deadline_state(cancelled, DUE + timedelta(days=1)) is DeadlineState.cancelled
     # The escalated record keeps whether it was late.
-    assert breached_at(escalated) == DUE
+    assert breached_at(escalated) == DUE + SECOND
     # Cancelled before it mattered: judged at the settling instant, never breached.
     assert breached_at(cancelled, DUE - timedelta(hours=5)) is None
     with pytest.raises(ValueError):
@@ -195,14 +214,93 @@ def test_paused_resolution_cannot_turn_at_risk_or_breach() -> None:
     # Refused: judged against its original due instant again.
     resumed = Deadline("resolution", DUE)
     assert deadline_state(resumed, DUE + timedelta(days=2)) is DeadlineState.breached
-    assert breached_at(resumed, DUE + timedelta(days=2)) == DUE
+    assert breached_at(resumed, DUE + timedelta(days=2)) == DUE + SECOND
+
+
+def test_a_recorded_breach_never_goes_back_to_on_track() -> None:
+    """SPEC 8.2: a pause (a later proposal) or a later due instant cannot undo a breach."""
+    breached = Deadline("resolution", DUE, breached_at=DUE + SECOND, paused=True)
+    assert deadline_state(breached, DUE + timedelta(hours=1)) is DeadlineState.breached
+    moved = Deadline("refund", DUE + timedelta(days=5), breached_at=DUE + SECOND)
+    assert deadline_state(moved, DUE + timedelta(hours=1)) is DeadlineState.breached
+    assert next_check_at(moved, DUE + timedelta(hours=1)) is None
+    met = Deadline("resolution", DUE, breached_at=DUE + SECOND, met_at=DUE + timedelta(hours=1))
+    assert deadline_state(met, DUE + timedelta(hours=2)) is DeadlineState.met_late
 
 
 def test_breached_at_needs_the_due_instant_to_have_passed() -> None:
     d = Deadline("resolution", DUE)
-    assert breached_at(d, DUE - timedelta(seconds=1)) is None
-    assert breached_at(d, DUE) == DUE
-    assert breached_at(d) == DUE  # judged at the end
+    assert breached_at(d, DUE - SECOND) is None
+    assert breached_at(d, DUE) is None
+    assert breached_at(d, DUE + SECOND) == DUE + SECOND
+    assert breached_at(d) == DUE + SECOND  # judged at the end
+
+
+# --- at risk (SPEC 8.6) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind,span,window", [
+    ("return_label", timedelta(hours=24), timedelta(hours=6)),
+    ("refund", timedelta(hours=48), timedelta(hours=12)),
+    ("customer_return", timedelta(days=14), timedelta(hours=24)),
+    ("replacement_shipment", timedelta(hours=40), timedelta(hours=10)),
+])
+def test_at_risk_in_the_last_quarter_of_the_span_at_most_24h(kind, span, window) -> None:
+    start = paris(2026, 6, 10, 9)
+    d = Deadline(kind, start + span, start=start)
+    assert d.at_risk_at == start + span - window
+    assert deadline_state(d, start) is DeadlineState.on_track
+    assert deadline_state(d, d.at_risk_at - SECOND) is DeadlineState.on_track
+    assert deadline_state(d, d.at_risk_at) is DeadlineState.at_risk
+
+
+def test_resolution_of_three_business_days_is_at_risk_its_last_24h() -> None:
+    opened = paris(2026, 12, 24, 16)  # the SPEC's example, due Tuesday 29 at 23:59:59
+    due = resolution_due_at("defective", opened, CAL)
+    assert Deadline("resolution", due, start=opened).at_risk_at == paris(2026, 12, 28, 23, 59, 59)
+
+
+# --- whose calendar (SPEC 8.7) ----------------------------------------------------------------
+
+SHOP = BusinessCalendar(kind="ouvres", subdiv="57", closed_days=(date(2026, 4, 4), date(2026, 4, 7)))
+STATUTORY = BusinessCalendar(subdiv="57")
+
+
+def test_the_customer_and_the_arbitrator_count_jours_ouvrables_with_holidays_only() -> None:
+    at = paris(2026, 4, 2, 11)  # Thursday before Easter; Good Friday is a holiday in Moselle
+    # Sat 4 (1), (Easter Monday), Tue 7 (2), Wed 8 (3), Thu 9 (4), Fri 10 (5): closed days and Saturdays count.
+    assert customer_answer_due_at(at, SHOP) == paris(2026, 4, 10, 23, 59, 59)
+    assert customer_reminder_at(at, SHOP) == paris(2026, 4, 8, 23, 59, 59)
+    assert arbitration_due_at(at, SHOP) == paris(2026, 4, 7, 23, 59, 59)
+    assert statement_due_at(at, SHOP) == paris(2026, 4, 7, 23, 59, 59)
+    for fn in (customer_answer_due_at, customer_reminder_at, arbitration_due_at, statement_due_at):
+        assert fn(at, SHOP) == fn(at, STATUTORY)
+    # Without the subdivision Good Friday is a business day.
+    assert arbitration_due_at(at, BusinessCalendar(kind="ouvres")) == paris(2026, 4, 4, 23, 59, 59)
+
+
+def test_the_sellers_deadlines_keep_the_shops_calendar() -> None:
+    at = paris(2026, 4, 2, 11)
+    # Jours ouvrés, Good Friday, Easter Monday and the shop's 7 April closed: Wed 8 (1), Thu 9 (2), Fri 10 (3).
+    assert resolution_due_at("defective", at, SHOP) == paris(2026, 4, 10, 23, 59, 59)
+    assert obligation_due_at("replacement_shipment", at, SHOP) == paris(2026, 4, 9, 23, 59, 59)
+
+
+def test_the_customer_is_reminded_three_business_days_before_the_return_is_due() -> None:
+    due = obligation_due_at("customer_return", paris(2026, 3, 28, 10), CAL)  # Saturday 11 April, 23:59:59
+    # Sat 11 (1), Fri 10 (2), Thu 9 (3): reminded at the start of Thursday.
+    assert return_reminder_at(due, CAL) == paris(2026, 4, 9)
+    # A Sunday deadline: Sat (1), Fri (2), Thu (3); the shop's own closed days do not count.
+    sunday = paris(2026, 6, 14, 23, 59, 59)
+    shop = BusinessCalendar(kind="ouvres", closed_days=(date(2026, 6, 12),))
+    assert return_reminder_at(sunday, shop) == paris(2026, 6, 11)
+    # Ascension (Thursday 14 May) is a holiday: Sat 16 (1), Fri 15 (2), Wed 13 (3).
+    assert return_reminder_at(paris(2026, 5, 16, 23, 59, 59), CAL) == paris(2026, 5, 13)
+
+
+def test_a_missed_return_closes_the_case_seven_days_after_the_breach() -> None:
+    breach = paris(2026, 3, 25)
+    assert return_not_sent_close_at(breach) == paris(2026, 4, 1, 1)  # 7 × 24 h, across the spring DST change
 
 
 def test_deadline_instants_are_normalised_to_utc() -> None:

@@ -42,7 +42,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def incident(world):
     result = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id,
-                               "damaged", "Carton écrasé.")
+                               "not_as_described", "La couleur ne correspond pas.")
     return world.db.get(Incident, result.incident_id)
 
 

@@ -10,9 +10,12 @@ from pixmania_incidents.models import ChecklistItem, IncidentEvent, ListingFlag
 from pixmania_incidents.services import flags, incidents as svc
 from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound, ServiceError
 
+from tests.conftest import opening_evidence
+
 
 def open_case(world, line="camille_tech_delivered", type="not_as_described"):
-    result = svc.open_incident(world.db, world.actor(line.split("_")[0]), world.lines[line].id, type, "Pas la bonne taille.")
+    result = svc.open_incident(world.db, world.actor(line.split("_")[0]), world.lines[line].id, type,
+                               "Pas la bonne taille.", opening_evidence(type))
     return world.db.get(svc.Incident, result.incident_id)
 
 

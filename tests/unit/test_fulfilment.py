@@ -10,22 +10,20 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from pixmania_incidents import settings
 from pixmania_incidents.models import ChecklistItem, Deadline, Incident, IncidentEvent, Notification, Obligation
 from pixmania_incidents.services import fulfilment as ff, incidents as svc, views
 from pixmania_incidents.services.common import InvalidInput, NotFound, ServiceError
 from pixmania_incidents.services.evidence import Upload
 
+from tests.conftest import opening_evidence
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def evidence_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(settings, "EVIDENCE_DIR", tmp_path / "evidence")
-
 
 def open_case(world, type="defective", line="camille_tech_delivered"):
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines[line].id, type, "Écran noir.")
+    result = svc.open_incident(world.db, world.actor("camille"), world.lines[line].id, type, "Écran noir.",
+                               opening_evidence(type))
     return world.db.get(Incident, result.incident_id)
 
 

@@ -29,6 +29,8 @@ from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound
 from pixmania_incidents.services.evidence import Upload
 from pixmania_incidents.state.incident import event_detail, thread_of
 
+from tests.conftest import opening_evidence
+
 
 def jpeg_bytes() -> bytes:
     from PIL import Image
@@ -42,6 +44,7 @@ def jpeg_bytes() -> bytes:
 
 
 def open_case(world, type="defective", line="camille_tech_delivered", who="camille", **kw):
+    kw.setdefault("evidence", opening_evidence(type))
     result = svc.open_incident(world.db, world.actor(who), world.lines[line].id, type, "Ne fonctionne pas.", **kw)
     return world.db.get(Incident, result.incident_id)
 
@@ -73,12 +76,6 @@ def resolved_case(world, solution="refund_partial", amount=5_000, type="defectiv
     svc.accept(world.db, world.actor("camille"), inc.id, inc.version)
     return inc
 
-
-@pytest.fixture(autouse=True)
-def evidence_dir(tmp_path, monkeypatch):
-    from pixmania_incidents import settings
-
-    monkeypatch.setattr(settings, "EVIDENCE_DIR", tmp_path / "evidence")
 
 
 # --- opening ------------------------------------------------------------------------------------
@@ -266,7 +263,7 @@ def test_late_response_is_met_late(world, clock):
     clock.advance(hours=49)
     svc.post_message(world.db, world.actor("seller_tech"), inc.id, "Désolé du retard.")
     response = deadline(world, inc, "response")
-    assert response.state == "met_late" and response.breached_at == response.due_at
+    assert response.state == "met_late" and response.breached_at == response.due_at + timedelta(seconds=1)
 
 
 # --- versions -----------------------------------------------------------------------------------
@@ -438,7 +435,8 @@ def test_customer_may_request_arbitration_once_response_breached(world, clock):
     svc.request_arbitration(world.db, world.actor("camille"), inc.id, inc.version, "Aucune réponse du vendeur.")
     assert inc.state == S.in_arbitration
     response = deadline(world, inc, "response")
-    assert response.settled == "escalated" and response.state == "escalated" and response.breached_at == response.due_at
+    assert response.settled == "escalated" and response.state == "escalated"
+    assert response.breached_at == response.due_at + timedelta(seconds=1)  # breached from the next second
     assert inc.ball == "arbitrator" and inc.arbitrator_id is None
 
 
@@ -536,7 +534,8 @@ def test_mandatory_step_without_action_blocks_until_ticked(world):
     ff.record_refund(world.db, world.actor("seller_tech"), inc.id, 1_000, date(2026, 3, 10))
     with pytest.raises(ServiceError) as err:
         svc.confirm_closure(world.db, world.actor("seller_tech"), inc.id, inc.version)
-    assert err.value.params == {"obligations": "", "steps": "Comparez le produit reçu avec sa description sur le site."}
+    assert err.value.params == {"obligations": "", "seller_obligations": "",
+                                "steps": "Comparez le produit reçu avec sa description sur le site."}
     item = world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id,
                                                      ChecklistItem.step_code == "compare_listing")).one()
     ff.tick_checklist(world.db, world.actor("seller_tech"), inc.id, item.id, "Photos conformes à l'écart signalé.")

@@ -18,6 +18,8 @@ from pixmania_incidents.models import ClosedOutcome, IncidentState as S
 
 REFUSED = CaseFacts(seller_proposal_refused=True)
 TAKEN = CaseFacts(arbitrator_id=7)
+FROM_RESOLVED = CaseFacts(arbitration_from_resolved=True, seller_obligation_breached=True)
+MISSED = CaseFacts(return_missed=True, open_obligations=("customer_return",))
 
 ALLOWED = [
     # (state, action, role, facts, next state or None for unchanged, outcome)
@@ -39,6 +41,9 @@ ALLOWED = [
     (S.in_arbitration, Action.decide, "arbitrator", TAKEN, S.resolved, None),
     (S.resolved, Action.confirm_closure, "seller", CaseFacts(), S.closed, None),
     (S.resolved, Action.auto_close, SYSTEM, CaseFacts(), S.closed, None),
+    (S.resolved, Action.close_return_not_sent, "seller", MISSED, S.closed, ClosedOutcome.return_not_sent),
+    (S.resolved, Action.close_return_not_sent, SYSTEM, MISSED, S.closed, ClosedOutcome.return_not_sent),
+    (S.in_arbitration, Action.withdraw_arbitration, "customer", FROM_RESOLVED, S.resolved, None),
     *[(s, Action.withdraw, "customer", CaseFacts(), S.closed, ClosedOutcome.withdrawn)
       for s in (S.open, S.in_progress, S.awaiting_customer, S.in_arbitration)],
     *[(s, Action.request_help, role, CaseFacts(), None, None)
@@ -75,6 +80,15 @@ FORBIDDEN = [
     (S.resolved, Action.confirm_closure, "seller", CaseFacts(open_obligations=("refund",)), "error.closure_blocked"),
     (S.resolved, Action.confirm_closure, "seller", CaseFacts(open_mandatory_steps=("check_carrier",)), "error.closure_blocked"),
     (S.awaiting_customer, Action.no_customer_reply, "customer", CaseFacts(), "error.role_cannot_act"),
+    (S.in_arbitration, Action.withdraw, "customer", FROM_RESOLVED, "error.withdraw_after_resolution"),
+    (S.in_arbitration, Action.withdraw_arbitration, "customer", REFUSED, "error.arbitration_not_withdrawable"),
+    (S.in_arbitration, Action.withdraw_arbitration, "seller", FROM_RESOLVED, "error.role_cannot_act"),
+    (S.resolved, Action.close_return_not_sent, "seller", CaseFacts(open_obligations=("refund",)),
+     "error.return_not_missed"),
+    (S.resolved, Action.close_return_not_sent, "seller",
+     CaseFacts(return_missed=True, open_seller_obligations=("ship",)), "error.closure_blocked_seller"),
+    (S.resolved, Action.close_return_not_sent, "customer", MISSED, "error.role_cannot_act"),
+    (S.resolved, Action.confirm_closure, "seller", MISSED, "error.closure_blocked"),
 ]
 
 
@@ -90,7 +104,8 @@ def test_closure_refusal_names_what_is_open():
     with pytest.raises(TransitionError) as err:
         transition(S.resolved, Action.confirm_closure, "seller",
                    CaseFacts(open_obligations=("refund",), open_mandatory_steps=("check_carrier", "keep_informed")))
-    assert err.value.params == {"obligations": "refund", "steps": "check_carrier, keep_informed"}
+    assert err.value.params == {
+        "obligations": "refund", "seller_obligations": "", "steps": "check_carrier, keep_informed"}
 
 
 T0 = datetime(2026, 3, 10, 9, tzinfo=timezone.utc)

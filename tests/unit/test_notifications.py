@@ -12,14 +12,10 @@ from pixmania_incidents.services import arbitration, flags, fulfilment as ff, in
 from pixmania_incidents.services.common import NotFound
 from pixmania_incidents.services.evidence import Upload
 
+from tests.conftest import opening_evidence
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-
-@pytest.fixture(autouse=True)
-def evidence_dir(tmp_path, monkeypatch):
-    from pixmania_incidents import settings
-
-    monkeypatch.setattr(settings, "EVIDENCE_DIR", tmp_path / "evidence")
 
 
 def told(world, kind):
@@ -30,7 +26,8 @@ def told(world, kind):
 
 
 def open_case(world, type="defective"):
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id, type, "Écran noir.")
+    line = world.lines["camille_tech_delivered"].id
+    result = svc.open_incident(world.db, world.actor("camille"), line, type, "Écran noir.", opening_evidence(type))
     return world.db.get(svc.Incident, result.incident_id)
 
 

@@ -14,12 +14,15 @@ from pixmania_incidents.policy import (
     SOLUTION_LABELS,
     TYPES,
     DecisionOutcome,
+    EvidenceKind,
     IncidentType,
     ObligationKind,
+    ObligationStart,
     Solution,
     StepAction,
     TypePolicy,
     UnknownType,
+    obligation_start,
     obligations_for,
     type_policy,
 )
@@ -76,6 +79,10 @@ def test_timings_and_flags() -> None:
         assert policy.resolution_business_days == (7 if code == "not_received" else 3)
         assert policy.flag_suggested == (code in {"not_as_described", "wrong_item"})
         assert policy.photos_required == (code in {"damaged", "defective"})
+        # SPEC 8.3: the evidence an opening needs is data the service checks.
+        assert policy.required_evidence == ({EvidenceKind.photo} if code in {"damaged", "defective"} else set())
+        assert policy.missing_evidence([EvidenceKind.document]) == policy.required_evidence
+        assert not policy.missing_evidence([EvidenceKind.photo, EvidenceKind.document])
         assert policy.evidence_fr and policy.evidence_en
         assert policy.summary_en and policy.label_en
 
@@ -175,6 +182,20 @@ def test_obligations() -> None:
         O.refund: "seller", O.customer_return: "customer",
     }
     assert set(OBLIGATION_LABELS) == set(O)
+
+
+def test_what_starts_each_obligation() -> None:
+    """Only the refund of a return waits on the return (SPEC 8.1 cancels it if the item never comes)."""
+    O, start = ObligationKind, ObligationStart
+    waits = {(solution, kind): obligation_start(solution, kind) for solution in DecisionOutcome
+             for kind in obligations_for(solution) if obligation_start(solution, kind) != start.agreed}
+    assert waits == {
+        ("replacement", O.customer_return): start.label,
+        ("return_and_refund", O.customer_return): start.label,
+        ("return_and_refund", O.refund): start.receipt,
+    }
+    with pytest.raises(ValueError):
+        obligation_start("refund_full", "customer_return")
 
 
 # --- against the French policy text ----------------------------------------------------------

@@ -16,16 +16,14 @@ from pixmania_incidents.services.common import Forbidden, InvalidInput, load_inc
 from pixmania_incidents.services.evidence import Upload
 from pixmania_incidents.services.supervision import Filters
 
+from tests.conftest import opening_evidence
 
-@pytest.fixture(autouse=True)
-def evidence_dir(tmp_path, monkeypatch):
-    from pixmania_incidents import settings
-
-    monkeypatch.setattr(settings, "EVIDENCE_DIR", tmp_path / "evidence")
 
 
 def open_(world, who, line, type="defective") -> int:
-    return svc.open_incident(world.db, world.actor(who), world.lines[line].id, type, "Problème.").incident_id
+    line_id = world.lines[line].id
+    result = svc.open_incident(world.db, world.actor(who), line_id, type, "Problème.", opening_evidence(type))
+    return result.incident_id
 
 
 def sweep(world, *incident_ids: int) -> None:

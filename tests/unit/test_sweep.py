@@ -8,7 +8,6 @@ import threading
 import time
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -29,13 +28,11 @@ from pixmania_incidents.models import (
 from pixmania_incidents.services import clocks, fulfilment as ff, incidents as svc, sweep
 from pixmania_incidents.services.evidence import Upload
 
+from tests.conftest import opening_evidence
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUPPORT = {"support", "arbitrator", "arbitrator2"}
 
-
-@pytest.fixture(autouse=True)
-def evidence_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(settings, "EVIDENCE_DIR", tmp_path / "evidence")
 
 
 def paris(*args: int) -> datetime:
@@ -43,7 +40,8 @@ def paris(*args: int) -> datetime:
 
 
 def open_case(world, type="defective"):
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id, type, "Écran noir.")
+    line = world.lines["camille_tech_delivered"].id
+    result = svc.open_incident(world.db, world.actor("camille"), line, type, "Écran noir.", opening_evidence(type))
     return world.db.get(Incident, result.incident_id)
 
 
@@ -91,7 +89,7 @@ def test_breach_is_recorded_once_and_tells_the_holder_and_support(world, clock):
     assert (breach.after["deadline"], breach.after["holder"], breach.actor_role) == ("response", "seller", "system")
     assert told(world, "deadline_breached") == {"seller_tech"} | SUPPORT
     row = world.db.exec(select(Deadline).where(Deadline.incident_id == inc.id, Deadline.kind == "response")).one()
-    assert (row.state, row.breached_at) == ("breached", row.due_at)
+    assert (row.state, row.breached_at) == ("breached", row.due_at + timedelta(seconds=1))  # SPEC 8.8
     mails = world.db.exec(select(MailOutbox).where(MailOutbox.subject.contains("Délai dépassé"))).all()
     assert {m.to_addr for m in mails} == {"tech@example.com", "support@example.com", "arbitre@example.com", "arbitre2@example.com"}
     assert all(m.next_attempt_at == clock.at for m in mails)  # a breach is mailed at once
@@ -139,9 +137,9 @@ def _weekdays_only(world):
 
 
 def test_at_risk_on_sunday_evening_is_mailed_monday_0800_paris(world, clock):
-    """Refund agreed Saturday 20:00 (jours ouvrés shop): 48 h, at risk Sunday 20:00."""
+    """Refund agreed Saturday 08:00 (jours ouvrés shop): 48 h, at risk in its last 12 h, from Sunday 20:00."""
     _weekdays_only(world)
-    clock.at = paris(2026, 3, 14, 20, 0)
+    clock.at = paris(2026, 3, 14, 8, 0)
     inc = open_case(world)
     svc.propose(world.db, world.actor("seller_tech"), inc.id, inc.version, "refund_full", None, "Je rembourse.")
     svc.accept(world.db, world.actor("camille"), inc.id, inc.version)
@@ -163,6 +161,19 @@ def test_at_risk_on_saturday_evening_is_mailed_at_once_when_monday_is_too_late(w
     run(world)
     [mail] = world.db.exec(select(MailOutbox).where(MailOutbox.subject.contains("Délai bientôt dépassé"))).all()
     assert mail.next_attempt_at == clock.at
+
+
+def test_the_customers_at_risk_is_mailed_at_once_whatever_the_shops_hours(world, clock):
+    """SPEC 8.7: working hours are the seller's. The customer's return, due Tuesday 24 March,
+    turns at risk on Monday 23 at 23:59:59, outside the shop's hours: mailed at once."""
+    inc = open_case(world)
+    svc.propose(world.db, world.actor("seller_tech"), inc.id, inc.version, "return_and_refund", None, "Retour.")
+    svc.accept(world.db, world.actor("camille"), inc.id, inc.version)
+    ff.issue_return_label(world.db, world.actor("seller_tech"), inc.id)
+    clock.at = paris(2026, 3, 23, 23, 59, 59)
+    run(world)
+    [mail] = world.db.exec(select(MailOutbox).where(MailOutbox.subject.contains("Délai bientôt dépassé"))).all()
+    assert mail.to_addr == "camille@example.com" and mail.next_attempt_at == clock.at
 
 
 def test_at_risk_in_working_hours_is_mailed_at_once(world, clock):
