@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 
 from pixmania_incidents.calendar import CALENDAR_KINDS, SUBDIVISIONS, BusinessCalendar, CalendarError
 from pixmania_incidents.models import Role, Shop, User
-from pixmania_incidents.services.auth import check_email, hash_password, new_temporary_password, revoke_sessions
+from pixmania_incidents.services.addresses import check_address
+from pixmania_incidents.services.auth import hash_password, new_temporary_password, revoke_sessions
 from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize
 
 log = logging.getLogger("pixmania.admin")
@@ -171,7 +172,7 @@ def create_account(session: Session, actor: Actor, name: str, email: str, role: 
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise InvalidInput("auth.error.name_required")
-    email = check_email(email)
+    email = check_address(email)
     if role not in STAFF_ROLES:
         raise InvalidInput("admin.error.role")
     shop = None
