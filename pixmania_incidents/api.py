@@ -42,11 +42,13 @@ def _origin_allowed(request: Request) -> bool:
 
 def notice_page(title_key: str, body_key: str, status_code: int = 200, **params: object) -> HTMLResponse:
     """A small page of our own, French first and English below, for answers given outside Reflex."""
-    def part(locale: str) -> str:
-        return (f"<section lang=\"{locale}\"><h1>{html.escape(tr(title_key, locale))}</h1>"
-                f"<p>{html.escape(tr(body_key, locale, **params))}</p></section>")
+    def text(key: str, locale: str) -> str:
+        return html.escape(tr(key, locale, **params), quote=False)
 
-    page = (f"<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{html.escape(tr(title_key))}"
+    def part(locale: str) -> str:
+        return f"<section lang=\"{locale}\"><h1>{text(title_key, locale)}</h1><p>{text(body_key, locale)}</p></section>"
+
+    page = (f"<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{text(title_key, 'fr')}"
             f"</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em\">"
             f"{part('fr')}<hr>{part('en')}</body></html>")
     return HTMLResponse(page, status_code=status_code)
