@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from pixmania_incidents import settings
 from pixmania_incidents.models import LoginAttempt, LoginSession, Role, User
 from pixmania_incidents.services import throttle
+from pixmania_incidents.services.addresses import check_address
 from pixmania_incidents.services.common import Actor, InvalidInput, ServiceError, now
 
 log = logging.getLogger("pixmania.auth")
@@ -123,6 +124,26 @@ def safe_next(path: str | None) -> str | None:
     if any(ord(c) < 32 or c == "\\" for c in path):
         return None
     return path
+
+
+# --- the first administrator -------------------------------------------------------------
+
+
+def create_administrator(session: Session, email: str, name: str, password: str) -> Actor:
+    """An administrator created from the command line (no one is logged in to authorize it):
+    how a fresh production database gets its first one without a known password."""
+    email = check_address(email)
+    name = (name or "").strip() or email.split("@")[0]
+    if len(name) > 120:
+        raise InvalidInput("auth.error.name_required")
+    check_password_rule(password)
+    if session.exec(select(User.id).where(User.email == email)).first() is not None:
+        raise InvalidInput("auth.error.email_taken")
+    user = User(email=email, name=name, role=Role.admin, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    log.info("administrator %s created from the command line", user.id)
+    return Actor.of(user)
 
 
 # --- login -------------------------------------------------------------------------------
