@@ -7,7 +7,7 @@ pages can say that they show demonstration data.
 
 from __future__ import annotations
 
-import logging
+import os
 import sys
 
 from sqlmodel import Session, select
@@ -31,12 +31,12 @@ def start_refusal(session: Session) -> str | None:
 
 
 def refuse_to_start_with_demo_accounts() -> None:
-    """A lifespan step of the app (not an import-time check: `reflex db migrate` imports the app)."""
+    """A lifespan step of the app, before the background loops (not an import-time check:
+    `reflex db migrate` imports the app too)."""
     from pixmania_incidents.db import session_scope
 
     with session_scope() as session:
         reason = start_refusal(session)
     if reason:
-        logging.getLogger("pixmania.demo").critical(reason)
         print(reason, file=sys.stderr, flush=True)
-        raise SystemExit(2)
+        os._exit(2)  # SystemExit here would bury the line under the server's lifespan traceback
