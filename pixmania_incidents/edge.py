@@ -23,6 +23,7 @@ import logging
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -192,7 +193,10 @@ class Edge:
             await self._upload(scope, receive, send)
             return
         if _is_page_request(scope.get("path", "")):
+            # Pages come back as plain bytes (not precompressed, not sent by path) for their scripts to be hashed.
             scope["headers"] = [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"]
+            scope["extensions"] = {k: v for k, v in (scope.get("extensions") or {}).items()
+                                   if k != "http.response.pathsend"}
         await self._with_policy(scope, receive, send)
 
     async def _with_policy(self, scope, receive, send) -> None:  # noqa: ANN001
@@ -203,20 +207,23 @@ class Edge:
             nonlocal start
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers) and not any(
-                    k.lower() == b"content-encoding" for k, v in headers)
+                html = scope.get("method") != "HEAD" and not any(k.lower() == b"content-encoding" for k, _ in headers) \
+                    and any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
                 if html:
                     start = {**message, "headers": headers}  # held until the page's scripts are known
                     return
                 await send({**message, "headers": _with_headers(
                     headers, [(b"content-security-policy", content_security_policy().encode()), *security_headers()])})
                 return
-            if start is None or message["type"] != "http.response.body":
+            if start is None or message["type"] not in ("http.response.body", "http.response.pathsend"):
                 await send(message)
                 return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
+            if message["type"] == "http.response.pathsend":  # a page sent by path all the same
+                chunks.append(await asyncio.to_thread(Path(message["path"]).read_bytes))
+            else:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
             body = b"".join(chunks)
             headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode()))

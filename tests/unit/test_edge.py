@@ -224,3 +224,29 @@ def test_registration_answers_the_same_whether_or_not_the_address_has_an_account
 def test_ids_beyond_a_database_integer_are_not_found(app_db, raw_session, path):
     client = TestClient(api, base_url=ORIGIN, raise_server_exceptions=False)
     assert client.get(path, cookies={settings.SESSION_COOKIE: raw_session}).status_code == 404
+
+
+async def _page_sent_by_path(scope, receive, send):  # noqa: ANN001
+    await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/html")]})
+    await send({"type": "http.response.pathsend", "path": scope["state"]["page"]})
+
+
+def test_a_page_sent_by_path_is_read_and_hashed_too(tmp_path):
+    page = tmp_path / "404.html"
+    page.write_bytes(b"<html><script>lost()</script></html>")
+    app = edge.Edge(_page_sent_by_path)
+    messages: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        messages.append(message)
+
+    import asyncio
+    scope = {"type": "http", "method": "GET", "path": "/x.js", "headers": [], "state": {"page": str(page)},
+             "extensions": {"http.response.pathsend": {}}}
+    asyncio.run(app(scope, receive, send))
+    digest = base64.b64encode(hashlib.sha256(b"lost()").digest()).decode()
+    assert digest in dict(messages[0]["headers"])[b"content-security-policy"].decode()
+    assert messages[1]["body"] == page.read_bytes()
