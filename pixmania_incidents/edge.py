@@ -109,6 +109,9 @@ def _html_policy(body: bytes) -> bytes:
     return content_security_policy(hashes).encode()
 
 
+_PAGE_REQUEST_DROPS = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
+
+
 def _is_page_request(path: str) -> bool:
     """Page paths (no extension, or .html): served uncompressed so their scripts can be hashed."""
     last = path.rsplit("/", 1)[-1]
@@ -193,8 +196,9 @@ class Edge:
             await self._upload(scope, receive, send)
             return
         if _is_page_request(scope.get("path", "")):
-            # Pages come back as plain bytes (not precompressed, not sent by path) for their scripts to be hashed.
-            scope["headers"] = [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"]
+            # Pages come back whole, as plain bytes, for their scripts to be hashed: not precompressed, not
+            # sent by path, and never "304 Not Modified" (its headers would replace the cached page's policy).
+            scope["headers"] = [(k, v) for k, v in scope["headers"] if k.lower() not in _PAGE_REQUEST_DROPS]
             scope["extensions"] = {k: v for k, v in (scope.get("extensions") or {}).items()
                                    if k != "http.response.pathsend"}
         await self._with_policy(scope, receive, send)

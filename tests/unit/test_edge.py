@@ -250,3 +250,17 @@ def test_a_page_sent_by_path_is_read_and_hashed_too(tmp_path):
     digest = base64.b64encode(hashlib.sha256(b"lost()").digest()).decode()
     assert digest in dict(messages[0]["headers"])[b"content-security-policy"].decode()
     assert messages[1]["body"] == page.read_bytes()
+
+
+async def _echo_request_headers(scope, receive, send):  # noqa: ANN001
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"|".join(k for k, _ in scope["headers"])})
+
+
+def test_pages_are_always_sent_whole_so_a_revalidation_cannot_replace_their_policy():
+    client = TestClient(edge.Edge(_echo_request_headers))
+    conditional = {"If-None-Match": '"abc"', "If-Modified-Since": "Tue, 01 Dec 2026 10:00:00 GMT", "Accept-Encoding": "gzip"}
+    page = client.get("/orders", headers=conditional).text
+    assert "if-none-match" not in page and "if-modified-since" not in page and "accept-encoding" not in page
+    asset = client.get("/assets/app.js", headers=conditional).text
+    assert "if-none-match" in asset and "accept-encoding" in asset
