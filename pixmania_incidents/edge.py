@@ -76,8 +76,11 @@ def _ws_origin(url: str) -> str:
 
 def content_security_policy(script_hashes: tuple[str, ...] = ()) -> str:
     """Scripts only from the app and, inline, by hash; styles inline too (Reflex writes them);
-    the websocket and uploads go to the public URL; nobody may frame the app."""
-    scripts = " ".join(["'self'", *(f"'sha256-{h}'" for h in script_hashes)])
+    the websocket and uploads go to the public URL; nobody may frame the app.
+
+    'unsafe-eval' because Reflex runs `rx.call_script`/`rx.call_function` (sent by the server,
+    never typed by a user) through `eval`; injected markup still cannot run a script."""
+    scripts = " ".join(["'self'", "'unsafe-eval'", *(f"'sha256-{h}'" for h in script_hashes)])
     connect = " ".join(dict.fromkeys(["'self'", settings.PUBLIC_URL, _ws_origin(settings.PUBLIC_URL)]))
     return (
         f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
