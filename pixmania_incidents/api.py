@@ -55,8 +55,9 @@ def notice_page(title_key: str, body_key: str, status_code: int = 200, **params:
 
 
 def _refuse_origin(request: Request) -> Response:
-    log.warning("refused %s from origin %r: expected one of %s", request.url.path,
-                request.headers.get("origin") or request.headers.get("referer", ""), ", ".join(settings.allowed_origins()))
+    sent = request.headers.get("origin") or request.headers.get("referer", "")
+    log.warning("refused %s from origin %r: expected one of %s", request.url.path, sent,
+                ", ".join(settings.allowed_origins()))
     return notice_page("auth.origin_refused_title", "auth.origin_refused", 403, url=settings.PUBLIC_URL)
 
 

@@ -92,7 +92,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "We sent a message to the address you gave. Open the link it contains to finish "
         "(valid for 24 hours). Nothing arrived? Check the address and your spam folder.",
     ),
-    "auth.register_mail_subject": ("[Pixmania] Terminez la création de votre compte", "[Pixmania] Finish creating your account"),
+    "auth.register_mail_subject": (
+        "[Pixmania] Terminez la création de votre compte", "[Pixmania] Finish creating your account"),
     "auth.register_mail_body": (
         "Bonjour {name},\n\nPour terminer la création de votre compte client Pixmania, ouvrez ce lien "
         "(valable 24 heures, utilisable une seule fois) :\n{url}\n\n"

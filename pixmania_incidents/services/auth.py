@@ -154,7 +154,8 @@ def _known_address(session: Session, email: str, ip: str) -> bool:
     if not ip:
         return False
     return session.exec(
-        select(LoginAttempt.id).where(LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.success.is_(True))
+        select(LoginAttempt.id)
+        .where(LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.success.is_(True))
         .limit(1)
     ).first() is not None
 

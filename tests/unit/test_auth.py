@@ -183,7 +183,8 @@ def test_waits_never_exceed_fifteen_minutes_and_are_forgotten_after_an_hour(db, 
     for _ in range(30):
         clock.advance(minutes=15)
         _fail(db, camille.email, "198.51.100.1")
-    assert _refused(db, camille.email, "198.51.100.2", "wrong password 1") == "Trop de tentatives. Réessayez dans 900 secondes."
+    refused = _refused(db, camille.email, "198.51.100.2", "wrong password 1")
+    assert refused == "Trop de tentatives. Réessayez dans 900 secondes."
     clock.advance(hours=1)
     auth.login(db, camille.email, GOOD, "198.51.100.2")
 

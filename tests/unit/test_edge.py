@@ -28,7 +28,8 @@ ORIGIN = settings.PUBLIC_URL
 def app_db(engine, monkeypatch, clock):
     monkeypatch.setattr(dbmod, "get_engine", lambda: engine)
     with Session(engine, expire_on_commit=False) as s:
-        s.add(User(email="camille@example.com", name="Camille", role=Role.customer, password_hash=auth.hash_password(GOOD)))
+        s.add(User(email="camille@example.com", name="Camille", role=Role.customer,
+                   password_hash=auth.hash_password(GOOD)))
         s.commit()
     return engine
 
@@ -160,7 +161,8 @@ def test_uploads_over_the_limit_are_refused_by_their_length_or_cut_as_they_strea
 
 async def _page(scope, receive, send):  # noqa: ANN001
     body = b"<html><script>window.a=1</script><script src='/x.js'></script><script type=module>go()</script></html>"
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+    html = [(b"content-type", b"text/html; charset=utf-8")]
+    await send({"type": "http.response.start", "status": 200, "headers": html})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -259,7 +261,8 @@ async def _echo_request_headers(scope, receive, send):  # noqa: ANN001
 
 def test_pages_are_always_sent_whole_so_a_revalidation_cannot_replace_their_policy():
     client = TestClient(edge.Edge(_echo_request_headers))
-    conditional = {"If-None-Match": '"abc"', "If-Modified-Since": "Tue, 01 Dec 2026 10:00:00 GMT", "Accept-Encoding": "gzip"}
+    conditional = {"If-None-Match": '"abc"', "If-Modified-Since": "Tue, 01 Dec 2026 10:00:00 GMT",
+                   "Accept-Encoding": "gzip"}
     page = client.get("/orders", headers=conditional).text
     assert "if-none-match" not in page and "if-modified-since" not in page and "accept-encoding" not in page
     asset = client.get("/assets/app.js", headers=conditional).text

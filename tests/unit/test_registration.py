@@ -15,6 +15,7 @@ from pixmania_incidents.services.addresses import check_address
 from pixmania_incidents.services.common import InvalidInput, ServiceError
 
 PASSWORD = "un mot de passe 2026"
+WEAK = "Mot de passe trop faible : 12 caractères minimum, dont au moins une lettre et un chiffre."
 
 
 def _mails(db) -> list[MailOutbox]:
@@ -71,8 +72,8 @@ def test_registrations_are_throttled_per_sender(db, clock):
 
 
 @pytest.mark.parametrize("name,email,password,message", [
-    ("Léa", "lea@example.fr", "court1", "Mot de passe trop faible : 12 caractères minimum, dont au moins une lettre et un chiffre."),
-    ("Léa", "lea@example.fr", "seulementdeslettres", "Mot de passe trop faible : 12 caractères minimum, dont au moins une lettre et un chiffre."),
+    ("Léa", "lea@example.fr", "court1", WEAK),
+    ("Léa", "lea@example.fr", "seulementdeslettres", WEAK),
     ("Léa", "lea@example", PASSWORD, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr)."),
     ("Léa", "lea example.fr", PASSWORD, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr)."),
     ("Léa", "a,b@exemple.fr", PASSWORD, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr)."),

@@ -30,7 +30,8 @@ def shared_engine(request, clock):
 
 def _customer(engine) -> Actor:
     with Session(engine, expire_on_commit=False) as s:
-        user = User(email="camille@example.com", name="Camille", role=Role.customer, password_hash=auth.hash_password(GOOD))
+        user = User(email="camille@example.com", name="Camille", role=Role.customer,
+                    password_hash=auth.hash_password(GOOD))
         s.add(user)
         s.commit()
         return Actor.of(user)
