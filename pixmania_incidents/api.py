@@ -1,26 +1,31 @@
-"""HTTP routes beside Reflex: login, registration, logout and health.
+"""HTTP routes beside Reflex: login, registration and its confirmation link, logout and health.
 
 Why plain routes: the session cookie must be set by the server (HttpOnly, SameSite=Lax),
 which a websocket event cannot do; forms post here and the browser follows a 303. Reflex
 mounts itself inside this Starlette app (`rx.App(api_transformer=api)`), so these routes
 are matched first. POSTs are refused unless their Origin is one of the app's own (CSRF).
+Everything, Reflex included, goes through the edge middleware (`edge.Edge`) first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+import math
 from urllib.parse import urlencode, urlsplit
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from pixmania_incidents import api_files, settings
+from pixmania_incidents import api_files, edge, settings
 from pixmania_incidents.db import get_engine, session_scope
-from pixmania_incidents.services import auth
+from pixmania_incidents.i18n import tr
+from pixmania_incidents.services import auth, registration, throttle
 from pixmania_incidents.services.common import ServiceError
 
 log = logging.getLogger("pixmania.api")
@@ -35,12 +40,36 @@ def _origin_allowed(request: Request) -> bool:
     return origin.rstrip("/") in settings.allowed_origins()
 
 
-def _refuse_origin() -> Response:
-    return PlainTextResponse("Origin not allowed", status_code=403)
+def notice_page(title_key: str, body_key: str, status_code: int = 200, **params: object) -> HTMLResponse:
+    """A small page of our own, French first and English below, for answers given outside Reflex."""
+    def text(key: str, locale: str) -> str:
+        return html.escape(tr(key, locale, **params), quote=False)
+
+    def part(locale: str) -> str:
+        return f"<section lang=\"{locale}\"><h1>{text(title_key, locale)}</h1><p>{text(body_key, locale)}</p></section>"
+
+    page = (f"<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{text(title_key, 'fr')}"
+            f"</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em\">"
+            f"{part('fr')}<hr>{part('en')}</body></html>")
+    return HTMLResponse(page, status_code=status_code)
+
+
+def _refuse_origin(request: Request) -> Response:
+    sent = request.headers.get("origin") or request.headers.get("referer", "")
+    log.warning("refused %s from origin %r: expected one of %s", request.url.path, sent,
+                ", ".join(settings.allowed_origins()))
+    return notice_page("auth.origin_refused_title", "auth.origin_refused", 403, url=settings.PUBLIC_URL)
 
 
 def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    return edge.client_address(request.headers, request.client.host if request.client else "")
+
+
+def _refusal_query(exc: ServiceError) -> dict[str, object]:
+    """The login and registration pages know `throttled` with `minutes`; `seconds` is exact."""
+    if isinstance(exc, throttle.Throttled):
+        return {"error": "throttled", "minutes": math.ceil(exc.seconds / 60), "seconds": exc.seconds}
+    return {"error": _error_code(exc), **exc.params}
 
 
 def _see_other(path: str) -> RedirectResponse:
@@ -72,7 +101,7 @@ def _landing(identity: auth.Identity, next_path: str | None) -> str:
 
 async def login_route(request: Request) -> Response:
     if not _origin_allowed(request):
-        return _refuse_origin()
+        return _refuse_origin(request)
     form = await request.form()
     next_path = auth.safe_next(str(form.get("next") or ""))
     try:
@@ -81,7 +110,7 @@ async def login_route(request: Request) -> Response:
             _client_ip(request), request.headers.get("user-agent", ""),
         )
     except ServiceError as exc:
-        query = {"error": _error_code(exc), **exc.params}
+        query = _refusal_query(exc)
         if next_path:
             query["next"] = next_path
         return _see_other(f"{auth.LOGIN_PAGE}?{urlencode(query)}")
@@ -89,28 +118,46 @@ async def login_route(request: Request) -> Response:
 
 
 async def register_route(request: Request) -> Response:
+    """Answers "check your mailbox" whether or not the address has an account."""
     if not _origin_allowed(request):
-        return _refuse_origin()
+        return _refuse_origin(request)
     form = await request.form()
     name, email, password = (str(form.get(k) or "") for k in ("name", "email", "password"))
+    ip = _client_ip(request)
 
-    def create() -> None:
+    def register() -> None:
         with session_scope() as session:
-            auth.register_customer(session, name, email, password)
+            registration.register_customer(session, name, email, password, ip)
 
     try:
-        await asyncio.to_thread(create)
-        raw, identity = await auth.login_async(email, password, _client_ip(request), request.headers.get("user-agent", ""))
+        await asyncio.to_thread(register)
     except ServiceError as exc:
         # The password is never echoed back; name and e-mail refill the form.
-        query = {"error": _error_code(exc), "name": name[:120], "email": email[:254], **exc.params}
+        query = {**_refusal_query(exc), "name": name[:120], "email": email[:254]}
         return _see_other(f"/register?{urlencode(query)}")
-    return _with_session(_see_other(_landing(identity, None)), raw)
+    return notice_page("auth.register_sent_title", "auth.register_sent")
+
+
+async def confirm_registration_route(request: Request) -> Response:
+    """The link mailed at registration: creates the account and logs its owner in."""
+    token = request.path_params["token"]
+    ip, user_agent = _client_ip(request), request.headers.get("user-agent", "")
+
+    def confirm() -> tuple[str, str]:
+        with session_scope() as session:
+            actor = registration.confirm(session, token)
+            return auth.open_session(session, actor.id, ip, user_agent), actor.role
+
+    try:
+        raw, role = await asyncio.to_thread(confirm)
+    except ServiceError:
+        return notice_page("auth.register_link_title", "auth.error.registration_link_invalid", 410)
+    return _with_session(_see_other(auth.home_for(role)), raw)
 
 
 async def logout_route(request: Request) -> Response:
     if not _origin_allowed(request):
-        return _refuse_origin()
+        return _refuse_origin(request)
     raw = request.cookies.get(settings.SESSION_COOKIE)
 
     def end() -> None:
@@ -140,8 +187,10 @@ api = Starlette(
     routes=[
         Route("/auth/login", login_route, methods=["POST"]),
         Route("/auth/register", register_route, methods=["POST"]),
+        Route(registration.CONFIRM_PATH + "{token}", confirm_registration_route, methods=["GET"]),
         Route("/auth/logout", logout_route, methods=["POST"]),
         Route("/api/health", health_route, methods=["GET"]),
         *api_files.ROUTES,
-    ]
+    ],
+    middleware=[Middleware(edge.Edge)],
 )

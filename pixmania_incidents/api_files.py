@@ -21,6 +21,15 @@ from pixmania_incidents.services import auth, evidence, fulfilment
 from pixmania_incidents.services.common import ServiceError
 
 
+#: The largest id a database integer column holds (PostgreSQL's INTEGER): anything above is not found.
+MAX_ID = 2**31 - 1
+
+
+def _id(request: Request, name: str) -> int | None:
+    value = request.path_params[name]
+    return value if 0 < value <= MAX_ID else None
+
+
 def _not_found() -> Response:
     return PlainTextResponse("Not found", status_code=404, headers={"X-Content-Type-Options": "nosniff"})
 
@@ -56,8 +65,12 @@ async def _as_user(request: Request, read):
 
 
 async def evidence_route(request: Request) -> Response:
+    evidence_id = _id(request, "evidence_id")
+    if evidence_id is None:
+        return _not_found()
+
     def read(session, actor):
-        path, content_type, filename = evidence.open_evidence(session, actor, int(request.path_params["evidence_id"]))
+        path, content_type, filename = evidence.open_evidence(session, actor, evidence_id)
         return path.read_bytes(), content_type, filename
 
     try:
@@ -68,7 +81,9 @@ async def evidence_route(request: Request) -> Response:
 
 
 async def label_route(request: Request) -> Response:
-    label_id = int(request.path_params["label_id"])
+    label_id = _id(request, "label_id")
+    if label_id is None:
+        return _not_found()
     data = await _as_user(request, lambda session, actor: fulfilment.return_label_pdf(session, actor, label_id))
     return _not_found() if data is None else _file_response(data, "application/pdf", f"bordereau-retour-{label_id}.pdf")
 

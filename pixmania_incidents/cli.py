@@ -9,6 +9,7 @@ Add a command by writing ``_add_<name>(subparsers)`` that registers a subparser 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -122,6 +123,37 @@ def _add_accounts(sub: argparse._SubParsersAction) -> None:
     sub.add_parser("accounts", help="print the demo accounts").set_defaults(handler=_cmd_accounts)
 
 
+def _cmd_create_admin(args: argparse.Namespace) -> int:
+    from .db import session_scope
+    from .i18n import tr
+    from .services.auth import create_administrator, new_temporary_password
+    from .services.common import ServiceError
+
+    if args.generate:
+        password = new_temporary_password()
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            raise CliError("the two passwords differ")
+    try:
+        with session_scope() as session:
+            actor = create_administrator(session, args.email, args.name, password)
+    except ServiceError as exc:
+        raise CliError(tr(exc.code, "en", **exc.params)) from None
+    print(f"administrator {actor.email} created")
+    if args.generate:
+        print(f"password (shown once): {password}")
+    return 0
+
+
+def _add_create_admin(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("create-admin", help="create an administrator (asks for the password twice, or --generate)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--name", default="", help="shown in the app (default: the part of the e-mail before @)")
+    p.add_argument("--generate", action="store_true", help="generate a strong password and print it once")
+    p.set_defaults(handler=_cmd_create_admin)
+
+
 def _cmd_sweep(_args: argparse.Namespace) -> int:
     from .services.sweep import run
 
@@ -135,7 +167,8 @@ def _add_sweep(sub: argparse._SubParsersAction) -> None:
 
 
 #: Subcommand registrars, in help order.
-COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadlines, _add_seed, _add_accounts, _add_sweep)
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    _add_deadlines, _add_seed, _add_accounts, _add_sweep, _add_create_admin)
 
 
 def build_parser() -> argparse.ArgumentParser:

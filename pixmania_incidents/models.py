@@ -125,6 +125,27 @@ class LoginAttempt(SQLModel, table=True):
     at: datetime = When(nullable=False, index=True, default_now=True)
 
 
+class Throttle(SQLModel, table=True):
+    """Recent attempts on one key (an account, an address): the next allowed instant follows from them."""
+
+    key: str = Field(primary_key=True, max_length=320)
+    attempts: int = Field(default=0)
+    last_at: datetime = When(nullable=False, index=True)
+
+
+class PendingRegistration(SQLModel, table=True):
+    """A customer account waiting for its owner to follow the link mailed to the address."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    name: str = Field(max_length=120)
+    password_hash: str = Field(max_length=255)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = When(nullable=False, default_now=True)
+    expires_at: datetime = When(nullable=False)
+    used_at: datetime | None = When()
+
+
 class PasswordReset(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="account.id", index=True)

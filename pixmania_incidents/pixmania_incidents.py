@@ -8,12 +8,14 @@ import reflex as rx
 from pixmania_incidents import pages, tasks
 from pixmania_incidents.api import api
 from pixmania_incidents.pages.registry import PAGES
+from pixmania_incidents.services.demo import refuse_to_start_with_demo_accounts
 from pixmania_incidents.state.session import SessionState
 
 for _info in iter_modules(pages.__path__):
     import_module(f"{pages.__name__}.{_info.name}")
 
 app = rx.App(api_transformer=api, html_lang="fr")
+app.register_lifespan_task(refuse_to_start_with_demo_accounts)  # first: before the background loops
 tasks.register(app)
 for spec in PAGES:
     # Every page with roles runs the server-side guard first, whoever wrote the page.

@@ -6,8 +6,10 @@ tests always talk to the same database.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PIXMANIA_DATA_DIR", PROJECT_ROOT / "data"))
@@ -32,6 +34,25 @@ SESSION_COOKIE = "pixmania_session"
 SESSION_HOURS = int(os.environ.get("PIXMANIA_SESSION_HOURS", "12"))
 # Secure cookies need HTTPS; the embedded default serves plain HTTP on localhost.
 COOKIE_SECURE = PUBLIC_URL.startswith("https://")
+#: Strict-Transport-Security is sent only when users reach the app over HTTPS.
+HSTS = COOKIE_SECURE
+
+
+def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Addresses or CIDRs separated by commas or spaces; a bad one stops the start, not the first request."""
+    return tuple(ipaddress.ip_network(part, strict=False) for part in value.replace(",", " ").split())
+
+
+#: Reverse proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1, 10.0.0.0/8"); empty: none.
+TRUSTED_PROXIES = _networks(os.environ.get("PIXMANIA_TRUSTED_PROXIES", ""))
+#: Demo accounts (known passwords) are refused outside localhost unless this is "1".
+ALLOW_DEMO = os.environ.get("PIXMANIA_ALLOW_DEMO", "") == "1"
+#: Room for multipart framing and form fields on top of the evidence files of one upload.
+UPLOAD_OVERHEAD_BYTES = int(os.environ.get("PIXMANIA_UPLOAD_OVERHEAD_BYTES", str(1024 * 1024)))
+
+
+def public_url_is_local() -> bool:
+    return urlsplit(PUBLIC_URL).hostname in ("localhost", "127.0.0.1", "::1")
 
 
 def allowed_origins() -> list[str]:

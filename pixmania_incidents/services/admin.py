@@ -22,7 +22,8 @@ from pixmania_incidents.calendar import (
     paris_date,
 )
 from pixmania_incidents.models import Role, Shop, User
-from pixmania_incidents.services.auth import check_email, hash_password, new_temporary_password, revoke_sessions
+from pixmania_incidents.services.addresses import check_address
+from pixmania_incidents.services.auth import hash_password, new_temporary_password, revoke_sessions
 from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, now
 from pixmania_incidents.services.inputs import clean_text, day
 
@@ -179,7 +180,7 @@ def create_account(session: Session, actor: Actor, name: str, email: str, role: 
     """A staff or seller account with a temporary password, returned once to show to the admin."""
     authorize(actor, "admin.manage")
     name = clean_text(name, "name", limit=120)
-    email = check_email(clean_text(email, "email", limit=254))
+    email = check_address(clean_text(email, "email", limit=254))
     if role not in STAFF_ROLES:
         raise InvalidInput("admin.error.role")
     shop = None

@@ -3,7 +3,10 @@
 Why this shape: the browser only ever holds a random token (in an HttpOnly cookie set by
 the login route); the server keeps its SHA-256 with an expiry and a revocation instant, so
 a session can be ended everywhere at once. Passwords are argon2id (OWASP parameters) and
-are never truncated. Failed logins are recorded and throttled per account and per address.
+are never truncated. Password guesses are slowed down per account and per address
+(`services/throttle`); an address the account already logged in from is not slowed down by
+a stranger's guesses on the account. The edge (`pixmania_incidents/edge.py`) seals the
+cookie before the app sees it, so no raw token is kept anywhere on the server.
 """
 
 from __future__ import annotations
@@ -11,18 +14,18 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-import sqlalchemy as sa
 from passlib.context import CryptContext
 from sqlmodel import Session, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import LoginAttempt, LoginSession, Role, User
+from pixmania_incidents.services import throttle
+from pixmania_incidents.services.addresses import check_address
 from pixmania_incidents.services.common import Actor, InvalidInput, ServiceError, now
 
 log = logging.getLogger("pixmania.auth")
@@ -50,17 +53,8 @@ pwd_context = CryptContext(
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 1024  # long passphrases are welcome; the cap only bounds hashing work
-FAILURE_LIMIT = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class LoginRefused(ServiceError):
-    """A refused login; `failures` (recent ones) sets how long the answer is delayed."""
-
-    def __init__(self, code: str, failures: int = 0, **params: object) -> None:
-        super().__init__(code, **params)
-        self.failures = failures
+#: What the edge puts before the SHA-256 of a session cookie it seals (never in a raw token).
+SEALED_PREFIX = "sealed."
 
 
 @dataclass(frozen=True)
@@ -76,6 +70,17 @@ class Identity:
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def seal_token(raw: str) -> str:
+    """What the app sees instead of the browser's cookie: enough to find the session, useless
+    as a cookie (the edge seals whatever a client sends, a sealed value included)."""
+    return SEALED_PREFIX + hash_token(raw)
+
+
+def stored_hash(token: str) -> str:
+    """The stored hash of a session token, sealed by the edge or raw (services and tests)."""
+    return token.removeprefix(SEALED_PREFIX) if token.startswith(SEALED_PREFIX) else hash_token(token)
 
 
 def hash_password(password: str) -> str:
@@ -103,13 +108,6 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def check_email(email: str) -> str:
-    email = normalize_email(email)
-    if len(email) > 254 or not _EMAIL_RE.match(email):
-        raise InvalidInput("auth.error.email_invalid")
-    return email
-
-
 def new_temporary_password() -> str:
     """Readable, ~100 bits, and always satisfies the password rule (letters and digits)."""
     return f"{secrets.token_urlsafe(12)}-{secrets.randbelow(90) + 10}"
@@ -128,84 +126,53 @@ def safe_next(path: str | None) -> str | None:
     return path
 
 
-# --- registration ------------------------------------------------------------------------
+# --- the first administrator -------------------------------------------------------------
 
 
-def register_customer(session: Session, name: str, email: str, password: str) -> Actor:
-    """Customer self-registration; the caller logs the new customer in."""
-    name = (name or "").strip()
-    if not name or len(name) > 120:
+def create_administrator(session: Session, email: str, name: str, password: str) -> Actor:
+    """An administrator created from the command line (no one is logged in to authorize it):
+    how a fresh production database gets its first one without a known password."""
+    email = check_address(email)
+    name = (name or "").strip() or email.split("@")[0]
+    if len(name) > 120:
         raise InvalidInput("auth.error.name_required")
-    email = check_email(email)
     check_password_rule(password)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise InvalidInput("auth.error.email_taken")
-    user = User(email=email, name=name, role=Role.customer, password_hash=hash_password(password))
+    user = User(email=email, name=name, role=Role.admin, password_hash=hash_password(password))
     session.add(user)
     session.flush()
-    log.info("customer account %s registered", user.id)
+    log.info("administrator %s created from the command line", user.id)
     return Actor.of(user)
 
 
 # --- login -------------------------------------------------------------------------------
 
 
-def _recent_failures(session: Session, column: sa.ColumnElement, value: str, since_success: bool) -> list:
-    """Instants of failures in the window, newest first; for an account, only since its last success."""
-    start = now() - FAILURE_WINDOW
-    if since_success:
-        last_ok = session.exec(
-            select(sa.func.max(LoginAttempt.at)).where(column == value, LoginAttempt.success.is_(True))
-        ).one()
-        if last_ok is not None and last_ok > start:
-            start = last_ok
-    return list(
-        session.exec(
-            select(LoginAttempt.at)
-            .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > start)
-            .order_by(LoginAttempt.at.desc())
-        ).all()
-    )
+def _known_address(session: Session, email: str, ip: str) -> bool:
+    """Whether this account already logged in from this address: its owner, most likely."""
+    if not ip:
+        return False
+    return session.exec(
+        select(LoginAttempt.id)
+        .where(LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.success.is_(True))
+        .limit(1)
+    ).first() is not None
 
 
-def _check_throttle(session: Session, email: str, ip: str) -> int:
-    """Refuses while an account or an address has too many recent failures; returns their count."""
-    counts = []
-    for column, value, since_success in ((LoginAttempt.email, email, True), (LoginAttempt.ip, ip, False)):
-        if not value:
-            continue
-        failures = _recent_failures(session, column, value, since_success)
-        if len(failures) >= FAILURE_LIMIT:
-            unlock = failures[FAILURE_LIMIT - 1] + FAILURE_WINDOW
-            minutes = max(1, -(-int((unlock - now()).total_seconds()) // 60))
-            raise LoginRefused("auth.error.throttled", failures=len(failures), minutes=minutes)
-        counts.append(len(failures))
-    return max(counts, default=0)
+def _guess_keys(email: str, ip: str, per_account: bool = True) -> list[tuple[throttle.Rule, str]]:
+    keys = [(throttle.ACCOUNT_GUESSES, throttle.ACCOUNT_GUESSES.key(email))] if per_account else []
+    if ip:
+        keys.append((throttle.ADDRESS_GUESSES, throttle.ADDRESS_GUESSES.key(ip)))
+    return keys
 
 
-def login(session: Session, email: str, password: str, ip: str = "", user_agent: str = "") -> tuple[str, Actor]:
-    """A new session token for valid credentials, else one message that does not say which part was wrong.
-
-    The caller must commit even when this raises: failures are recorded for throttling."""
-    email = normalize_email(email)[:254]
-    ip = (ip or "")[:64]
-    failures = _check_throttle(session, email, ip)
-    user = session.exec(select(User).where(User.email == email)).first() if email else None
-    password = (password or "")[:PASSWORD_MAX + 1]  # over the cap can never match: bounded work
-    ok = pwd_context.verify(password, user.password_hash if user and user.password_hash.startswith("$argon2") else _dummy_hash())
-    ok = ok and user is not None and user.active and len(password) <= PASSWORD_MAX
-    session.add(LoginAttempt(email=email, ip=ip, success=ok, at=now()))
-    if not ok:
-        session.flush()
-        log.info("login failed (recent failures: %s)", failures + 1)
-        raise LoginRefused("auth.error.invalid_credentials", failures=failures + 1)
-    if pwd_context.needs_update(user.password_hash):
-        user.password_hash = hash_password(password)
-        session.add(user)
+def open_session(session: Session, user_id: int, ip: str = "", user_agent: str = "") -> str:
+    """A new login session; returns the raw token, which only the browser keeps."""
     raw = secrets.token_urlsafe(32)
     session.add(
         LoginSession(
-            user_id=user.id,
+            user_id=user_id,
             token_hash=hash_token(raw),
             created_at=now(),
             expires_at=now() + timedelta(hours=settings.SESSION_HOURS),
@@ -214,33 +181,52 @@ def login(session: Session, email: str, password: str, ip: str = "", user_agent:
         )
     )
     session.flush()
+    return raw
+
+
+def login(session: Session, email: str, password: str, ip: str = "", user_agent: str = "") -> tuple[str, Actor]:
+    """A new session token for valid credentials, else one message that does not say which part was wrong.
+
+    The guess is counted and committed before the password is checked (parallel guesses
+    count one by one); the caller commits even when this raises, so the failure is kept."""
+    email = normalize_email(email)[:254]
+    ip = (ip or "")[:64]
+    taken = throttle.take(session, *_guess_keys(email, ip, per_account=not _known_address(session, email, ip)))
+    user = session.exec(select(User).where(User.email == email)).first() if email else None
+    password = (password or "")[:PASSWORD_MAX + 1]  # over the cap can never match: bounded work
+    ok = pwd_context.verify(password, user.password_hash if user and user.password_hash.startswith("$argon2") else _dummy_hash())
+    ok = ok and user is not None and user.active and len(password) <= PASSWORD_MAX
+    session.add(LoginAttempt(email=email, ip=ip, success=ok, at=now()))
+    if not ok:
+        session.flush()
+        log.info("login failed")
+        raise ServiceError("auth.error.invalid_credentials")
+    throttle.give_back(session, taken)
+    if pwd_context.needs_update(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.add(user)
+    raw = open_session(session, user.id, ip, user_agent)
     log.info("user %s logged in", user.id)
     return raw, Actor.of(user)
 
 
-def failure_delay(failures: int) -> float:
-    """Seconds an answer to a refused login waits: grows with recent failures, capped."""
-    return min(0.5 * failures, 3.0)
-
-
 async def login_async(email: str, password: str, ip: str = "", user_agent: str = "") -> tuple[str, Identity]:
-    """`login` for async callers: argon2 runs in a thread, failures are committed and answered late.
+    """`login` for async callers: argon2 runs in a thread, and a refusal is still committed.
 
     It owns its unit of work because a refused attempt must still be recorded."""
     from pixmania_incidents.db import session_scope
 
-    def attempt() -> tuple[tuple[str, Identity] | None, LoginRefused | None]:
+    def attempt() -> tuple[tuple[str, Identity] | None, ServiceError | None]:
         with session_scope() as session:
             try:
                 raw, actor = login(session, email, password, ip, user_agent)
                 user = session.get(User, actor.id)
                 return (raw, Identity(actor, user.must_change_password)), None
-            except LoginRefused as exc:
+            except ServiceError as exc:
                 return None, exc
 
     result, refused = await asyncio.to_thread(attempt)
     if refused is not None:
-        await asyncio.sleep(failure_delay(refused.failures))
         raise refused
     return result
 
@@ -248,14 +234,16 @@ async def login_async(email: str, password: str, ip: str = "", user_agent: str =
 # --- sessions ----------------------------------------------------------------------------
 
 
-def identify(session: Session, raw_token: str | None) -> Identity | None:
-    """The holder of a live session: not expired, not revoked, account still active."""
-    if not raw_token:
+def identify(session: Session, token: str | None) -> Identity | None:
+    """The holder of a live session: not expired, not revoked, account still active.
+
+    `token` is the cookie as the app sees it (sealed by the edge) or a raw token."""
+    if not token:
         return None
     row = session.exec(
         select(LoginSession, User)
         .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == hash_token(raw_token))
+        .where(LoginSession.token_hash == stored_hash(token))
     ).first()
     if row is None:
         return None
@@ -265,8 +253,8 @@ def identify(session: Session, raw_token: str | None) -> Identity | None:
     return Identity(Actor.of(user), user.must_change_password)
 
 
-def actor_for_token(session: Session, raw_token: str | None) -> Actor | None:
-    identity = identify(session, raw_token)
+def actor_for_token(session: Session, token: str | None) -> Actor | None:
+    identity = identify(session, token)
     return identity.actor if identity else None
 
 
@@ -274,7 +262,7 @@ def revoke_sessions(session: Session, user_id: int, keep_token: str | None = Non
     """Ends every live session of a user (but `keep_token`'s); returns how many."""
     stmt = select(LoginSession).where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
     if keep_token:
-        stmt = stmt.where(LoginSession.token_hash != hash_token(keep_token))
+        stmt = stmt.where(LoginSession.token_hash != stored_hash(keep_token))
     rows = session.exec(stmt).all()
     for row in rows:
         row.revoked_at = now()
@@ -283,24 +271,30 @@ def revoke_sessions(session: Session, user_id: int, keep_token: str | None = Non
     return len(rows)
 
 
-def logout(session: Session, raw_token: str | None) -> None:
+def logout(session: Session, token: str | None) -> None:
     """Logging out ends the session everywhere it was used (every device, every tab)."""
-    actor = actor_for_token(session, raw_token)
+    actor = actor_for_token(session, token)
     if actor is not None:
         revoke_sessions(session, actor.id)
         log.info("user %s logged out everywhere", actor.id)
 
 
-def change_password(session: Session, actor: Actor, current: str, new: str, keep_token: str | None = None) -> None:
-    """Also the forced change of a temporary password; other sessions of the user end."""
+def change_password(session: Session, actor: Actor, current: str, new: str, keep_token: str | None = None,
+                    ip: str = "") -> None:
+    """Also the forced change of a temporary password; other sessions of the user end.
+
+    Checking the current password is a guess like a login (whoever holds a session may not be
+    its owner): counted per account and per address (`ip`, see `edge.client_address`)."""
     user = session.get(User, actor.id) if actor.id is not None else None
     if user is None or not user.active:
         raise ServiceError("error.login_required")
-    if not pwd_context.verify((current or "")[:PASSWORD_MAX + 1], user.password_hash):
-        raise InvalidInput("auth.error.wrong_current_password")
     check_password_rule(new)
     if new == current:
         raise InvalidInput("auth.error.same_password")
+    taken = throttle.take(session, *_guess_keys(user.email, (ip or "")[:64]))
+    if not pwd_context.verify((current or "")[:PASSWORD_MAX + 1], user.password_hash):
+        raise InvalidInput("auth.error.wrong_current_password")
+    throttle.give_back(session, taken)
     user.password_hash = hash_password(new)
     user.must_change_password = False
     session.add(user)

@@ -2,8 +2,9 @@
 
 Why this shape: the link's token is random and only its SHA-256 is stored, so a database
 leak does not open accounts; asking for a link answers the same whether or not the
-address has an account (nothing to probe); using a link ends every open session of the
-account, and every other link it had.
+address has an account (nothing to probe), and requests are throttled per address typed and
+per sender, silently; using a link ends every open session of the account, and every other
+link it had.
 """
 
 from __future__ import annotations
@@ -18,29 +19,28 @@ from sqlmodel import Session, select
 from pixmania_incidents import settings
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.models import PasswordReset, User
-from pixmania_incidents.services import mail
+from pixmania_incidents.services import mail, throttle
 from pixmania_incidents.services.auth import check_password_rule, hash_password, hash_token, normalize_email, revoke_sessions
 from pixmania_incidents.services.common import InvalidInput, now
 
 log = logging.getLogger("pixmania.password_reset")
 
 LIFETIME = timedelta(hours=1)
-#: Links sent per account per lifetime: enough for a lost mail, not a mail bomb.
-MAX_PER_HOUR = 3
 
 
-def request_reset(session: Session, email: str) -> None:
-    """Send a reset link if an active account has this address; always the same silence."""
-    user = session.exec(select(User).where(User.email == normalize_email(email), User.active == True)).first()  # noqa: E712
+def request_reset(session: Session, email: str, ip: str = "") -> None:
+    """Send a reset link if an active account has this address; always the same silence.
+
+    `ip` is the sender's address (`edge.client_address`)."""
+    email = normalize_email(email)[:254]
+    try:
+        throttle.take(session, *throttle.mail_requests(email, ip))
+    except throttle.Throttled:
+        return
+    user = session.exec(select(User).where(User.email == email, User.active == True)).first()  # noqa: E712
     if user is None:
         return
     at = now()
-    recent = session.exec(
-        select(sa.func.count(PasswordReset.id)).where(PasswordReset.user_id == user.id, PasswordReset.created_at > at - LIFETIME)
-    ).one()
-    if recent >= MAX_PER_HOUR:
-        log.info("password reset for user %s throttled", user.id)
-        return
     raw = secrets.token_urlsafe(32)
     session.add(PasswordReset(user_id=user.id, token_hash=hash_token(raw), created_at=at, expires_at=at + LIFETIME))
     url = f"{settings.PUBLIC_URL}/password/reset/{raw}"

@@ -84,13 +84,22 @@ def test_a_reset_spends_every_other_link_and_ends_open_sessions(world, clock):
     assert all(s.revoked_at is not None for s in world.db.exec(select(LoginSession)).all())
 
 
-def test_links_are_throttled_per_account(world, clock):
+def test_links_are_throttled_per_account_and_per_sender_silently(world, clock):
+    def mails() -> int:
+        return len(world.db.exec(select(MailOutbox)).all())
+
     for _ in range(5):
-        pr.request_reset(world.db, "camille@example.com")
-    assert len(world.db.exec(select(MailOutbox)).all()) == pr.MAX_PER_HOUR
-    clock.advance(hours=1, seconds=1)
-    pr.request_reset(world.db, "camille@example.com")
-    assert len(world.db.exec(select(MailOutbox)).all()) == pr.MAX_PER_HOUR + 1
+        assert pr.request_reset(world.db, "camille@example.com", "203.0.113.1") is None
+    assert mails() == 3  # three free, then a growing wait, and still the same silence
+    clock.advance(minutes=5)
+    pr.request_reset(world.db, "camille@example.com", "203.0.113.1")
+    assert mails() == 4
+    for i in range(10):  # one sender asking for many addresses
+        pr.request_reset(world.db, f"someone{i}@example.com", "198.51.100.3")
+    pr.request_reset(world.db, "paul@example.com", "198.51.100.3")
+    assert mails() == 4
+    pr.request_reset(world.db, "paul@example.com", "198.51.100.4")
+    assert mails() == 5
 
 
 def test_a_forged_token_is_refused(world):

@@ -1,0 +1,42 @@
+"""Demo data: whether the seed's accounts (with their published password) are in this database.
+
+Why: the demo accounts' password is in the README, so a server reachable by others must not
+carry them. The app refuses to start with them outside localhost unless told otherwise, and
+pages can say that they show demonstration data.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from sqlmodel import Session, select
+
+from pixmania_incidents import settings
+from pixmania_incidents.models import User
+from pixmania_incidents.seed import DEMO_ACCOUNTS
+
+
+def demo_data_present(session: Session) -> bool:
+    emails = [email for email, *_ in DEMO_ACCOUNTS]
+    return session.exec(select(User.id).where(User.email.in_(emails)).limit(1)).first() is not None
+
+
+def start_refusal(session: Session) -> str | None:
+    """Why the app must not start here, in one line, or None."""
+    if settings.public_url_is_local() or settings.ALLOW_DEMO or not demo_data_present(session):
+        return None
+    return (f"refusing to start: the demo accounts (published password) are in the database and the public URL "
+            f"{settings.PUBLIC_URL} is not localhost; remove them, or set PIXMANIA_ALLOW_DEMO=1 to serve them anyway")
+
+
+def refuse_to_start_with_demo_accounts() -> None:
+    """A lifespan step of the app, before the background loops (not an import-time check:
+    `reflex db migrate` imports the app too)."""
+    from pixmania_incidents.db import session_scope
+
+    with session_scope() as session:
+        reason = start_refusal(session)
+    if reason:
+        print(reason, file=sys.stderr, flush=True)
+        os._exit(2)  # SystemExit here would bury the line under the server's lifespan traceback
