@@ -55,6 +55,9 @@ class DeadlineState(StrEnum):
     cancelled = "cancelled"
 
 
+#: The states of a deadline that is still running (what boards and filters offer).
+OPEN_DEADLINE_STATES: tuple[str, ...] = (DeadlineState.on_track, DeadlineState.at_risk, DeadlineState.breached)
+
 # --- the seller's response and resolution ------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from pixmania_incidents.components.shell import app_shell, form_field
 from pixmania_incidents.components.text import t
 from pixmania_incidents.models import Role
 from pixmania_incidents.pages.registry import page
-from pixmania_incidents.services.admin import STAFF_ROLES
+from pixmania_incidents.vocabulary import ACCOUNT_ROLES as STAFF_ROLES
 from pixmania_incidents.state.admin import AdminState
 
 

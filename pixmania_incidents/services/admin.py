@@ -17,10 +17,10 @@ from pixmania_incidents.calendar import CALENDAR_KINDS, SUBDIVISIONS, BusinessCa
 from pixmania_incidents.models import Role, Shop, User
 from pixmania_incidents.services.auth import check_email, hash_password, new_temporary_password, revoke_sessions
 from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize
+from pixmania_incidents.vocabulary import ACCOUNT_ROLES
 
 log = logging.getLogger("pixmania.admin")
 
-STAFF_ROLES: tuple[str, ...] = (Role.seller, Role.support, Role.arbitrator, Role.product, Role.admin)
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ def create_account(session: Session, actor: Actor, name: str, email: str, role: 
     if not name or len(name) > 120:
         raise InvalidInput("auth.error.name_required")
     email = check_email(email)
-    if role not in STAFF_ROLES:
+    if role not in ACCOUNT_ROLES:
         raise InvalidInput("admin.error.role")
     shop = None
     if role == Role.seller:

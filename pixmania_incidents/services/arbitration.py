@@ -78,8 +78,8 @@ from pixmania_incidents.services.incidents import (
     result_of,
     snapshot,
 )
+from pixmania_incidents.vocabulary import RATIONALE_MAX
 
-RATIONALE_MAX = 8000
 #: Obligations whose clock waits for a fact (a label, a received return) unless the
 #: arbitrator sets a date.
 _WAITING = {

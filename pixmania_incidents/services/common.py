@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from pixmania_incidents.models import Incident, IncidentEvent, ListingFlag, Role, User
+from pixmania_incidents.vocabulary import STAFF
 
 # --- clock -------------------------------------------------------------------------------
 
@@ -88,7 +89,6 @@ class Actor:
 
 SYSTEM = Actor(id=None, role="system", name="Pixmania")
 
-STAFF = frozenset({Role.support, Role.arbitrator, Role.admin})
 
 
 # --- authorization -----------------------------------------------------------------------

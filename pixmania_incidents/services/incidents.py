@@ -62,12 +62,10 @@ from pixmania_incidents.services.common import (
 )
 from pixmania_incidents.services import evidence as evidence_files
 from pixmania_incidents.services.evidence import Checked, Upload
+from pixmania_incidents.vocabulary import MAX_TEXT, OUTSIDE_CHANNELS, ROOT_CAUSES
 
-ROOT_CAUSES = ("carrier", "packaging", "listing_content", "picking_error", "product_quality", "other")
-OUTSIDE_CHANNELS = ("phone", "email")
 #: Solutions after which the item may fail again, so the customer may open a new incident.
 _REOPENABLE = frozenset({Solution.replacement, Solution.reship})
-MAX_TEXT = 4000
 
 
 @dataclass(frozen=True)

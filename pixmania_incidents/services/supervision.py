@@ -29,10 +29,10 @@ from pixmania_incidents.policy import TYPES
 from pixmania_incidents.services import incidents
 from pixmania_incidents.services.common import Actor, InvalidInput, authorize, load_incident
 from pixmania_incidents.services.incidents import Result
+from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES as DEADLINE_STATES
+from pixmania_incidents.vocabulary import SUPERVISION_QUEUES as QUEUES
 
 PAGE_SIZE = 25
-QUEUES = ("all", "help_requested", "at_risk", "breached", "arbitration")
-DEADLINE_STATES = ("on_track", "at_risk", "breached")
 
 
 @dataclass(frozen=True)

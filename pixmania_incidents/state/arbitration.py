@@ -19,7 +19,8 @@ import reflex as rx
 
 from pixmania_incidents import live
 from pixmania_incidents.calendar import PARIS
-from pixmania_incidents.i18n import CATALOGUE, money, norm_locale, short_when, tr, when
+from pixmania_incidents.formats import money, short_when, when
+from pixmania_incidents.i18n import CATALOGUE, norm_locale, tr
 from pixmania_incidents.models import Role
 from pixmania_incidents.policy import DecisionOutcome
 from pixmania_incidents.services import arbitration

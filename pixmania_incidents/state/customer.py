@@ -15,7 +15,8 @@ from typing import Any
 import reflex as rx
 
 from pixmania_incidents import live
-from pixmania_incidents.i18n import money, norm_locale, tr
+from pixmania_incidents.formats import money
+from pixmania_incidents.i18n import norm_locale, tr
 from pixmania_incidents.models import IncidentState
 from pixmania_incidents.policy import TYPES
 from pixmania_incidents.services import fulfilment, incidents, views

@@ -14,7 +14,8 @@ from typing import Any
 import reflex as rx
 
 from pixmania_incidents import live
-from pixmania_incidents.i18n import money, short_when, tr
+from pixmania_incidents.formats import money, short_when
+from pixmania_incidents.i18n import tr
 from pixmania_incidents.models import Role
 from pixmania_incidents.services import flags
 from pixmania_incidents.state.incident import IncidentPageState

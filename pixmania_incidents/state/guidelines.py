@@ -6,7 +6,8 @@ from typing import Any
 
 import reflex as rx
 
-from pixmania_incidents.i18n import norm_locale, short_when, tr
+from pixmania_incidents.formats import short_when
+from pixmania_incidents.i18n import norm_locale, tr
 from pixmania_incidents.services import guidelines
 from pixmania_incidents.state.locale import LocaleState
 from pixmania_incidents.state.session import SessionState

@@ -18,7 +18,8 @@ import reflex as rx
 
 from pixmania_incidents import live
 from pixmania_incidents.calendar import PARIS, paris_date
-from pixmania_incidents.i18n import money, tr
+from pixmania_incidents.formats import money
+from pixmania_incidents.i18n import tr
 from pixmania_incidents.models import Role
 from pixmania_incidents.services import flags, fulfilment, guidelines, incidents
 from pixmania_incidents.services.common import Actor, authorize, load_incident, now

@@ -12,7 +12,8 @@ from typing import Any
 import reflex as rx
 
 from pixmania_incidents import live
-from pixmania_incidents.i18n import norm_locale, short_when
+from pixmania_incidents.formats import short_when
+from pixmania_incidents.i18n import norm_locale
 from pixmania_incidents.services import arbitration, flags, supervision
 from pixmania_incidents.state.incident import IncidentPageState
 from pixmania_incidents.state.locale import LocaleState

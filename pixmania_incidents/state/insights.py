@@ -12,7 +12,8 @@ from typing import Any
 import reflex as rx
 
 from pixmania_incidents.calendar import paris_date
-from pixmania_incidents.i18n import norm_locale, short_when, tr
+from pixmania_incidents.formats import short_when
+from pixmania_incidents.i18n import norm_locale, tr
 from pixmania_incidents.services import analytics
 from pixmania_incidents.services.common import now
 from pixmania_incidents.state.locale import LocaleState

@@ -13,7 +13,7 @@ from typing import Any
 import reflex as rx
 
 from pixmania_incidents import live
-from pixmania_incidents.i18n import short_when
+from pixmania_incidents.formats import short_when
 from pixmania_incidents.services import notifications
 from pixmania_incidents.state.locale import LocaleState
 from pixmania_incidents.state.session import SessionState

@@ -13,7 +13,8 @@ from typing import Any
 
 import reflex as rx
 
-from pixmania_incidents.i18n import norm_locale, short_when
+from pixmania_incidents.formats import short_when
+from pixmania_incidents.i18n import norm_locale
 from pixmania_incidents.live import LiveRoom
 from pixmania_incidents.services import supervision
 from pixmania_incidents.services.common import STAFF, ServiceError
