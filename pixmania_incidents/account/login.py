@@ -2,13 +2,13 @@
 
 import reflex as rx
 
-from pixmania_incidents.components.layout import public_page
-from pixmania_incidents.components.shell import form_field, native_form
-from pixmania_incidents.components.text import t
+from pixmania_incidents.account.login_state import AuthPageState
 from pixmania_incidents.i18n import CATALOGUE
-from pixmania_incidents.pages.registry import page
-from pixmania_incidents.state.locale import LocaleState
-from pixmania_incidents.state.session import AuthPageState
+from pixmania_incidents.shell.forms import form_field, native_form
+from pixmania_incidents.shell.layout import public_page
+from pixmania_incidents.shell.locale import LocaleState
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import t
 
 
 def throttled_message() -> rx.Var:

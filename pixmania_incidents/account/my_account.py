@@ -2,14 +2,16 @@
 
 import reflex as rx
 
-from pixmania_incidents.components.shell import app_shell, form_field
-from pixmania_incidents.components.text import t
-from pixmania_incidents.models import Role
-from pixmania_incidents.pages.registry import page
-from pixmania_incidents.state.session import AccountState, SessionState
+from pixmania_incidents.account.my_account_state import AccountState
+from pixmania_incidents.shell.forms import form_field
+from pixmania_incidents.shell.layout import app_shell
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import Role
 
 
-@page("/account", "Pixmania · Mon compte", roles=list(Role), on_load=[SessionState.guard])
+@page("/account", "Pixmania · Mon compte", roles=list(Role))
 def account_page() -> rx.Component:
     return app_shell(
         rx.vstack(

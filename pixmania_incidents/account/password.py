@@ -1,77 +1,14 @@
-"""`/password/forgot` and `/password/reset/[token]`: password reset by e-mail.
-
-The state lives here because these two public pages are its only users. Asking for a link
-always answers the same sentence; the token comes from the URL path and is checked by the
-service, which stores only its hash.
-"""
+"""`/password/forgot` and `/password/reset/[token]`: asking for a link, choosing a new password."""
 
 from __future__ import annotations
 
-import asyncio
-import re
-
 import reflex as rx
 
-from pixmania_incidents.components.shell import form_field
-from pixmania_incidents.components.text import t
-from pixmania_incidents.db import session_scope
-from pixmania_incidents.i18n import tr
-from pixmania_incidents.pages.login import auth_card
-from pixmania_incidents.pages.registry import page
-from pixmania_incidents.services import password_reset
-from pixmania_incidents.services.common import ServiceError
-from pixmania_incidents.state.locale import LocaleState
-
-_TOKEN = re.compile(r"/password/reset/([A-Za-z0-9_-]{20,100})/?$")
-
-
-def _in_transaction(fn, *args):  # noqa: ANN001, ANN202
-    with session_scope() as session:
-        return fn(session, *args)
-
-
-class PasswordResetState(rx.State):
-    sent: bool = False
-    valid: bool = False
-    checked: bool = False
-    done: bool = False
-    error: str = ""
-    _token: str = ""
-
-    @rx.event
-    def clear(self):
-        self.sent, self.error = False, ""
-
-    @rx.event
-    async def request_link(self, form: dict):
-        email = str((form or {}).get("email") or "")[:254] if isinstance(form, dict) else ""
-        await asyncio.to_thread(_in_transaction, password_reset.request_reset, email)
-        self.sent = True
-
-    @rx.event
-    async def check_link(self):
-        match = _TOKEN.search(self.router.url.path or "")
-        self._token = match.group(1) if match else ""
-        self.done, self.error = False, ""
-        self.valid = bool(self._token) and await asyncio.to_thread(_in_transaction, password_reset.link_is_valid, self._token)
-        self.checked = True
-
-    @rx.event
-    async def set_password(self, form: dict):
-        """The typed passwords are kept on refusal (the form is not reset)."""
-        form = form if isinstance(form, dict) else {}
-        new, confirm = str(form.get("new") or ""), str(form.get("confirm") or "")
-        locale = (await self.get_state(LocaleState)).locale
-        if new != confirm:
-            self.error = tr("password.mismatch", locale)
-            return
-        try:
-            await asyncio.to_thread(_in_transaction, password_reset.reset_password, self._token, new)
-        except ServiceError as exc:
-            self.error = tr(exc.code, locale, **exc.params)
-            self.valid = exc.code != "password.error.invalid_link"
-            return
-        self.error, self.done, self.valid = "", True, False
+from pixmania_incidents.account.login import auth_card
+from pixmania_incidents.account.password_state import ROUTE, PasswordResetState
+from pixmania_incidents.shell.forms import form_field
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import t
 
 
 def _error() -> rx.Component:
@@ -106,7 +43,7 @@ def forgot_page() -> rx.Component:
     )
 
 
-@page("/password/reset/[token]", "Pixmania · Nouveau mot de passe", on_load=[PasswordResetState.check_link])
+@page(ROUTE, "Pixmania · Nouveau mot de passe", on_load=[PasswordResetState.check_link])
 def reset_page() -> rx.Component:
     return auth_card(
         rx.heading(t("password.reset_title"), size="6", as_="h1"),

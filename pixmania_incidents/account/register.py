@@ -2,11 +2,11 @@
 
 import reflex as rx
 
-from pixmania_incidents.components.shell import form_field, native_form
-from pixmania_incidents.components.text import t
-from pixmania_incidents.pages.login import auth_card, error_callout
-from pixmania_incidents.pages.registry import page
-from pixmania_incidents.state.session import AuthPageState
+from pixmania_incidents.account.login import auth_card, error_callout
+from pixmania_incidents.account.login_state import AuthPageState
+from pixmania_incidents.shell.forms import form_field, native_form
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import t
 
 
 def _inline(*codes: str) -> rx.Component:

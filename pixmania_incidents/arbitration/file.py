@@ -1,116 +1,31 @@
-"""/arbitration (the queue) and /arbitration/[incident_id] (the case file and the decision)."""
+"""/arbitration/[incident_id]: the whole case file on one screen, and the decision."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.countdown import countdown
-from pixmania_incidents.components.decision import decision_card
-from pixmania_incidents.components.deadline import deadline_badge
-from pixmania_incidents.components.shell import app_shell
-from pixmania_incidents.components.text import pick, t
-from pixmania_incidents.models import Role
-from pixmania_incidents.pages.registry import page
-from pixmania_incidents.pages.flags import status_badge
-from pixmania_incidents.pages.supervision import state_badge
+from pixmania_incidents.arbitration.file_state import ROUTE, ArbitrationCaseState
+from pixmania_incidents.arbitration.queue import ARBITRATOR, role_text, statement_window
+from pixmania_incidents.case.decision import decision_card
+from pixmania_incidents.case.flags import status_badge
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, DecisionOutcome
-from pixmania_incidents.state.arbitration import ArbitrationCaseState as C, ArbitrationQueueState as Q
+from pixmania_incidents.shell.badges import deadline_badge, state_outline
+from pixmania_incidents.shell.layout import app_shell
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import pick, t
 
-ARBITRATOR = [Role.arbitrator]
 _PROPOSAL_STATUSES = ("pending", "accepted", "refused", "cancelled")
-_CLOCKS = ("response", "resolution", "customer_answer", "arbitration_decision", "statement")
+#: The deadlines that are not an obligation (those have their own labels).
+_DEADLINES = ("response", "resolution", "customer_answer", "arbitration_decision", "statement")
 
 
-def role_text(role: rx.Var) -> rx.Component:
-    return rx.match(role, *[(r.value, t(f"role.{r.value}")) for r in Role], role)
-
-
-def clock_text(kind: rx.Var) -> rx.Component:
-    return rx.match(kind, *[(k, t(f"clock.{k}")) for k in _CLOCKS],
+def deadline_name(kind: rx.Var) -> rx.Component:
+    return rx.match(kind, *[(k, t(f"clock.{k}")) for k in _DEADLINES],
                     *[(k.value, pick(*pair)) for k, pair in OBLIGATION_LABELS.items()], kind)
 
 
 def solution_text(code: rx.Var) -> rx.Component:
     return rx.match(code, *[(k.value, pick(*pair)) for k, pair in SOLUTION_LABELS.items()], code)
-
-
-def statement_window(arb: rx.Var) -> rx.Component:
-    return rx.cond(
-        arb["statement_given"].to(bool),
-        rx.badge(t("support.statement.given"), color_scheme="green"),
-        rx.cond(
-            arb["statement_open"].to(bool),
-            rx.hstack(rx.badge(t("support.statement.open"), color_scheme="blue"),
-                      rx.text(countdown(arb["statement_due_at_iso"].to(str)), size="1"), spacing="2", align="center",
-                      data_testid="statement-open"),
-            rx.badge(t("support.statement.closed"), color_scheme="gray", data_testid="statement-closed"),
-        ),
-    )
-
-
-# --- the queue -----------------------------------------------------------------------------
-
-
-def _queue_row(row: rx.Var) -> rx.Component:
-    return rx.card(
-        rx.flex(
-            rx.vstack(
-                rx.hstack(
-                    rx.text(row["reference"], weight="bold", font_family="monospace"),
-                    rx.text(pick(row["type_fr"].to(str), row["type_en"].to(str)), size="2"),
-                    rx.text("· ", row["shop"], size="2", color_scheme="gray"),
-                    spacing="2", wrap="wrap", align="center",
-                ),
-                rx.text(t("support.queue.asked_by"), " ", role_text(row["requester_role"].to(str)), " (",
-                        row["requester_name"], ") · ", row["requested_at"], size="1", color_scheme="gray"),
-                rx.text("« ", row["reason"], " »", size="2", white_space="pre-wrap"),
-                rx.hstack(rx.text(t("support.statement.window"), size="1"), statement_window(row), spacing="2",
-                          align="center", wrap="wrap"),
-                spacing="1", align="start", flex="1", min_width="0",
-            ),
-            rx.vstack(
-                rx.cond(
-                    row["arbitrator_name"] != "",
-                    rx.vstack(
-                        rx.text(t("support.queue.taken_by"), " ", row["arbitrator_name"], size="2"),
-                        rx.cond(row["decision_due_at_iso"], rx.text(countdown(row["decision_due_at_iso"].to(str)), size="1")),
-                        spacing="1", align="end",
-                    ),
-                    rx.cond(
-                        row["neutral"].to(bool),
-                        rx.button(t("support.take"), on_click=Q.take(row["incident_id"].to(int)), size="2"),
-                        rx.text(t("support.not_neutral"), size="1", color_scheme="gray"),
-                    ),
-                ),
-                rx.link(t("support.open_file"), href="/arbitration/" + row["incident_id"].to(str), size="2"),
-                spacing="2", align="end",
-            ),
-            direction=rx.breakpoints(initial="column", sm="row"),
-            gap="0.75em",
-            width="100%",
-        ),
-        width="100%",
-        data_testid="arbitration-row",
-        data_reference=row["reference"],
-    )
-
-
-@page("/arbitration", "Pixmania · Arbitrage", roles=ARBITRATOR, on_load=[Q.guard, Q.load])
-def arbitration_queue_page() -> rx.Component:
-    return app_shell(
-        rx.vstack(
-            rx.heading(t("support.arbitration.title"), size="7", as_="h1"),
-            rx.text(t("support.arbitration.intro"), color_scheme="gray", size="2"),
-            rx.cond(Q.error != "", rx.callout(Q.error, color_scheme="red", icon="triangle_alert")),
-            rx.foreach(Q.rows, _queue_row),
-            rx.cond(Q.rows.length() == 0, rx.text(t("support.arbitration.empty"), color_scheme="gray")),
-            spacing="3",
-            width="100%",
-        )
-    )
-
-
-# --- the case file -------------------------------------------------------------------------
 
 
 def section(title_key: str, *children: rx.Component, **props) -> rx.Component:
@@ -166,7 +81,7 @@ def _message(m: rx.Var) -> rx.Component:
 
 def _deadline_row(d: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(clock_text(d["kind"].to(str))),
+        rx.table.cell(deadline_name(d["kind"].to(str))),
         rx.table.cell(role_text(d["holder"].to(str))),
         rx.table.cell(d["due_at"]),
         rx.table.cell(rx.cond(d["met_at"], d["met_at"], "—")),
@@ -218,22 +133,22 @@ def _assignment(file: rx.Var) -> rx.Component:
                 rx.text(t("ball.waiting_arbitrator"), weight="medium"),
             ),
             rx.cond(~inc["arbitrator_id"].to(bool) & file["neutral"].to(bool),
-                    rx.button(t("support.take"), on_click=C.take)),
-            rx.cond(inc["mine"].to(bool), rx.button(t("support.release"), variant="soft", on_click=C.release)),
+                    rx.button(t("support.take"), on_click=ArbitrationCaseState.take)),
+            rx.cond(inc["mine"].to(bool), rx.button(t("support.release"), variant="soft", on_click=ArbitrationCaseState.release)),
             rx.cond(
-                inc["arbitrator_id"].to(bool) & (C.arbitrator_choices.length() > 0),
+                inc["arbitrator_id"].to(bool) & (ArbitrationCaseState.arbitrator_choices.length() > 0),
                 rx.hstack(
                     rx.el.select(
                         rx.el.option(t("support.reassign.choose"), value=""),
-                        rx.foreach(C.arbitrator_choices, lambda a: rx.el.option(a["name"], value=a["id"])),
-                        on_change=C.set_reassign_to, aria_label=t("support.reassign.choose"),
+                        rx.foreach(ArbitrationCaseState.arbitrator_choices, lambda a: rx.el.option(a["name"], value=a["id"])),
+                        on_change=ArbitrationCaseState.set_reassign_to, aria_label=t("support.reassign.choose"),
                         style={"padding": "0.35em", "borderRadius": "var(--radius-2)", "border": "1px solid var(--gray-a7)"},
                     ),
-                    rx.button(t("support.reassign"), variant="soft", on_click=C.reassign),
+                    rx.button(t("support.reassign"), variant="soft", on_click=ArbitrationCaseState.reassign),
                     spacing="2", align="center",
                 ),
             ),
-            rx.cond((C.error != "") & ~inc["mine"].to(bool), rx.callout(C.error, color_scheme="red", icon="triangle_alert")),
+            rx.cond((ArbitrationCaseState.error != "") & ~inc["mine"].to(bool), rx.callout(ArbitrationCaseState.error, color_scheme="red", icon="triangle_alert")),
             gap="0.75em", wrap="wrap", align="center",
         ),
     )
@@ -251,7 +166,7 @@ def _obligation_input(d: rx.Var) -> rx.Component:
         rx.vstack(
             rx.el.label(t("support.obligation.own_due"), html_for=field_id, style={"fontSize": "var(--font-size-1)"}),
             rx.input(type="datetime-local", id=field_id, value=d["value"].to(str),
-                     on_change=lambda v: C.set_due(d["kind"].to(str), v), size="1"),
+                     on_change=lambda v: ArbitrationCaseState.set_due(d["kind"].to(str), v), size="1"),
             spacing="1",
         ),
         direction=rx.breakpoints(initial="column", sm="row"), gap="0.5em", width="100%",
@@ -268,35 +183,35 @@ def decision_form(file: rx.Var) -> rx.Component:
                 rx.el.select(
                     rx.el.option(t("support.decision.choose"), value=""),
                     *[rx.el.option(pick(*SOLUTION_LABELS[o]), value=o.value) for o in DecisionOutcome],
-                    id="decision-outcome", value=C.outcome, on_change=C.set_outcome,
+                    id="decision-outcome", value=ArbitrationCaseState.outcome, on_change=ArbitrationCaseState.set_outcome,
                     style={"padding": "0.4em", "borderRadius": "var(--radius-2)", "border": "1px solid var(--gray-a7)",
                            "width": "100%"},
                 ),
                 rx.cond(
-                    C.outcome == "refund_partial",
+                    ArbitrationCaseState.outcome == "refund_partial",
                     rx.vstack(
                         rx.el.label(t("support.decision.amount"), html_for="decision-amount"),
-                        rx.input(id="decision-amount", value=C.amount, on_change=C.set_amount, inputmode="decimal",
+                        rx.input(id="decision-amount", value=ArbitrationCaseState.amount, on_change=ArbitrationCaseState.set_amount, inputmode="decimal",
                                  placeholder="0,00"),
                         rx.text(t("support.decision.refundable"), " ", order["refundable_label"], size="1",
                                 color_scheme="gray"),
                         spacing="1", width="100%",
                     ),
                 ),
-                rx.cond(C.drafts.length() > 0, rx.vstack(
+                rx.cond(ArbitrationCaseState.drafts.length() > 0, rx.vstack(
                     rx.text(t("support.decision.obligations"), weight="medium"),
-                    rx.foreach(C.drafts, _obligation_input),
+                    rx.foreach(ArbitrationCaseState.drafts, _obligation_input),
                     spacing="2", width="100%",
                 )),
                 rx.el.label(t("support.decision.rationale"), html_for="decision-rationale"),
-                rx.text_area(id="decision-rationale", value=C.rationale, on_change=C.set_rationale, rows="6",
+                rx.text_area(id="decision-rationale", value=ArbitrationCaseState.rationale, on_change=ArbitrationCaseState.set_rationale, rows="6",
                              width="100%", placeholder=t("support.decision.rationale_hint")),
-                rx.cond(C.error != "", rx.callout(C.error, color_scheme="red", icon="triangle_alert", width="100%",
+                rx.cond(ArbitrationCaseState.error != "", rx.callout(ArbitrationCaseState.error, color_scheme="red", icon="triangle_alert", width="100%",
                                                   data_testid="decision-error")),
                 rx.button(t("support.decision.submit"), type="submit", size="3"),
                 spacing="2", width="100%", align="stretch",
             ),
-            on_submit=lambda _form: C.ask_confirmation(file["incident"].to(dict)["version"].to(int)),
+            on_submit=lambda _form: ArbitrationCaseState.ask_confirmation(file["incident"].to(dict)["version"].to(int)),
             width="100%",
         ),
         rx.alert_dialog.root(
@@ -305,31 +220,31 @@ def decision_form(file: rx.Var) -> rx.Component:
                 rx.alert_dialog.description(t("support.decision.confirm_text")),
                 rx.flex(
                     rx.alert_dialog.cancel(rx.button(t("support.cancel"), variant="soft", color_scheme="gray",
-                                                     on_click=C.cancel_confirmation)),
-                    rx.alert_dialog.action(rx.button(t("support.decision.confirm"), color_scheme="purple", on_click=C.decide)),
+                                                     on_click=ArbitrationCaseState.cancel_confirmation)),
+                    rx.alert_dialog.action(rx.button(t("support.decision.confirm"), color_scheme="purple", on_click=ArbitrationCaseState.decide)),
                     gap="0.75em", justify="end", margin_top="1em",
                 ),
             ),
-            open=C.confirm_open,
+            open=ArbitrationCaseState.confirm_open,
         ),
         data_testid="decision-form",
     )
 
 
 def case_file() -> rx.Component:
-    file = C.file
+    file = ArbitrationCaseState.file
     inc, order, listing, ship, arb, decision = (
         file[k].to(dict) for k in ("incident", "order", "listing", "shipment", "arbitration", "decision")
     )
     return rx.vstack(
         rx.hstack(
             rx.heading(inc["reference"], size="6", as_="h1", font_family="monospace"),
-            state_badge(inc["state"].to(str)),
+            state_outline(inc["state"].to(str)),
             rx.text(pick(inc["type_fr"].to(str), inc["type_en"].to(str)), weight="medium"),
             rx.link(t("support.open_incident"), href="/incidents/" + inc["id"].to(str), size="2"),
             spacing="3", wrap="wrap", align="center",
         ),
-        rx.cond(C.notice != "", rx.callout(C.notice, color_scheme="green", icon="check")),
+        rx.cond(ArbitrationCaseState.notice != "", rx.callout(ArbitrationCaseState.notice, color_scheme="green", icon="check")),
         _assignment(file),
         rx.cond(arb, section(
             "support.file.request",
@@ -389,12 +304,12 @@ def case_file() -> rx.Component:
     )
 
 
-@page("/arbitration/[incident_id]", "Pixmania · Dossier d'arbitrage", roles=ARBITRATOR, on_load=[C.guard, C.load])
+@page(ROUTE, "Pixmania · Dossier d'arbitrage", roles=ARBITRATOR, on_load=[ArbitrationCaseState.load])
 def arbitration_case_page() -> rx.Component:
     return app_shell(
         rx.cond(
-            C.missing,
+            ArbitrationCaseState.missing,
             rx.callout(t("error.not_found"), color_scheme="red"),
-            rx.cond(C.file["incident"], case_file(), rx.spinner()),
+            rx.cond(ArbitrationCaseState.file["incident"], case_file(), rx.spinner()),
         ),
     )

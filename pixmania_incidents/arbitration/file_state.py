@@ -1,5 +1,4 @@
-"""Arbitration mode: the queue (/arbitration) and one case file with the decision form
-(/arbitration/[incident_id]).
+"""Arbitration mode: one case file with the decision form (/arbitration/[incident_id]).
 
 Why the form lives here and not in the browser: every field the arbitrator typed is kept
 in this state, so a refusal (amount above what is left, missing rationale, stale case) is
@@ -9,119 +8,22 @@ confirmation dialog, and the service judges it against the version the arbitrato
 
 from __future__ import annotations
 
-import asyncio
-import re
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import reflex as rx
 
 from pixmania_incidents import live
-from pixmania_incidents.calendar import PARIS
-from pixmania_incidents.formats import money, short_when, when
-from pixmania_incidents.i18n import CATALOGUE, norm_locale, tr
-from pixmania_incidents.models import Role
+from pixmania_incidents.formats import parse_cents, parse_paris, when
+from pixmania_incidents.i18n import norm_locale, tr
 from pixmania_incidents.policy import DecisionOutcome
-from pixmania_incidents.services import arbitration
-from pixmania_incidents.services.common import ServiceError
+from pixmania_incidents.services import arbitration, views
 from pixmania_incidents.services.incidents import Result
-from pixmania_incidents.state.locale import LocaleState
-from pixmania_incidents.state.session import SessionState
-from pixmania_incidents.state.supervision import iso_or_empty
+from pixmania_incidents.shell.locale import LocaleState
+from pixmania_incidents.shell.registry import route_id
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.vocabulary import RATIONALE_MAX, Role
 
-_ROUTE = re.compile(r"/arbitration/(\d+)/?$")
-
-
-def parse_euros(text: str) -> int | None:
-    """"12,34", "12.34" or "12" euros as cents; None if it is not an amount."""
-    cleaned = re.sub(r"[\s\u202f\xa0€]", "", str(text or "")).replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        return None
-    return int(value * 100)
-
-
-def parse_paris(text: str) -> datetime | None:
-    """An `<input type=datetime-local>` value read as Paris time."""
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=PARIS) if text else None
-    except ValueError:
-        return None
-
-
-def late_label(seconds: int | None, locale: str) -> str:
-    if seconds is None:
-        return ""
-    hours, minutes = divmod(max(0, seconds) // 60, 60)
-    days, hours = divmod(hours, 24)
-    if locale == "en":
-        return f"{days} d {hours} h" if days else f"{hours} h {minutes} min"
-    return f"{days} j {hours} h" if days else f"{hours} h {minutes:02d}"
-
-
-def _labels(data: Any, locale: str) -> Any:
-    """JSON-safe for the browser: instants become Paris-time labels (ISO kept beside due dates)."""
-    if isinstance(data, datetime):
-        return short_when(data, locale)
-    if isinstance(data, dict):
-        out = {k: _labels(v, locale) for k, v in data.items()}
-        for key in ("due_at", "statement_due_at", "decision_due_at"):
-            if isinstance(data.get(key), datetime):
-                out[f"{key}_iso"] = data[key].isoformat()
-                out[f"{key}_long"] = when(data[key], locale)
-        for key in ("amount_cents", "total_cents", "refundable_cents", "price_cents"):
-            if isinstance(data.get(key), int):
-                out[key.replace("_cents", "_label")] = money(data[key], locale)
-        if "late_seconds" in data:
-            out["late_label"] = late_label(data["late_seconds"], locale)
-        return out
-    if isinstance(data, list | tuple):
-        return [_labels(v, locale) for v in data]
-    return data
-
-
-class ArbitrationQueueState(SessionState):
-    error: str = ""
-    _linked: bool = False
-
-    @rx.event
-    async def load(self):
-        self.error = ""
-        try:
-            actor = await asyncio.to_thread(self._actor)
-        except ServiceError:
-            return
-        if actor.role != Role.arbitrator:
-            return
-        await self._join_live()
-        self._linked = True
-
-    @rx.var
-    async def rows(self) -> list[dict[str, Any]]:
-        """Oldest request first, re-read on every change at the desk."""
-        room = await self.get_state(live.LiveRoom)
-        locale = norm_locale((await self.get_state(LocaleState)).locale)
-        _ = room.tick
-        if not self._linked:
-            return []
-        found, _error = await self._run(arbitration.queue)
-        return [
-            _labels(r, locale) | {"requested_at_iso": iso_or_empty(r["requested_at"])}
-            for r in found or []
-        ]
-
-    @rx.event
-    async def take(self, incident_id: int):
-        """The service decides who wins; the loser sees why."""
-        result, self.error = await self._run(arbitration.take_case, int(incident_id))
-        if result is not None:
-            live.push_result(result)
-            return rx.redirect(f"/arbitration/{result.incident_id}")
-        return None
+ROUTE = "/arbitration/[incident_id]"
 
 
 class ArbitrationCaseState(SessionState):
@@ -143,8 +45,7 @@ class ArbitrationCaseState(SessionState):
     async def load(self):
         self.case_id, self.missing, self.error, self.notice = 0, False, "", ""
         self.outcome, self.amount, self.rationale, self.dues, self.confirm_open = "", "", "", {}, False
-        match = _ROUTE.search(self.router.url.path or "")
-        case_id = int(match.group(1)) if match else 0
+        case_id = route_id(self.router.url.path or "", ROUTE)
         found, _ = await self._run(arbitration.case_file, case_id) if case_id else (None, "")
         if found is None or self.user_role != Role.arbitrator:
             self.missing = True
@@ -160,16 +61,8 @@ class ArbitrationCaseState(SessionState):
         _ = (room.tick, self.revision)
         if not self.case_id:
             return {}
-        found, _error = await self._run(arbitration.case_file, self.case_id)
-        if not found:
-            return {}
-        for event in found["timeline"]:
-            key = f"incidents.event.{event['kind']}"
-            event["label"] = tr(key, locale) if key in CATALOGUE else event["kind"]
-        for flag in found["flags"]:
-            flag["status_label"] = tr(f"flags.status.{flag['status']}", locale)
-            flag["reason_label"] = tr(f"flags.reason.{flag['reason']}", locale)
-        return _labels(found, locale)
+        found, _error = await self._run(views.arbitration_file, self.case_id, locale)
+        return found or {}
 
     @rx.var
     async def arbitrator_choices(self) -> list[dict[str, str]]:
@@ -235,7 +128,7 @@ class ArbitrationCaseState(SessionState):
 
     @rx.event
     def set_rationale(self, value: str):
-        self.rationale = str(value)[: arbitration.RATIONALE_MAX]
+        self.rationale = str(value)[:RATIONALE_MAX]
 
     @rx.event
     def set_due(self, kind: str, value: str):
@@ -248,7 +141,7 @@ class ArbitrationCaseState(SessionState):
         self.error = ""
         if self.outcome not in DecisionOutcome.__members__:
             self.error = tr("support.error.outcome", locale)
-        elif self.outcome == DecisionOutcome.refund_partial and parse_euros(self.amount) is None:
+        elif self.outcome == DecisionOutcome.refund_partial and parse_cents(self.amount) is None:
             self.error = tr("support.error.amount_format", locale)
         elif not self.rationale.strip():
             self.error = tr("support.error.rationale_required", locale)
@@ -267,7 +160,7 @@ class ArbitrationCaseState(SessionState):
     @rx.event
     async def decide(self):
         self.confirm_open = False
-        amount = parse_euros(self.amount) if self.outcome == DecisionOutcome.refund_partial else None
+        amount = parse_cents(self.amount) if self.outcome == DecisionOutcome.refund_partial else None
         dues = {kind: parse_paris(value) for kind, value in self.dues.items() if value}
         result = await self._act(arbitration.decide, self._seen_version, self.outcome, amount, self.rationale, dues)
         if result is not None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.text import t
-from pixmania_incidents.state.incident import IncidentPageState
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.case.page_state import IncidentPageState
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.vocabulary import Role
 
 
 def decision_card(label: rx.Var, amount_label: rx.Var, rationale: rx.Var, when: rx.Var,
@@ -45,18 +46,13 @@ def decision_card(label: rx.Var, amount_label: rx.Var, rationale: rx.Var, when: 
 
 def decision_section() -> rx.Component:
     """The decision of the case on the incident page; the customer also sees the mediator notice."""
-    arbitration = IncidentPageState.view["arbitration"].to(dict)
-    decision = arbitration["decision"].to(dict)
+    arbitration = IncidentPageState.view.arbitration
+    decision = arbitration.decision
     return rx.cond(
         arbitration,
         rx.cond(
             decision,
-            decision_card(
-                decision["label"].to(str),
-                decision["amount_label"].to(str),
-                decision["rationale"].to(str),
-                decision["when"].to(str),
-                SessionState.user_role == "customer",
-            ),
+            decision_card(decision.label, decision.amount_label, decision.rationale, decision.when,
+                          SessionState.user_role == Role.customer),
         ),
     )

@@ -6,79 +6,55 @@ tick); the label and the long date come formatted from the server in the viewer'
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
 
-from pixmania_incidents.components.countdown import countdown
-from pixmania_incidents.components.deadline import ball_label, deadline_badge
-from pixmania_incidents.components.text import t
-from pixmania_incidents.models import IncidentState
-from pixmania_incidents.state.incident import IncidentPageState
+from pixmania_incidents.case.page_state import IncidentPageState
+from pixmania_incidents.shell.badges import ball_label, deadline_badge, state_badge
+from pixmania_incidents.shell.countdown import countdown
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import ClosedOutcome
 
-STATE_COLOURS = {
-    IncidentState.open: "blue",
-    IncidentState.in_progress: "cyan",
-    IncidentState.awaiting_customer: "amber",
-    IncidentState.in_arbitration: "purple",
-    IncidentState.resolved: "green",
-    IncidentState.closed: "gray",
-}
-
-V = IncidentPageState.view
-
-
-def as_list(var: rx.Var) -> rx.Var:
-    """A list inside the view dict, typed so `rx.foreach` can walk it."""
-    return var.to(list[dict[str, Any]])
-
-
-def state_badge(state: rx.Var, size: str = "2") -> rx.Component:
-    return rx.match(
-        state,
-        *[(s.value, rx.badge(t(f"state.{s.value}"), color_scheme=c, size=size, variant="solid" if s == "resolved" else "soft"))
-          for s, c in STATE_COLOURS.items()],
-        rx.badge(state, size=size),
-    )
+#: The case as this viewer reads it (`services.views.CaseView`).
+view = IncidentPageState.view
 
 
 def outcome_text(outcome: rx.Var) -> rx.Component:
-    return rx.match(outcome, *[(o, t(f"outcome.{o}")) for o in ("agreed", "decided", "withdrawn", "no_customer_reply")], "")
+    return rx.match(outcome, *[(o.value, t(f"outcome.{o.value}")) for o in ClosedOutcome], "")
 
 
-def _clock(clock: rx.Var) -> rx.Component:
+def _deadline(deadline: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.text(clock["label"], size="2", weight="medium"),
-        rx.cond(clock["paused"].to(bool), rx.badge(t("case.paused"), color_scheme="gray", variant="soft"),
-                rx.text(countdown(clock["due_at"].to(str)), size="2", weight="bold")),
-        deadline_badge(clock["state"].to(str)),
-        rx.text(t("ball.until"), " ", clock["when"], size="1", color_scheme="gray"),
+        rx.text(deadline.label, size="2", weight="medium"),
+        rx.cond(deadline.paused, rx.badge(t("case.paused"), color_scheme="gray", variant="soft"),
+                rx.text(countdown(deadline.due_at), size="2", weight="bold")),
+        deadline_badge(deadline.state),
+        rx.text(t("ball.until"), " ", deadline.when, size="1", color_scheme="gray"),
         align="center",
         spacing="2",
         wrap="wrap",
-        data_testid="clock",
+        data_testid="deadline",
     )
 
 
 def _ball() -> rx.Component:
-    ball = V["ball"].to(dict)
+    ball = view.ball
     return rx.callout.root(
         rx.callout.icon(rx.icon("hand", size=18)),
         rx.callout.text(
             rx.hstack(
-                rx.text(ball_label(ball["holder"].to(str)), weight="bold"),
+                rx.text(ball_label(ball.holder), weight="bold"),
                 rx.cond(
-                    ball["due_at"],
+                    ball.due_at,
                     rx.hstack(
-                        rx.text(countdown(ball["due_at"].to(str)), weight="bold"),
-                        rx.text("(", t("ball.until"), " ", ball["when"], ")", size="2"),
+                        rx.text(countdown(ball.due_at), weight="bold"),
+                        rx.text("(", t("ball.until"), " ", ball.when, ")", size="2"),
                         spacing="2", align="center", wrap="wrap",
                     ),
                 ),
                 spacing="3", align="center", wrap="wrap",
             ),
         ),
-        color_scheme=rx.match(ball["holder"].to(str), ("customer", "amber"), ("seller", "blue"), ("arbitrator", "purple"),
+        color_scheme=rx.match(ball.holder, ("customer", "amber"), ("seller", "blue"), ("arbitrator", "purple"),
                               ("waiting_arbitrator", "purple"), "gray"),
         width="100%",
         data_testid="ball",
@@ -88,23 +64,20 @@ def _ball() -> rx.Component:
 def case_header() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.heading(V["reference"], size="6", as_="h1", data_testid="case-reference"),
-            rx.box(state_badge(V["state"].to(str), size="3"), data_testid="case-state"),
-            rx.cond(V["outcome"], rx.text("(", outcome_text(V["outcome"].to(str)), ")", color_scheme="gray")),
+            rx.heading(view.reference, size="6", as_="h1", data_testid="case-reference"),
+            rx.box(state_badge(view.state, size="3"), data_testid="case-state"),
+            rx.cond(view.outcome, rx.text("(", outcome_text(view.outcome), ")", color_scheme="gray")),
             align="center",
             spacing="3",
             wrap="wrap",
         ),
-        rx.text(
-            rx.text.strong(V["type_label"]), " · ", V["listing"].to(dict)["title"], " · ", V["shop"].to(dict)["name"],
-            size="2",
-        ),
-        rx.text(t("case.order"), " ", V["order_reference"], " · ", V["line_total_label"], " · ",
-                t("case.opened_on"), " ", V["opened_when"], size="2", color_scheme="gray"),
+        rx.text(rx.text.strong(view.type_label), " · ", view.listing_title, " · ", view.shop_name, size="2"),
+        rx.text(t("case.order"), " ", view.order_reference, " · ", view.line_total_label, " · ",
+                t("case.opened_on"), " ", view.opened_when, size="2", color_scheme="gray"),
         _ball(),
         rx.cond(
-            as_list(V["clocks"]).length() > 0,
-            rx.vstack(rx.foreach(as_list(V["clocks"]), _clock), spacing="1", width="100%"),
+            view.deadlines.length() > 0,
+            rx.vstack(rx.foreach(view.deadlines, _deadline), spacing="1", width="100%"),
         ),
         spacing="2",
         width="100%",

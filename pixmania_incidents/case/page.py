@@ -8,23 +8,35 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.case_header import V, case_header
-from pixmania_incidents.components.decision import decision_section
-from pixmania_incidents.components.panels import load_panels
-from pixmania_incidents.components.statement import statement_section
-from pixmania_incidents.components.shell import app_shell
-from pixmania_incidents.components.text import t
-from pixmania_incidents.components.thread import thread
-from pixmania_incidents.components.timeline import timeline
-from pixmania_incidents.models import Role
-from pixmania_incidents.pages.registry import page
-from pixmania_incidents.state.incident import IncidentPageState
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.case.customer_panel import customer_panel
+from pixmania_incidents.case.decision import decision_section
+from pixmania_incidents.case.header import case_header, view
+from pixmania_incidents.case.page_state import ROUTE, IncidentPageState
+from pixmania_incidents.case.product_panel import product_panel
+from pixmania_incidents.case.seller_panel import seller_panel
+from pixmania_incidents.case.staff_panel import staff_panel
+from pixmania_incidents.case.statement import statement_section
+from pixmania_incidents.case.thread import thread
+from pixmania_incidents.case.timeline import timeline
+from pixmania_incidents.shell.layout import app_shell
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import Role
+
+#: What each role sees and does beside the shared case view.
+PANELS = {
+    Role.customer: customer_panel,
+    Role.seller: seller_panel,
+    Role.support: staff_panel,
+    Role.arbitrator: staff_panel,
+    Role.admin: staff_panel,
+    Role.product: product_panel,
+}
 
 
 def _panel() -> rx.Component:
-    panels = load_panels()
-    return rx.match(SessionState.user_role, *[(role, render()) for role, render in panels.items()], rx.fragment())
+    return rx.match(SessionState.user_role, *[(role.value, render()) for role, render in PANELS.items()], rx.fragment())
 
 
 def _notice() -> rx.Component:
@@ -72,13 +84,13 @@ def _case() -> rx.Component:
     )
 
 
-@page("/incidents/[incident_id]", "Pixmania · Incident", roles=[r.value for r in Role],
-      on_load=[SessionState.guard, IncidentPageState.load])
+@page(ROUTE, "Pixmania · Incident", roles=[r.value for r in Role],
+      on_load=[IncidentPageState.load])
 def incident_page() -> rx.Component:
     return app_shell(
         rx.cond(
             IncidentPageState.missing,
             _not_found(),
-            rx.cond(V["id"], _case(), rx.center(rx.spinner(size="3"), padding="3em")),
+            rx.cond(view, _case(), rx.center(rx.spinner(size="3"), padding="3em")),
         )
     )

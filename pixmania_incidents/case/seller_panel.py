@@ -7,35 +7,39 @@ from typing import Any
 
 import reflex as rx
 
-from pixmania_incidents.components.case_header import V, as_list
-from pixmania_incidents.components.countdown import countdown
-from pixmania_incidents.components.panels import panel
-from pixmania_incidents.components.text import pick, t
-from pixmania_incidents.components.thread import dom_value, file_picker
+from pixmania_incidents.case.header import view
+from pixmania_incidents.case.seller_state import SellerCaseState
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES
-from pixmania_incidents.services.flags import REASONS
-from pixmania_incidents.services.fulfilment import DEFAULT_RETURN_CARRIER
-from pixmania_incidents.services.incidents import ROOT_CAUSES
-from pixmania_incidents.state.incident_seller import SellerCaseState as S
-from pixmania_incidents.state.locale import LocaleState
+from pixmania_incidents.shell.countdown import countdown
+from pixmania_incidents.shell.forms import dom_value, file_picker
+from pixmania_incidents.shell.locale import LocaleState
+from pixmania_incidents.shell.text import pick, t
+from pixmania_incidents.vocabulary import (
+    DEFAULT_RETURN_CARRIER,
+    FLAG_REASONS,
+    FLAG_STATUSES,
+    MAX_TEXT,
+    ROOT_CAUSES,
+    IncidentState,
+)
 
 FLAG_SUGGESTED = [code.value for code, p in TYPES.items() if p.flag_suggested]
 
 
 def _active() -> rx.Var:
-    return V["state"].to(str) != "closed"
+    return view.state != IncidentState.closed
 
 
 def _allowed(action: str) -> rx.Var:
-    return V["allowed"].to(list[str]).contains(action)
+    return view.allowed.contains(action)
 
 
 def _feedback(form: str) -> rx.Component:
     """The refusal next to the form that caused it (what was typed stays), or a short "saved"."""
     return rx.fragment(
-        rx.cond((S.failed == form) & (S.error != ""),
-                rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert", size="1", width="100%")),
-        rx.cond(S.done == form, rx.hstack(rx.icon("check", size=14, color="var(--green-11)"),
+        rx.cond((SellerCaseState.failed == form) & (SellerCaseState.error != ""),
+                rx.callout(SellerCaseState.error, icon="triangle_alert", color_scheme="red", role="alert", size="1", width="100%")),
+        rx.cond(SellerCaseState.done == form, rx.hstack(rx.icon("check", size=14, color="var(--green-11)"),
                                           rx.text(t("seller.saved"), size="1", color_scheme="green"), spacing="1", align="center")),
     )
 
@@ -99,35 +103,35 @@ def _tick_form(item: rx.Var) -> rx.Component:
         rx.popover.content(
             rx.form(
                 rx.vstack(
-                    rx.el.input(type="hidden", name="item_id", value=item["id"].to(str)),
+                    rx.el.input(type="hidden", name="item_id", value=item.id.to_string()),
                     rx.text_area(name="note", placeholder=t("seller.checklist.note"), aria_label=t("seller.checklist.note"),
                                  rows="2", width="100%"),
                     rx.popover.close(rx.button(t("seller.checklist.confirm_tick"), type="submit", size="1")),
                     spacing="2",
                     width="16em",
                 ),
-                on_submit=S.tick,
+                on_submit=SellerCaseState.tick,
             ),
         ),
     )
 
 
 def _step(item: rx.Var) -> rx.Component:
-    done = item["done"].to(bool)
+    done = item.done
     return rx.hstack(
         rx.cond(done, rx.icon("circle-check", size=18, color="var(--green-9)", flex_shrink="0"),
                 rx.icon("circle", size=18, color="var(--gray-8)", flex_shrink="0")),
         rx.vstack(
-            rx.text(item["fr"], size="2", lang="fr"),
-            rx.cond(LocaleState.is_en, rx.text(item["en"], size="1", color_scheme="gray")),
+            rx.text(item.fr, size="2", lang="fr"),
+            rx.cond(LocaleState.is_en, rx.text(item.en, size="1", color_scheme="gray")),
             rx.hstack(
-                rx.cond(item["mandatory"].to(bool), rx.badge(t("seller.checklist.mandatory"), color_scheme="red", variant="soft", size="1")),
+                rx.cond(item.mandatory, rx.badge(t("seller.checklist.mandatory"), color_scheme="red", variant="soft", size="1")),
                 rx.cond(done, rx.badge(t("seller.checklist.done"), color_scheme="green", variant="soft", size="1"),
                         rx.cond(_active(), _tick_form(item))),
                 spacing="2",
                 align="center",
             ),
-            rx.cond(item["note"], rx.text(item["note"].to(str), size="1", color_scheme="gray", font_style="italic")),
+            rx.cond(item.note, rx.text(item.note, size="1", color_scheme="gray", font_style="italic")),
             spacing="1",
             align="start",
         ),
@@ -139,8 +143,8 @@ def _step(item: rx.Var) -> rx.Component:
 
 def _checklist() -> rx.Component:
     return rx.vstack(
-        rx.heading(t("seller.checklist.title"), " — ", V["type_label"], size="3", as_="h3"),
-        rx.foreach(as_list(V["checklist"]), _step),
+        rx.heading(t("seller.checklist.title"), " — ", view.type_label, size="3", as_="h3"),
+        rx.foreach(view.checklist, _step),
         _feedback("tick"),
         spacing="2",
         width="100%",
@@ -149,13 +153,13 @@ def _checklist() -> rx.Component:
 
 
 def _obligation(ob: rx.Var) -> rx.Component:
-    met = ob["met_at"].to(bool)
+    met = ob.met
     return rx.hstack(
         rx.cond(met, rx.icon("circle-check", size=16, color="var(--green-9)"), rx.icon("clock", size=16)),
-        rx.text(ob["label"], size="2"),
-        rx.cond(ob["amount_label"], rx.text(ob["amount_label"], size="2", weight="bold")),
+        rx.text(ob.label, size="2"),
+        rx.cond(ob.amount_label, rx.text(ob.amount_label, size="2", weight="bold")),
         rx.cond(met, rx.text(t("seller.obligations.met"), size="1", color_scheme="green"),
-                rx.cond(ob["due_at"], rx.text(countdown(ob["due_at"].to(str)), size="1", weight="bold"),
+                rx.cond(ob.due_at, rx.text(countdown(ob.due_at), size="1", weight="bold"),
                         rx.text(t("seller.obligations.not_started"), size="1", color_scheme="gray"))),
         spacing="2",
         align="center",
@@ -165,10 +169,10 @@ def _obligation(ob: rx.Var) -> rx.Component:
 
 def _obligations() -> rx.Component:
     return rx.cond(
-        as_list(V["obligations"]).length() > 0,
+        view.obligations.length() > 0,
         rx.vstack(
             rx.heading(t("seller.obligations.title"), size="3", as_="h3"),
-            rx.foreach(as_list(V["obligations"]), _obligation),
+            rx.foreach(view.obligations, _obligation),
             spacing="2",
             width="100%",
             data_testid="obligations",
@@ -181,27 +185,27 @@ def _obligations() -> rx.Component:
 
 def _solution_select(codes: tuple[str, ...]) -> rx.Component:
     return _choice("solution", "seller.propose.solution", [(c, pick(*SOLUTION_LABELS[c])) for c in codes], "",
-                   S.choose_solution)
+                   SellerCaseState.choose_solution)
 
 
 def _propose() -> rx.Component:
     return _section(
         "propose", "seller.propose.title",
         _form(
-            "propose", S.propose,
-            rx.el.input(type="hidden", name="version", value=V["version"].to(str)),
-            rx.match(V["type"], *[(code.value, _solution_select(tuple(p.solutions))) for code, p in TYPES.items()],
+            "propose", SellerCaseState.propose,
+            rx.el.input(type="hidden", name="version", value=view.version.to_string()),
+            rx.match(view.type, *[(code.value, _solution_select(tuple(p.solutions))) for code, p in TYPES.items()],
                      rx.fragment()),
             rx.cond(
-                S.solution == "refund_partial",
+                SellerCaseState.solution == "refund_partial",
                 rx.vstack(
                     _field("amount", "seller.propose.amount", "propose", input_mode="decimal", placeholder="12,50"),
-                    rx.text(t("seller.propose.refundable"), " ", rx.text.strong(S.seller.refundable_label), size="1"),
+                    rx.text(t("seller.propose.refundable"), " ", rx.text.strong(SellerCaseState.seller.refundable_label), size="1"),
                     spacing="1",
                     width="100%",
                 ),
             ),
-            _area("message", "seller.propose.message", "propose", max_length=4000),
+            _area("message", "seller.propose.message", "propose", max_length=MAX_TEXT),
             submit_key="seller.propose.submit",
         ),
     )
@@ -211,19 +215,19 @@ def _label_row(lb: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.icon("file-text", size=16),
-            rx.text(lb["carrier"], " · ", lb["tracking_number"], size="2", font_family="monospace"),
-            rx.link(t("seller.label.download"), href=lb["url"].to(str), is_external=True, size="2",
+            rx.text(lb.carrier, " · ", lb.tracking_number, size="2", font_family="monospace"),
+            rx.link(t("seller.label.download"), href=lb.url, is_external=True, size="2",
                     data_testid="label-download"),
             spacing="2",
             align="center",
             wrap="wrap",
         ),
-        rx.cond(lb["sent_back_at"], rx.text(t("seller.label.sent_back"), " ", lb["sent_back_when"], size="1")),
+        rx.cond(lb.sent_back_when != "", rx.text(t("seller.label.sent_back"), " ", lb.sent_back_when, size="1")),
         rx.cond(
-            lb["received_at"],
+            lb.received,
             rx.badge(t("seller.label.received"), color_scheme="green", variant="soft"),
             rx.cond(_active(), rx.button(t("seller.label.mark_received"), size="1", variant="soft",
-                                         on_click=S.mark_received(lb["id"].to(int)))),
+                                         on_click=SellerCaseState.mark_received(lb.id))),
         ),
         spacing="1",
         align="start",
@@ -234,9 +238,9 @@ def _label_row(lb: rx.Var) -> rx.Component:
 def _labels() -> rx.Component:
     return _section(
         "label", "seller.label.title",
-        rx.cond(as_list(V["return_labels"]).length() > 0, rx.foreach(as_list(V["return_labels"]), _label_row),
+        rx.cond(view.return_labels.length() > 0, rx.foreach(view.return_labels, _label_row),
                 rx.text(t("seller.label.none"), size="1", color_scheme="gray")),
-        _form("label", S.issue_label,
+        _form("label", SellerCaseState.issue_label,
               _field("carrier", "seller.label.carrier", "label", default_value=DEFAULT_RETURN_CARRIER),
               submit_key="seller.label.issue"),
     )
@@ -245,8 +249,8 @@ def _labels() -> rx.Component:
 def _refund() -> rx.Component:
     return _section(
         "refund", "seller.refund.title",
-        rx.text(t("seller.propose.refundable"), " ", rx.text.strong(S.seller.refundable_label), size="1"),
-        _form("refund", S.ask_refund,
+        rx.text(t("seller.propose.refundable"), " ", rx.text.strong(SellerCaseState.seller.refundable_label), size="1"),
+        _form("refund", SellerCaseState.ask_refund,
               _field("amount", "seller.refund.amount", "refund", input_mode="decimal", placeholder="12,50"),
               _field("refunded_on", "seller.refund.date", "refund", type="date"),
               submit_key="seller.refund.submit"),
@@ -256,7 +260,7 @@ def _refund() -> rx.Component:
 def _ship() -> rx.Component:
     return _section(
         "ship", "seller.ship.title",
-        _form("ship", S.ship,
+        _form("ship", SellerCaseState.ship,
               _choice("kind", "seller.ship.kind", [("replacement", t("seller.ship.replacement")),
                                                    ("reship", t("seller.ship.reship"))], "replacement"),
               _field("carrier", "seller.ship.carrier", "ship"),
@@ -267,13 +271,13 @@ def _ship() -> rx.Component:
 
 def _inquiry_row(inquiry: rx.Var) -> rx.Component:
     return rx.vstack(
-        rx.text(inquiry["carrier"], " · ", inquiry["reference"], size="2", weight="medium"),
+        rx.text(inquiry.carrier, " · ", inquiry.reference, size="2", weight="medium"),
         rx.cond(
-            inquiry["outcome"],
-            rx.text(t("seller.inquiry.outcome"), " : ", inquiry["outcome"].to(str), size="2"),
+            inquiry.outcome,
+            rx.text(t("seller.inquiry.outcome"), " : ", inquiry.outcome, size="2"),
             rx.cond(_active(), rx.form(
                 rx.vstack(
-                    rx.el.input(type="hidden", name="inquiry_id", value=inquiry["id"].to(str)),
+                    rx.el.input(type="hidden", name="inquiry_id", value=inquiry.id.to_string()),
                     rx.text_area(name="outcome", aria_label=t("seller.inquiry.outcome"), placeholder=t("seller.inquiry.pending"),
                                  rows="2", width="100%"),
                     rx.button(t("seller.inquiry.record_outcome"), type="submit", size="1", variant="soft"),
@@ -281,7 +285,7 @@ def _inquiry_row(inquiry: rx.Var) -> rx.Component:
                     width="100%",
                     align="start",
                 ),
-                on_submit=S.inquiry_outcome,
+                on_submit=SellerCaseState.inquiry_outcome,
                 width="100%",
             )),
         ),
@@ -294,9 +298,9 @@ def _inquiry_row(inquiry: rx.Var) -> rx.Component:
 def _inquiry() -> rx.Component:
     return _section(
         "inquiry", "seller.inquiry.title",
-        rx.foreach(as_list(V["carrier_inquiries"]), _inquiry_row),
+        rx.foreach(view.carrier_inquiries, _inquiry_row),
         _feedback("outcome"),
-        _form("inquiry", S.open_inquiry,
+        _form("inquiry", SellerCaseState.open_inquiry,
               _field("carrier", "seller.inquiry.carrier", "inquiry"),
               _field("reference", "seller.inquiry.reference", "inquiry"),
               submit_key="seller.inquiry.open"),
@@ -306,10 +310,10 @@ def _inquiry() -> rx.Component:
 def _flag_row(flag: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.icon("flag", size=14),
-        rx.text(rx.match(flag["reason"], *[(r, t(f"flags.reason.{r}")) for r in REASONS], flag["reason"]), size="2"),
-        rx.badge(rx.match(flag["status"], *[(s, t(f"flags.status.{s}")) for s in ("raised", "acknowledged", "fixed", "rejected")],
-                          flag["status"]), variant="soft", size="1"),
-        rx.text(flag["when"], size="1", color_scheme="gray"),
+        rx.text(rx.match(flag.reason, *[(r, t(f"flags.reason.{r}")) for r in FLAG_REASONS], flag.reason), size="2"),
+        rx.badge(rx.match(flag.status, *[(s, t(f"flags.status.{s}")) for s in FLAG_STATUSES],
+                          flag.status), variant="soft", size="1"),
+        rx.text(flag.when, size="1", color_scheme="gray"),
         spacing="2",
         align="center",
         wrap="wrap",
@@ -319,12 +323,12 @@ def _flag_row(flag: rx.Var) -> rx.Component:
 def _flag() -> rx.Component:
     return _section(
         "flag", "seller.flag.title",
-        rx.foreach(S.seller.flags, _flag_row),
-        _form("flag", S.raise_flag,
-              _choice("reason", "seller.flag.reason", [(r, t(f"flags.reason.{r}")) for r in REASONS], "description"),
-              _area("details", "seller.flag.details", "flag", max_length=4000),
+        rx.foreach(SellerCaseState.seller.flags, _flag_row),
+        _form("flag", SellerCaseState.raise_flag,
+              _choice("reason", "seller.flag.reason", [(r, t(f"flags.reason.{r}")) for r in FLAG_REASONS], "description"),
+              _area("details", "seller.flag.details", "flag", max_length=MAX_TEXT),
               submit_key="seller.flag.submit"),
-        badge=rx.cond(rx.Var.create(FLAG_SUGGESTED).contains(V["type"]),
+        badge=rx.cond(rx.Var.create(FLAG_SUGGESTED).contains(view.type),
                       rx.badge(t("seller.flag.suggested"), color_scheme="amber", variant="soft", size="1")),
     )
 
@@ -332,12 +336,12 @@ def _flag() -> rx.Component:
 def _outside() -> rx.Component:
     return _section(
         "outside", "seller.outside.title",
-        _form("outside", S.record_outside,
+        _form("outside", SellerCaseState.record_outside,
               _choice("channel", "seller.outside.channel", [("phone", t("seller.outside.phone")),
                                                              ("email", t("seller.outside.email"))], "phone"),
               _field("occurred_at", "seller.outside.when", "outside", type="datetime-local"),
               _field("counterpart", "seller.outside.counterpart", "outside", max_length=120),
-              _area("summary", "seller.outside.summary", "outside", max_length=4000),
+              _area("summary", "seller.outside.summary", "outside", max_length=MAX_TEXT),
               submit_key="seller.outside.submit"),
     )
 
@@ -345,7 +349,7 @@ def _outside() -> rx.Component:
 def _help() -> rx.Component:
     return _section(
         "help", "seller.help.title",
-        _form("help", S.request_help, _area("message", "seller.help.message", "help", max_length=2000),
+        _form("help", SellerCaseState.request_help, _area("message", "seller.help.message", "help", max_length=2000),
               submit_key="seller.help.submit", variant="soft"),
     )
 
@@ -356,7 +360,7 @@ def _arbitration() -> rx.Component:
         rx.text(t("seller.arbitration.text"), size="2"),
         _feedback("arbitration"),
         rx.button(t("seller.arbitration.title"), color_scheme="purple", size="2",
-                  on_click=S.ask("arbitration", V["version"].to(int))),
+                  on_click=SellerCaseState.ask("arbitration", view.version)),
     )
 
 
@@ -364,9 +368,9 @@ def _lesson() -> rx.Component:
     return rx.vstack(
         rx.heading(t("seller.lesson.title"), size="3", as_="h3"),
         rx.text(t("seller.lesson.intro"), size="2", color_scheme="gray"),
-        _form("lesson", S.add_lesson,
+        _form("lesson", SellerCaseState.add_lesson,
               _choice("root_cause", "seller.lesson.root_cause", [(c, t(f"incidents.root_cause.{c}")) for c in ROOT_CAUSES], "carrier"),
-              _area("change", "seller.lesson.change", "lesson", max_length=4000),
+              _area("change", "seller.lesson.change", "lesson", max_length=MAX_TEXT),
               submit_key="seller.lesson.submit"),
         spacing="2",
         width="100%",
@@ -379,21 +383,21 @@ def _closure() -> rx.Component:
         rx.heading(t("seller.close.title"), size="3", as_="h3"),
         rx.text(t("seller.close.text"), size="2", color_scheme="gray"),
         _feedback("close"),
-        rx.button(t("seller.close.submit"), color_scheme="green", on_click=S.ask("close", V["version"].to(int))),
+        rx.button(t("seller.close.submit"), color_scheme="green", on_click=SellerCaseState.ask("close", view.version)),
         spacing="2",
         width="100%",
     )
 
 
 def _pending() -> rx.Component:
-    proposal = V["pending_proposal"].to(dict[str, Any])
+    proposal = view.pending_proposal
     return rx.cond(
         proposal,
         rx.callout.root(
             rx.callout.icon(rx.icon("hourglass", size=16)),
             rx.callout.text(
-                rx.text(t("seller.propose.pending"), " ", rx.text.strong(proposal["label"]), " ", proposal["amount_label"]),
-                rx.text(proposal["message"], size="1", color_scheme="gray", white_space="pre-wrap"),
+                rx.text(t("seller.propose.pending"), " ", rx.text.strong(proposal.label), " ", proposal.amount_label),
+                rx.text(proposal.message, size="1", color_scheme="gray", white_space="pre-wrap"),
             ),
             color_scheme="amber",
             size="1",
@@ -443,29 +447,29 @@ def _dialog(name: str, title_key: str, *body: rx.Component, confirm: rx.Componen
             ),
             max_width="480px",
         ),
-        open=S.dialog == name,
-        on_open_change=S.set_dialog_open,
+        open=SellerCaseState.dialog == name,
+        on_open_change=SellerCaseState.set_dialog_open,
     )
 
 
 def _dialogs() -> rx.Component:
     return rx.fragment(
         _dialog("refund", "seller.refund.confirm_title",
-                rx.text(t("seller.refund.confirm_text"), " ", rx.text.strong(S.pending_refund_label)),
-                confirm=rx.button(t("seller.refund.confirm"), color_scheme="red", on_click=S.confirm_refund)),
+                rx.text(t("seller.refund.confirm_text"), " ", rx.text.strong(SellerCaseState.pending_refund_label)),
+                confirm=rx.button(t("seller.refund.confirm"), color_scheme="red", on_click=SellerCaseState.confirm_refund)),
         _dialog("close", "seller.close.title", rx.text(t("seller.close.confirm_text")),
-                confirm=rx.button(t("seller.close.submit"), color_scheme="green", on_click=S.confirm_closure)),
+                confirm=rx.button(t("seller.close.submit"), color_scheme="green", on_click=SellerCaseState.confirm_closure)),
         _dialog(
             "arbitration", "seller.arbitration.title",
             rx.text(t("seller.arbitration.text"), size="2"),
             _label("seller.arbitration.reason", "arbitration_reason"),
-            rx.text_area(id="arbitration_reason", rows="4", width="100%", max_length=4000),
+            rx.text_area(id="arbitration_reason", rows="4", width="100%", max_length=MAX_TEXT),
             file_picker("arbitration_files", label=t("seller.arbitration.evidence")),
-            rx.checkbox(t("seller.arbitration.confirm_label"), checked=S.arbitration_confirmed,
-                        on_change=S.set_arbitration_confirmed),
+            rx.checkbox(t("seller.arbitration.confirm_label"), checked=SellerCaseState.arbitration_confirmed,
+                        on_change=SellerCaseState.set_arbitration_confirmed),
             _feedback("arbitration"),
             confirm=rx.button(t("seller.arbitration.submit"), color_scheme="purple",
-                              on_click=S.request_arbitration(rx.upload_files(upload_id="arbitration_files"),
+                              on_click=SellerCaseState.request_arbitration(rx.upload_files(upload_id="arbitration_files"),
                                                              dom_value("arbitration_reason"))),
         ),
     )
@@ -473,9 +477,9 @@ def _dialogs() -> rx.Component:
 
 def _guideline(g: rx.Var) -> rx.Component:
     return rx.box(
-        rx.text(g["title"], weight="bold", size="2"),
-        rx.box(rx.html(g["html"]), font_size="var(--font-size-2)"),
-        rx.text(g["author"], " · ", g["when"], size="1", color_scheme="gray"),
+        rx.text(g.title, weight="bold", size="2"),
+        rx.box(rx.html(g.html), font_size="var(--font-size-2)"),
+        rx.text(g.author, " · ", g.when, size="1", color_scheme="gray"),
         padding="0.5em 0",
         border_top="1px solid var(--gray-a4)",
         width="100%",
@@ -485,7 +489,7 @@ def _guideline(g: rx.Var) -> rx.Component:
 def _guidelines() -> rx.Component:
     return rx.vstack(
         rx.heading(t("seller.guidelines.title"), size="3", as_="h3"),
-        rx.cond(S.seller.guidelines.length() > 0, rx.foreach(S.seller.guidelines, _guideline),
+        rx.cond(SellerCaseState.seller.guidelines.length() > 0, rx.foreach(SellerCaseState.seller.guidelines, _guideline),
                 rx.text(t("seller.guidelines.none"), size="1", color_scheme="gray")),
         spacing="2",
         width="100%",
@@ -493,19 +497,18 @@ def _guidelines() -> rx.Component:
     )
 
 
-@panel("seller")
 def seller_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(t("seller.case.title"), size="4", as_="h2"),
-            rx.cond(~V["first_response_at"].to(bool) & _active(),
+            rx.cond(~view.responded & _active(),
                     rx.callout(t("seller.case.respond_hint"), icon="info", size="1", width="100%")),
             _pending(),
             _checklist(),
             _obligations(),
             rx.cond(_active(), _actions()),
-            rx.cond(V["state"].to(str) == "resolved", _closure()),
-            rx.cond(V["state"].to(str) == "closed", _lesson()),
+            rx.cond(view.state == IncidentState.resolved, _closure()),
+            rx.cond(view.state == IncidentState.closed, _lesson()),
             _guidelines(),
             _dialogs(),
             spacing="4",

@@ -6,20 +6,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.case_header import V
-from pixmania_incidents.components.panels import panel
-from pixmania_incidents.components.text import t
-from pixmania_incidents.models import Role
-from pixmania_incidents.services.flags import REASONS
-from pixmania_incidents.state.incident_staff import IncidentStaffState as S
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.case.header import view
+from pixmania_incidents.case.staff_state import IncidentStaffState
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import FLAG_REASONS, MAX_TEXT, IncidentState, Role
 
 
 def _feedback(form: str) -> rx.Component:
     return rx.fragment(
-        rx.cond((S.failed == form) & (S.error != ""),
-                rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert", width="100%")),
-        rx.cond(S.done == form, rx.callout(t("support.panel.saved"), icon="check", color_scheme="green", width="100%")),
+        rx.cond((IncidentStaffState.failed == form) & (IncidentStaffState.error != ""),
+                rx.callout(IncidentStaffState.error, icon="triangle_alert", color_scheme="red", role="alert", width="100%")),
+        rx.cond(IncidentStaffState.done == form, rx.callout(t("support.panel.saved"), icon="check", color_scheme="green", width="100%")),
     )
 
 
@@ -29,7 +27,7 @@ def _text_form(form: str, handler, label_key: str, submit_key: str, hint_key: st
         rx.vstack(
             rx.el.label(t(label_key), html_for=field_id, style={"fontWeight": "500", "fontSize": "var(--font-size-2)"}),
             rx.text(t(hint_key), size="1", color_scheme="gray"),
-            rx.text_area(id=field_id, name="body", rows="3", width="100%", max_length=4000),
+            rx.text_area(id=field_id, name="body", rows="3", width="100%", max_length=MAX_TEXT),
             _feedback(form),
             rx.button(t(submit_key), type="submit", size="2", **button),
             spacing="2", width="100%", align="start",
@@ -56,40 +54,40 @@ def _flag_form() -> rx.Component:
         rx.vstack(
             rx.el.label(t("support.panel.flag_reason"), html_for="staff-flag-reason",
                         style={"fontWeight": "500", "fontSize": "var(--font-size-2)"}),
-            rx.el.select(*[rx.el.option(t(f"flags.reason.{r}"), value=r) for r in REASONS], id="staff-flag-reason",
+            rx.el.select(*[rx.el.option(t(f"flags.reason.{r}"), value=r) for r in FLAG_REASONS], id="staff-flag-reason",
                          name="reason", style={"padding": "0.35em", "borderRadius": "var(--radius-2)",
                                                "border": "1px solid var(--gray-a7)", "width": "100%"}),
             rx.el.label(t("support.panel.flag_details"), html_for="staff-flag-details",
                         style={"fontWeight": "500", "fontSize": "var(--font-size-2)"}),
-            rx.text_area(id="staff-flag-details", name="details", rows="3", width="100%", max_length=4000),
+            rx.text_area(id="staff-flag-details", name="details", rows="3", width="100%", max_length=MAX_TEXT),
             _feedback("flag"),
             rx.button(t("support.panel.flag_submit"), type="submit", size="2", variant="soft", color_scheme="amber"),
             spacing="2", width="100%", align="start",
         ),
         id="form-staff-flag",
-        on_submit=S.raise_flag,
+        on_submit=IncidentStaffState.raise_flag,
         width="100%",
     )
 
 
 def _arbitration() -> rx.Component:
-    arb = V["arbitration"].to(dict)
-    in_arbitration = V["state"].to(str) == "in_arbitration"
+    arb = view.arbitration
+    in_arbitration = view.state == IncidentState.in_arbitration
     is_arbitrator = SessionState.user_role == Role.arbitrator
     return rx.cond(
         in_arbitration,
         rx.card(
             rx.vstack(
                 rx.heading(t("support.panel.arbitration"), size="3", as_="h2"),
-                rx.text(rx.cond(arb["taken"].to(bool), t("support.panel.taken"), t("ball.waiting_arbitrator")), size="2"),
+                rx.text(rx.cond(arb.taken, t("support.panel.taken"), t("ball.waiting_arbitrator")), size="2"),
                 _feedback("arbitration"),
                 rx.cond(
                     is_arbitrator,
                     rx.hstack(
-                        rx.cond(~arb["taken"].to(bool), rx.button(t("support.take"), on_click=S.take_case, size="2")),
-                        rx.cond(arb["taken"].to(bool),
-                                rx.button(t("support.release"), on_click=S.release_case, size="2", variant="soft")),
-                        rx.link(t("support.open_file"), href="/arbitration/" + V["id"].to(str), size="2"),
+                        rx.cond(~arb.taken, rx.button(t("support.take"), on_click=IncidentStaffState.take_case, size="2")),
+                        rx.cond(arb.taken,
+                                rx.button(t("support.release"), on_click=IncidentStaffState.release_case, size="2", variant="soft")),
+                        rx.link(t("support.open_file"), href="/arbitration/" + view.id.to_string(), size="2"),
                         spacing="3", align="center", wrap="wrap",
                     ),
                 ),
@@ -101,7 +99,6 @@ def _arbitration() -> rx.Component:
     )
 
 
-@panel("support", "arbitrator", "admin")
 def staff_panel() -> rx.Component:
     writer = SessionState.user_role != Role.admin
     return rx.vstack(
@@ -109,16 +106,16 @@ def staff_panel() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.heading(t("support.panel.notes"), size="3", as_="h2"),
-                rx.foreach(S.notes, _note),
-                rx.cond(S.notes.length() == 0, rx.text(t("support.panel.no_notes"), size="2", color_scheme="gray")),
-                _text_form("note", S.add_note, "support.panel.note_label", "support.panel.note_submit",
+                rx.foreach(IncidentStaffState.notes, _note),
+                rx.cond(IncidentStaffState.notes.length() == 0, rx.text(t("support.panel.no_notes"), size="2", color_scheme="gray")),
+                _text_form("note", IncidentStaffState.add_note, "support.panel.note_label", "support.panel.note_submit",
                            "support.panel.note_hint", variant="soft", color_scheme="amber"),
                 spacing="2", align="start", width="100%",
             ),
             width="100%",
         ),
         rx.cond(writer, rx.card(
-            _text_form("assist", S.assist, "support.panel.assist_label", "support.panel.assist_submit",
+            _text_form("assist", IncidentStaffState.assist, "support.panel.assist_label", "support.panel.assist_submit",
                        "support.panel.assist_hint"),
             width="100%",
         )),

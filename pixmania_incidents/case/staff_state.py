@@ -12,15 +12,13 @@ from typing import Any
 import reflex as rx
 
 from pixmania_incidents import live
+from pixmania_incidents.case.page_state import IncidentPageState
 from pixmania_incidents.formats import short_when
 from pixmania_incidents.i18n import norm_locale
 from pixmania_incidents.services import arbitration, flags, supervision
-from pixmania_incidents.state.incident import IncidentPageState
-from pixmania_incidents.state.locale import LocaleState
-
-
-def _reset(form_id: str):
-    return rx.call_script(f"document.getElementById('{form_id}')?.reset()")
+from pixmania_incidents.shell.forms import reset_form
+from pixmania_incidents.shell.locale import LocaleState
+from pixmania_incidents.vocabulary import STAFF
 
 
 class IncidentStaffState(IncidentPageState):
@@ -33,7 +31,7 @@ class IncidentStaffState(IncidentPageState):
         room = await self.get_state(live.IncidentRoom)
         locale = norm_locale((await self.get_state(LocaleState)).locale)
         _ = (room.tick, self.revision)
-        if not self.case_id or self.user_role not in ("support", "arbitrator", "admin"):
+        if not self.case_id or self.user_role not in STAFF:
             return []
         found, _error = await self._run(supervision.internal_notes, self.case_id)
         return [n | {"created_at": short_when(n["created_at"], locale)} for n in found or []]
@@ -49,20 +47,20 @@ class IncidentStaffState(IncidentPageState):
     async def add_note(self, form: dict):
         body = str((form or {}).get("body") or "") if isinstance(form, dict) else ""
         result = await self._staff("note", supervision.add_internal_note, body)
-        return _reset("form-staff-note") if result is not None else None
+        return reset_form("form-staff-note") if result is not None else None
 
     @rx.event
     async def assist(self, form: dict):
         body = str((form or {}).get("body") or "") if isinstance(form, dict) else ""
         result = await self._staff("assist", supervision.assist, body)
-        return _reset("form-staff-assist") if result is not None else None
+        return reset_form("form-staff-assist") if result is not None else None
 
     @rx.event
     async def raise_flag(self, form: dict):
         """The product team's inbox moves too (`_act` pushes a flag change to it)."""
         form = form if isinstance(form, dict) else {}
         change = await self._staff("flag", flags.raise_flag, str(form.get("reason") or ""), str(form.get("details") or ""))
-        return _reset("form-staff-flag") if change is not None else None
+        return reset_form("form-staff-flag") if change is not None else None
 
     @rx.event
     async def take_case(self):

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.case_header import V
-from pixmania_incidents.components.text import t
-from pixmania_incidents.components.thread import dom_value, file_picker
-from pixmania_incidents.services.incidents import MAX_TEXT
-from pixmania_incidents.state.incident import IncidentPageState
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.case.header import view
+from pixmania_incidents.case.page_state import IncidentPageState
+from pixmania_incidents.shell.forms import dom_value, file_picker
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import MAX_TEXT, IncidentState, Role
 
 
 def statement_section() -> rx.Component:
-    arbitration = V["arbitration"].to(dict)
+    arbitration = view.arbitration
     role = SessionState.user_role
     may_state = (
-        (V["state"].to(str) == "in_arbitration")
+        (view.state == IncidentState.in_arbitration)
         & arbitration
-        & ((role == "customer") | (role == "seller"))
-        & (arbitration["requester_role"].to(str) != role)
-        & ~arbitration["statement"].to(bool)
+        & ((role == Role.customer) | (role == Role.seller))
+        & (arbitration.requester_role != role)
+        & ~arbitration.statement.to(bool)
     )
     return rx.cond(
         may_state,

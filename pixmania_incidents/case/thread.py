@@ -9,28 +9,13 @@ note for a message the customer can read. Internal notes are in the view only fo
 from __future__ import annotations
 
 import reflex as rx
-from reflex.vars import Var
-from reflex_base.utils.imports import ImportVar
-from reflex_base.vars.base import VarData
 
-from pixmania_incidents.components.case_header import V, as_list
-from pixmania_incidents.components.text import t
-from pixmania_incidents.models import Role
-from pixmania_incidents.services.evidence import MAX_BYTES, MAX_FILES
-from pixmania_incidents.services.incidents import MAX_TEXT
-from pixmania_incidents.state.incident import IncidentPageState
-from pixmania_incidents.state.session import SessionState
-
-ACCEPT = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"], "application/pdf": [".pdf"]}
-WRITERS = (Role.customer, Role.seller, Role.support, Role.arbitrator)
-
-
-def dom_value(element_id: str) -> Var:
-    """What the user typed in an uncontrolled field, read when the event fires (no event per keystroke)."""
-    return Var(
-        _js_expr=f"(refs['ref_{element_id}']?.current?.value ?? '')",
-        _var_data=VarData(imports={"$/utils/state": [ImportVar(tag="refs")]}),
-    ).to(str)
+from pixmania_incidents.case.header import view
+from pixmania_incidents.case.page_state import IncidentPageState
+from pixmania_incidents.shell.forms import dom_value, file_picker
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import MAX_TEXT, THREAD_WRITERS, IncidentState
 
 
 def role_badge(role: rx.Var) -> rx.Component:
@@ -41,21 +26,21 @@ def role_badge(role: rx.Var) -> rx.Component:
 
 def evidence_item(f: rx.Var) -> rx.Component:
     return rx.cond(
-        f["is_image"].to(bool),
+        f.is_image,
         rx.link(
-            rx.image(src=f["url"].to(str), alt=f["filename"].to(str), max_height="10em", max_width="100%",
+            rx.image(src=f.url, alt=f.filename, max_height="10em", max_width="100%",
                      border_radius="var(--radius-2)", border="1px solid var(--gray-a6)", loading="lazy"),
-            href=f["url"].to(str), is_external=True,
+            href=f.url, is_external=True,
         ),
-        rx.link(rx.hstack(rx.icon("file-text", size=16), rx.text(f["filename"], " (", f["size_label"], ")", size="2"),
+        rx.link(rx.hstack(rx.icon("file-text", size=16), rx.text(f.filename, " (", f.size_label, ")", size="2"),
                           spacing="1", align="center"),
-                href=f["url"].to(str), is_external=True),
+                href=f.url, is_external=True),
     )
 
 
 def evidence_list(files: rx.Var) -> rx.Component:
-    return rx.cond(as_list(files).length() > 0,
-                   rx.hstack(rx.foreach(as_list(files), evidence_item), spacing="2", wrap="wrap", margin_top="0.4em"))
+    return rx.cond(files.length() > 0,
+                   rx.hstack(rx.foreach(files, evidence_item), spacing="2", wrap="wrap", margin_top="0.4em"))
 
 
 def _kind_badge(kind: rx.Var) -> rx.Component:
@@ -71,20 +56,20 @@ def _kind_badge(kind: rx.Var) -> rx.Component:
 
 
 def _message(m: rx.Var) -> rx.Component:
-    kind = m["kind"].to(str)
-    mine = m["author_role"].to(str) == SessionState.user_role
+    kind = m.kind
+    mine = m.author_role == SessionState.user_role
     return rx.box(
         rx.hstack(
-            rx.text(m["author"], weight="bold", size="2"),
-            role_badge(m["author_role"].to(str)),
+            rx.text(m.author, weight="bold", size="2"),
+            role_badge(m.author_role),
             _kind_badge(kind),
             rx.spacer(),
-            rx.text(m["when"], size="1", color_scheme="gray"),
+            rx.text(m.when, size="1", color_scheme="gray"),
             align="center", spacing="2", wrap="wrap", width="100%",
         ),
-        rx.cond(m["counterpart"], rx.text(t("case.outside_with"), " ", m["counterpart"], size="1", color_scheme="gray")),
-        rx.text(m["body"], size="2", white_space="pre-wrap", margin_top="0.3em"),
-        evidence_list(m["files"]),
+        rx.cond(m.counterpart, rx.text(t("case.outside_with"), " ", m.counterpart, size="1", color_scheme="gray")),
+        rx.text(m.body, size="2", white_space="pre-wrap", margin_top="0.3em"),
+        evidence_list(m.files),
         padding="0.75em",
         border_radius="var(--radius-3)",
         background=rx.match(kind, ("assist", "var(--violet-a3)"), ("internal", "var(--yellow-a3)"),
@@ -102,15 +87,15 @@ def _opening() -> rx.Component:
     """The customer's description and the evidence sent with it open the thread."""
     return rx.box(
         rx.hstack(
-            rx.text(V["customer"].to(dict)["name"], weight="bold", size="2"),
+            rx.text(view.customer_name, weight="bold", size="2"),
             role_badge("customer"),
             rx.badge(t("case.kind.opening"), size="1", variant="outline"),
             rx.spacer(),
-            rx.text(V["opened_when"], size="1", color_scheme="gray"),
+            rx.text(view.opened_when, size="1", color_scheme="gray"),
             align="center", spacing="2", wrap="wrap", width="100%",
         ),
-        rx.text(V["description"], size="2", white_space="pre-wrap", margin_top="0.3em"),
-        evidence_list(V["opening_files"]),
+        rx.text(view.description, size="2", white_space="pre-wrap", margin_top="0.3em"),
+        evidence_list(view.opening_files),
         padding="0.75em",
         border_radius="var(--radius-3)",
         background="var(--gray-a2)",
@@ -119,34 +104,9 @@ def _opening() -> rx.Component:
     )
 
 
-def file_picker(upload_id: str, *, label: rx.Var | None = None) -> rx.Component:
-    """Photos or PDFs, several at once; the browser's limits are comfort, the server decides."""
-    return rx.vstack(
-        rx.upload(
-            rx.hstack(rx.icon("paperclip", size=16), rx.text(label if label is not None else t("case.attach"), size="2"),
-                      spacing="2", align="center"),
-            id=upload_id,
-            accept=ACCEPT,
-            max_size=MAX_BYTES,
-            max_files=MAX_FILES,
-            multiple=True,
-            border="1px dashed var(--gray-a8)",
-            border_radius="var(--radius-2)",
-            padding="0.5em 0.75em",
-            cursor="pointer",
-            width="100%",
-        ),
-        rx.foreach(rx.selected_files(upload_id), lambda name: rx.text(rx.icon("file", size=12), " ", name, size="1")),
-        rx.text(t("case.files_hint"), size="1", color_scheme="gray"),
-        spacing="1",
-        width="100%",
-        align="start",
-    )
-
-
 def composer() -> rx.Component:
     return rx.cond(
-        rx.Var.create([r.value for r in WRITERS]).contains(SessionState.user_role) & (V["state"].to(str) != "closed"),
+        rx.Var.create(list(THREAD_WRITERS)).contains(SessionState.user_role) & (view.state != IncidentState.closed),
         rx.vstack(
             rx.el.label(t("case.your_message"), html_for="thread_body", style={"fontWeight": "500", "fontSize": "var(--font-size-2)"}),
             rx.text_area(id="thread_body", max_length=MAX_TEXT, rows="3", width="100%",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.case_header import V, as_list
-from pixmania_incidents.components.text import t
+from pixmania_incidents.case.header import view
+from pixmania_incidents.shell.text import t
 
 
 def _event(event: rx.Var) -> rx.Component:
@@ -13,9 +13,9 @@ def _event(event: rx.Var) -> rx.Component:
         rx.box(width="0.6em", height="0.6em", border_radius="50%", background="var(--accent-9)", margin_top="0.45em",
                flex_shrink="0"),
         rx.vstack(
-            rx.text(rx.text.strong(event["label"]), " · ", event["who"], size="2"),
-            rx.cond(event["detail"] != "", rx.text(event["detail"], size="1")),
-            rx.text(event["when"], size="1", color_scheme="gray"),
+            rx.text(rx.text.strong(event.label), " · ", event.who, size="2"),
+            rx.cond(event.detail != "", rx.text(event.detail, size="1")),
+            rx.text(event.when, size="1", color_scheme="gray"),
             spacing="0",
             align="start",
         ),
@@ -29,7 +29,7 @@ def timeline() -> rx.Component:
     return rx.card(
         rx.heading(t("case.timeline"), size="3", as_="h2", margin_bottom="0.5em"),
         rx.scroll_area(
-            rx.vstack(rx.foreach(as_list(V["timeline"]), _event), spacing="3", width="100%"),
+            rx.vstack(rx.foreach(view.timeline, _event), spacing="3", width="100%"),
             type="auto",
             scrollbars="vertical",
             style={"maxHeight": "28em"},

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.case_header import state_badge
-from pixmania_incidents.components.countdown import countdown
-from pixmania_incidents.components.deadline import ball_label, deadline_badge
-from pixmania_incidents.components.shell import app_shell
-from pixmania_incidents.components.text import t
-from pixmania_incidents.models import Role
-from pixmania_incidents.pages.registry import page
-from pixmania_incidents.state.customer import MyIncidentsState
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.customer.my_incidents_state import MyIncidentsState
+from pixmania_incidents.shell.badges import ball_label, deadline_badge, state_badge
+from pixmania_incidents.shell.countdown import countdown
+from pixmania_incidents.shell.layout import app_shell
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import Role
 
 
 def _row(row: rx.Var) -> rx.Component:
@@ -54,7 +52,7 @@ def _row(row: rx.Var) -> rx.Component:
 
 
 @page("/incidents", "Pixmania · Mes incidents", roles=[Role.customer.value],
-      on_load=[SessionState.guard, MyIncidentsState.load])
+      on_load=[MyIncidentsState.load])
 def my_incidents_page() -> rx.Component:
     return app_shell(
         rx.vstack(

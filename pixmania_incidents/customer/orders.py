@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
-from pixmania_incidents.components.case_header import as_list, state_badge
-from pixmania_incidents.components.shell import app_shell
-from pixmania_incidents.components.text import t
-from pixmania_incidents.models import Role
-from pixmania_incidents.pages.registry import page
-from pixmania_incidents.state.customer import OrdersState
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.customer.orders_state import OrdersState
+from pixmania_incidents.shell.badges import state_badge
+from pixmania_incidents.shell.layout import app_shell
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import Role
 
 SHIPMENT_COLOURS = {"pending": "gray", "shipped": "blue", "delivered": "green"}
+
+
+def _rows(var: rx.Var) -> rx.Var:
+    """A list inside an order row, typed so `rx.foreach` can walk it."""
+    return var.to(list[dict[str, Any]])
 
 
 def _shipment(order: rx.Var) -> rx.Component:
@@ -43,8 +49,8 @@ def _line(line: rx.Var) -> rx.Component:
         rx.vstack(
             rx.text(line["title"], weight="medium"),
             rx.text(t("customer.orders.quantity"), " ", line["quantity"].to(str), " · ", line["total_label"], size="2", color_scheme="gray"),
-            rx.cond(as_list(line["incidents"]).length() > 0,
-                    rx.hstack(rx.foreach(as_list(line["incidents"]), _incident_link), spacing="2", wrap="wrap")),
+            rx.cond(_rows(line["incidents"]).length() > 0,
+                    rx.hstack(rx.foreach(_rows(line["incidents"]), _incident_link), spacing="2", wrap="wrap")),
             spacing="1", align="start",
         ),
         rx.spacer(),
@@ -80,7 +86,7 @@ def _order(order: rx.Var) -> rx.Component:
                 align="center", spacing="3", wrap="wrap", width="100%",
             ),
             _shipment(order),
-            rx.foreach(as_list(order["lines"]), _line),
+            rx.foreach(_rows(order["lines"]), _line),
             spacing="2", width="100%",
         ),
         width="100%",
@@ -88,7 +94,7 @@ def _order(order: rx.Var) -> rx.Component:
     )
 
 
-@page("/orders", "Pixmania · Mes commandes", roles=[Role.customer.value], on_load=[SessionState.guard, OrdersState.load])
+@page("/orders", "Pixmania · Mes commandes", roles=[Role.customer.value], on_load=[OrdersState.load])
 def orders_page() -> rx.Component:
     return app_shell(
         rx.vstack(

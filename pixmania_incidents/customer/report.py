@@ -9,36 +9,28 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.shell import app_shell
-from pixmania_incidents.components.text import pick, t
-from pixmania_incidents.components.thread import dom_value, file_picker
-from pixmania_incidents.i18n import CATALOGUE
-from pixmania_incidents.models import Role
-from pixmania_incidents.pages.registry import page
+from pixmania_incidents.customer.report_state import OpenIncidentState
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES, TypePolicy
-from pixmania_incidents.services.incidents import MAX_TEXT
-from pixmania_incidents.state.customer import OpenIncidentState as S
-from pixmania_incidents.state.session import SessionState
-
-
-def _filled(key: str, **params: object) -> rx.Var:
-    fr, en = CATALOGUE[key]
-    return pick(fr.format(**params), en.format(**params))
+from pixmania_incidents.shell.forms import dom_value, file_picker
+from pixmania_incidents.shell.layout import app_shell
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import filled, pick, t
+from pixmania_incidents.vocabulary import MAX_TEXT, Role
 
 
 def _type_item(tp: TypePolicy) -> rx.Component:
     code = tp.code.value
-    blocked = S.blocked[code]
+    blocked = OpenIncidentState.blocked[code]
     return rx.radio_cards.item(
         rx.vstack(
             rx.text(pick(tp.label_fr, tp.label_en), weight="bold"),
-            rx.cond(S.blocked.contains(code),
+            rx.cond(OpenIncidentState.blocked.contains(code),
                     rx.text(rx.cond(blocked["open"] != "", t("customer.report.type_open"), t("customer.report.type_done")),
                             " ", blocked["reference"], size="1", color_scheme="gray")),
             spacing="0", align="start", width="100%",
         ),
         value=code,
-        disabled=S.blocked.contains(code),
+        disabled=OpenIncidentState.blocked.contains(code),
     )
 
 
@@ -49,7 +41,7 @@ def _details(tp: TypePolicy) -> rx.Component:
             rx.text(pick(tp.summary_fr, tp.summary_en), size="2"),
             rx.unordered_list(*[rx.list_item(pick(step.fr, step.en), size="2") for step in tp.checklist], margin_y="0"),
             rx.text(rx.icon("clock", size=14), " ",
-                    _filled("customer.report.timing", target=tp.response_target_hours, max=tp.response_max_hours,
+                    filled("customer.report.timing", target=tp.response_target_hours, max=tp.response_max_hours,
                             days=tp.resolution_business_days), size="2", weight="medium"),
             rx.text(t("customer.report.solutions"), " ",
                     rx.hstack(*[rx.badge(pick(*SOLUTION_LABELS[s]), variant="soft") for s in tp.solutions], wrap="wrap",
@@ -71,46 +63,46 @@ def _form() -> rx.Component:
     return rx.vstack(
         rx.card(
             rx.vstack(
-                rx.text(S.line["title"], weight="bold"),
-                rx.text(S.line["order"], " · ", S.line["shop"], " · ", S.line["total"], size="2", color_scheme="gray"),
+                rx.text(OpenIncidentState.line["title"], weight="bold"),
+                rx.text(OpenIncidentState.line["order"], " · ", OpenIncidentState.line["shop"], " · ", OpenIncidentState.line["total"], size="2", color_scheme="gray"),
                 spacing="1",
             ),
             width="100%",
         ),
-        rx.cond(S.line["blocked"] == "customer.orders.not_shipped",
+        rx.cond(OpenIncidentState.line["blocked"] == "customer.orders.not_shipped",
                 rx.callout(t("customer.orders.not_shipped"), icon="info", color_scheme="gray", width="100%")),
         rx.heading(t("customer.report.step_type"), size="4", as_="h2"),
         rx.radio_cards.root(
             *[_type_item(tp) for tp in TYPES.values()],
-            value=S.chosen_type,
-            on_value_change=S.choose,
+            value=OpenIncidentState.chosen_type,
+            on_value_change=OpenIncidentState.choose,
             columns={"initial": "1", "sm": "2", "md": "3"},
             width="100%",
         ),
-        rx.match(S.chosen_type, *[(tp.code.value, _details(tp)) for tp in TYPES.values()], rx.fragment()),
+        rx.match(OpenIncidentState.chosen_type, *[(tp.code.value, _details(tp)) for tp in TYPES.values()], rx.fragment()),
         rx.heading(t("customer.report.step_describe"), size="4", as_="h2"),
-        rx.el.label(_filled("customer.report.description_label", max=f"{MAX_TEXT:,}".replace(",", "\u202f")),
+        rx.el.label(filled("customer.report.description_label", max=f"{MAX_TEXT:,}".replace(",", "\u202f")),
                     html_for="report_description", style={"fontSize": "var(--font-size-2)"}),
         rx.text_area(id="report_description", max_length=MAX_TEXT, rows="5", width="100%", required=True),
         rx.heading(t("customer.report.step_evidence"), size="4", as_="h2"),
         file_picker("report_files", label=rx.match(
-            S.chosen_type,
+            OpenIncidentState.chosen_type,
             *[(tp.code.value, t("customer.report.photos_needed")) for tp in TYPES.values() if tp.photos_required],
             t("customer.report.attach"),
         )),
         rx.cond(
-            S.report_error != "",
+            OpenIncidentState.report_error != "",
             rx.callout(
-                rx.vstack(rx.text(S.report_error),
-                          rx.cond(S.existing_url != "", rx.link(t("customer.report.see_existing"), href=S.existing_url)),
+                rx.vstack(rx.text(OpenIncidentState.report_error),
+                          rx.cond(OpenIncidentState.existing_url != "", rx.link(t("customer.report.see_existing"), href=OpenIncidentState.existing_url)),
                           spacing="1"),
                 icon="triangle_alert", color_scheme="red", role="alert", width="100%",
             ),
         ),
         rx.hstack(
             rx.link(rx.button(t("customer.cancel"), variant="soft", color_scheme="gray"), href="/orders"),
-            rx.button(rx.icon("send", size=16), t("customer.report.submit"), loading=S.submitting,
-                      on_click=S.submit(rx.upload_files(upload_id="report_files"), dom_value("report_description"))),
+            rx.button(rx.icon("send", size=16), t("customer.report.submit"), loading=OpenIncidentState.submitting,
+                      on_click=OpenIncidentState.submit(rx.upload_files(upload_id="report_files"), dom_value("report_description"))),
             spacing="3", justify="end", width="100%",
         ),
         spacing="3",
@@ -120,16 +112,16 @@ def _form() -> rx.Component:
 
 
 @page("/orders/[line_id]/report", "Pixmania · Signaler un problème", roles=[Role.customer.value],
-      on_load=[SessionState.guard, S.load])
+      on_load=[OpenIncidentState.load])
 def open_incident_page() -> rx.Component:
     return app_shell(
         rx.vstack(
             rx.link(rx.hstack(rx.icon("arrow-left", size=14), t("customer.orders.title"), spacing="1", align="center"),
                     href="/orders", size="2"),
             rx.heading(t("customer.report.title"), size="6", as_="h1"),
-            rx.cond(S.missing,
+            rx.cond(OpenIncidentState.missing,
                     rx.callout(t("error.not_found"), icon="triangle_alert", color_scheme="red", width="100%"),
-                    rx.cond(S.line_id, _form(), rx.center(rx.spinner(size="3"), padding="3em", width="100%"))),
+                    rx.cond(OpenIncidentState.line_id, _form(), rx.center(rx.spinner(size="3"), padding="3em", width="100%"))),
             spacing="3", width="100%", max_width="900px",
         )
     )

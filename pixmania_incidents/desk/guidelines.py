@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.shell import app_shell
-from pixmania_incidents.components.text import pick, t
-from pixmania_incidents.models import Role
-from pixmania_incidents.pages.registry import page
-from pixmania_incidents.pages.supervision import STAFF_ROLES
+from pixmania_incidents.desk.guidelines_state import GuidelinesState
 from pixmania_incidents.policy import TYPES
-from pixmania_incidents.services.guidelines import KINDS
-from pixmania_incidents.state.guidelines import GuidelinesState as G
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.shell.layout import app_shell
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.shell.text import pick, t
+from pixmania_incidents.vocabulary import GUIDELINE_KINDS, STAFF, Role
 
 _SELECT_STYLE = {"padding": "0.4em", "borderRadius": "var(--radius-2)", "border": "1px solid var(--gray-a7)", "width": "100%"}
 
@@ -26,7 +24,7 @@ def guideline_card(g: rx.Var, *actions: rx.Component) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.badge(rx.match(g["kind"], *[(k, t(f"support.guidelines.kind.{k}")) for k in KINDS], g["kind"])),
+                rx.badge(rx.match(g["kind"], *[(k, t(f"support.guidelines.kind.{k}")) for k in GUIDELINE_KINDS], g["kind"])),
                 rx.cond(g["incident_type"] != "", rx.badge(pick(g["type_fr"].to(str), g["type_en"].to(str)), variant="outline")),
                 rx.spacer(),
                 *actions,
@@ -45,36 +43,36 @@ def guideline_card(g: rx.Var, *actions: rx.Component) -> rx.Component:
 def editor() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(rx.cond(G.editing_id > 0, t("support.guidelines.edit"), t("support.guidelines.new")), size="4"),
+            rx.heading(rx.cond(GuidelinesState.editing_id > 0, t("support.guidelines.edit"), t("support.guidelines.new")), size="4"),
             rx.el.label(t("support.guidelines.title_field"), html_for="gl-title"),
-            rx.input(id="gl-title", value=G.title, on_change=G.set_title, width="100%"),
+            rx.input(id="gl-title", value=GuidelinesState.title, on_change=GuidelinesState.set_title, width="100%"),
             rx.flex(
                 rx.vstack(
                     rx.el.label(t("support.guidelines.kind"), html_for="gl-kind"),
-                    rx.el.select(*[rx.el.option(t(f"support.guidelines.kind.{k}"), value=k) for k in KINDS],
-                                 id="gl-kind", value=G.kind, on_change=G.set_kind, style=_SELECT_STYLE),
+                    rx.el.select(*[rx.el.option(t(f"support.guidelines.kind.{k}"), value=k) for k in GUIDELINE_KINDS],
+                                 id="gl-kind", value=GuidelinesState.kind, on_change=GuidelinesState.set_kind, style=_SELECT_STYLE),
                     spacing="1", flex="1",
                 ),
                 rx.vstack(
                     rx.el.label(t("support.guidelines.type"), html_for="gl-type"),
                     rx.el.select(rx.el.option(t("support.guidelines.all_types"), value=""),
                                  *[rx.el.option(pick(p.label_fr, p.label_en), value=c.value) for c, p in TYPES.items()],
-                                 id="gl-type", value=G.incident_type, on_change=G.set_incident_type, style=_SELECT_STYLE),
+                                 id="gl-type", value=GuidelinesState.incident_type, on_change=GuidelinesState.set_incident_type, style=_SELECT_STYLE),
                     spacing="1", flex="1",
                 ),
                 gap="0.75em", width="100%", direction=rx.breakpoints(initial="column", sm="row"),
             ),
             rx.el.label(t("support.guidelines.body"), html_for="gl-body"),
-            rx.text_area(id="gl-body", value=G.body, on_change=G.set_body, rows="10", width="100%",
+            rx.text_area(id="gl-body", value=GuidelinesState.body, on_change=GuidelinesState.set_body, rows="10", width="100%",
                          placeholder=t("support.guidelines.body_hint")),
             rx.text(t("support.guidelines.preview"), size="1", color_scheme="gray"),
-            rx.box(guideline_body(G.preview), padding="0.5em", border="1px dashed var(--gray-a6)", width="100%",
+            rx.box(guideline_body(GuidelinesState.preview), padding="0.5em", border="1px dashed var(--gray-a6)", width="100%",
                    min_height="3em", data_testid="guideline-preview"),
-            rx.cond(G.error != "", rx.callout(G.error, color_scheme="red", icon="triangle_alert", width="100%")),
-            rx.cond(G.notice != "", rx.callout(G.notice, color_scheme="green", icon="check", width="100%")),
+            rx.cond(GuidelinesState.error != "", rx.callout(GuidelinesState.error, color_scheme="red", icon="triangle_alert", width="100%")),
+            rx.cond(GuidelinesState.notice != "", rx.callout(GuidelinesState.notice, color_scheme="green", icon="check", width="100%")),
             rx.hstack(
-                rx.button(t("support.guidelines.publish"), on_click=G.save),
-                rx.cond(G.editing_id > 0, rx.button(t("support.cancel"), variant="soft", color_scheme="gray", on_click=G.new)),
+                rx.button(t("support.guidelines.publish"), on_click=GuidelinesState.save),
+                rx.cond(GuidelinesState.editing_id > 0, rx.button(t("support.cancel"), variant="soft", color_scheme="gray", on_click=GuidelinesState.new)),
                 spacing="2",
             ),
             spacing="2", align="start", width="100%",
@@ -83,7 +81,7 @@ def editor() -> rx.Component:
     )
 
 
-@page("/guidelines", "Pixmania · Directives", roles=STAFF_ROLES, on_load=[G.guard, G.load])
+@page("/guidelines", "Pixmania · Directives", roles=STAFF, on_load=[GuidelinesState.load])
 def guidelines_page() -> rx.Component:
     writer = (SessionState.user_role == Role.support) | (SessionState.user_role == Role.arbitrator)
     return app_shell(
@@ -93,10 +91,10 @@ def guidelines_page() -> rx.Component:
             rx.grid(
                 rx.cond(writer, editor()),
                 rx.vstack(
-                    rx.foreach(G.items, lambda g: guideline_card(
+                    rx.foreach(GuidelinesState.items, lambda g: guideline_card(
                         g, rx.cond(writer, rx.button(t("support.guidelines.edit_button"), size="1", variant="ghost",
-                                                     on_click=G.start_edit(g))))),
-                    rx.cond(G.items.length() == 0, rx.text(t("support.guidelines.empty"), color_scheme="gray")),
+                                                     on_click=GuidelinesState.start_edit(g))))),
+                    rx.cond(GuidelinesState.items.length() == 0, rx.text(t("support.guidelines.empty"), color_scheme="gray")),
                     spacing="2", width="100%",
                 ),
                 columns=rx.breakpoints(initial="1", md="2"), gap="1em", width="100%",

@@ -9,8 +9,9 @@ import reflex as rx
 from pixmania_incidents.formats import short_when
 from pixmania_incidents.i18n import norm_locale, tr
 from pixmania_incidents.services import guidelines
-from pixmania_incidents.state.locale import LocaleState
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.shell.locale import LocaleState
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.vocabulary import GUIDELINE_BODY_MAX, GUIDELINE_KINDS, GUIDELINE_TITLE_MAX
 
 
 class GuidelinesState(SessionState):
@@ -42,15 +43,15 @@ class GuidelinesState(SessionState):
 
     @rx.event
     def set_kind(self, value: str):
-        self.kind = value if value in guidelines.KINDS else "guideline"
+        self.kind = value if value in GUIDELINE_KINDS else "guideline"
 
     @rx.event
     def set_title(self, value: str):
-        self.title = str(value)[: guidelines.TITLE_MAX]
+        self.title = str(value)[: GUIDELINE_TITLE_MAX]
 
     @rx.event
     def set_body(self, value: str):
-        self.body = str(value)[: guidelines.BODY_MAX]
+        self.body = str(value)[: GUIDELINE_BODY_MAX]
 
     @rx.event
     def set_incident_type(self, value: str):

@@ -1,6 +1,6 @@
-"""/supervision: every incident for customer service, live through the desk room.
+"""/supervision: every incident for customer service, live through each viewer's own room.
 
-Why this shape: the desk room (`desk`) only moves a tick whenever any incident changes;
+Why this shape: a change to any incident moves the tick of every staff member's room;
 each viewer's filters and page stay in this private state and the list is re-queried on
 the server (filtered, ordered by the nearest deadline, 25 a page) when the tick moves.
 """
@@ -8,32 +8,20 @@ the server (filtered, ordered by the nearest deadline, 25 a page) when the tick 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from typing import Any
 
 import reflex as rx
 
-from pixmania_incidents.formats import short_when
+from pixmania_incidents.formats import iso, parse_day, short_when
 from pixmania_incidents.i18n import norm_locale
 from pixmania_incidents.live import LiveRoom
 from pixmania_incidents.services import supervision
-from pixmania_incidents.services.common import STAFF, ServiceError
-from pixmania_incidents.state.locale import LocaleState
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.services.common import ServiceError
+from pixmania_incidents.shell.locale import LocaleState
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.vocabulary import STAFF, SUPERVISION_QUEUES
 
 _TEXT_FILTERS = ("queue", "state", "type", "shop_id", "deadline_state", "opened_from", "opened_to", "text")
-
-
-def parse_day(value: str) -> date | None:
-    """An `<input type=date>` value, or None when empty or malformed."""
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def iso_or_empty(instant: Any) -> str:
-    return instant.isoformat() if instant is not None else ""
 
 
 def _filters(raw: dict[str, str]) -> supervision.Filters:
@@ -59,7 +47,7 @@ class SupervisionState(SessionState):
 
     @rx.event
     async def load(self):
-        """Join the desk room once the server-side session says this is staff."""
+        """Follow the viewer's room once the server-side session says this is staff."""
         try:
             actor = await asyncio.to_thread(self._actor)
         except ServiceError:
@@ -83,8 +71,8 @@ class SupervisionState(SessionState):
             return {"rows": [], "total": 0, "page": 1, "pages": 1, "counts": {}, "error": error}
         return {
             "rows": [
-                {**r, "next_due_at": iso_or_empty(r["next_due_at"]), "opened_when": short_when(r["opened_at"], locale),
-                 "opened_at": iso_or_empty(r["opened_at"])}
+                {**r, "next_due_at": iso(r["next_due_at"]), "opened_when": short_when(r["opened_at"], locale),
+                 "opened_at": iso(r["opened_at"])}
                 for r in found.rows
             ],
             "total": found.total,
@@ -104,7 +92,7 @@ class SupervisionState(SessionState):
 
     @rx.event
     def set_queue(self, value: str):
-        self.queue = value if value in supervision.QUEUES else "all"
+        self.queue = value if value in SUPERVISION_QUEUES else "all"
         self._set("queue", self.queue)
 
     @rx.event

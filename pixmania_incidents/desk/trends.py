@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.shell import app_shell
-from pixmania_incidents.components.text import t
-from pixmania_incidents.pages.registry import page
-from pixmania_incidents.pages.supervision import STAFF_ROLES
-from pixmania_incidents.state.trends import TrendsState as T
+from pixmania_incidents.desk.trends_state import TrendsState
+from pixmania_incidents.shell.layout import app_shell
+from pixmania_incidents.shell.period import chart_card, kpi
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import STAFF
 
 _COLUMNS = (
     ("support.trends.col.count", "count"),
@@ -23,15 +24,6 @@ _COLUMNS = (
     ("support.trends.col.arbitration", "arbitration_label"),
     ("support.trends.col.rating", "rating_label"),
 )
-
-
-def kpi(label_key: str, value: rx.Var) -> rx.Component:
-    return rx.card(rx.vstack(rx.text(t(label_key), size="1", color_scheme="gray"), rx.heading(value, size="6"),
-                             spacing="1"), min_width="9em", flex="1")
-
-
-def chart_card(title_key: str, chart: rx.Component) -> rx.Component:
-    return rx.card(rx.vstack(rx.heading(t(title_key), size="3", as_="h2"), chart, spacing="2", width="100%"), width="100%")
 
 
 def bars(data: rx.Var, *series: tuple[str, str, str], layout: str = "horizontal") -> rx.Component:
@@ -68,16 +60,16 @@ def table(rows: rx.Var) -> rx.Component:
 def period() -> rx.Component:
     return rx.flex(
         rx.vstack(rx.el.label(t("support.trends.from"), html_for="trends-from"),
-                  rx.input(type="date", id="trends-from", value=T.start, on_change=T.set_start), spacing="1"),
+                  rx.input(type="date", id="trends-from", value=TrendsState.start, on_change=TrendsState.set_start), spacing="1"),
         rx.vstack(rx.el.label(t("support.trends.to"), html_for="trends-to"),
-                  rx.input(type="date", id="trends-to", value=T.end, on_change=T.set_end), spacing="1"),
-        rx.button(rx.icon("download", size=16), t("support.trends.export"), on_click=T.export_csv, variant="soft"),
+                  rx.input(type="date", id="trends-to", value=TrendsState.end, on_change=TrendsState.set_end), spacing="1"),
+        rx.button(rx.icon("download", size=16), t("support.trends.export"), on_click=TrendsState.export_csv, variant="soft"),
         gap="0.75em", wrap="wrap", align="end",
     )
 
 
 def content() -> rx.Component:
-    d = T.data
+    d = TrendsState.data
     overall = d["overall"].to(dict)
     return rx.vstack(
         rx.flex(
@@ -126,15 +118,15 @@ def content() -> rx.Component:
     )
 
 
-@page("/trends", "Pixmania · Tendances", roles=STAFF_ROLES, on_load=[T.guard, T.load])
+@page("/trends", "Pixmania · Tendances", roles=STAFF, on_load=[TrendsState.load])
 def trends_page() -> rx.Component:
     return app_shell(
         rx.vstack(
             rx.heading(t("support.trends.title"), size="7", as_="h1"),
             period(),
-            rx.cond(T.error != "", rx.callout(T.error, color_scheme="red", icon="triangle_alert")),
-            rx.cond(T.data["error"], rx.callout(T.data["error"].to(str), color_scheme="red", icon="triangle_alert")),
-            rx.cond(T.data["overall"], content()),
+            rx.cond(TrendsState.error != "", rx.callout(TrendsState.error, color_scheme="red", icon="triangle_alert")),
+            rx.cond(TrendsState.data["error"], rx.callout(TrendsState.data["error"].to(str), color_scheme="red", icon="triangle_alert")),
+            rx.cond(TrendsState.data["overall"], content()),
             spacing="4",
             width="100%",
         )

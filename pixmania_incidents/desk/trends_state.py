@@ -9,9 +9,9 @@ import reflex as rx
 
 from pixmania_incidents.i18n import norm_locale, tr
 from pixmania_incidents.services import analytics
-from pixmania_incidents.state.locale import LocaleState
-from pixmania_incidents.state.session import SessionState
-from pixmania_incidents.state.period import PeriodState, figures
+from pixmania_incidents.shell.locale import LocaleState
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.shell.period import PeriodState, figures
 
 DEFAULT_WEEKS = 8
 

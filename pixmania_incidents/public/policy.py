@@ -2,16 +2,10 @@
 
 import reflex as rx
 
-from pixmania_incidents.components.layout import public_page
-from pixmania_incidents.components.text import pick, t
-from pixmania_incidents.i18n import CATALOGUE
-from pixmania_incidents.pages.registry import page
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES, TypePolicy
-
-
-def _filled(key: str, **params: object) -> rx.Var:
-    fr, en = CATALOGUE[key]
-    return pick(fr.format(**params), en.format(**params))
+from pixmania_incidents.shell.layout import public_page
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import filled, pick, t
 
 
 def _type_card(tp: TypePolicy, number: int) -> rx.Component:
@@ -31,11 +25,11 @@ def _type_card(tp: TypePolicy, number: int) -> rx.Component:
         rx.data_list.root(
             rx.data_list.item(
                 rx.data_list.label(t("policy.response")),
-                rx.data_list.value(_filled("policy.response_value", target=tp.response_target_hours, max=tp.response_max_hours)),
+                rx.data_list.value(filled("policy.response_value", target=tp.response_target_hours, max=tp.response_max_hours)),
             ),
             rx.data_list.item(
                 rx.data_list.label(t("policy.resolution")),
-                rx.data_list.value(_filled("policy.resolution_value", days=tp.resolution_business_days)),
+                rx.data_list.value(filled("policy.resolution_value", days=tp.resolution_business_days)),
             ),
             rx.data_list.item(
                 rx.data_list.label(t("policy.solutions")),

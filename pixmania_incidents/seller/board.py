@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.countdown import countdown
-from pixmania_incidents.components.deadline import STATE_COLOURS, ball_label, deadline_badge
-from pixmania_incidents.components.shell import app_shell
-from pixmania_incidents.components.text import pick, t
-from pixmania_incidents.models import Role
-from pixmania_incidents.pages.registry import page
+from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
 from pixmania_incidents.policy import OBLIGATION_LABELS, TYPES
-from pixmania_incidents.services.board import COLUMNS, OPEN_DEADLINE_STATES
-from pixmania_incidents.state.board import BoardState
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.seller.board_state import BoardState
+from pixmania_incidents.shell.badges import DEADLINE_COLOURS, ball_label, deadline_badge
+from pixmania_incidents.shell.countdown import countdown
+from pixmania_incidents.shell.layout import app_shell
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import pick, t
+from pixmania_incidents.vocabulary import IncidentState, Role
 
 COLUMN_WIDTH = "272px"
 
@@ -27,7 +26,7 @@ def _obligation_label(kind: rx.Var) -> rx.Component:
 
 
 def _edge_colour(state: rx.Var) -> rx.Var:
-    return rx.match(state, *[(s, f"var(--{c}-9)") for s, c in STATE_COLOURS.items()], "var(--gray-6)")
+    return rx.match(state, *[(s, f"var(--{c}-9)") for s, c in DEADLINE_COLOURS.items()], "var(--gray-6)")
 
 
 def _obligation(ob: rx.Var) -> rx.Component:
@@ -105,7 +104,7 @@ def _column(column: rx.Var) -> rx.Component:
     is_closed = column.state == "closed"
     return rx.vstack(
         rx.hstack(
-            rx.heading(rx.match(column.state, *[(s, t(f"state.{s}")) for s in COLUMNS], column.state), size="3", as_="h2"),
+            rx.heading(rx.match(column.state, *[(s.value, t(f"state.{s.value}")) for s in IncidentState], column.state), size="3", as_="h2"),
             rx.badge(column.count, variant="soft", radius="full", data_testid="column-count"),
             rx.spacer(),
             rx.cond(
@@ -171,7 +170,7 @@ def _filters() -> rx.Component:
     )
 
 
-@page("/board", "Pixmania · Tableau des incidents", roles=[Role.seller], on_load=[SessionState.guard, BoardState.load])
+@page("/board", "Pixmania · Tableau des incidents", roles=[Role.seller], on_load=[BoardState.load])
 def board_page() -> rx.Component:
     return app_shell(
         rx.vstack(

@@ -13,10 +13,10 @@ import asyncio
 import reflex as rx
 
 from pixmania_incidents.live import LiveRoom
-from pixmania_incidents.models import Role
 from pixmania_incidents.services import board
 from pixmania_incidents.services.common import ServiceError
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.vocabulary import Role
 
 
 class BoardState(SessionState):
@@ -27,7 +27,7 @@ class BoardState(SessionState):
 
     @rx.event
     async def load(self):
-        """Join the shop's room; the shop comes from the server-side session, never the page."""
+        """Follow the seller's room; the shop comes from the server-side session, never the page."""
         try:
             actor = await asyncio.to_thread(self._actor)
         except ServiceError:

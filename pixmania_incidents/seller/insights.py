@@ -6,13 +6,12 @@ from typing import Any
 
 import reflex as rx
 
-from pixmania_incidents.components.shell import app_shell
-from pixmania_incidents.components.text import t
-from pixmania_incidents.models import Role
-from pixmania_incidents.pages.registry import page
-from pixmania_incidents.pages.trends import chart_card, kpi
-from pixmania_incidents.state.insights import InsightsState as I
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.seller.insights_state import InsightsState
+from pixmania_incidents.shell.layout import app_shell
+from pixmania_incidents.shell.period import chart_card, kpi
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import Role
 
 _LISTING_COLUMNS = (
     ("seller.insights.count", "count"),
@@ -26,11 +25,11 @@ _LISTING_COLUMNS = (
 def _period() -> rx.Component:
     return rx.flex(
         rx.vstack(rx.el.label(t("seller.insights.from"), html_for="insights-from"),
-                  rx.input(type="date", id="insights-from", value=I.start, on_change=I.set_start), spacing="1"),
+                  rx.input(type="date", id="insights-from", value=InsightsState.start, on_change=InsightsState.set_start), spacing="1"),
         rx.vstack(rx.el.label(t("seller.insights.to"), html_for="insights-to"),
-                  rx.input(type="date", id="insights-to", value=I.end, on_change=I.set_end), spacing="1"),
+                  rx.input(type="date", id="insights-to", value=InsightsState.end, on_change=InsightsState.set_end), spacing="1"),
         rx.hstack(
-            *[rx.button(t(key), variant="soft", size="2", on_click=I.last_days(days))
+            *[rx.button(t(key), variant="soft", size="2", on_click=InsightsState.last_days(days))
               for key, days in (("seller.insights.last_30", 30), ("seller.insights.last_90", 90), ("seller.insights.last_365", 365))],
             spacing="2",
             wrap="wrap",
@@ -98,7 +97,7 @@ def _guideline(g: rx.Var) -> rx.Component:
 
 
 def _content() -> rx.Component:
-    d = I.data
+    d = InsightsState.data
     overall = d["overall"].to(dict[str, Any])
     by_type = d["by_type"].to(list[dict])
     return rx.vstack(
@@ -144,15 +143,15 @@ def _content() -> rx.Component:
     )
 
 
-@page("/insights", "Pixmania · Statistiques de la boutique", roles=[Role.seller], on_load=[SessionState.guard, I.load])
+@page("/insights", "Pixmania · Statistiques de la boutique", roles=[Role.seller], on_load=[InsightsState.load])
 def insights_page() -> rx.Component:
     return app_shell(
         rx.vstack(
             rx.heading(t("seller.insights.title"), size="6", as_="h1"),
             rx.text(t("seller.insights.intro"), color_scheme="gray", size="2"),
             _period(),
-            rx.cond(I.data["error"], rx.callout(I.data["error"].to(str), color_scheme="red", icon="triangle_alert")),
-            rx.cond(I.data["overall"], _content()),
+            rx.cond(InsightsState.data["error"], rx.callout(InsightsState.data["error"].to(str), color_scheme="red", icon="triangle_alert")),
+            rx.cond(InsightsState.data["overall"], _content()),
             spacing="4",
             width="100%",
         )

@@ -12,13 +12,14 @@ from typing import Any
 import reflex as rx
 
 from pixmania_incidents.calendar import paris_date
-from pixmania_incidents.formats import short_when
+from pixmania_incidents.formats import percent, short_when
 from pixmania_incidents.i18n import norm_locale, tr
 from pixmania_incidents.services import analytics
 from pixmania_incidents.services.common import now
-from pixmania_incidents.state.locale import LocaleState
-from pixmania_incidents.state.session import SessionState
-from pixmania_incidents.state.period import PeriodState, figures, percent
+from pixmania_incidents.shell.locale import LocaleState
+from pixmania_incidents.shell.period import PeriodState, figures
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.vocabulary import MAX_PERIOD_DAYS
 
 DEFAULT_DAYS = 90
 
@@ -43,7 +44,7 @@ class InsightsState(PeriodState, SessionState):
     def last_days(self, days: int):
         today = paris_date(now())
         self.end = today.isoformat()
-        self.start = (today - timedelta(days=max(1, min(int(days), analytics.MAX_DAYS)))).isoformat()
+        self.start = (today - timedelta(days=max(1, min(int(days), MAX_PERIOD_DAYS)))).isoformat()
 
     @rx.var
     async def data(self) -> dict[str, Any]:

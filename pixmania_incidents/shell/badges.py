@@ -1,11 +1,14 @@
-"""Deadline badges and chips: one colour per deadline state, everywhere."""
+"""The desk's words as every screen shows them: one colour per deadline state and per case
+state, and whose move it is."""
+
+from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.countdown import countdown
-from pixmania_incidents.components.text import t
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import IncidentState
 
-STATE_COLOURS = {
+DEADLINE_COLOURS = {
     "on_track": "green",
     "at_risk": "orange",
     "breached": "red",
@@ -15,20 +18,22 @@ STATE_COLOURS = {
     "cancelled": "gray",
 }
 
+STATE_COLOURS = {
+    IncidentState.open: "blue",
+    IncidentState.in_progress: "cyan",
+    IncidentState.awaiting_customer: "amber",
+    IncidentState.in_arbitration: "purple",
+    IncidentState.resolved: "green",
+    IncidentState.closed: "gray",
+}
+
 
 def deadline_badge(state: rx.Var[str]) -> rx.Component:
     return rx.match(
         state,
-        *[(name, rx.badge(t(f"deadline.{name}"), color_scheme=colour, variant="soft")) for name, colour in STATE_COLOURS.items()],
+        *[(name, rx.badge(t(f"deadline.{name}"), color_scheme=colour, variant="soft"))
+          for name, colour in DEADLINE_COLOURS.items()],
         rx.fragment(),
-    )
-
-
-def clock_label(kind: rx.Var[str]) -> rx.Component:
-    return rx.match(
-        kind,
-        *[(k, t(f"clock.{k}")) for k in ("response", "resolution", "customer_answer", "arbitration_decision", "statement")],
-        t("clock.obligation"),
     )
 
 
@@ -40,13 +45,18 @@ def ball_label(holder: rx.Var[str]) -> rx.Component:
     )
 
 
-def deadline_chip(kind: rx.Var[str], due_at: rx.Var[str], state: rx.Var[str]) -> rx.Component:
-    """Label, live countdown and state badge of one clock."""
-    return rx.hstack(
-        rx.text(clock_label(kind), size="2", weight="medium"),
-        rx.cond(state.to(str).contains("met") | (state == "escalated") | (state == "cancelled"), rx.fragment(), countdown(due_at)),
-        deadline_badge(state),
-        align="center",
-        spacing="2",
-        wrap="wrap",
+def state_badge(state: rx.Var, size: str = "2") -> rx.Component:
+    """A case's state in its colour (the case, the customer's lists)."""
+    return rx.match(
+        state,
+        *[(s.value, rx.badge(t(f"state.{s.value}"), color_scheme=c, size=size,
+                             variant="solid" if s == "resolved" else "soft"))
+          for s, c in STATE_COLOURS.items()],
+        rx.badge(state, size=size),
     )
+
+
+def state_outline(state: rx.Var) -> rx.Component:
+    """A case's state, outlined (customer service's lists)."""
+    return rx.badge(rx.match(state, *[(s.value, t(f"state.{s.value}")) for s in IncidentState], state),
+                    variant="outline")

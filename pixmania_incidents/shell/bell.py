@@ -1,16 +1,11 @@
-"""The notification bell in every logged-in page's header: unread count, a list, mark read.
-
-Importing this module adds the bell to `shell.HEADER_EXTRAS` (pages/flags.py imports it,
-and every page module is imported before the app builds its pages).
-"""
+"""The notification bell in every logged-in page's header: unread count, a list, mark read."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.components.shell import HEADER_EXTRAS
-from pixmania_incidents.components.text import t
-from pixmania_incidents.state.notifications import BellState
+from pixmania_incidents.shell.bell_state import BellState
+from pixmania_incidents.shell.text import t
 
 
 def _item(item: rx.Var) -> rx.Component:
@@ -80,7 +75,3 @@ def bell() -> rx.Component:
         ),
         on_mount=BellState.link,
     )
-
-
-if bell not in HEADER_EXTRAS:
-    HEADER_EXTRAS.append(bell)

@@ -15,8 +15,8 @@ import reflex as rx
 from pixmania_incidents import live
 from pixmania_incidents.formats import short_when
 from pixmania_incidents.services import notifications
-from pixmania_incidents.state.locale import LocaleState
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.shell.locale import LocaleState
+from pixmania_incidents.shell.session import SessionState
 
 SHOWN = 15
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from pixmania_incidents.state.locale import LocaleState
+from pixmania_incidents.shell.locale import LocaleState
 
 
 class _Countdown(rx.Component):

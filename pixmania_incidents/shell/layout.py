@@ -1,4 +1,4 @@
-"""The frame of every logged-in page: brand, the role's own sections, the user, language, logout.
+"""The frame of every page: brand, the role's own sections, the bell, the user, language, logout.
 
 Navigation shows only the sections of the user's role; hiding a link is comfort, not
 security (the guard and the services refuse the rest). Logout is a real form POST, so the
@@ -10,24 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
-from reflex.vars import Var
-from reflex_components_core.el.elements.base import BaseHTML
 
-from pixmania_incidents.components.layout import language_switch
-from pixmania_incidents.components.text import t
-from pixmania_incidents.models import Role
-from pixmania_incidents.state.session import SessionState
-
-
-class NativeForm(BaseHTML):
-    """A plain HTML form: submitting it navigates (Reflex's own form always prevents that)."""
-
-    tag = "form"
-    action: Var[str]
-    method: Var[str]
-
-
-native_form = NativeForm.create
+from pixmania_incidents.shell.bell import bell
+from pixmania_incidents.shell.forms import native_form
+from pixmania_incidents.shell.locale import LocaleState
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import Role
 
 #: role -> its sections (catalogue key, path), in menu order.
 NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
@@ -44,8 +33,9 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
     Role.admin: [("nav.accounts", "/admin/accounts"), ("nav.shops", "/admin/shops")],
 }
 
-#: Header pieces added by other features (e.g. the notification bell) for every page.
-HEADER_EXTRAS: list[Callable[[], rx.Component]] = []
+
+def language_switch() -> rx.Component:
+    return rx.button(t("lang.switch"), on_click=LocaleState.toggle_locale, variant="ghost", size="2")
 
 
 def _by_role(render: Callable[[list[tuple[str, str]]], rx.Component]) -> rx.Component:
@@ -80,19 +70,20 @@ def logout_button() -> rx.Component:
     )
 
 
-def app_shell(*children: rx.Component, extra: rx.Component | None = None) -> rx.Component:
-    """Wraps a logged-in page; `extra` (or `HEADER_EXTRAS`) adds header pieces such as the bell."""
-    extras = [*(fn() for fn in HEADER_EXTRAS), *([extra] if extra is not None else [])]
+def app_shell(*children: rx.Component) -> rx.Component:
+    """Wraps a logged-in page."""
     return rx.box(
         rx.el.header(
             rx.hstack(
-                rx.link(rx.heading(t("app.brand"), size="5", white_space="nowrap"), href=SessionState.home_path, underline="none"),
+                rx.link(rx.heading(t("app.brand"), size="5", white_space="nowrap"), href=SessionState.home_path,
+                        underline="none"),
                 rx.box(_by_role(_nav_links), display=rx.breakpoints(initial="none", md="block"), margin_left="1em"),
                 rx.spacer(),
-                *extras,
+                bell(),
                 rx.box(_by_role(_nav_menu), display=rx.breakpoints(initial="block", md="none")),
                 rx.link(
-                    rx.hstack(rx.icon("circle-user", size=18), rx.text(SessionState.user_name, size="2"), spacing="1", align="center"),
+                    rx.hstack(rx.icon("circle-user", size=18), rx.text(SessionState.user_name, size="2"), spacing="1",
+                              align="center"),
                     href="/account",
                     color_scheme="gray",
                     underline="none",
@@ -112,16 +103,18 @@ def app_shell(*children: rx.Component, extra: rx.Component | None = None) -> rx.
     )
 
 
-def form_field(name: str, label: rx.Var, *, hint: rx.Component | None = None, error: rx.Component | None = None,
-               **input_props) -> rx.Component:
-    """A labelled input (the label is bound to it, for screen readers and tests), with hint and error below."""
-    field_id = input_props.pop("id", f"field-{name}")
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, style={"fontWeight": "500", "fontSize": "var(--font-size-2)"}),
-        rx.input(id=field_id, name=name, width="100%", **input_props),
-        *([hint] if hint is not None else []),
-        *([error] if error is not None else []),
-        spacing="1",
-        width="100%",
-        align="stretch",
+def public_page(*children: rx.Component) -> rx.Component:
+    """Wraps a page for visitors: brand, language, log in."""
+    return rx.box(
+        rx.hstack(
+            rx.link(rx.heading(t("app.brand"), size="5"), href="/", underline="none"),
+            rx.spacer(),
+            language_switch(),
+            rx.link(t("nav.login"), href="/login"),
+            align="center",
+            padding="1em 1.5em",
+            border_bottom="1px solid var(--gray-a5)",
+            spacing="4",
+        ),
+        rx.box(*children, max_width="960px", margin="0 auto", padding="1.5em"),
     )

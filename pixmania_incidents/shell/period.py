@@ -1,4 +1,4 @@
-"""A period chosen on the analytics pages (trends, insights), and how their figures read."""
+"""A period chosen on the analytics pages (trends, insights), how their figures read and show."""
 
 from __future__ import annotations
 
@@ -8,19 +8,9 @@ from typing import Any
 import reflex as rx
 
 from pixmania_incidents.calendar import paris_date
+from pixmania_incidents.formats import decimal, hours, parse_day, percent
 from pixmania_incidents.services.common import now
-from pixmania_incidents.state.supervision import parse_day
-
-
-def percent(share: float | None) -> str:
-    return "—" if share is None else f"{round(share * 100)} %"
-
-
-def hours(value: float | None, locale: str) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.1f} h"
-    return text.replace(".", ",") if locale == "fr" else text
+from pixmania_incidents.shell.text import t
 
 
 def figures(group: dict[str, Any], locale: str) -> dict[str, Any]:
@@ -36,8 +26,7 @@ def figures(group: dict[str, Any], locale: str) -> dict[str, Any]:
         "resolution_breach_label": percent(group["resolution_breach_rate"]),
         "on_time_label": percent(group["resolved_on_time"]),
         "arbitration_label": percent(group["arbitration_rate"]),
-        "rating_label": "—" if group["average_rating"] is None else f"{group['average_rating']:.1f}".replace(
-            ".", "," if locale == "fr" else "."),
+        "rating_label": "—" if group["average_rating"] is None else decimal(group["average_rating"], 1, locale),
         "response_breach_pct": round((group["response_breach_rate"] or 0) * 100, 1),
         "resolution_breach_pct": round((group["resolution_breach_rate"] or 0) * 100, 1),
         "response_p50_h": group["response_p50"] or 0,
@@ -71,3 +60,13 @@ class PeriodState(rx.State, mixin=True):
     @rx.event
     def set_end(self, value: str):
         self.end = str(value)[:10]
+
+
+def kpi(label_key: str, value: rx.Var) -> rx.Component:
+    return rx.card(rx.vstack(rx.text(t(label_key), size="1", color_scheme="gray"), rx.heading(value, size="6"),
+                             spacing="1"), min_width="9em", flex="1")
+
+
+def chart_card(title_key: str, chart: rx.Component) -> rx.Component:
+    return rx.card(rx.vstack(rx.heading(t(title_key), size="3", as_="h2"), chart, spacing="2", width="100%"),
+                   width="100%")

@@ -19,15 +19,12 @@ import reflex as rx
 from pixmania_incidents import live, settings
 from pixmania_incidents.db import session_scope
 from pixmania_incidents.i18n import tr
-from pixmania_incidents.pages.registry import roles_for
 from pixmania_incidents.services import auth, notifications
 from pixmania_incidents.services.common import Actor, ServiceError
-from pixmania_incidents.state.locale import LocaleState
+from pixmania_incidents.shell.locale import LocaleState
+from pixmania_incidents.shell.registry import roles_for
 
 T = TypeVar("T")
-
-LOGIN_ERRORS = ("invalid_credentials", "throttled")
-REGISTER_ERRORS = ("email_taken", "email_invalid", "weak_password", "password_too_long", "name_required", "throttled")
 
 
 def _cookie(header: str, name: str) -> str | None:
@@ -45,7 +42,7 @@ def _session_cookie(state: rx.State) -> str | None:
     A plain function on purpose: Reflex's dependency tracker follows `self.` reads through
     methods, and the router is re-sent with every event, so reading it in a method would
     make every page's computed vars recompute (and query) on every event of the tab."""
-    return _cookie(getattr(state, "router").headers.cookie, settings.SESSION_COOKIE)
+    return _cookie(getattr(state, "router").headers.cookie, settings.SESSION_COOKIE)  # noqa: B009 - see above
 
 
 def _require(identity: auth.Identity | None, pending_ok: bool) -> Actor:
@@ -57,7 +54,7 @@ def _require(identity: auth.Identity | None, pending_ok: bool) -> Actor:
 
 
 class SessionState(rx.State):
-    """Root of every logged-in page's state; subclasses call services through `_run`."""
+    """Root of every page's state that calls a service: they all call through `_run`."""
 
     user_name: str = ""
     user_role: str = ""
@@ -89,17 +86,22 @@ class SessionState(rx.State):
     async def _locale(self) -> str:
         return (await self.get_state(LocaleState)).locale
 
-    async def _run(self, fn: Callable[..., T], *args: Any, pending_ok: bool = False, push_notified: bool = True,
-                   **kwargs: Any) -> tuple[T | None, str]:
-        """Calls `fn(session, actor, *args, **kwargs)` in one unit of work, off the event loop.
+    async def _run(self, fn: Callable[..., T], *args: Any, login: bool = True, pending_ok: bool = False,
+                   push_notified: bool = True, **kwargs: Any) -> tuple[T | None, str]:
+        """The one way a state calls a service: reads this tab's session, identifies the
+        user again, calls `fn(session, actor, *args, **kwargs)` in one unit of work off the
+        event loop, and pushes the bells of the users it notified (unless the caller pushes
+        a wider audience itself). `login=False` is for the pages of visitors (password
+        reset): `fn(session, *args, **kwargs)`, no actor.
 
-        Returns (result, "") or (None, the refusal in the user's language). The users it
-        notified see their bell move, unless the caller pushes a wider audience itself."""
+        Returns (result, "") or (None, the refusal in the user's language)."""
         token = self._session_token()
         notified: set[int] = set()
 
         def call() -> T:
             with session_scope() as session:
+                if not login:
+                    return fn(session, *args, **kwargs)
                 actor = _require(auth.identify(session, token), pending_ok)
                 result = fn(session, actor, *args, **kwargs)
                 notified.update(notifications.notified_in(session))
@@ -137,50 +139,3 @@ class SessionState(rx.State):
         if roles is not None and identity.actor.role not in roles:
             return rx.redirect(self.home_path, replace=True)
         return None
-
-
-class AuthPageState(rx.State):
-    """The login and registration pages: what the login route said through the query string."""
-
-    error: str = ""
-    wait_minutes: str = ""
-    next_path: str = ""
-    prefill_name: str = ""
-    prefill_email: str = ""
-
-    @rx.event
-    async def read_query(self):
-        """Only known error codes are shown; a visitor already logged in goes straight home."""
-        params = self.router.url.query_parameters
-        known = REGISTER_ERRORS if self.router.url.path.startswith("/register") else LOGIN_ERRORS
-        self.error = params.get("error", "") if params.get("error", "") in known else ""
-        self.wait_minutes = params.get("minutes", "15") if params.get("minutes", "").isdigit() else "15"
-        self.next_path = auth.safe_next(params.get("next")) or ""
-        self.prefill_name = params.get("name", "")[:120]
-        self.prefill_email = params.get("email", "")[:254]
-        session_state = await self.get_state(SessionState)
-        identity = await asyncio.to_thread(session_state._identity)
-        if identity is not None:
-            return rx.redirect(auth.safe_next(self.next_path) or auth.home_for(identity.actor.role, identity.must_change_password), replace=True)
-        return None
-
-
-class AccountState(SessionState):
-    """Changing one's own password, including the forced change of a temporary one."""
-
-    error: str = ""
-    done: bool = False
-
-    @rx.event
-    async def change_password(self, form: dict):
-        self.done = False
-        if not isinstance(form, dict):
-            return
-        current, new, confirm = (str(form.get(k) or "") for k in ("current", "new", "confirm"))
-        if new != confirm:
-            self.error = tr("auth.error.password_mismatch", await self._locale())
-            return
-        _, self.error = await self._run(auth.change_password, current, new, keep_token=self._session_token(), pending_ok=True)
-        if not self.error:
-            self.done = True
-            self._remember(await asyncio.to_thread(self._identity))

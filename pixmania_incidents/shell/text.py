@@ -3,7 +3,7 @@
 import reflex as rx
 
 from pixmania_incidents.i18n import CATALOGUE
-from pixmania_incidents.state.locale import LocaleState
+from pixmania_incidents.shell.locale import LocaleState
 
 
 def t(key: str) -> rx.Var:
@@ -14,3 +14,9 @@ def t(key: str) -> rx.Var:
 def pick(fr: str, en: str) -> rx.Var:
     """For text that comes from policy data rather than the catalogue."""
     return rx.cond(LocaleState.is_en, en, fr)
+
+
+def filled(key: str, **params: object) -> rx.Var:
+    """A catalogue string with its `{name}` placeholders filled from values known when the page is built."""
+    fr, en = CATALOGUE[key]
+    return pick(fr.format(**params), en.format(**params))
