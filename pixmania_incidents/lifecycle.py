@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pixmania_incidents.vocabulary import ClosedOutcome, IncidentState as S, Role
+from pixmania_incidents.vocabulary import ClosedOutcome, Role
+from pixmania_incidents.vocabulary import IncidentState as S
 
 
 class Action(StrEnum):

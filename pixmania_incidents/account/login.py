@@ -22,14 +22,18 @@ def error_callout(*codes: str) -> rx.Component:
     messages = [(code, throttled_message() if code == "throttled" else t(f"auth.error.{code}")) for code in codes]
     return rx.match(
         AuthPageState.error,
-        *[(code, rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", width="100%"))
-          for code, message in messages],
+        *[
+            (code, rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", width="100%"))
+            for code, message in messages
+        ],
         rx.fragment(),
     )
 
 
 def auth_card(*children: rx.Component) -> rx.Component:
-    return public_page(rx.center(rx.card(rx.vstack(*children, spacing="4", width="100%"), width="100%", max_width="420px")))
+    return public_page(
+        rx.center(rx.card(rx.vstack(*children, spacing="4", width="100%"), width="100%", max_width="420px"))
+    )
 
 
 @page("/login", "Pixmania · Connexion", on_load=[AuthPageState.read_query])
@@ -41,7 +45,9 @@ def login_page() -> rx.Component:
             rx.vstack(
                 rx.el.input(type="hidden", name="next", value=AuthPageState.next_path, read_only=True),
                 form_field("email", t("auth.email"), type="email", required=True, auto_complete="username"),
-                form_field("password", t("auth.password"), type="password", required=True, auto_complete="current-password"),
+                form_field(
+                    "password", t("auth.password"), type="password", required=True, auto_complete="current-password"
+                ),
                 rx.button(t("auth.submit_login"), type="submit", width="100%", size="3"),
                 spacing="3",
                 width="100%",

@@ -26,8 +26,9 @@ class AccountState(SessionState):
         if new != confirm:
             self.error = tr("auth.error.password_mismatch", await self._locale())
             return
-        _, self.error = await self._run(auth.change_password, current, new, keep_token=self._session_token(),
-                                        pending_ok=True)
+        _, self.error = await self._run(
+            auth.change_password, current, new, keep_token=self._session_token(), pending_ok=True
+        )
         if not self.error:
             self.done = True
             self._remember(await asyncio.to_thread(self._identity))

@@ -12,8 +12,10 @@ from pixmania_incidents.shell.text import t
 
 
 def _error() -> rx.Component:
-    return rx.cond(PasswordResetState.error != "",
-                   rx.callout(PasswordResetState.error, icon="triangle_alert", color_scheme="red", role="alert", width="100%"))
+    return rx.cond(
+        PasswordResetState.error != "",
+        rx.callout(PasswordResetState.error, icon="triangle_alert", color_scheme="red", role="alert", width="100%"),
+    )
 
 
 def _back() -> rx.Component:
@@ -54,11 +56,23 @@ def reset_page() -> rx.Component:
                 PasswordResetState.valid,
                 rx.form(
                     rx.vstack(
-                        form_field("new", t("auth.new_password"), type="password", required=True, min_length=12,
-                                   max_length=1024, auto_complete="new-password",
-                                   hint=rx.text(t("auth.password_rule"), size="1", color_scheme="gray")),
-                        form_field("confirm", t("auth.confirm_password"), type="password", required=True,
-                                   auto_complete="new-password"),
+                        form_field(
+                            "new",
+                            t("auth.new_password"),
+                            type="password",
+                            required=True,
+                            min_length=12,
+                            max_length=1024,
+                            auto_complete="new-password",
+                            hint=rx.text(t("auth.password_rule"), size="1", color_scheme="gray"),
+                        ),
+                        form_field(
+                            "confirm",
+                            t("auth.confirm_password"),
+                            type="password",
+                            required=True,
+                            auto_complete="new-password",
+                        ),
                         _error(),
                         rx.button(t("password.reset_submit"), type="submit", width="100%", size="3"),
                         spacing="3",
@@ -67,10 +81,16 @@ def reset_page() -> rx.Component:
                     on_submit=PasswordResetState.set_password,
                     width="100%",
                 ),
-                rx.cond(PasswordResetState.checked,
-                        rx.vstack(rx.callout(t("password.error.invalid_link"), icon="triangle_alert",
-                                             color_scheme="amber", width="100%"),
-                                  rx.link(t("password.forgot_link"), href="/password/forgot"), width="100%")),
+                rx.cond(
+                    PasswordResetState.checked,
+                    rx.vstack(
+                        rx.callout(
+                            t("password.error.invalid_link"), icon="triangle_alert", color_scheme="amber", width="100%"
+                        ),
+                        rx.link(t("password.forgot_link"), href="/password/forgot"),
+                        width="100%",
+                    ),
+                ),
             ),
         ),
         _back(),

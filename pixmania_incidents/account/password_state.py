@@ -44,7 +44,9 @@ class PasswordResetState(SessionState):
         token = route_text(self.router.url.path or "", ROUTE)
         self._token = token if _TOKEN.fullmatch(token) else ""
         self.done, self.error = False, ""
-        valid, _ = await self._run(password_reset.link_is_valid, self._token, login=False) if self._token else (False, "")
+        valid, _ = (
+            await self._run(password_reset.link_is_valid, self._token, login=False) if self._token else (False, "")
+        )
         self.valid, self.checked = bool(valid), True
 
     @rx.event

@@ -43,17 +43,34 @@ def _account_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["email"]),
         rx.table.cell(_role_label(row["role"])),
         rx.table.cell(rx.cond(row["role"] == Role.seller.value, _shop_select(row), t("admin.no_shop"))),
-        rx.table.cell(rx.cond(row["active"] != "", rx.badge(t("admin.active"), color_scheme="green"),
-                              rx.badge(t("admin.inactive"), color_scheme="gray"))),
+        rx.table.cell(
+            rx.cond(
+                row["active"] != "",
+                rx.badge(t("admin.active"), color_scheme="green"),
+                rx.badge(t("admin.inactive"), color_scheme="gray"),
+            )
+        ),
         rx.table.cell(
             rx.hstack(
                 rx.cond(
                     row["active"] != "",
-                    rx.button(t("admin.deactivate"), size="1", color_scheme="red", variant="soft",
-                              on_click=AccountsState.ask("deactivate", row["id"])),
-                    rx.button(t("admin.reactivate"), size="1", variant="soft", on_click=AccountsState.reactivate(row["id"])),
+                    rx.button(
+                        t("admin.deactivate"),
+                        size="1",
+                        color_scheme="red",
+                        variant="soft",
+                        on_click=AccountsState.ask("deactivate", row["id"]),
+                    ),
+                    rx.button(
+                        t("admin.reactivate"), size="1", variant="soft", on_click=AccountsState.reactivate(row["id"])
+                    ),
                 ),
-                rx.button(t("admin.temp_password"), size="1", variant="soft", on_click=AccountsState.ask("temp_password", row["id"])),
+                rx.button(
+                    t("admin.temp_password"),
+                    size="1",
+                    variant="soft",
+                    on_click=AccountsState.ask("temp_password", row["id"]),
+                ),
                 spacing="2",
                 wrap="wrap",
             )
@@ -106,12 +123,21 @@ def _confirm_dialog() -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title(AccountsState.confirm_name),
             rx.alert_dialog.description(
-                rx.cond(AccountsState.confirm_action == "deactivate", t("admin.confirm_deactivate"), t("admin.confirm_temp_password"))
+                rx.cond(
+                    AccountsState.confirm_action == "deactivate",
+                    t("admin.confirm_deactivate"),
+                    t("admin.confirm_temp_password"),
+                )
             ),
             rx.hstack(
-                rx.alert_dialog.cancel(rx.button(t("admin.cancel"), variant="soft", color_scheme="gray",
-                                                 on_click=AccountsState.cancel_confirm)),
-                rx.alert_dialog.action(rx.button(t("admin.confirm"), color_scheme="red", on_click=AccountsState.confirm)),
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        t("admin.cancel"), variant="soft", color_scheme="gray", on_click=AccountsState.cancel_confirm
+                    )
+                ),
+                rx.alert_dialog.action(
+                    rx.button(t("admin.confirm"), color_scheme="red", on_click=AccountsState.confirm)
+                ),
                 justify="end",
                 spacing="3",
                 margin_top="1em",
@@ -128,7 +154,11 @@ def _temp_password_dialog() -> rx.Component:
             rx.text(AccountsState.temp_for, color_scheme="gray"),
             rx.code(AccountsState.temp_password, size="5", margin_y="0.75em", style={"userSelect": "all"}),
             rx.text(t("admin.temp_password_shown_once"), size="2"),
-            rx.hstack(rx.button(t("admin.close"), on_click=AccountsState.forget_temp_password), justify="end", margin_top="1em"),
+            rx.hstack(
+                rx.button(t("admin.close"), on_click=AccountsState.forget_temp_password),
+                justify="end",
+                margin_top="1em",
+            ),
         ),
         open=AccountsState.temp_password != "",
     )
@@ -150,11 +180,23 @@ def table(headers: list[str], rows: rx.Component) -> rx.Component:
 def accounts_page() -> rx.Component:
     return app_shell(
         rx.vstack(
-            rx.hstack(rx.heading(t("admin.accounts_title"), size="6", as_="h1"), rx.spacer(), _create_account_dialog(),
-                      width="100%", align="center"),
+            rx.hstack(
+                rx.heading(t("admin.accounts_title"), size="6", as_="h1"),
+                rx.spacer(),
+                _create_account_dialog(),
+                width="100%",
+                align="center",
+            ),
             error_callout(AccountsState.error),
             table(
-                ["admin.col_name", "admin.col_email", "admin.col_role", "admin.col_shop", "admin.col_status", "admin.col_actions"],
+                [
+                    "admin.col_name",
+                    "admin.col_email",
+                    "admin.col_role",
+                    "admin.col_shop",
+                    "admin.col_status",
+                    "admin.col_actions",
+                ],
                 rx.foreach(AccountsState.accounts, _account_row),
             ),
             _confirm_dialog(),

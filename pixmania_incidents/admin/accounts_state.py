@@ -12,8 +12,15 @@ from pixmania_incidents.shell.session import SessionState
 
 
 def _account_row(a: admin.AccountView) -> dict[str, str]:
-    return {"id": str(a.id), "name": a.name, "email": a.email, "role": a.role, "shop_id": str(a.shop_id or ""),
-            "shop_name": a.shop_name, "active": "1" if a.active else ""}
+    return {
+        "id": str(a.id),
+        "name": a.name,
+        "email": a.email,
+        "role": a.role,
+        "shop_id": str(a.shop_id or ""),
+        "shop_name": a.shop_name,
+        "active": "1" if a.active else "",
+    }
 
 
 def _shop_choice(s: admin.ShopView) -> dict[str, str]:
@@ -62,7 +69,10 @@ class AccountsState(SessionState):
         if not isinstance(form, dict):
             return
         result, self.error = await self._run(
-            admin.create_account, str(form.get("name") or ""), str(form.get("email") or ""), self.new_role,
+            admin.create_account,
+            str(form.get("name") or ""),
+            str(form.get("email") or ""),
+            self.new_role,
             form.get("shop_id") or None,
         )
         if result is not None:

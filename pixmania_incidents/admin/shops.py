@@ -22,7 +22,9 @@ def _shop_row(row: rx.Var) -> rx.Component:
         rx.table.cell(_subdiv_label(row["subdiv"])),
         rx.table.cell(row["closed_days"]),
         rx.table.cell(row["work_start"], "–", row["work_end"]),
-        rx.table.cell(rx.button(t("admin.edit_shop"), size="1", variant="soft", on_click=ShopsState.edit_shop(row["id"]))),
+        rx.table.cell(
+            rx.button(t("admin.edit_shop"), size="1", variant="soft", on_click=ShopsState.edit_shop(row["id"]))
+        ),
     )
 
 
@@ -46,18 +48,48 @@ def _shop_dialog() -> rx.Component:
             rx.dialog.title(rx.cond(form["id"] == "", t("admin.new_shop"), t("admin.edit_shop"))),
             rx.form(
                 rx.vstack(
-                    form_field("name", t("admin.col_name"), required=True, max_length=120, default_value=form["name"], id="shop-name"),
+                    form_field(
+                        "name",
+                        t("admin.col_name"),
+                        required=True,
+                        max_length=120,
+                        default_value=form["name"],
+                        id="shop-name",
+                    ),
                     form_field("address", t("admin.address"), default_value=form["address"], id="shop-address"),
-                    _controlled_select("calendar_kind", [("ouvrables", t("admin.kind_ouvrables")), ("ouvres", t("admin.kind_ouvres"))],
-                                       "admin.col_calendar"),
-                    _controlled_select("subdiv", [("none", t("admin.subdiv_none")), ("57", t("admin.subdiv_57")),
-                                                  ("6AE", t("admin.subdiv_6AE"))], "admin.col_subdiv"),
-                    form_field("closed_days", t("admin.col_closed_days"), default_value=form["closed_days"], id="shop-closed",
-                               placeholder="2026-08-15, 2026-12-31",
-                               hint=rx.text(t("admin.closed_days_help"), size="1", color_scheme="gray")),
+                    _controlled_select(
+                        "calendar_kind",
+                        [("ouvrables", t("admin.kind_ouvrables")), ("ouvres", t("admin.kind_ouvres"))],
+                        "admin.col_calendar",
+                    ),
+                    _controlled_select(
+                        "subdiv",
+                        [
+                            ("none", t("admin.subdiv_none")),
+                            ("57", t("admin.subdiv_57")),
+                            ("6AE", t("admin.subdiv_6AE")),
+                        ],
+                        "admin.col_subdiv",
+                    ),
+                    form_field(
+                        "closed_days",
+                        t("admin.col_closed_days"),
+                        default_value=form["closed_days"],
+                        id="shop-closed",
+                        placeholder="2026-08-15, 2026-12-31",
+                        hint=rx.text(t("admin.closed_days_help"), size="1", color_scheme="gray"),
+                    ),
                     rx.hstack(
-                        form_field("work_start", t("admin.work_start"), type="time", default_value=form["work_start"], id="shop-start"),
-                        form_field("work_end", t("admin.work_end"), type="time", default_value=form["work_end"], id="shop-end"),
+                        form_field(
+                            "work_start",
+                            t("admin.work_start"),
+                            type="time",
+                            default_value=form["work_start"],
+                            id="shop-start",
+                        ),
+                        form_field(
+                            "work_end", t("admin.work_end"), type="time", default_value=form["work_end"], id="shop-end"
+                        ),
                         width="100%",
                     ),
                     error_callout(ShopsState.error),
@@ -77,13 +109,24 @@ def _shop_dialog() -> rx.Component:
 def shops_page() -> rx.Component:
     return app_shell(
         rx.vstack(
-            rx.hstack(rx.heading(t("admin.shops_title"), size="6", as_="h1"), rx.spacer(),
-                      rx.button(rx.icon("plus", size=16), t("admin.new_shop"), on_click=ShopsState.new_shop),
-                      width="100%", align="center"),
+            rx.hstack(
+                rx.heading(t("admin.shops_title"), size="6", as_="h1"),
+                rx.spacer(),
+                rx.button(rx.icon("plus", size=16), t("admin.new_shop"), on_click=ShopsState.new_shop),
+                width="100%",
+                align="center",
+            ),
             error_callout(ShopsState.error),
             rx.cond(ShopsState.notice == "saved", rx.callout(t("admin.saved"), icon="check", color_scheme="green")),
             table(
-                ["admin.col_name", "admin.col_calendar", "admin.col_subdiv", "admin.col_closed_days", "admin.col_hours", "admin.col_actions"],
+                [
+                    "admin.col_name",
+                    "admin.col_calendar",
+                    "admin.col_subdiv",
+                    "admin.col_closed_days",
+                    "admin.col_hours",
+                    "admin.col_actions",
+                ],
                 rx.foreach(ShopsState.shops, _shop_row),
             ),
             _shop_dialog(),

@@ -11,12 +11,28 @@ from pixmania_incidents.shell.session import SessionState
 
 
 def _shop_row(s: admin.ShopView) -> dict[str, str]:
-    return {"id": str(s.id), "name": s.name, "address": s.address, "calendar_kind": s.calendar_kind, "subdiv": s.subdiv,
-            "closed_days": ", ".join(s.closed_days), "work_start": s.work_start, "work_end": s.work_end}
+    return {
+        "id": str(s.id),
+        "name": s.name,
+        "address": s.address,
+        "calendar_kind": s.calendar_kind,
+        "subdiv": s.subdiv,
+        "closed_days": ", ".join(s.closed_days),
+        "work_start": s.work_start,
+        "work_end": s.work_end,
+    }
 
 
-_EMPTY_SHOP = {"id": "", "name": "", "address": "", "calendar_kind": "ouvrables", "subdiv": "none", "closed_days": "",
-               "work_start": "08:00", "work_end": "19:00"}
+_EMPTY_SHOP = {
+    "id": "",
+    "name": "",
+    "address": "",
+    "calendar_kind": "ouvrables",
+    "subdiv": "none",
+    "closed_days": "",
+    "work_start": "08:00",
+    "work_end": "19:00",
+}
 
 
 class ShopsState(SessionState):
@@ -61,9 +77,15 @@ class ShopsState(SessionState):
             return
         values = {**self.shop_form, **{k: str(v) for k, v in form.items() if k in _EMPTY_SHOP and k != "id"}}
         subdiv = None if values["subdiv"] == "none" else values["subdiv"]
-        fields = dict(name=values["name"], calendar_kind=values["calendar_kind"], subdiv=subdiv,
-                      closed_days=values["closed_days"], work_start=values["work_start"], work_end=values["work_end"],
-                      address=values["address"])
+        fields = dict(
+            name=values["name"],
+            calendar_kind=values["calendar_kind"],
+            subdiv=subdiv,
+            closed_days=values["closed_days"],
+            work_start=values["work_start"],
+            work_end=values["work_end"],
+            address=values["address"],
+        )
         if self.shop_form["id"]:
             _, self.error = await self._run(admin.update_shop, self.shop_form["id"], **fields)
         else:

@@ -82,9 +82,13 @@ class ArbitrationCaseState(SessionState):
         if form is None:
             return []
         return [
-            {"kind": d.kind, "holder": d.holder, "label": d.label_en if locale == "en" else d.label_fr,
-             "default": when(d.due_at, locale) if d.due_at else tr(d.waits_for, locale),
-             "value": self.dues.get(d.kind, "")}
+            {
+                "kind": d.kind,
+                "holder": d.holder,
+                "label": d.label_en if locale == "en" else d.label_fr,
+                "default": when(d.due_at, locale) if d.due_at else tr(d.waits_for, locale),
+                "value": self.dues.get(d.kind, ""),
+            }
             for d in form["obligations"]
         ]
 

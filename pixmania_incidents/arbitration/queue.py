@@ -24,9 +24,13 @@ def statement_window(arb: rx.Var) -> rx.Component:
         rx.badge(t("support.statement.given"), color_scheme="green"),
         rx.cond(
             arb["statement_open"].to(bool),
-            rx.hstack(rx.badge(t("support.statement.open"), color_scheme="blue"),
-                      rx.text(countdown(arb["statement_due_at_iso"].to(str)), size="1"), spacing="2", align="center",
-                      data_testid="statement-open"),
+            rx.hstack(
+                rx.badge(t("support.statement.open"), color_scheme="blue"),
+                rx.text(countdown(arb["statement_due_at_iso"].to(str)), size="1"),
+                spacing="2",
+                align="center",
+                data_testid="statement-open",
+            ),
             rx.badge(t("support.statement.closed"), color_scheme="gray", data_testid="statement-closed"),
         ),
     )
@@ -40,31 +44,56 @@ def _queue_row(row: rx.Var) -> rx.Component:
                     rx.text(row["reference"], weight="bold", font_family="monospace"),
                     rx.text(pick(row["type_fr"].to(str), row["type_en"].to(str)), size="2"),
                     rx.text("· ", row["shop"], size="2", color_scheme="gray"),
-                    spacing="2", wrap="wrap", align="center",
+                    spacing="2",
+                    wrap="wrap",
+                    align="center",
                 ),
-                rx.text(t("support.queue.asked_by"), " ", role_text(row["requester_role"].to(str)), " (",
-                        row["requester_name"], ") · ", row["requested_at"], size="1", color_scheme="gray"),
+                rx.text(
+                    t("support.queue.asked_by"),
+                    " ",
+                    role_text(row["requester_role"].to(str)),
+                    " (",
+                    row["requester_name"],
+                    ") · ",
+                    row["requested_at"],
+                    size="1",
+                    color_scheme="gray",
+                ),
                 rx.text("« ", row["reason"], " »", size="2", white_space="pre-wrap"),
-                rx.hstack(rx.text(t("support.statement.window"), size="1"), statement_window(row), spacing="2",
-                          align="center", wrap="wrap"),
-                spacing="1", align="start", flex="1", min_width="0",
+                rx.hstack(
+                    rx.text(t("support.statement.window"), size="1"),
+                    statement_window(row),
+                    spacing="2",
+                    align="center",
+                    wrap="wrap",
+                ),
+                spacing="1",
+                align="start",
+                flex="1",
+                min_width="0",
             ),
             rx.vstack(
                 rx.cond(
                     row["arbitrator_name"] != "",
                     rx.vstack(
                         rx.text(t("support.queue.taken_by"), " ", row["arbitrator_name"], size="2"),
-                        rx.cond(row["decision_due_at_iso"], rx.text(countdown(row["decision_due_at_iso"].to(str)), size="1")),
-                        spacing="1", align="end",
+                        rx.cond(
+                            row["decision_due_at_iso"], rx.text(countdown(row["decision_due_at_iso"].to(str)), size="1")
+                        ),
+                        spacing="1",
+                        align="end",
                     ),
                     rx.cond(
                         row["neutral"].to(bool),
-                        rx.button(t("support.take"), on_click=ArbitrationQueueState.take(row["incident_id"].to(int)), size="2"),
+                        rx.button(
+                            t("support.take"), on_click=ArbitrationQueueState.take(row["incident_id"].to(int)), size="2"
+                        ),
                         rx.text(t("support.not_neutral"), size="1", color_scheme="gray"),
                     ),
                 ),
                 rx.link(t("support.open_file"), href="/arbitration/" + row["incident_id"].to(str), size="2"),
-                spacing="2", align="end",
+                spacing="2",
+                align="end",
             ),
             direction=rx.breakpoints(initial="column", sm="row"),
             gap="0.75em",
@@ -82,9 +111,14 @@ def arbitration_queue_page() -> rx.Component:
         rx.vstack(
             rx.heading(t("support.arbitration.title"), size="7", as_="h1"),
             rx.text(t("support.arbitration.intro"), color_scheme="gray", size="2"),
-            rx.cond(ArbitrationQueueState.error != "", rx.callout(ArbitrationQueueState.error, color_scheme="red", icon="triangle_alert")),
+            rx.cond(
+                ArbitrationQueueState.error != "",
+                rx.callout(ArbitrationQueueState.error, color_scheme="red", icon="triangle_alert"),
+            ),
             rx.foreach(ArbitrationQueueState.rows, _queue_row),
-            rx.cond(ArbitrationQueueState.rows.length() == 0, rx.text(t("support.arbitration.empty"), color_scheme="gray")),
+            rx.cond(
+                ArbitrationQueueState.rows.length() == 0, rx.text(t("support.arbitration.empty"), color_scheme="gray")
+            ),
             spacing="3",
             width="100%",
         )

@@ -44,9 +44,16 @@ def _notice() -> rx.Component:
         IncidentPageState.notice != "",
         rx.callout.root(
             rx.callout.icon(rx.icon("refresh-cw", size=18)),
-            rx.callout.text(rx.hstack(rx.text(IncidentPageState.notice), rx.spacer(),
-                                      rx.button(t("case.understood"), size="1", variant="soft", on_click=IncidentPageState.dismiss),
-                                      align="center", wrap="wrap", width="100%")),
+            rx.callout.text(
+                rx.hstack(
+                    rx.text(IncidentPageState.notice),
+                    rx.spacer(),
+                    rx.button(t("case.understood"), size="1", variant="soft", on_click=IncidentPageState.dismiss),
+                    align="center",
+                    wrap="wrap",
+                    width="100%",
+                )
+            ),
             color_scheme="orange",
             role="alert",
             width="100%",
@@ -73,7 +80,16 @@ def _case() -> rx.Component:
         case_header(),
         rx.flex(
             rx.box(thread(), flex="2", min_width="0", width="100%"),
-            rx.vstack(decision_section(), statement_section(), _panel(), timeline(), spacing="4", flex="1", min_width="0", width="100%"),
+            rx.vstack(
+                decision_section(),
+                statement_section(),
+                _panel(),
+                timeline(),
+                spacing="4",
+                flex="1",
+                min_width="0",
+                width="100%",
+            ),
             direction={"initial": "column", "md": "row"},
             spacing="4",
             align="start",
@@ -84,8 +100,7 @@ def _case() -> rx.Component:
     )
 
 
-@page(ROUTE, "Pixmania · Incident", roles=[r.value for r in Role],
-      on_load=[IncidentPageState.load])
+@page(ROUTE, "Pixmania · Incident", roles=[r.value for r in Role], on_load=[IncidentPageState.load])
 def incident_page() -> rx.Component:
     return app_shell(
         rx.cond(

@@ -90,8 +90,11 @@ class IncidentPageState(SessionState):
         _ = (room.tick, self.revision)
         if not self.case_id:
             return []
-        room_covers = (room.incident_id == self.case_id and self.message_limit <= live.MESSAGE_WINDOW
-                       and visibilities(self.user_role) == ("public",))
+        room_covers = (
+            room.incident_id == self.case_id
+            and self.message_limit <= live.MESSAGE_WINDOW
+            and visibilities(self.user_role) == ("public",)
+        )
         if room_covers:
             return []
         data, _error = await self._run(views.thread_messages, self.case_id, self.message_limit)
@@ -169,8 +172,13 @@ class IncidentPageState(SessionState):
         self.is_sending = True
         yield
         uploads = await read_uploads(files)
-        result = await self._act(incidents.post_message, self.case_id, str(body or ""), uploads,
-                                 "internal" if visibility == "internal" else "public")
+        result = await self._act(
+            incidents.post_message,
+            self.case_id,
+            str(body or ""),
+            uploads,
+            "internal" if visibility == "internal" else "public",
+        )
         self.thread_error, self.error, self.is_sending = self.error, "", False
         if result is not None:
             yield [rx.set_value("thread_body", ""), rx.clear_selected_files("thread_files")]

@@ -15,8 +15,10 @@ def product_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(t("flags.panel_title"), size="4", as_="h2"),
-            rx.link(rx.hstack(rx.icon("package", size=14), view.listing_title, align="center", spacing="1"),
-                    href="/listings/" + view.listing_id.to_string()),
+            rx.link(
+                rx.hstack(rx.icon("package", size=14), view.listing_title, align="center", spacing="1"),
+                href="/listings/" + view.listing_id.to_string(),
+            ),
             rx.text(t("flags.view_listing"), size="1", color_scheme="gray"),
             rx.heading(t("flags.panel_flags"), size="3", as_="h3"),
             rx.foreach(ProductCaseState.case_flags, lambda f: flag_card(f, with_listing=False)),

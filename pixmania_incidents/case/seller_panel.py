@@ -37,10 +37,21 @@ def _allowed(action: str) -> rx.Var:
 def _feedback(form: str) -> rx.Component:
     """The refusal next to the form that caused it (what was typed stays), or a short "saved"."""
     return rx.fragment(
-        rx.cond((SellerCaseState.failed == form) & (SellerCaseState.error != ""),
-                rx.callout(SellerCaseState.error, icon="triangle_alert", color_scheme="red", role="alert", size="1", width="100%")),
-        rx.cond(SellerCaseState.done == form, rx.hstack(rx.icon("check", size=14, color="var(--green-11)"),
-                                          rx.text(t("seller.saved"), size="1", color_scheme="green"), spacing="1", align="center")),
+        rx.cond(
+            (SellerCaseState.failed == form) & (SellerCaseState.error != ""),
+            rx.callout(
+                SellerCaseState.error, icon="triangle_alert", color_scheme="red", role="alert", size="1", width="100%"
+            ),
+        ),
+        rx.cond(
+            SellerCaseState.done == form,
+            rx.hstack(
+                rx.icon("check", size=14, color="var(--green-11)"),
+                rx.text(t("seller.saved"), size="1", color_scheme="green"),
+                spacing="1",
+                align="center",
+            ),
+        ),
     )
 
 
@@ -50,17 +61,27 @@ def _label(text_key: str, html_for: str) -> rx.Component:
 
 def _field(name: str, text_key: str, form: str, **props: Any) -> rx.Component:
     field_id = f"{form}-{name}"
-    return rx.vstack(_label(text_key, field_id), rx.input(id=field_id, name=name, width="100%", size="2", **props),
-                     spacing="1", width="100%")
+    return rx.vstack(
+        _label(text_key, field_id),
+        rx.input(id=field_id, name=name, width="100%", size="2", **props),
+        spacing="1",
+        width="100%",
+    )
 
 
 def _area(name: str, text_key: str, form: str, **props: Any) -> rx.Component:
     field_id = f"{form}-{name}"
-    return rx.vstack(_label(text_key, field_id), rx.text_area(id=field_id, name=name, width="100%", rows="3", **props),
-                     spacing="1", width="100%")
+    return rx.vstack(
+        _label(text_key, field_id),
+        rx.text_area(id=field_id, name=name, width="100%", rows="3", **props),
+        spacing="1",
+        width="100%",
+    )
 
 
-def _choice(name: str, text_key: str, options: list[tuple[str, Any]], default: str, on_change: Any = None) -> rx.Component:
+def _choice(
+    name: str, text_key: str, options: list[tuple[str, Any]], default: str, on_change: Any = None
+) -> rx.Component:
     return rx.vstack(
         rx.text(t(text_key), size="1", weight="medium"),
         rx.select.root(
@@ -77,8 +98,14 @@ def _choice(name: str, text_key: str, options: list[tuple[str, Any]], default: s
 
 def _form(form: str, handler: Any, *children: rx.Component, submit_key: str, **button: Any) -> rx.Component:
     return rx.form(
-        rx.vstack(*children, _feedback(form), rx.button(t(submit_key), type="submit", size="2", **button),
-                  spacing="2", width="100%", align="start"),
+        rx.vstack(
+            *children,
+            _feedback(form),
+            rx.button(t(submit_key), type="submit", size="2", **button),
+            spacing="2",
+            width="100%",
+            align="start",
+        ),
         id=f"form-{form}",
         on_submit=handler,
         width="100%",
@@ -87,8 +114,13 @@ def _form(form: str, handler: Any, *children: rx.Component, submit_key: str, **b
 
 def _section(value: str, title_key: str, *children: rx.Component, badge: rx.Component | None = None) -> rx.Component:
     return rx.accordion.item(
-        header=rx.hstack(rx.text(t(title_key), size="2", weight="medium"), *([badge] if badge is not None else []),
-                         spacing="2", align="center", wrap="wrap"),
+        header=rx.hstack(
+            rx.text(t(title_key), size="2", weight="medium"),
+            *([badge] if badge is not None else []),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
         content=rx.vstack(*children, spacing="3", width="100%", padding_y="0.5em"),
         value=value,
     )
@@ -104,8 +136,13 @@ def _tick_form(item: rx.Var) -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.el.input(type="hidden", name="item_id", value=item.id.to_string()),
-                    rx.text_area(name="note", placeholder=t("seller.checklist.note"), aria_label=t("seller.checklist.note"),
-                                 rows="2", width="100%"),
+                    rx.text_area(
+                        name="note",
+                        placeholder=t("seller.checklist.note"),
+                        aria_label=t("seller.checklist.note"),
+                        rows="2",
+                        width="100%",
+                    ),
                     rx.popover.close(rx.button(t("seller.checklist.confirm_tick"), type="submit", size="1")),
                     spacing="2",
                     width="16em",
@@ -119,15 +156,24 @@ def _tick_form(item: rx.Var) -> rx.Component:
 def _step(item: rx.Var) -> rx.Component:
     done = item.done
     return rx.hstack(
-        rx.cond(done, rx.icon("circle-check", size=18, color="var(--green-9)", flex_shrink="0"),
-                rx.icon("circle", size=18, color="var(--gray-8)", flex_shrink="0")),
+        rx.cond(
+            done,
+            rx.icon("circle-check", size=18, color="var(--green-9)", flex_shrink="0"),
+            rx.icon("circle", size=18, color="var(--gray-8)", flex_shrink="0"),
+        ),
         rx.vstack(
             rx.text(item.fr, size="2", lang="fr"),
             rx.cond(LocaleState.is_en, rx.text(item.en, size="1", color_scheme="gray")),
             rx.hstack(
-                rx.cond(item.mandatory, rx.badge(t("seller.checklist.mandatory"), color_scheme="red", variant="soft", size="1")),
-                rx.cond(done, rx.badge(t("seller.checklist.done"), color_scheme="green", variant="soft", size="1"),
-                        rx.cond(_active(), _tick_form(item))),
+                rx.cond(
+                    item.mandatory,
+                    rx.badge(t("seller.checklist.mandatory"), color_scheme="red", variant="soft", size="1"),
+                ),
+                rx.cond(
+                    done,
+                    rx.badge(t("seller.checklist.done"), color_scheme="green", variant="soft", size="1"),
+                    rx.cond(_active(), _tick_form(item)),
+                ),
                 spacing="2",
                 align="center",
             ),
@@ -158,9 +204,15 @@ def _obligation(ob: rx.Var) -> rx.Component:
         rx.cond(met, rx.icon("circle-check", size=16, color="var(--green-9)"), rx.icon("clock", size=16)),
         rx.text(ob.label, size="2"),
         rx.cond(ob.amount_label, rx.text(ob.amount_label, size="2", weight="bold")),
-        rx.cond(met, rx.text(t("seller.obligations.met"), size="1", color_scheme="green"),
-                rx.cond(ob.due_at, rx.text(countdown(ob.due_at), size="1", weight="bold"),
-                        rx.text(t("seller.obligations.not_started"), size="1", color_scheme="gray"))),
+        rx.cond(
+            met,
+            rx.text(t("seller.obligations.met"), size="1", color_scheme="green"),
+            rx.cond(
+                ob.due_at,
+                rx.text(countdown(ob.due_at), size="1", weight="bold"),
+                rx.text(t("seller.obligations.not_started"), size="1", color_scheme="gray"),
+            ),
+        ),
         spacing="2",
         align="center",
         wrap="wrap",
@@ -184,23 +236,38 @@ def _obligations() -> rx.Component:
 
 
 def _solution_select(codes: tuple[str, ...]) -> rx.Component:
-    return _choice("solution", "seller.propose.solution", [(c, pick(*SOLUTION_LABELS[c])) for c in codes], "",
-                   SellerCaseState.choose_solution)
+    return _choice(
+        "solution",
+        "seller.propose.solution",
+        [(c, pick(*SOLUTION_LABELS[c])) for c in codes],
+        "",
+        SellerCaseState.choose_solution,
+    )
 
 
 def _propose() -> rx.Component:
     return _section(
-        "propose", "seller.propose.title",
+        "propose",
+        "seller.propose.title",
         _form(
-            "propose", SellerCaseState.propose,
+            "propose",
+            SellerCaseState.propose,
             rx.el.input(type="hidden", name="version", value=view.version.to_string()),
-            rx.match(view.type, *[(code.value, _solution_select(tuple(p.solutions))) for code, p in TYPES.items()],
-                     rx.fragment()),
+            rx.match(
+                view.type,
+                *[(code.value, _solution_select(tuple(p.solutions))) for code, p in TYPES.items()],
+                rx.fragment(),
+            ),
             rx.cond(
                 SellerCaseState.solution == "refund_partial",
                 rx.vstack(
                     _field("amount", "seller.propose.amount", "propose", input_mode="decimal", placeholder="12,50"),
-                    rx.text(t("seller.propose.refundable"), " ", rx.text.strong(SellerCaseState.seller.refundable_label), size="1"),
+                    rx.text(
+                        t("seller.propose.refundable"),
+                        " ",
+                        rx.text.strong(SellerCaseState.seller.refundable_label),
+                        size="1",
+                    ),
                     spacing="1",
                     width="100%",
                 ),
@@ -216,8 +283,7 @@ def _label_row(lb: rx.Var) -> rx.Component:
         rx.hstack(
             rx.icon("file-text", size=16),
             rx.text(lb.carrier, " · ", lb.tracking_number, size="2", font_family="monospace"),
-            rx.link(t("seller.label.download"), href=lb.url, is_external=True, size="2",
-                    data_testid="label-download"),
+            rx.link(t("seller.label.download"), href=lb.url, is_external=True, size="2", data_testid="label-download"),
             spacing="2",
             align="center",
             wrap="wrap",
@@ -226,8 +292,15 @@ def _label_row(lb: rx.Var) -> rx.Component:
         rx.cond(
             lb.received,
             rx.badge(t("seller.label.received"), color_scheme="green", variant="soft"),
-            rx.cond(_active(), rx.button(t("seller.label.mark_received"), size="1", variant="soft",
-                                         on_click=SellerCaseState.mark_received(lb.id))),
+            rx.cond(
+                _active(),
+                rx.button(
+                    t("seller.label.mark_received"),
+                    size="1",
+                    variant="soft",
+                    on_click=SellerCaseState.mark_received(lb.id),
+                ),
+            ),
         ),
         spacing="1",
         align="start",
@@ -237,35 +310,54 @@ def _label_row(lb: rx.Var) -> rx.Component:
 
 def _labels() -> rx.Component:
     return _section(
-        "label", "seller.label.title",
-        rx.cond(view.return_labels.length() > 0, rx.foreach(view.return_labels, _label_row),
-                rx.text(t("seller.label.none"), size="1", color_scheme="gray")),
-        _form("label", SellerCaseState.issue_label,
-              _field("carrier", "seller.label.carrier", "label", default_value=DEFAULT_RETURN_CARRIER),
-              submit_key="seller.label.issue"),
+        "label",
+        "seller.label.title",
+        rx.cond(
+            view.return_labels.length() > 0,
+            rx.foreach(view.return_labels, _label_row),
+            rx.text(t("seller.label.none"), size="1", color_scheme="gray"),
+        ),
+        _form(
+            "label",
+            SellerCaseState.issue_label,
+            _field("carrier", "seller.label.carrier", "label", default_value=DEFAULT_RETURN_CARRIER),
+            submit_key="seller.label.issue",
+        ),
     )
 
 
 def _refund() -> rx.Component:
     return _section(
-        "refund", "seller.refund.title",
+        "refund",
+        "seller.refund.title",
         rx.text(t("seller.propose.refundable"), " ", rx.text.strong(SellerCaseState.seller.refundable_label), size="1"),
-        _form("refund", SellerCaseState.ask_refund,
-              _field("amount", "seller.refund.amount", "refund", input_mode="decimal", placeholder="12,50"),
-              _field("refunded_on", "seller.refund.date", "refund", type="date"),
-              submit_key="seller.refund.submit"),
+        _form(
+            "refund",
+            SellerCaseState.ask_refund,
+            _field("amount", "seller.refund.amount", "refund", input_mode="decimal", placeholder="12,50"),
+            _field("refunded_on", "seller.refund.date", "refund", type="date"),
+            submit_key="seller.refund.submit",
+        ),
     )
 
 
 def _ship() -> rx.Component:
     return _section(
-        "ship", "seller.ship.title",
-        _form("ship", SellerCaseState.ship,
-              _choice("kind", "seller.ship.kind", [("replacement", t("seller.ship.replacement")),
-                                                   ("reship", t("seller.ship.reship"))], "replacement"),
-              _field("carrier", "seller.ship.carrier", "ship"),
-              _field("tracking", "seller.ship.tracking", "ship"),
-              submit_key="seller.ship.submit"),
+        "ship",
+        "seller.ship.title",
+        _form(
+            "ship",
+            SellerCaseState.ship,
+            _choice(
+                "kind",
+                "seller.ship.kind",
+                [("replacement", t("seller.ship.replacement")), ("reship", t("seller.ship.reship"))],
+                "replacement",
+            ),
+            _field("carrier", "seller.ship.carrier", "ship"),
+            _field("tracking", "seller.ship.tracking", "ship"),
+            submit_key="seller.ship.submit",
+        ),
     )
 
 
@@ -275,19 +367,27 @@ def _inquiry_row(inquiry: rx.Var) -> rx.Component:
         rx.cond(
             inquiry.outcome,
             rx.text(t("seller.inquiry.outcome"), " : ", inquiry.outcome, size="2"),
-            rx.cond(_active(), rx.form(
-                rx.vstack(
-                    rx.el.input(type="hidden", name="inquiry_id", value=inquiry.id.to_string()),
-                    rx.text_area(name="outcome", aria_label=t("seller.inquiry.outcome"), placeholder=t("seller.inquiry.pending"),
-                                 rows="2", width="100%"),
-                    rx.button(t("seller.inquiry.record_outcome"), type="submit", size="1", variant="soft"),
-                    spacing="1",
+            rx.cond(
+                _active(),
+                rx.form(
+                    rx.vstack(
+                        rx.el.input(type="hidden", name="inquiry_id", value=inquiry.id.to_string()),
+                        rx.text_area(
+                            name="outcome",
+                            aria_label=t("seller.inquiry.outcome"),
+                            placeholder=t("seller.inquiry.pending"),
+                            rows="2",
+                            width="100%",
+                        ),
+                        rx.button(t("seller.inquiry.record_outcome"), type="submit", size="1", variant="soft"),
+                        spacing="1",
+                        width="100%",
+                        align="start",
+                    ),
+                    on_submit=SellerCaseState.inquiry_outcome,
                     width="100%",
-                    align="start",
                 ),
-                on_submit=SellerCaseState.inquiry_outcome,
-                width="100%",
-            )),
+            ),
         ),
         spacing="1",
         width="100%",
@@ -297,13 +397,17 @@ def _inquiry_row(inquiry: rx.Var) -> rx.Component:
 
 def _inquiry() -> rx.Component:
     return _section(
-        "inquiry", "seller.inquiry.title",
+        "inquiry",
+        "seller.inquiry.title",
         rx.foreach(view.carrier_inquiries, _inquiry_row),
         _feedback("outcome"),
-        _form("inquiry", SellerCaseState.open_inquiry,
-              _field("carrier", "seller.inquiry.carrier", "inquiry"),
-              _field("reference", "seller.inquiry.reference", "inquiry"),
-              submit_key="seller.inquiry.open"),
+        _form(
+            "inquiry",
+            SellerCaseState.open_inquiry,
+            _field("carrier", "seller.inquiry.carrier", "inquiry"),
+            _field("reference", "seller.inquiry.reference", "inquiry"),
+            submit_key="seller.inquiry.open",
+        ),
     )
 
 
@@ -311,8 +415,11 @@ def _flag_row(flag: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.icon("flag", size=14),
         rx.text(rx.match(flag.reason, *[(r, t(f"flags.reason.{r}")) for r in FLAG_REASONS], flag.reason), size="2"),
-        rx.badge(rx.match(flag.status, *[(s, t(f"flags.status.{s}")) for s in FLAG_STATUSES],
-                          flag.status), variant="soft", size="1"),
+        rx.badge(
+            rx.match(flag.status, *[(s, t(f"flags.status.{s}")) for s in FLAG_STATUSES], flag.status),
+            variant="soft",
+            size="1",
+        ),
         rx.text(flag.when, size="1", color_scheme="gray"),
         spacing="2",
         align="center",
@@ -322,45 +429,70 @@ def _flag_row(flag: rx.Var) -> rx.Component:
 
 def _flag() -> rx.Component:
     return _section(
-        "flag", "seller.flag.title",
+        "flag",
+        "seller.flag.title",
         rx.foreach(SellerCaseState.seller.flags, _flag_row),
-        _form("flag", SellerCaseState.raise_flag,
-              _choice("reason", "seller.flag.reason", [(r, t(f"flags.reason.{r}")) for r in FLAG_REASONS], "description"),
-              _area("details", "seller.flag.details", "flag", max_length=MAX_TEXT),
-              submit_key="seller.flag.submit"),
-        badge=rx.cond(rx.Var.create(FLAG_SUGGESTED).contains(view.type),
-                      rx.badge(t("seller.flag.suggested"), color_scheme="amber", variant="soft", size="1")),
+        _form(
+            "flag",
+            SellerCaseState.raise_flag,
+            _choice("reason", "seller.flag.reason", [(r, t(f"flags.reason.{r}")) for r in FLAG_REASONS], "description"),
+            _area("details", "seller.flag.details", "flag", max_length=MAX_TEXT),
+            submit_key="seller.flag.submit",
+        ),
+        badge=rx.cond(
+            rx.Var.create(FLAG_SUGGESTED).contains(view.type),
+            rx.badge(t("seller.flag.suggested"), color_scheme="amber", variant="soft", size="1"),
+        ),
     )
 
 
 def _outside() -> rx.Component:
     return _section(
-        "outside", "seller.outside.title",
-        _form("outside", SellerCaseState.record_outside,
-              _choice("channel", "seller.outside.channel", [("phone", t("seller.outside.phone")),
-                                                             ("email", t("seller.outside.email"))], "phone"),
-              _field("occurred_at", "seller.outside.when", "outside", type="datetime-local"),
-              _field("counterpart", "seller.outside.counterpart", "outside", max_length=120),
-              _area("summary", "seller.outside.summary", "outside", max_length=MAX_TEXT),
-              submit_key="seller.outside.submit"),
+        "outside",
+        "seller.outside.title",
+        _form(
+            "outside",
+            SellerCaseState.record_outside,
+            _choice(
+                "channel",
+                "seller.outside.channel",
+                [("phone", t("seller.outside.phone")), ("email", t("seller.outside.email"))],
+                "phone",
+            ),
+            _field("occurred_at", "seller.outside.when", "outside", type="datetime-local"),
+            _field("counterpart", "seller.outside.counterpart", "outside", max_length=120),
+            _area("summary", "seller.outside.summary", "outside", max_length=MAX_TEXT),
+            submit_key="seller.outside.submit",
+        ),
     )
 
 
 def _help() -> rx.Component:
     return _section(
-        "help", "seller.help.title",
-        _form("help", SellerCaseState.request_help, _area("message", "seller.help.message", "help", max_length=2000),
-              submit_key="seller.help.submit", variant="soft"),
+        "help",
+        "seller.help.title",
+        _form(
+            "help",
+            SellerCaseState.request_help,
+            _area("message", "seller.help.message", "help", max_length=2000),
+            submit_key="seller.help.submit",
+            variant="soft",
+        ),
     )
 
 
 def _arbitration() -> rx.Component:
     return _section(
-        "arbitration", "seller.arbitration.title",
+        "arbitration",
+        "seller.arbitration.title",
         rx.text(t("seller.arbitration.text"), size="2"),
         _feedback("arbitration"),
-        rx.button(t("seller.arbitration.title"), color_scheme="purple", size="2",
-                  on_click=SellerCaseState.ask("arbitration", view.version)),
+        rx.button(
+            t("seller.arbitration.title"),
+            color_scheme="purple",
+            size="2",
+            on_click=SellerCaseState.ask("arbitration", view.version),
+        ),
     )
 
 
@@ -368,10 +500,18 @@ def _lesson() -> rx.Component:
     return rx.vstack(
         rx.heading(t("seller.lesson.title"), size="3", as_="h3"),
         rx.text(t("seller.lesson.intro"), size="2", color_scheme="gray"),
-        _form("lesson", SellerCaseState.add_lesson,
-              _choice("root_cause", "seller.lesson.root_cause", [(c, t(f"incidents.root_cause.{c}")) for c in ROOT_CAUSES], "carrier"),
-              _area("change", "seller.lesson.change", "lesson", max_length=MAX_TEXT),
-              submit_key="seller.lesson.submit"),
+        _form(
+            "lesson",
+            SellerCaseState.add_lesson,
+            _choice(
+                "root_cause",
+                "seller.lesson.root_cause",
+                [(c, t(f"incidents.root_cause.{c}")) for c in ROOT_CAUSES],
+                "carrier",
+            ),
+            _area("change", "seller.lesson.change", "lesson", max_length=MAX_TEXT),
+            submit_key="seller.lesson.submit",
+        ),
         spacing="2",
         width="100%",
         data_testid="lesson",
@@ -454,23 +594,38 @@ def _dialog(name: str, title_key: str, *body: rx.Component, confirm: rx.Componen
 
 def _dialogs() -> rx.Component:
     return rx.fragment(
-        _dialog("refund", "seller.refund.confirm_title",
-                rx.text(t("seller.refund.confirm_text"), " ", rx.text.strong(SellerCaseState.pending_refund_label)),
-                confirm=rx.button(t("seller.refund.confirm"), color_scheme="red", on_click=SellerCaseState.confirm_refund)),
-        _dialog("close", "seller.close.title", rx.text(t("seller.close.confirm_text")),
-                confirm=rx.button(t("seller.close.submit"), color_scheme="green", on_click=SellerCaseState.confirm_closure)),
         _dialog(
-            "arbitration", "seller.arbitration.title",
+            "refund",
+            "seller.refund.confirm_title",
+            rx.text(t("seller.refund.confirm_text"), " ", rx.text.strong(SellerCaseState.pending_refund_label)),
+            confirm=rx.button(t("seller.refund.confirm"), color_scheme="red", on_click=SellerCaseState.confirm_refund),
+        ),
+        _dialog(
+            "close",
+            "seller.close.title",
+            rx.text(t("seller.close.confirm_text")),
+            confirm=rx.button(t("seller.close.submit"), color_scheme="green", on_click=SellerCaseState.confirm_closure),
+        ),
+        _dialog(
+            "arbitration",
+            "seller.arbitration.title",
             rx.text(t("seller.arbitration.text"), size="2"),
             _label("seller.arbitration.reason", "arbitration_reason"),
             rx.text_area(id="arbitration_reason", rows="4", width="100%", max_length=MAX_TEXT),
             file_picker("arbitration_files", label=t("seller.arbitration.evidence")),
-            rx.checkbox(t("seller.arbitration.confirm_label"), checked=SellerCaseState.arbitration_confirmed,
-                        on_change=SellerCaseState.set_arbitration_confirmed),
+            rx.checkbox(
+                t("seller.arbitration.confirm_label"),
+                checked=SellerCaseState.arbitration_confirmed,
+                on_change=SellerCaseState.set_arbitration_confirmed,
+            ),
             _feedback("arbitration"),
-            confirm=rx.button(t("seller.arbitration.submit"), color_scheme="purple",
-                              on_click=SellerCaseState.request_arbitration(rx.upload_files(upload_id="arbitration_files"),
-                                                             dom_value("arbitration_reason"))),
+            confirm=rx.button(
+                t("seller.arbitration.submit"),
+                color_scheme="purple",
+                on_click=SellerCaseState.request_arbitration(
+                    rx.upload_files(upload_id="arbitration_files"), dom_value("arbitration_reason")
+                ),
+            ),
         ),
     )
 
@@ -489,8 +644,11 @@ def _guideline(g: rx.Var) -> rx.Component:
 def _guidelines() -> rx.Component:
     return rx.vstack(
         rx.heading(t("seller.guidelines.title"), size="3", as_="h3"),
-        rx.cond(SellerCaseState.seller.guidelines.length() > 0, rx.foreach(SellerCaseState.seller.guidelines, _guideline),
-                rx.text(t("seller.guidelines.none"), size="1", color_scheme="gray")),
+        rx.cond(
+            SellerCaseState.seller.guidelines.length() > 0,
+            rx.foreach(SellerCaseState.seller.guidelines, _guideline),
+            rx.text(t("seller.guidelines.none"), size="1", color_scheme="gray"),
+        ),
         spacing="2",
         width="100%",
         data_testid="guidelines",
@@ -501,8 +659,10 @@ def seller_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(t("seller.case.title"), size="4", as_="h2"),
-            rx.cond(~view.responded & _active(),
-                    rx.callout(t("seller.case.respond_hint"), icon="info", size="1", width="100%")),
+            rx.cond(
+                ~view.responded & _active(),
+                rx.callout(t("seller.case.respond_hint"), icon="info", size="1", width="100%"),
+            ),
             _pending(),
             _checklist(),
             _obligations(),

@@ -101,8 +101,9 @@ class SellerCaseState(IncidentPageState):
             if amount is None:
                 await self._refuse("propose", "seller.error.amount")
                 return None
-        result = await self._do("propose", incidents.propose, _int(form.get("version")), solution, amount,
-                                str(form.get("message") or ""))
+        result = await self._do(
+            "propose", incidents.propose, _int(form.get("version")), solution, amount, str(form.get("message") or "")
+        )
         return reset_form("form-propose") if result is not None else None
 
     @rx.event
@@ -115,8 +116,13 @@ class SellerCaseState(IncidentPageState):
         if not self.arbitration_confirmed:
             await self._refuse("arbitration", "seller.error.confirm_binding")
             return None
-        result = await self._do("arbitration", incidents.request_arbitration, self._seen_version, str(reason or ""),
-                                await read_uploads(files))
+        result = await self._do(
+            "arbitration",
+            incidents.request_arbitration,
+            self._seen_version,
+            str(reason or ""),
+            await read_uploads(files),
+        )
         if result is not None or self.notice:
             self.dialog = ""
         return rx.clear_selected_files("arbitration_files") if result is not None else None
@@ -129,8 +135,9 @@ class SellerCaseState(IncidentPageState):
     @rx.event
     async def add_lesson(self, form: dict):
         form = form if isinstance(form, dict) else {}
-        result = await self._do("lesson", incidents.add_lesson, str(form.get("root_cause") or ""),
-                                str(form.get("change") or ""))
+        result = await self._do(
+            "lesson", incidents.add_lesson, str(form.get("root_cause") or ""), str(form.get("change") or "")
+        )
         return reset_form("form-lesson") if result is not None else None
 
     # --- the playbook and fulfilment ------------------------------------------------------
@@ -182,15 +189,21 @@ class SellerCaseState(IncidentPageState):
     @rx.event
     async def ship(self, form: dict):
         form = form if isinstance(form, dict) else {}
-        result = await self._do("ship", fulfilment.ship_replacement, str(form.get("carrier") or ""),
-                                str(form.get("tracking") or ""), str(form.get("kind") or "replacement"))
+        result = await self._do(
+            "ship",
+            fulfilment.ship_replacement,
+            str(form.get("carrier") or ""),
+            str(form.get("tracking") or ""),
+            str(form.get("kind") or "replacement"),
+        )
         return reset_form("form-ship") if result is not None else None
 
     @rx.event
     async def open_inquiry(self, form: dict):
         form = form if isinstance(form, dict) else {}
-        result = await self._do("inquiry", fulfilment.open_carrier_inquiry, str(form.get("carrier") or ""),
-                                str(form.get("reference") or ""))
+        result = await self._do(
+            "inquiry", fulfilment.open_carrier_inquiry, str(form.get("carrier") or ""), str(form.get("reference") or "")
+        )
         return reset_form("form-inquiry") if result is not None else None
 
     @rx.event
@@ -206,8 +219,14 @@ class SellerCaseState(IncidentPageState):
         if occurred is None:
             await self._refuse("outside", "incidents.error.occurred_at")
             return None
-        result = await self._do("outside", incidents.record_outside_exchange, str(form.get("channel") or ""), occurred,
-                                str(form.get("counterpart") or ""), str(form.get("summary") or ""))
+        result = await self._do(
+            "outside",
+            incidents.record_outside_exchange,
+            str(form.get("channel") or ""),
+            occurred,
+            str(form.get("counterpart") or ""),
+            str(form.get("summary") or ""),
+        )
         return reset_form("form-outside") if result is not None else None
 
     @rx.event

@@ -15,9 +15,14 @@ from pixmania_incidents.vocabulary import FLAG_REASONS, MAX_TEXT, IncidentState,
 
 def _feedback(form: str) -> rx.Component:
     return rx.fragment(
-        rx.cond((IncidentStaffState.failed == form) & (IncidentStaffState.error != ""),
-                rx.callout(IncidentStaffState.error, icon="triangle_alert", color_scheme="red", role="alert", width="100%")),
-        rx.cond(IncidentStaffState.done == form, rx.callout(t("support.panel.saved"), icon="check", color_scheme="green", width="100%")),
+        rx.cond(
+            (IncidentStaffState.failed == form) & (IncidentStaffState.error != ""),
+            rx.callout(IncidentStaffState.error, icon="triangle_alert", color_scheme="red", role="alert", width="100%"),
+        ),
+        rx.cond(
+            IncidentStaffState.done == form,
+            rx.callout(t("support.panel.saved"), icon="check", color_scheme="green", width="100%"),
+        ),
     )
 
 
@@ -30,7 +35,9 @@ def _text_form(form: str, handler, label_key: str, submit_key: str, hint_key: st
             rx.text_area(id=field_id, name="body", rows="3", width="100%", max_length=MAX_TEXT),
             _feedback(form),
             rx.button(t(submit_key), type="submit", size="2", **button),
-            spacing="2", width="100%", align="start",
+            spacing="2",
+            width="100%",
+            align="start",
         ),
         id=f"form-staff-{form}",
         on_submit=handler,
@@ -52,17 +59,33 @@ def _note(note: rx.Var) -> rx.Component:
 def _flag_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.el.label(t("support.panel.flag_reason"), html_for="staff-flag-reason",
-                        style={"fontWeight": "500", "fontSize": "var(--font-size-2)"}),
-            rx.el.select(*[rx.el.option(t(f"flags.reason.{r}"), value=r) for r in FLAG_REASONS], id="staff-flag-reason",
-                         name="reason", style={"padding": "0.35em", "borderRadius": "var(--radius-2)",
-                                               "border": "1px solid var(--gray-a7)", "width": "100%"}),
-            rx.el.label(t("support.panel.flag_details"), html_for="staff-flag-details",
-                        style={"fontWeight": "500", "fontSize": "var(--font-size-2)"}),
+            rx.el.label(
+                t("support.panel.flag_reason"),
+                html_for="staff-flag-reason",
+                style={"fontWeight": "500", "fontSize": "var(--font-size-2)"},
+            ),
+            rx.el.select(
+                *[rx.el.option(t(f"flags.reason.{r}"), value=r) for r in FLAG_REASONS],
+                id="staff-flag-reason",
+                name="reason",
+                style={
+                    "padding": "0.35em",
+                    "borderRadius": "var(--radius-2)",
+                    "border": "1px solid var(--gray-a7)",
+                    "width": "100%",
+                },
+            ),
+            rx.el.label(
+                t("support.panel.flag_details"),
+                html_for="staff-flag-details",
+                style={"fontWeight": "500", "fontSize": "var(--font-size-2)"},
+            ),
             rx.text_area(id="staff-flag-details", name="details", rows="3", width="100%", max_length=MAX_TEXT),
             _feedback("flag"),
             rx.button(t("support.panel.flag_submit"), type="submit", size="2", variant="soft", color_scheme="amber"),
-            spacing="2", width="100%", align="start",
+            spacing="2",
+            width="100%",
+            align="start",
         ),
         id="form-staff-flag",
         on_submit=IncidentStaffState.raise_flag,
@@ -84,14 +107,24 @@ def _arbitration() -> rx.Component:
                 rx.cond(
                     is_arbitrator,
                     rx.hstack(
-                        rx.cond(~arb.taken, rx.button(t("support.take"), on_click=IncidentStaffState.take_case, size="2")),
-                        rx.cond(arb.taken,
-                                rx.button(t("support.release"), on_click=IncidentStaffState.release_case, size="2", variant="soft")),
+                        rx.cond(
+                            ~arb.taken, rx.button(t("support.take"), on_click=IncidentStaffState.take_case, size="2")
+                        ),
+                        rx.cond(
+                            arb.taken,
+                            rx.button(
+                                t("support.release"), on_click=IncidentStaffState.release_case, size="2", variant="soft"
+                            ),
+                        ),
                         rx.link(t("support.open_file"), href="/arbitration/" + view.id.to_string(), size="2"),
-                        spacing="3", align="center", wrap="wrap",
+                        spacing="3",
+                        align="center",
+                        wrap="wrap",
                     ),
                 ),
-                spacing="2", align="start", width="100%",
+                spacing="2",
+                align="start",
+                width="100%",
             ),
             width="100%",
             data_testid="staff-arbitration",
@@ -107,23 +140,51 @@ def staff_panel() -> rx.Component:
             rx.vstack(
                 rx.heading(t("support.panel.notes"), size="3", as_="h2"),
                 rx.foreach(IncidentStaffState.notes, _note),
-                rx.cond(IncidentStaffState.notes.length() == 0, rx.text(t("support.panel.no_notes"), size="2", color_scheme="gray")),
-                _text_form("note", IncidentStaffState.add_note, "support.panel.note_label", "support.panel.note_submit",
-                           "support.panel.note_hint", variant="soft", color_scheme="amber"),
-                spacing="2", align="start", width="100%",
+                rx.cond(
+                    IncidentStaffState.notes.length() == 0,
+                    rx.text(t("support.panel.no_notes"), size="2", color_scheme="gray"),
+                ),
+                _text_form(
+                    "note",
+                    IncidentStaffState.add_note,
+                    "support.panel.note_label",
+                    "support.panel.note_submit",
+                    "support.panel.note_hint",
+                    variant="soft",
+                    color_scheme="amber",
+                ),
+                spacing="2",
+                align="start",
+                width="100%",
             ),
             width="100%",
         ),
-        rx.cond(writer, rx.card(
-            _text_form("assist", IncidentStaffState.assist, "support.panel.assist_label", "support.panel.assist_submit",
-                       "support.panel.assist_hint"),
-            width="100%",
-        )),
-        rx.cond(writer, rx.card(
-            rx.vstack(rx.heading(t("support.panel.flag"), size="3", as_="h2"), _flag_form(),
-                      spacing="2", align="start", width="100%"),
-            width="100%",
-        )),
+        rx.cond(
+            writer,
+            rx.card(
+                _text_form(
+                    "assist",
+                    IncidentStaffState.assist,
+                    "support.panel.assist_label",
+                    "support.panel.assist_submit",
+                    "support.panel.assist_hint",
+                ),
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            writer,
+            rx.card(
+                rx.vstack(
+                    rx.heading(t("support.panel.flag"), size="3", as_="h2"),
+                    _flag_form(),
+                    spacing="2",
+                    align="start",
+                    width="100%",
+                ),
+                width="100%",
+            ),
+        ),
         spacing="3",
         width="100%",
     )

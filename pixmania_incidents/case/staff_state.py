@@ -59,7 +59,9 @@ class IncidentStaffState(IncidentPageState):
     async def raise_flag(self, form: dict):
         """The product team's inbox moves too (`_act` pushes a flag change to it)."""
         form = form if isinstance(form, dict) else {}
-        change = await self._staff("flag", flags.raise_flag, str(form.get("reason") or ""), str(form.get("details") or ""))
+        change = await self._staff(
+            "flag", flags.raise_flag, str(form.get("reason") or ""), str(form.get("details") or "")
+        )
         return reset_form("form-staff-flag") if change is not None else None
 
     @rx.event

@@ -30,12 +30,19 @@ def statement_section() -> rx.Component:
                 rx.text(t("case.statement_hint"), size="2"),
                 rx.text_area(id="statement_body", max_length=MAX_TEXT, rows="4", width="100%"),
                 file_picker("statement_files"),
-                rx.cond(IncidentPageState.error != "",
-                        rx.callout(IncidentPageState.error, icon="triangle_alert", color_scheme="red", role="alert")),
-                rx.button(t("case.statement_send"),
-                          on_click=IncidentPageState.add_statement(rx.upload_files(upload_id="statement_files"),
-                                                                   dom_value("statement_body"))),
-                spacing="2", align="start", width="100%",
+                rx.cond(
+                    IncidentPageState.error != "",
+                    rx.callout(IncidentPageState.error, icon="triangle_alert", color_scheme="red", role="alert"),
+                ),
+                rx.button(
+                    t("case.statement_send"),
+                    on_click=IncidentPageState.add_statement(
+                        rx.upload_files(upload_id="statement_files"), dom_value("statement_body")
+                    ),
+                ),
+                spacing="2",
+                align="start",
+                width="100%",
             ),
             width="100%",
             data_testid="statement",

@@ -57,7 +57,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Le service client lira l'ensemble des échanges et vous répondra dans ce fil. L'incident reste en cours.",
         "Customer service will read the whole case and answer in this thread. The incident stays open.",
     ),
-    "customer.help_message": ("Ce que vous attendez du service client (facultatif)", "What you expect from customer service (optional)"),
+    "customer.help_message": (
+        "Ce que vous attendez du service client (facultatif)",
+        "What you expect from customer service (optional)",
+    ),
     "customer.help_confirm": ("Demander de l'aide", "Ask for help"),
     "customer.help_requested": ("Le service client a été sollicité.", "Customer service has been asked to help."),
     "customer.ask_arbitration": ("Demander un arbitrage", "Request arbitration"),
@@ -72,7 +75,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "La proposition du vendeur en attente sera considérée comme refusée.",
         "The seller's pending proposal will count as refused.",
     ),
-    "customer.arbitration_reason": ("Pourquoi demandez-vous un arbitrage ? (obligatoire)", "Why do you request arbitration? (required)"),
+    "customer.arbitration_reason": (
+        "Pourquoi demandez-vous un arbitrage ? (obligatoire)",
+        "Why do you request arbitration? (required)",
+    ),
     "customer.arbitration_evidence": (
         "Joindre vos justificatifs (obligatoire si vous n'en avez pas encore envoyé)",
         "Attach your evidence (required if you have not sent any yet)",
@@ -87,12 +93,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Tick the box to confirm that you accept a binding decision.",
     ),
     "customer.return_title": ("Retour de l'article", "Returning the item"),
-    "customer.download_label": ("Télécharger le bordereau de retour prépayé (PDF)", "Download the prepaid return label (PDF)"),
+    "customer.download_label": (
+        "Télécharger le bordereau de retour prépayé (PDF)",
+        "Download the prepaid return label (PDF)",
+    ),
     "customer.send_back_hint": (
         "Une fois le colis déposé, joignez le récépissé ou la preuve de dépôt du transporteur.",
         "Once the parcel is dropped off, attach the carrier's receipt or proof of drop-off.",
     ),
-    "customer.proof_label": ("Preuve de dépôt du transporteur (photo ou PDF)", "Carrier's proof of drop-off (photo or PDF)"),
+    "customer.proof_label": (
+        "Preuve de dépôt du transporteur (photo ou PDF)",
+        "Carrier's proof of drop-off (photo or PDF)",
+    ),
     "customer.on_its_way_back": ("L'article est sur le chemin du retour", "The item is on its way back"),
     "customer.sent_back_on": ("Renvoyé le", "Sent back on"),
     "customer.sent_back_message": (
@@ -107,7 +119,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "the time shown.",
     ),
     "case.statement_send": ("Envoyer ma version des faits", "Send my statement"),
-    "customer.rating_title": ("Comment jugez-vous le traitement de votre incident ?", "How would you rate the handling of your incident?"),
+    "customer.rating_title": (
+        "Comment jugez-vous le traitement de votre incident ?",
+        "How would you rate the handling of your incident?",
+    ),
     "customer.rating_comment": ("Commentaire (facultatif)", "Comment (optional)"),
     "customer.rating_send": ("Envoyer ma note", "Send my rating"),
     "customer.rating_thanks": ("Merci pour votre note", "Thank you for your rating"),
@@ -152,7 +167,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "seller.propose.amount": ("Montant remboursé (€)", "Amount refunded (€)"),
     "seller.propose.refundable": ("Reste remboursable sur cette ligne :", "Left to refund on this line:"),
     "seller.propose.message": ("Message au client", "Message to the customer"),
-    "seller.propose.pending": ("Proposition en attente de réponse du client :", "Proposal awaiting the customer's answer:"),
+    "seller.propose.pending": (
+        "Proposition en attente de réponse du client :",
+        "Proposal awaiting the customer's answer:",
+    ),
     "seller.propose.submit": ("Envoyer la proposition", "Send the proposal"),
     "seller.label.title": ("Bordereau de retour prépayé", "Prepaid return label"),
     "seller.label.carrier": ("Transporteur", "Carrier"),
@@ -235,7 +253,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "seller.lesson.change": ("Ce qui va changer", "What will change"),
     "seller.lesson.submit": ("Enregistrer l'enseignement", "Record the lesson"),
     "seller.guidelines.title": ("Consignes du service client", "Customer service guidelines"),
-    "seller.error.amount": ("Indiquez un montant en euros, par exemple 12,50.", "Enter an amount in euros, e.g. 12.50."),
+    "seller.error.amount": (
+        "Indiquez un montant en euros, par exemple 12,50.",
+        "Enter an amount in euros, e.g. 12.50.",
+    ),
     "seller.error.date": ("Date invalide.", "Invalid date."),
     "seller.error.confirm_binding": (
         "Cochez la case pour confirmer que vous acceptez une décision contraignante.",

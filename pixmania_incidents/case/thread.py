@@ -19,28 +19,54 @@ from pixmania_incidents.vocabulary import MAX_TEXT, THREAD_WRITERS, IncidentStat
 
 
 def role_badge(role: rx.Var) -> rx.Component:
-    colours = {"customer": "amber", "seller": "blue", "support": "violet", "arbitrator": "purple", "admin": "gray", "system": "gray"}
-    return rx.match(role, *[(r, rx.badge(t(f"role.{r}"), color_scheme=c, variant="soft", size="1")) for r, c in colours.items()],
-                    rx.badge(role, size="1"))
+    colours = {
+        "customer": "amber",
+        "seller": "blue",
+        "support": "violet",
+        "arbitrator": "purple",
+        "admin": "gray",
+        "system": "gray",
+    }
+    return rx.match(
+        role,
+        *[(r, rx.badge(t(f"role.{r}"), color_scheme=c, variant="soft", size="1")) for r, c in colours.items()],
+        rx.badge(role, size="1"),
+    )
 
 
 def evidence_item(f: rx.Var) -> rx.Component:
     return rx.cond(
         f.is_image,
         rx.link(
-            rx.image(src=f.url, alt=f.filename, max_height="10em", max_width="100%",
-                     border_radius="var(--radius-2)", border="1px solid var(--gray-a6)", loading="lazy"),
-            href=f.url, is_external=True,
+            rx.image(
+                src=f.url,
+                alt=f.filename,
+                max_height="10em",
+                max_width="100%",
+                border_radius="var(--radius-2)",
+                border="1px solid var(--gray-a6)",
+                loading="lazy",
+            ),
+            href=f.url,
+            is_external=True,
         ),
-        rx.link(rx.hstack(rx.icon("file-text", size=16), rx.text(f.filename, " (", f.size_label, ")", size="2"),
-                          spacing="1", align="center"),
-                href=f.url, is_external=True),
+        rx.link(
+            rx.hstack(
+                rx.icon("file-text", size=16),
+                rx.text(f.filename, " (", f.size_label, ")", size="2"),
+                spacing="1",
+                align="center",
+            ),
+            href=f.url,
+            is_external=True,
+        ),
     )
 
 
 def evidence_list(files: rx.Var) -> rx.Component:
-    return rx.cond(files.length() > 0,
-                   rx.hstack(rx.foreach(files, evidence_item), spacing="2", wrap="wrap", margin_top="0.4em"))
+    return rx.cond(
+        files.length() > 0, rx.hstack(rx.foreach(files, evidence_item), spacing="2", wrap="wrap", margin_top="0.4em")
+    )
 
 
 def _kind_badge(kind: rx.Var) -> rx.Component:
@@ -65,18 +91,29 @@ def _message(m: rx.Var) -> rx.Component:
             _kind_badge(kind),
             rx.spacer(),
             rx.text(m.when, size="1", color_scheme="gray"),
-            align="center", spacing="2", wrap="wrap", width="100%",
+            align="center",
+            spacing="2",
+            wrap="wrap",
+            width="100%",
         ),
         rx.cond(m.counterpart, rx.text(t("case.outside_with"), " ", m.counterpart, size="1", color_scheme="gray")),
         rx.text(m.body, size="2", white_space="pre-wrap", margin_top="0.3em"),
         evidence_list(m.files),
         padding="0.75em",
         border_radius="var(--radius-3)",
-        background=rx.match(kind, ("assist", "var(--violet-a3)"), ("internal", "var(--yellow-a3)"),
-                            ("outside_exchange", "var(--gray-a3)"),
-                            rx.cond(mine, "var(--accent-a3)", "var(--gray-a2)")),
-        border=rx.match(kind, ("internal", "1px dashed var(--yellow-a8)"), ("assist", "1px solid var(--violet-a6)"),
-                        "1px solid var(--gray-a4)"),
+        background=rx.match(
+            kind,
+            ("assist", "var(--violet-a3)"),
+            ("internal", "var(--yellow-a3)"),
+            ("outside_exchange", "var(--gray-a3)"),
+            rx.cond(mine, "var(--accent-a3)", "var(--gray-a2)"),
+        ),
+        border=rx.match(
+            kind,
+            ("internal", "1px dashed var(--yellow-a8)"),
+            ("assist", "1px solid var(--violet-a6)"),
+            "1px solid var(--gray-a4)",
+        ),
         width="100%",
         data_testid="message",
         data_kind=kind,
@@ -92,7 +129,10 @@ def _opening() -> rx.Component:
             rx.badge(t("case.kind.opening"), size="1", variant="outline"),
             rx.spacer(),
             rx.text(view.opened_when, size="1", color_scheme="gray"),
-            align="center", spacing="2", wrap="wrap", width="100%",
+            align="center",
+            spacing="2",
+            wrap="wrap",
+            width="100%",
         ),
         rx.text(view.description, size="2", white_space="pre-wrap", margin_top="0.3em"),
         evidence_list(view.opening_files),
@@ -108,15 +148,32 @@ def composer() -> rx.Component:
     return rx.cond(
         rx.Var.create(list(THREAD_WRITERS)).contains(SessionState.user_role) & (view.state != IncidentState.closed),
         rx.vstack(
-            rx.el.label(t("case.your_message"), html_for="thread_body", style={"fontWeight": "500", "fontSize": "var(--font-size-2)"}),
-            rx.text_area(id="thread_body", max_length=MAX_TEXT, rows="3", width="100%",
-                         placeholder=t("case.message_placeholder")),
+            rx.el.label(
+                t("case.your_message"),
+                html_for="thread_body",
+                style={"fontWeight": "500", "fontSize": "var(--font-size-2)"},
+            ),
+            rx.text_area(
+                id="thread_body", max_length=MAX_TEXT, rows="3", width="100%", placeholder=t("case.message_placeholder")
+            ),
             file_picker("thread_files"),
-            rx.cond(IncidentPageState.thread_error != "",
-                    rx.callout(IncidentPageState.thread_error, icon="triangle_alert", color_scheme="red", role="alert", width="100%")),
+            rx.cond(
+                IncidentPageState.thread_error != "",
+                rx.callout(
+                    IncidentPageState.thread_error,
+                    icon="triangle_alert",
+                    color_scheme="red",
+                    role="alert",
+                    width="100%",
+                ),
+            ),
             # Files go up by HTTP with the message; a text alone takes the websocket, several
             # times faster (most messages have no file).
-            rx.cond(rx.selected_files("thread_files").length() > 0, _send_button(with_files=True), _send_button(with_files=False)),
+            rx.cond(
+                rx.selected_files("thread_files").length() > 0,
+                _send_button(with_files=True),
+                _send_button(with_files=False),
+            ),
             spacing="2",
             width="100%",
             align="start",
@@ -126,9 +183,12 @@ def composer() -> rx.Component:
 
 def _send_button(with_files: bool) -> rx.Component:
     files = rx.upload_files(upload_id="thread_files") if with_files else []
-    return rx.button(rx.icon("send", size=16), t("case.send"),
-                     on_click=IncidentPageState.send_message(files, dom_value("thread_body"), "public"),
-                     loading=IncidentPageState.is_sending)
+    return rx.button(
+        rx.icon("send", size=16),
+        t("case.send"),
+        on_click=IncidentPageState.send_message(files, dom_value("thread_body"), "public"),
+        loading=IncidentPageState.is_sending,
+    )
 
 
 def thread() -> rx.Component:

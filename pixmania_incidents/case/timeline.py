@@ -10,8 +10,14 @@ from pixmania_incidents.shell.text import t
 
 def _event(event: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.box(width="0.6em", height="0.6em", border_radius="50%", background="var(--accent-9)", margin_top="0.45em",
-               flex_shrink="0"),
+        rx.box(
+            width="0.6em",
+            height="0.6em",
+            border_radius="50%",
+            background="var(--accent-9)",
+            margin_top="0.45em",
+            flex_shrink="0",
+        ),
         rx.vstack(
             rx.text(rx.text.strong(event.label), " · ", event.who, size="2"),
             rx.cond(event.detail != "", rx.text(event.detail, size="1")),

@@ -20,21 +20,42 @@ def _row(row: rx.Var) -> rx.Component:
         rx.card(
             rx.flex(
                 rx.vstack(
-                    rx.hstack(rx.text(row["reference"], weight="bold"), state_badge(row["state"].to(str)),
-                              spacing="2", align="center", wrap="wrap"),
+                    rx.hstack(
+                        rx.text(row["reference"], weight="bold"),
+                        state_badge(row["state"].to(str)),
+                        spacing="2",
+                        align="center",
+                        wrap="wrap",
+                    ),
                     rx.text(row["type_label"], " · ", row["listing_title"], size="2"),
-                    rx.text(row["shop"], " · ", t("customer.mine.updated"), " ", row["updated_when"], size="1", color_scheme="gray"),
-                    spacing="1", align="start",
+                    rx.text(
+                        row["shop"],
+                        " · ",
+                        t("customer.mine.updated"),
+                        " ",
+                        row["updated_when"],
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    spacing="1",
+                    align="start",
                 ),
                 rx.spacer(),
                 rx.cond(
                     active,
                     rx.vstack(
                         rx.text(ball_label(row["ball"].to(str)), size="2", weight="medium"),
-                        rx.cond(row["next_due_at"],
-                                rx.hstack(rx.text(countdown(row["next_due_at"].to(str)), size="2"),
-                                          deadline_badge(row["deadline_state"].to(str)), spacing="2", align="center")),
-                        spacing="1", align="end",
+                        rx.cond(
+                            row["next_due_at"],
+                            rx.hstack(
+                                rx.text(countdown(row["next_due_at"].to(str)), size="2"),
+                                deadline_badge(row["deadline_state"].to(str)),
+                                spacing="2",
+                                align="center",
+                            ),
+                        ),
+                        spacing="1",
+                        align="end",
                     ),
                 ),
                 direction={"initial": "column", "sm": "row"},
@@ -51,8 +72,7 @@ def _row(row: rx.Var) -> rx.Component:
     )
 
 
-@page("/incidents", "Pixmania · Mes incidents", roles=[Role.customer.value],
-      on_load=[MyIncidentsState.load])
+@page("/incidents", "Pixmania · Mes incidents", roles=[Role.customer.value], on_load=[MyIncidentsState.load])
 def my_incidents_page() -> rx.Component:
     return app_shell(
         rx.vstack(
@@ -60,9 +80,12 @@ def my_incidents_page() -> rx.Component:
             rx.cond(
                 MyIncidentsState.rows.length() > 0,
                 rx.vstack(rx.foreach(MyIncidentsState.rows, _row), spacing="2", width="100%"),
-                rx.vstack(rx.text(t("customer.mine.empty"), color_scheme="gray"),
-                          rx.link(t("customer.orders.title"), href="/orders")),
+                rx.vstack(
+                    rx.text(t("customer.mine.empty"), color_scheme="gray"),
+                    rx.link(t("customer.orders.title"), href="/orders"),
+                ),
             ),
-            spacing="4", width="100%",
+            spacing="4",
+            width="100%",
         )
     )

@@ -25,22 +25,45 @@ def _rows(var: rx.Var) -> rx.Var:
 def _shipment(order: rx.Var) -> rx.Component:
     state = order["shipment_state"].to(str)
     return rx.hstack(
-        rx.match(state, *[(s, rx.badge(t(f"customer.shipment.{s}"), color_scheme=c, variant="soft")) for s, c in SHIPMENT_COLOURS.items()],
-                 rx.badge(state)),
-        rx.cond(order["tracking_number"] != "",
-                rx.text(order["carrier"], " · ", t("customer.orders.tracking"), " ", rx.code(order["tracking_number"]), size="2")),
-        rx.cond(order["delivered_when"] != "",
-                rx.text(t("customer.orders.delivered_on"), " ", order["delivered_when"], size="2", color_scheme="gray"),
-                rx.cond(order["shipped_when"] != "",
-                        rx.text(t("customer.orders.shipped_on"), " ", order["shipped_when"], size="2", color_scheme="gray"))),
-        spacing="2", align="center", wrap="wrap",
+        rx.match(
+            state,
+            *[
+                (s, rx.badge(t(f"customer.shipment.{s}"), color_scheme=c, variant="soft"))
+                for s, c in SHIPMENT_COLOURS.items()
+            ],
+            rx.badge(state),
+        ),
+        rx.cond(
+            order["tracking_number"] != "",
+            rx.text(
+                order["carrier"], " · ", t("customer.orders.tracking"), " ", rx.code(order["tracking_number"]), size="2"
+            ),
+        ),
+        rx.cond(
+            order["delivered_when"] != "",
+            rx.text(t("customer.orders.delivered_on"), " ", order["delivered_when"], size="2", color_scheme="gray"),
+            rx.cond(
+                order["shipped_when"] != "",
+                rx.text(t("customer.orders.shipped_on"), " ", order["shipped_when"], size="2", color_scheme="gray"),
+            ),
+        ),
+        spacing="2",
+        align="center",
+        wrap="wrap",
     )
 
 
 def _incident_link(incident: rx.Var) -> rx.Component:
-    return rx.link(rx.hstack(rx.text(incident["reference"], size="1"), state_badge(incident["state"].to(str), size="1"),
-                             spacing="1", align="center"),
-                   href=incident["url"].to(str), underline="none")
+    return rx.link(
+        rx.hstack(
+            rx.text(incident["reference"], size="1"),
+            state_badge(incident["state"].to(str), size="1"),
+            spacing="1",
+            align="center",
+        ),
+        href=incident["url"].to(str),
+        underline="none",
+    )
 
 
 def _line(line: rx.Var) -> rx.Component:
@@ -48,23 +71,49 @@ def _line(line: rx.Var) -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.text(line["title"], weight="medium"),
-            rx.text(t("customer.orders.quantity"), " ", line["quantity"].to(str), " · ", line["total_label"], size="2", color_scheme="gray"),
-            rx.cond(_rows(line["incidents"]).length() > 0,
-                    rx.hstack(rx.foreach(_rows(line["incidents"]), _incident_link), spacing="2", wrap="wrap")),
-            spacing="1", align="start",
+            rx.text(
+                t("customer.orders.quantity"),
+                " ",
+                line["quantity"].to(str),
+                " · ",
+                line["total_label"],
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.cond(
+                _rows(line["incidents"]).length() > 0,
+                rx.hstack(rx.foreach(_rows(line["incidents"]), _incident_link), spacing="2", wrap="wrap"),
+            ),
+            spacing="1",
+            align="start",
         ),
         rx.spacer(),
         rx.vstack(
             rx.cond(
                 blocked == "",
-                rx.link(rx.button(rx.icon("flag", size=14), t("customer.orders.report"), size="2", variant="soft"),
-                        href=line["report_url"].to(str)),
-                rx.button(rx.icon("flag", size=14), t("customer.orders.report"), size="2", variant="soft", disabled=True),
+                rx.link(
+                    rx.button(rx.icon("flag", size=14), t("customer.orders.report"), size="2", variant="soft"),
+                    href=line["report_url"].to(str),
+                ),
+                rx.button(
+                    rx.icon("flag", size=14), t("customer.orders.report"), size="2", variant="soft", disabled=True
+                ),
             ),
-            rx.cond(blocked != "", rx.text(rx.match(blocked, *[(k, t(k)) for k in ("customer.orders.not_shipped",
-                                                                                       "customer.orders.nothing_to_open")], ""),
-                                             size="1", color_scheme="gray", max_width="16em")),
-            align="end", spacing="1",
+            rx.cond(
+                blocked != "",
+                rx.text(
+                    rx.match(
+                        blocked,
+                        *[(k, t(k)) for k in ("customer.orders.not_shipped", "customer.orders.nothing_to_open")],
+                        "",
+                    ),
+                    size="1",
+                    color_scheme="gray",
+                    max_width="16em",
+                ),
+            ),
+            align="end",
+            spacing="1",
         ),
         direction={"initial": "column", "sm": "row"},
         gap="2",
@@ -83,11 +132,15 @@ def _order(order: rx.Var) -> rx.Component:
                 rx.text(order["shop"], weight="medium"),
                 rx.spacer(),
                 rx.text(t("customer.orders.placed_on"), " ", order["placed_when"], size="2", color_scheme="gray"),
-                align="center", spacing="3", wrap="wrap", width="100%",
+                align="center",
+                spacing="3",
+                wrap="wrap",
+                width="100%",
             ),
             _shipment(order),
             rx.foreach(_rows(order["lines"]), _line),
-            spacing="2", width="100%",
+            spacing="2",
+            width="100%",
         ),
         width="100%",
         data_testid="order",
@@ -104,6 +157,7 @@ def orders_page() -> rx.Component:
                 rx.foreach(OrdersState.orders, _order),
                 rx.text(t("customer.orders.empty"), color_scheme="gray"),
             ),
-            spacing="4", width="100%",
+            spacing="4",
+            width="100%",
         )
     )

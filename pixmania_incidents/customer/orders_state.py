@@ -14,8 +14,12 @@ from pixmania_incidents.shell.session import SessionState
 
 
 def incident_row(incident: dict[str, Any], locale: str) -> dict[str, Any]:
-    return {**incident, "type_label": incident["type_label_en" if locale == "en" else "type_label_fr"],
-            "url": f"/incidents/{incident['id']}", "updated_when": short_when(incident.get("updated_at"), locale)}
+    return {
+        **incident,
+        "type_label": incident["type_label_en" if locale == "en" else "type_label_fr"],
+        "url": f"/incidents/{incident['id']}",
+        "updated_when": short_when(incident.get("updated_at"), locale),
+    }
 
 
 def _why_not(shipment: dict[str, Any] | None, line: dict[str, Any]) -> str:
@@ -36,9 +40,13 @@ def order_row(order: dict[str, Any], locale: str) -> dict[str, Any]:
         "shipped_when": short_when(shipment["shipped_at"], locale) if shipment else "",
         "delivered_when": short_when(shipment["delivered_at"], locale) if shipment else "",
         "lines": [
-            {**line, "total_label": money(line["total_cents"], locale), "blocked": _why_not(shipment, line),
-             "report_url": f"/orders/{line['id']}/report",
-             "incidents": [incident_row(i, locale) for i in line["incidents"] + line["closed_incidents"]]}
+            {
+                **line,
+                "total_label": money(line["total_cents"], locale),
+                "blocked": _why_not(shipment, line),
+                "report_url": f"/orders/{line['id']}/report",
+                "incidents": [incident_row(i, locale) for i in line["incidents"] + line["closed_incidents"]],
+            }
             for line in order["lines"]
         ],
     }

@@ -50,16 +50,24 @@ class OpenIncidentState(SessionState):
     def _show(self, order: dict[str, Any], line: dict[str, Any], locale: str) -> None:
         self.line_id = line["id"]
         shown = next(item for item in order["lines"] if item["id"] == line["id"])
-        self.line = {"title": line["title"], "order": order["reference"], "shop": order["shop"],
-                     "total": shown["total_label"], "blocked": shown["blocked"]}
+        self.line = {
+            "title": line["title"],
+            "order": order["reference"],
+            "shop": order["shop"],
+            "total": shown["total_label"],
+            "blocked": shown["blocked"],
+        }
         for code in TYPES:
             if code.value in line["openable_types"]:
                 continue
             previous = [i for i in line["incidents"] + line["closed_incidents"] if i["type"] == code.value]
             if previous:
                 last = previous[-1]
-                self.blocked[code.value] = {"reference": last["reference"], "url": f"/incidents/{last['id']}",
-                                            "open": "1" if last["state"] != IncidentState.closed else ""}
+                self.blocked[code.value] = {
+                    "reference": last["reference"],
+                    "url": f"/incidents/{last['id']}",
+                    "open": "1" if last["state"] != IncidentState.closed else "",
+                }
 
     @rx.event
     def choose(self, code: str):
@@ -80,8 +88,9 @@ class OpenIncidentState(SessionState):
             return
         self.submitting = True
         yield
-        result, self.report_error = await self._run(incidents.open_incident, self.line_id, self.chosen_type,
-                                                    str(description or ""), uploads)
+        result, self.report_error = await self._run(
+            incidents.open_incident, self.line_id, self.chosen_type, str(description or ""), uploads
+        )
         self.submitting = False
         if result is None:
             self.existing_url = self.blocked.get(self.chosen_type, {}).get("url", "")

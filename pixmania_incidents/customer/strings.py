@@ -37,7 +37,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Description du problème (obligatoire, {max} caractères au plus)",
         "Description of the problem (required, at most {max} characters)",
     ),
-    "customer.report.photos_needed": ("Joindre des photos (obligatoire pour ce problème)", "Attach photos (required for this problem)"),
+    "customer.report.photos_needed": (
+        "Joindre des photos (obligatoire pour ce problème)",
+        "Attach photos (required for this problem)",
+    ),
     "customer.report.attach": ("Joindre des photos ou des PDF", "Attach photos or PDFs"),
     "customer.report.choose_type": ("Choisissez le type de problème.", "Choose the type of problem."),
     "customer.report.photos_required": (

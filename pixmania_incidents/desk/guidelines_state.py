@@ -47,11 +47,11 @@ class GuidelinesState(SessionState):
 
     @rx.event
     def set_title(self, value: str):
-        self.title = str(value)[: GUIDELINE_TITLE_MAX]
+        self.title = str(value)[:GUIDELINE_TITLE_MAX]
 
     @rx.event
     def set_body(self, value: str):
-        self.body = str(value)[: GUIDELINE_BODY_MAX]
+        self.body = str(value)[:GUIDELINE_BODY_MAX]
 
     @rx.event
     def set_incident_type(self, value: str):

@@ -14,6 +14,7 @@ from pixmania_incidents.shell.registry import page
 from pixmania_incidents.shell.text import pick, t
 from pixmania_incidents.vocabulary import STAFF, SUPERVISION_QUEUES, IncidentState
 
+
 def type_text(row: rx.Var) -> rx.Component:
     return pick(row["type_fr"], row["type_en"])
 
@@ -27,8 +28,13 @@ def _choice(name: str, label_key: str, options: list[tuple[str, rx.Var]]) -> rx.
             *[rx.el.option(label, value=value) for value, label in options],
             id=field_id,
             on_change=lambda v: SupervisionState.set_filter(name, v),
-            style={"padding": "0.35em", "borderRadius": "var(--radius-2)", "border": "1px solid var(--gray-a7)",
-                   "background": "var(--color-background)", "minWidth": "10em"},
+            style={
+                "padding": "0.35em",
+                "borderRadius": "var(--radius-2)",
+                "border": "1px solid var(--gray-a7)",
+                "background": "var(--color-background)",
+                "minWidth": "10em",
+            },
         ),
         spacing="1",
     )
@@ -36,14 +42,21 @@ def _choice(name: str, label_key: str, options: list[tuple[str, rx.Var]]) -> rx.
 
 def _shop_choice() -> rx.Component:
     return rx.vstack(
-        rx.el.label(t("support.filter.shop"), html_for="sup-shop", style={"fontSize": "var(--font-size-1)", "fontWeight": "500"}),
+        rx.el.label(
+            t("support.filter.shop"), html_for="sup-shop", style={"fontSize": "var(--font-size-1)", "fontWeight": "500"}
+        ),
         rx.el.select(
             rx.el.option(t("support.filter.any"), value=""),
             rx.foreach(SupervisionState.shops, lambda s: rx.el.option(s["name"], value=s["id"])),
             id="sup-shop",
             on_change=lambda v: SupervisionState.set_filter("shop_id", v),
-            style={"padding": "0.35em", "borderRadius": "var(--radius-2)", "border": "1px solid var(--gray-a7)",
-                   "background": "var(--color-background)", "minWidth": "10em"},
+            style={
+                "padding": "0.35em",
+                "borderRadius": "var(--radius-2)",
+                "border": "1px solid var(--gray-a7)",
+                "background": "var(--color-background)",
+                "minWidth": "10em",
+            },
         ),
         spacing="1",
     )
@@ -61,10 +74,18 @@ def _date(name: str, label_key: str) -> rx.Component:
 def filters() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.el.label(t("support.filter.text"), html_for="sup-text", style={"fontSize": "var(--font-size-1)", "fontWeight": "500"}),
-            rx.input(id="sup-text", placeholder=t("support.filter.text_hint"),
-                     on_change=SupervisionState.set_text.debounce(400),
-                     min_width="14em", size="2"),
+            rx.el.label(
+                t("support.filter.text"),
+                html_for="sup-text",
+                style={"fontSize": "var(--font-size-1)", "fontWeight": "500"},
+            ),
+            rx.input(
+                id="sup-text",
+                placeholder=t("support.filter.text_hint"),
+                on_change=SupervisionState.set_text.debounce(400),
+                min_width="14em",
+                size="2",
+            ),
             spacing="1",
         ),
         _choice("state", "support.filter.state", [(s.value, t(f"state.{s.value}")) for s in IncidentState]),
@@ -85,7 +106,12 @@ def queues() -> rx.Component:
         *[
             rx.button(
                 t(f"support.queue.{q}"),
-                rx.badge(counts[q], variant="solid", radius="full", color_scheme=rx.cond(SupervisionState.queue == q, "gray", "indigo")),
+                rx.badge(
+                    counts[q],
+                    variant="solid",
+                    radius="full",
+                    color_scheme=rx.cond(SupervisionState.queue == q, "gray", "indigo"),
+                ),
                 variant=rx.cond(SupervisionState.queue == q, "solid", "soft"),
                 size="2",
                 on_click=SupervisionState.set_queue(q),
@@ -106,27 +132,50 @@ def _row(row: rx.Var) -> rx.Component:
                     rx.hstack(
                         rx.text(row["reference"], weight="bold", font_family="monospace", size="2"),
                         state_outline(row["state"]),
-                        rx.cond(row["help_requested"].to(bool), rx.badge(t("support.help_badge"), color_scheme="amber")),
-                        spacing="2", wrap="wrap", align="center",
+                        rx.cond(
+                            row["help_requested"].to(bool), rx.badge(t("support.help_badge"), color_scheme="amber")
+                        ),
+                        spacing="2",
+                        wrap="wrap",
+                        align="center",
                     ),
                     rx.text(type_text(row), size="2", weight="medium"),
                     rx.text(row["shop"], " · ", row["customer"], " · ", row["listing"], size="1", color_scheme="gray"),
-                    spacing="1", align="start", min_width="0", flex="1",
+                    spacing="1",
+                    align="start",
+                    min_width="0",
+                    flex="1",
                 ),
                 rx.vstack(
-                    rx.cond(row["state"] != "closed", rx.hstack(
-                        rx.text(ball_label(rx.cond(row["waiting_arbitrator"].to(bool), "waiting_arbitrator", row["ball"].to(str))),
-                                size="1", weight="medium"),
-                        rx.cond(row["arbitrator"] != "", rx.text("(", row["arbitrator"], ")", size="1")),
-                        spacing="1", wrap="wrap",
-                    )),
-                    rx.cond(row["next_due_at"] != "", rx.hstack(
-                        rx.text(countdown(row["next_due_at"].to(str)), size="2", weight="bold"),
-                        deadline_badge(row["deadline_state"].to(str)),
-                        spacing="2", align="center",
-                    )),
+                    rx.cond(
+                        row["state"] != "closed",
+                        rx.hstack(
+                            rx.text(
+                                ball_label(
+                                    rx.cond(
+                                        row["waiting_arbitrator"].to(bool), "waiting_arbitrator", row["ball"].to(str)
+                                    )
+                                ),
+                                size="1",
+                                weight="medium",
+                            ),
+                            rx.cond(row["arbitrator"] != "", rx.text("(", row["arbitrator"], ")", size="1")),
+                            spacing="1",
+                            wrap="wrap",
+                        ),
+                    ),
+                    rx.cond(
+                        row["next_due_at"] != "",
+                        rx.hstack(
+                            rx.text(countdown(row["next_due_at"].to(str)), size="2", weight="bold"),
+                            deadline_badge(row["deadline_state"].to(str)),
+                            spacing="2",
+                            align="center",
+                        ),
+                    ),
                     rx.text(t("support.opened"), " ", row["opened_when"], size="1", color_scheme="gray"),
-                    spacing="1", align="end",
+                    spacing="1",
+                    align="end",
                 ),
                 gap="0.75em",
                 direction=rx.breakpoints(initial="column", sm="row"),
@@ -149,12 +198,38 @@ def pager() -> rx.Component:
     result = SupervisionState.result
     current = result["page"].to(int)
     return rx.hstack(
-        rx.button(t("support.previous"), variant="soft", size="2", disabled=current <= 1, on_click=SupervisionState.go_to(current - 1)),
-        rx.text(t("support.page"), " ", current, " / ", result["pages"], " · ", result["total"], " ", t("support.incidents"),
-                size="2", data_testid="supervision-total"),
-        rx.button(t("support.next"), variant="soft", size="2", disabled=current >= result["pages"].to(int),
-                  on_click=SupervisionState.go_to(current + 1)),
-        spacing="3", align="center", justify="center", width="100%", wrap="wrap",
+        rx.button(
+            t("support.previous"),
+            variant="soft",
+            size="2",
+            disabled=current <= 1,
+            on_click=SupervisionState.go_to(current - 1),
+        ),
+        rx.text(
+            t("support.page"),
+            " ",
+            current,
+            " / ",
+            result["pages"],
+            " · ",
+            result["total"],
+            " ",
+            t("support.incidents"),
+            size="2",
+            data_testid="supervision-total",
+        ),
+        rx.button(
+            t("support.next"),
+            variant="soft",
+            size="2",
+            disabled=current >= result["pages"].to(int),
+            on_click=SupervisionState.go_to(current + 1),
+        ),
+        spacing="3",
+        align="center",
+        justify="center",
+        width="100%",
+        wrap="wrap",
     )
 
 
@@ -166,7 +241,10 @@ def supervision_page() -> rx.Component:
             rx.text(t("support.supervision.intro"), color_scheme="gray", size="2"),
             queues(),
             filters(),
-            rx.cond(SupervisionState.result["error"] != "", rx.callout(SupervisionState.result["error"].to(str), color_scheme="red", icon="triangle_alert")),
+            rx.cond(
+                SupervisionState.result["error"] != "",
+                rx.callout(SupervisionState.result["error"].to(str), color_scheme="red", icon="triangle_alert"),
+            ),
             rx.vstack(rx.foreach(SupervisionState.result["rows"].to(list[dict]), _row), spacing="2", width="100%"),
             rx.cond(SupervisionState.result["total"].to(int) == 0, rx.text(t("support.empty"), color_scheme="gray")),
             pager(),

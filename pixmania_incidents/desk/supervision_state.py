@@ -71,8 +71,12 @@ class SupervisionState(SessionState):
             return {"rows": [], "total": 0, "page": 1, "pages": 1, "counts": {}, "error": error}
         return {
             "rows": [
-                {**r, "next_due_at": iso(r["next_due_at"]), "opened_when": short_when(r["opened_at"], locale),
-                 "opened_at": iso(r["opened_at"])}
+                {
+                    **r,
+                    "next_due_at": iso(r["next_due_at"]),
+                    "opened_when": short_when(r["opened_at"], locale),
+                    "opened_at": iso(r["opened_at"]),
+                }
                 for r in found.rows
             ],
             "total": found.total,

@@ -10,8 +10,8 @@ import reflex as rx
 from pixmania_incidents.i18n import norm_locale, tr
 from pixmania_incidents.services import analytics
 from pixmania_incidents.shell.locale import LocaleState
-from pixmania_incidents.shell.session import SessionState
 from pixmania_incidents.shell.period import PeriodState, figures
+from pixmania_incidents.shell.session import SessionState
 
 DEFAULT_WEEKS = 8
 
@@ -31,7 +31,9 @@ class TrendsState(PeriodState, SessionState):
         found, error = await self._run(analytics.trends, start, end)
         if found is None:
             return {"error": error}
-        by_type = [figures(g, locale) | {"key": g["label_en"] if locale == "en" else g["label_fr"]} for g in found["by_type"]]
+        by_type = [
+            figures(g, locale) | {"key": g["label_en"] if locale == "en" else g["label_fr"]} for g in found["by_type"]
+        ]
         return {
             "error": "",
             "overall": figures({"key": "", **found["overall"]}, locale),
@@ -40,7 +42,9 @@ class TrendsState(PeriodState, SessionState):
             "by_week": [figures(g, locale) for g in found["by_week"]],
             "outcomes": [o | {"label": o["label_en"] if locale == "en" else o["label_fr"]} for o in found["outcomes"]],
             "top_listings": found["top_listings"],
-            "root_causes": [c | {"label": tr(f"incidents.root_cause.{c['cause']}", locale)} for c in found["root_causes"]],
+            "root_causes": [
+                c | {"label": tr(f"incidents.root_cause.{c['cause']}", locale)} for c in found["root_causes"]
+            ],
         }
 
     @rx.event

@@ -42,8 +42,12 @@ def _toolbar() -> rx.Component:
             size="1",
         ),
         rx.el.label(
-            rx.hstack(rx.switch(checked=FlagInboxState.grouped, on_change=FlagInboxState.set_grouped, id="group-by-listing"),
-                      rx.text(t("flags.group_by_listing"), size="2"), spacing="2", align="center"),
+            rx.hstack(
+                rx.switch(checked=FlagInboxState.grouped, on_change=FlagInboxState.set_grouped, id="group-by-listing"),
+                rx.text(t("flags.group_by_listing"), size="2"),
+                spacing="2",
+                align="center",
+            ),
             html_for="group-by-listing",
         ),
         spacing="4",
@@ -52,23 +56,36 @@ def _toolbar() -> rx.Component:
     )
 
 
-@page("/flags", "Pixmania · Signalements", roles=[Role.product, Role.support, Role.arbitrator, Role.admin],
-      on_load=[FlagActionsState.reset_answers, FlagInboxState.load])
+@page(
+    "/flags",
+    "Pixmania · Signalements",
+    roles=[Role.product, Role.support, Role.arbitrator, Role.admin],
+    on_load=[FlagActionsState.reset_answers, FlagInboxState.load],
+)
 def flags_page() -> rx.Component:
     return app_shell(
         rx.vstack(
             rx.heading(t("flags.inbox_title"), size="6", as_="h1"),
             rx.text(t("flags.inbox_intro"), color_scheme="gray", size="2"),
             _toolbar(),
-            rx.cond(FlagActionsState.list_error != "", rx.callout(FlagActionsState.list_error, icon="triangle_alert", color_scheme="red", role="alert",
-                                                   width="100%")),
+            rx.cond(
+                FlagActionsState.list_error != "",
+                rx.callout(
+                    FlagActionsState.list_error, icon="triangle_alert", color_scheme="red", role="alert", width="100%"
+                ),
+            ),
             rx.cond(
                 FlagInboxState.rows.length() == 0,
                 rx.text(t("flags.empty"), color_scheme="gray"),
                 rx.cond(
                     FlagInboxState.grouped,
                     rx.vstack(rx.foreach(FlagInboxState.groups, _group), width="100%", spacing="3"),
-                    rx.vstack(rx.foreach(FlagInboxState.rows, lambda f: flag_card(f)), width="100%", spacing="3", id="flag-list"),
+                    rx.vstack(
+                        rx.foreach(FlagInboxState.rows, lambda f: flag_card(f)),
+                        width="100%",
+                        spacing="3",
+                        id="flag-list",
+                    ),
                 ),
             ),
             flag_dialog(),

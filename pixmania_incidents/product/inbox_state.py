@@ -58,9 +58,16 @@ class FlagInboxState(SessionState):
         if not self.grouped:
             return []
         return [
-            {"listing_id": g.listing_id, "listing_title": g.listing_title, "listing_href": f"/listings/{g.listing_id}",
-             "sku": g.sku, "shop_name": g.shop_name, "open_count": g.open_count, "count": len(g.flags),
-             "flags": [flag_row(f, locale) for f in g.flags]}
+            {
+                "listing_id": g.listing_id,
+                "listing_title": g.listing_title,
+                "listing_href": f"/listings/{g.listing_id}",
+                "sku": g.sku,
+                "shop_name": g.shop_name,
+                "open_count": g.open_count,
+                "count": len(g.flags),
+                "flags": [flag_row(f, locale) for f in g.flags],
+            }
             for g in flags.group_by_listing(await self._views())
         ]
 

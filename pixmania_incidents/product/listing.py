@@ -39,8 +39,11 @@ def _case(case: rx.Var) -> rx.Component:
 
 def _listing() -> rx.Component:
     return rx.vstack(
-        rx.link(rx.hstack(rx.icon("arrow-left", size=14), t("flags.back_to_inbox"), align="center", spacing="1"),
-                href="/flags", size="2"),
+        rx.link(
+            rx.hstack(rx.icon("arrow-left", size=14), t("flags.back_to_inbox"), align="center", spacing="1"),
+            href="/flags",
+            size="2",
+        ),
         rx.heading(listing["title"].to(str), size="6", as_="h1"),
         rx.hstack(
             rx.text(t("flags.shop"), " : ", listing["shop_name"].to(str), size="2"),
@@ -49,7 +52,9 @@ def _listing() -> rx.Component:
             spacing="4",
             wrap="wrap",
         ),
-        rx.cond(listing["description"].to(str) != "", rx.text(listing["description"].to(str), size="2", color_scheme="gray")),
+        rx.cond(
+            listing["description"].to(str) != "", rx.text(listing["description"].to(str), size="2", color_scheme="gray")
+        ),
         rx.grid(
             rx.vstack(
                 rx.heading(t("flags.listing_flags"), size="4", as_="h2"),
@@ -60,9 +65,11 @@ def _listing() -> rx.Component:
             ),
             rx.vstack(
                 rx.heading(t("flags.listing_incidents"), size="4", as_="h2"),
-                rx.cond(listing["incidents"].to(list[dict[str, Any]]).length() > 0,
-                        rx.foreach(listing["incidents"].to(list[dict[str, Any]]), _case),
-                        rx.text(t("flags.listing_no_incidents"), color_scheme="gray", size="2")),
+                rx.cond(
+                    listing["incidents"].to(list[dict[str, Any]]).length() > 0,
+                    rx.foreach(listing["incidents"].to(list[dict[str, Any]]), _case),
+                    rx.text(t("flags.listing_no_incidents"), color_scheme="gray", size="2"),
+                ),
                 spacing="2",
                 width="100%",
                 min_width="0",
@@ -77,9 +84,12 @@ def _listing() -> rx.Component:
     )
 
 
-@page(ROUTE, "Pixmania · Fiche produit",
-      roles=[Role.product, Role.support, Role.arbitrator, Role.admin, Role.seller],
-      on_load=[ListingPageState.load])
+@page(
+    ROUTE,
+    "Pixmania · Fiche produit",
+    roles=[Role.product, Role.support, Role.arbitrator, Role.admin, Role.seller],
+    on_load=[ListingPageState.load],
+)
 def listing_page() -> rx.Component:
     return app_shell(
         rx.cond(

@@ -46,14 +46,24 @@ class ListingPageState(SessionState):
             return {}
         locale = (await self.get_state(LocaleState)).locale
         return {
-            "id": page.id, "title": page.title, "sku": page.sku, "description": page.description,
-            "price_label": money(page.price_cents, locale), "shop_name": page.shop_name,
+            "id": page.id,
+            "title": page.title,
+            "sku": page.sku,
+            "description": page.description,
+            "price_label": money(page.price_cents, locale),
+            "shop_name": page.shop_name,
             "flags": [flag_row(f, locale) for f in page.flags],
             "incidents": [
-                {"id": c.id, "href": f"/incidents/{c.id}", "reference": c.reference,
-                 "type_label": c.type_en if locale == "en" else c.type_fr,
-                 "state": c.state, "state_label": tr(f"state.{c.state}", locale),
-                 "when": short_when(c.opened_at, locale), "description": c.description}
+                {
+                    "id": c.id,
+                    "href": f"/incidents/{c.id}",
+                    "reference": c.reference,
+                    "type_label": c.type_en if locale == "en" else c.type_fr,
+                    "state": c.state,
+                    "state_label": tr(f"state.{c.state}", locale),
+                    "when": short_when(c.opened_at, locale),
+                    "description": c.description,
+                }
                 for c in page.incidents
             ],
         }

@@ -25,7 +25,9 @@ def _type_card(tp: TypePolicy, number: int) -> rx.Component:
         rx.data_list.root(
             rx.data_list.item(
                 rx.data_list.label(t("policy.response")),
-                rx.data_list.value(filled("policy.response_value", target=tp.response_target_hours, max=tp.response_max_hours)),
+                rx.data_list.value(
+                    filled("policy.response_value", target=tp.response_target_hours, max=tp.response_max_hours)
+                ),
             ),
             rx.data_list.item(
                 rx.data_list.label(t("policy.resolution")),

@@ -33,8 +33,11 @@ def _obligation(ob: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.icon("circle-dot", size=12, color="var(--gray-10)"),
         rx.text(_obligation_label(ob.kind), size="1"),
-        rx.cond(ob.due_at != "", rx.text(countdown(ob.due_at), size="1", color_scheme="gray"),
-                rx.text(t("seller.board.waiting_start"), size="1", color_scheme="gray")),
+        rx.cond(
+            ob.due_at != "",
+            rx.text(countdown(ob.due_at), size="1", color_scheme="gray"),
+            rx.text(t("seller.board.waiting_start"), size="1", color_scheme="gray"),
+        ),
         spacing="1",
         align="center",
         wrap="wrap",
@@ -53,8 +56,18 @@ def _card(card: rx.Var) -> rx.Component:
                     align="center",
                 ),
                 rx.text(type_label(card.type), size="2", weight="medium"),
-                rx.text(card.listing_title, size="1", color_scheme="gray", trim="both",
-                        style={"overflow": "hidden", "textOverflow": "ellipsis", "whiteSpace": "nowrap", "maxWidth": "100%"}),
+                rx.text(
+                    card.listing_title,
+                    size="1",
+                    color_scheme="gray",
+                    trim="both",
+                    style={
+                        "overflow": "hidden",
+                        "textOverflow": "ellipsis",
+                        "whiteSpace": "nowrap",
+                        "maxWidth": "100%",
+                    },
+                ),
                 rx.text(card.customer_name, size="1"),
                 rx.hstack(
                     rx.text(ball_label(card.ball), size="1", weight="medium"),
@@ -92,8 +105,13 @@ def _column_cards(column: rx.Var) -> rx.Component:
         rx.cond(column.count == 0, rx.text(t("seller.board.empty"), size="1", color_scheme="gray", padding="0.5em")),
         rx.cond(
             column.has_more,
-            rx.button(t("seller.board.show_more"), variant="soft", size="1", width="100%",
-                      on_click=BoardState.show_more(column.state)),
+            rx.button(
+                t("seller.board.show_more"),
+                variant="soft",
+                size="1",
+                width="100%",
+                on_click=BoardState.show_more(column.state),
+            ),
         ),
         spacing="2",
         width="100%",
@@ -104,13 +122,21 @@ def _column(column: rx.Var) -> rx.Component:
     is_closed = column.state == "closed"
     return rx.vstack(
         rx.hstack(
-            rx.heading(rx.match(column.state, *[(s.value, t(f"state.{s.value}")) for s in IncidentState], column.state), size="3", as_="h2"),
+            rx.heading(
+                rx.match(column.state, *[(s.value, t(f"state.{s.value}")) for s in IncidentState], column.state),
+                size="3",
+                as_="h2",
+            ),
             rx.badge(column.count, variant="soft", radius="full", data_testid="column-count"),
             rx.spacer(),
             rx.cond(
                 is_closed,
-                rx.button(rx.cond(BoardState.show_closed, t("seller.board.hide_closed"), t("seller.board.show_closed")),
-                          size="1", variant="ghost", on_click=BoardState.toggle_closed),
+                rx.button(
+                    rx.cond(BoardState.show_closed, t("seller.board.hide_closed"), t("seller.board.show_closed")),
+                    size="1",
+                    variant="ghost",
+                    on_click=BoardState.toggle_closed,
+                ),
             ),
             align="center",
             width="100%",
@@ -150,15 +176,31 @@ def _select(label_key: str, options: list[tuple[str, rx.Var]], on_change, testid
 
 def _filters() -> rx.Component:
     return rx.flex(
-        _select("seller.board.filter_type", [(c.value, pick(p.label_fr, p.label_en)) for c, p in TYPES.items()],
-                BoardState.filter_type, "filter-type"),
-        _select("seller.board.filter_deadline", [(s, t(f"deadline.{s}")) for s in OPEN_DEADLINE_STATES],
-                BoardState.filter_deadline, "filter-deadline"),
+        _select(
+            "seller.board.filter_type",
+            [(c.value, pick(p.label_fr, p.label_en)) for c, p in TYPES.items()],
+            BoardState.filter_type,
+            "filter-type",
+        ),
+        _select(
+            "seller.board.filter_deadline",
+            [(s, t(f"deadline.{s}")) for s in OPEN_DEADLINE_STATES],
+            BoardState.filter_deadline,
+            "filter-deadline",
+        ),
         rx.vstack(
-            rx.el.label(t("seller.board.filter_text"), html_for="board-search",
-                        style={"fontWeight": "500", "fontSize": "var(--font-size-1)"}),
-            rx.input(id="board-search", placeholder=t("seller.board.filter_text_placeholder"), type="search",
-                     on_change=BoardState.filter_text.debounce(300), width="100%"),
+            rx.el.label(
+                t("seller.board.filter_text"),
+                html_for="board-search",
+                style={"fontWeight": "500", "fontSize": "var(--font-size-1)"},
+            ),
+            rx.input(
+                id="board-search",
+                placeholder=t("seller.board.filter_text_placeholder"),
+                type="search",
+                on_change=BoardState.filter_text.debounce(300),
+                width="100%",
+            ),
             spacing="1",
             flex_grow="1",
             min_width="14em",

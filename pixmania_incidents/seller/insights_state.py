@@ -62,10 +62,18 @@ class InsightsState(PeriodState, SessionState):
             "by_type": [_shares(g, locale) | {"key": g[label]} for g in found["by_type"]],
             "by_listing": [_shares(g, locale) | {"key": g["listing"]} for g in found["by_listing"]],
             "outcomes": [o | {"label": o[label]} for o in found["outcomes"]],
-            "root_causes": [c | {"label": tr(f"incidents.root_cause.{c['cause']}", locale)} for c in found["root_causes"]],
+            "root_causes": [
+                c | {"label": tr(f"incidents.root_cause.{c['cause']}", locale)} for c in found["root_causes"]
+            ],
             "guidelines": [
-                {"id": g["id"], "title": g["title"], "html": g["html"], "author": g["author"],
-                 "type": g["type_en" if locale == "en" else "type_fr"], "when": short_when(g["created_at"], locale)}
+                {
+                    "id": g["id"],
+                    "title": g["title"],
+                    "html": g["html"],
+                    "author": g["author"],
+                    "type": g["type_en" if locale == "en" else "type_fr"],
+                    "when": short_when(g["created_at"], locale),
+                }
                 for g in found["guidelines"]
             ],
         }

@@ -31,8 +31,10 @@ STATE_COLOURS = {
 def deadline_badge(state: rx.Var[str]) -> rx.Component:
     return rx.match(
         state,
-        *[(name, rx.badge(t(f"deadline.{name}"), color_scheme=colour, variant="soft"))
-          for name, colour in DEADLINE_COLOURS.items()],
+        *[
+            (name, rx.badge(t(f"deadline.{name}"), color_scheme=colour, variant="soft"))
+            for name, colour in DEADLINE_COLOURS.items()
+        ],
         rx.fragment(),
     )
 
@@ -49,14 +51,21 @@ def state_badge(state: rx.Var, size: str = "2") -> rx.Component:
     """A case's state in its colour (the case, the customer's lists)."""
     return rx.match(
         state,
-        *[(s.value, rx.badge(t(f"state.{s.value}"), color_scheme=c, size=size,
-                             variant="solid" if s == "resolved" else "soft"))
-          for s, c in STATE_COLOURS.items()],
+        *[
+            (
+                s.value,
+                rx.badge(
+                    t(f"state.{s.value}"), color_scheme=c, size=size, variant="solid" if s == "resolved" else "soft"
+                ),
+            )
+            for s, c in STATE_COLOURS.items()
+        ],
         rx.badge(state, size=size),
     )
 
 
 def state_outline(state: rx.Var) -> rx.Component:
     """A case's state, outlined (customer service's lists)."""
-    return rx.badge(rx.match(state, *[(s.value, t(f"state.{s.value}")) for s in IncidentState], state),
-                    variant="outline")
+    return rx.badge(
+        rx.match(state, *[(s.value, t(f"state.{s.value}")) for s in IncidentState], state), variant="outline"
+    )

@@ -11,11 +11,24 @@ from pixmania_incidents.shell.text import t
 def _item(item: rx.Var) -> rx.Component:
     unread = item["unread"].to(bool)
     return rx.hstack(
-        rx.box(width="8px", height="8px", border_radius="50%", flex_shrink="0", margin_top="6px",
-               background=rx.cond(unread, "var(--accent-9)", "transparent")),
+        rx.box(
+            width="8px",
+            height="8px",
+            border_radius="50%",
+            flex_shrink="0",
+            margin_top="6px",
+            background=rx.cond(unread, "var(--accent-9)", "transparent"),
+        ),
         rx.vstack(
-            rx.link(item["text"].to(str), href=item["link"].to(str), on_click=BellState.mark_read(item["id"]),
-                    weight=rx.cond(unread, "bold", "regular"), size="2", color_scheme="gray", high_contrast=True),
+            rx.link(
+                item["text"].to(str),
+                href=item["link"].to(str),
+                on_click=BellState.mark_read(item["id"]),
+                weight=rx.cond(unread, "bold", "regular"),
+                size="2",
+                color_scheme="gray",
+                high_contrast=True,
+            ),
             rx.text(item["when"].to(str), size="1", color_scheme="gray"),
             spacing="0",
             flex="1",
@@ -23,8 +36,14 @@ def _item(item: rx.Var) -> rx.Component:
         ),
         rx.cond(
             unread,
-            rx.icon_button(rx.icon("check", size=14), size="1", variant="ghost", aria_label=t("mail.bell.mark_read"),
-                           title=t("mail.bell.mark_read"), on_click=BellState.mark_read(item["id"])),
+            rx.icon_button(
+                rx.icon("check", size=14),
+                size="1",
+                variant="ghost",
+                aria_label=t("mail.bell.mark_read"),
+                title=t("mail.bell.mark_read"),
+                on_click=BellState.mark_read(item["id"]),
+            ),
         ),
         spacing="2",
         align="start",
@@ -55,8 +74,12 @@ def bell() -> rx.Component:
                     rx.hstack(
                         rx.heading(t("mail.bell.title"), size="3", as_="h2"),
                         rx.spacer(),
-                        rx.cond(count > 0, rx.button(t("mail.bell.mark_all"), size="1", variant="soft",
-                                                     on_click=BellState.mark_all_read)),
+                        rx.cond(
+                            count > 0,
+                            rx.button(
+                                t("mail.bell.mark_all"), size="1", variant="soft", on_click=BellState.mark_all_read
+                            ),
+                        ),
                         width="100%",
                         align="center",
                     ),

@@ -30,8 +30,9 @@ class NativeForm(BaseHTML):
 native_form = NativeForm.create
 
 
-def form_field(name: str, label: rx.Var, *, hint: rx.Component | None = None, error: rx.Component | None = None,
-               **input_props: Any) -> rx.Component:
+def form_field(
+    name: str, label: rx.Var, *, hint: rx.Component | None = None, error: rx.Component | None = None, **input_props: Any
+) -> rx.Component:
     """A labelled input (the label is bound to it, for screen readers and tests), with hint and error below."""
     field_id = input_props.pop("id", f"field-{name}")
     return rx.vstack(
@@ -57,8 +58,12 @@ def file_picker(upload_id: str, *, label: rx.Var | None = None) -> rx.Component:
     """Photos or PDFs, several at once; the browser's limits are comfort, the server decides."""
     return rx.vstack(
         rx.upload(
-            rx.hstack(rx.icon("paperclip", size=16), rx.text(label if label is not None else t("case.attach"), size="2"),
-                      spacing="2", align="center"),
+            rx.hstack(
+                rx.icon("paperclip", size=16),
+                rx.text(label if label is not None else t("case.attach"), size="2"),
+                spacing="2",
+                align="center",
+            ),
             id=upload_id,
             accept=ACCEPT,
             max_size=MAX_BYTES,

@@ -75,15 +75,22 @@ def app_shell(*children: rx.Component) -> rx.Component:
     return rx.box(
         rx.el.header(
             rx.hstack(
-                rx.link(rx.heading(t("app.brand"), size="5", white_space="nowrap"), href=SessionState.home_path,
-                        underline="none"),
+                rx.link(
+                    rx.heading(t("app.brand"), size="5", white_space="nowrap"),
+                    href=SessionState.home_path,
+                    underline="none",
+                ),
                 rx.box(_by_role(_nav_links), display=rx.breakpoints(initial="none", md="block"), margin_left="1em"),
                 rx.spacer(),
                 bell(),
                 rx.box(_by_role(_nav_menu), display=rx.breakpoints(initial="block", md="none")),
                 rx.link(
-                    rx.hstack(rx.icon("circle-user", size=18), rx.text(SessionState.user_name, size="2"), spacing="1",
-                              align="center"),
+                    rx.hstack(
+                        rx.icon("circle-user", size=18),
+                        rx.text(SessionState.user_name, size="2"),
+                        spacing="1",
+                        align="center",
+                    ),
                     href="/account",
                     color_scheme="gray",
                     underline="none",

@@ -63,10 +63,14 @@ class PeriodState(rx.State, mixin=True):
 
 
 def kpi(label_key: str, value: rx.Var) -> rx.Component:
-    return rx.card(rx.vstack(rx.text(t(label_key), size="1", color_scheme="gray"), rx.heading(value, size="6"),
-                             spacing="1"), min_width="9em", flex="1")
+    return rx.card(
+        rx.vstack(rx.text(t(label_key), size="1", color_scheme="gray"), rx.heading(value, size="6"), spacing="1"),
+        min_width="9em",
+        flex="1",
+    )
 
 
 def chart_card(title_key: str, chart: rx.Component) -> rx.Component:
-    return rx.card(rx.vstack(rx.heading(t(title_key), size="3", as_="h2"), chart, spacing="2", width="100%"),
-                   width="100%")
+    return rx.card(
+        rx.vstack(rx.heading(t(title_key), size="3", as_="h2"), chart, spacing="2", width="100%"), width="100%"
+    )

@@ -86,8 +86,15 @@ class SessionState(rx.State):
     async def _locale(self) -> str:
         return (await self.get_state(LocaleState)).locale
 
-    async def _run(self, fn: Callable[..., T], *args: Any, login: bool = True, pending_ok: bool = False,
-                   push_notified: bool = True, **kwargs: Any) -> tuple[T | None, str]:
+    async def _run(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        login: bool = True,
+        pending_ok: bool = False,
+        push_notified: bool = True,
+        **kwargs: Any,
+    ) -> tuple[T | None, str]:
         """The one way a state calls a service: reads this tab's session, identifies the
         user again, calls `fn(session, actor, *args, **kwargs)` in one unit of work off the
         event loop, and pushes the bells of the users it notified (unless the caller pushes

@@ -40,9 +40,35 @@ def test_amounts_in_french_or_english_notation(typed, cents):
 
 @pytest.mark.parametrize(
     "typed",
-    ["-5", "+5", "-0,50", "1e30", "1e309", "inf", "-inf", "nan", "NaN", "Infinity", "abc", "", "   ", "€", None,
-     "12,345", "12.", ",5", "1.234,56", "1,234.56", "12,5,0", "10000000", "99999999999999999999999", "١٢", "0x10",
-     "1_000", "12 euros"],
+    [
+        "-5",
+        "+5",
+        "-0,50",
+        "1e30",
+        "1e309",
+        "inf",
+        "-inf",
+        "nan",
+        "NaN",
+        "Infinity",
+        "abc",
+        "",
+        "   ",
+        "€",
+        None,
+        "12,345",
+        "12.",
+        ",5",
+        "1.234,56",
+        "1,234.56",
+        "12,5,0",
+        "10000000",
+        "99999999999999999999999",
+        "١٢",
+        "0x10",
+        "1_000",
+        "12 euros",
+    ],
 )
 def test_what_is_not_an_amount_is_refused_not_crashed_on(typed):
     assert parse_cents(typed) is None
