@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from pixmania_incidents.services import auth
@@ -13,7 +11,7 @@ LOGIN_ERRORS = ("invalid_credentials", "throttled")
 REGISTER_ERRORS = ("email_taken", "email_invalid", "weak_password", "password_too_long", "name_required", "throttled")
 
 
-class AuthPageState(rx.State):
+class AuthPageState(SessionState):
     """The login and registration pages: what the login route said through the query string."""
 
     error: str = ""
@@ -32,8 +30,7 @@ class AuthPageState(rx.State):
         self.next_path = auth.safe_next(params.get("next")) or ""
         self.prefill_name = params.get("name", "")[:120]
         self.prefill_email = params.get("email", "")[:254]
-        session_state = await self.get_state(SessionState)
-        identity = await asyncio.to_thread(session_state._identity)
+        identity = await self._identify()
         if identity is not None:
             home = auth.home_for(identity.actor.role, identity.must_change_password)
             return rx.redirect(auth.safe_next(self.next_path) or home, replace=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from pixmania_incidents.i18n import tr
@@ -31,4 +29,4 @@ class AccountState(SessionState):
         )
         if not self.error:
             self.done = True
-            self._remember(await asyncio.to_thread(self._identity))
+            self._remember(await self._identify())

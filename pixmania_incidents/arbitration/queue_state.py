@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import reflex as rx
@@ -10,7 +9,6 @@ import reflex as rx
 from pixmania_incidents import live
 from pixmania_incidents.i18n import norm_locale
 from pixmania_incidents.services import arbitration, views
-from pixmania_incidents.services.common import ServiceError
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.session import SessionState
 from pixmania_incidents.vocabulary import Role
@@ -23,14 +21,7 @@ class ArbitrationQueueState(SessionState):
     @rx.event
     async def load(self):
         self.error = ""
-        try:
-            actor = await asyncio.to_thread(self._actor)
-        except ServiceError:
-            return
-        if actor.role != Role.arbitrator:
-            return
-        await self._join_live()
-        self._linked = True
+        self._linked = await self._join_live({Role.arbitrator}) is not None
 
     @rx.var
     async def rows(self) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import reflex as rx
@@ -23,11 +22,8 @@ class MyIncidentsState(SessionState):
 
     @rx.event
     async def load(self):
-        identity = await asyncio.to_thread(self._identity)
-        if identity is None:
-            return
-        await self._join_live()
-        self.loaded += 1
+        if await self._join_live() is not None:
+            self.loaded += 1
 
     @rx.var
     async def rows(self) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ the server (filtered, ordered by the nearest deadline, 25 a page) when the tick 
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import reflex as rx
@@ -16,7 +15,6 @@ from pixmania_incidents.formats import iso, parse_day, short_when
 from pixmania_incidents.i18n import norm_locale
 from pixmania_incidents.live import LiveRoom
 from pixmania_incidents.services import supervision
-from pixmania_incidents.services.common import ServiceError
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.session import SessionState
 from pixmania_incidents.vocabulary import STAFF, SUPERVISION_QUEUES
@@ -48,15 +46,10 @@ class SupervisionState(SessionState):
     @rx.event
     async def load(self):
         """Follow the viewer's room once the server-side session says this is staff."""
-        try:
-            actor = await asyncio.to_thread(self._actor)
-        except ServiceError:
-            return
-        if actor.role not in STAFF:
+        if await self._join_live(STAFF) is None:
             return
         shops, _ = await self._run(supervision.shops)
         self.shops = [{"id": str(s["id"]), "name": s["name"]} for s in shops or []]
-        await self._join_live()
 
     @rx.var
     async def result(self) -> dict[str, Any]:

@@ -8,13 +8,10 @@ or the sweep changes one of the shop's incidents, and each board re-queries its 
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from pixmania_incidents.live import LiveRoom
 from pixmania_incidents.services import board
-from pixmania_incidents.services.common import ServiceError
 from pixmania_incidents.shell.session import SessionState
 from pixmania_incidents.vocabulary import Role
 
@@ -28,14 +25,8 @@ class BoardState(SessionState):
     @rx.event
     async def load(self):
         """Follow the seller's room; the shop comes from the server-side session, never the page."""
-        try:
-            actor = await asyncio.to_thread(self._actor)
-        except ServiceError:
-            return
-        if actor.role != Role.seller or actor.shop_id is None:
-            return
-        await self._join_live()
-        self._shop_id = actor.shop_id
+        actor = await self._join_live({Role.seller})
+        self._shop_id = actor.shop_id if actor is not None else None
 
     @rx.var
     async def columns(self) -> list[board.Column]:

@@ -7,7 +7,6 @@ from the server-side identity, never from an id sent by the browser.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import reflex as rx
@@ -28,7 +27,7 @@ class BellState(SessionState):
     @rx.event
     async def link(self):
         """On mount of the bell (every logged-in page): follow this user's room."""
-        self.linked = await self._join_live()
+        self.linked = await self._join_live() is not None
 
     # Each var names what it depends on in its own body: that is what Reflex tracks.
     @rx.var
@@ -56,8 +55,9 @@ class BellState(SessionState):
     async def _changed(self) -> None:
         """Other tabs of the same user follow too."""
         self.revision += 1
-        actor = await asyncio.to_thread(self._actor, True)
-        live.push([live.user_room(actor.id)])
+        identity = await self._identify()
+        if identity is not None:
+            live.push([live.user_room(identity.actor.id)])
 
     @rx.event
     async def mark_read(self, notification_id: Any):

@@ -10,7 +10,7 @@ Deactivation and logout take effect at the next call, since nothing is cached.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -70,9 +70,9 @@ class SessionState(rx.State):
         with session_scope() as session:
             return auth.identify(session, self._session_token())
 
-    def _actor(self, pending_ok: bool = False) -> Actor:
-        """The acting user, re-validated now; `ServiceError('error.login_required')` when none."""
-        return _require(self._identity(), pending_ok)
+    async def _identify(self) -> auth.Identity | None:
+        """Who this tab's session belongs to now (off the event loop); None when nobody."""
+        return await asyncio.to_thread(self._identity)
 
     def _remember(self, identity: auth.Identity | None) -> None:
         actor = identity.actor if identity else None
@@ -122,20 +122,24 @@ class SessionState(rx.State):
             live.push(live.user_room(user_id) for user_id in notified)
         return result, ""
 
-    async def _join_live(self) -> bool:
-        """Follow this user's live room: every page re-reads itself when it ticks."""
-        identity = await asyncio.to_thread(self._identity)
-        if identity is None:
-            return False
+    async def _join_live(self, roles: Collection[str] | None = None) -> Actor | None:
+        """Follow this user's live room (every page re-reads itself when it ticks), when the
+        session is one of `roles` with a password of its own (anyone logged in without
+        `roles`); the user who joined, or None."""
+        identity = await self._identify()
+        if identity is None or (
+            roles is not None and (identity.must_change_password or identity.actor.role not in roles)
+        ):
+            return None
         room = await self.get_state(live.LiveRoom)
         await room._link_to(live.user_token(identity.actor.id))
-        return True
+        return identity.actor
 
     @rx.event
     async def guard(self):
         """on_load of protected pages: login first, then the role's own pages, then a temporary password's change."""
         path = "/" + (self.router.url.path or "").strip("/")  # the static build adds a trailing slash
-        identity = await asyncio.to_thread(self._identity)
+        identity = await self._identify()
         self._remember(identity)
         if identity is None:
             target = path + (f"?{self.router.url.query}" if self.router.url.query else "")
