@@ -13,7 +13,7 @@ import reflex as rx
 from pixmania_incidents.live import LiveRoom
 from pixmania_incidents.services import board
 from pixmania_incidents.shell.session import SessionState
-from pixmania_incidents.vocabulary import Role
+from pixmania_incidents.vocabulary import IncidentState, Role
 
 
 class BoardState(SessionState):
@@ -55,7 +55,7 @@ class BoardState(SessionState):
 
     @rx.event
     def show_more(self, state: str):
-        if state in board.COLUMNS:
+        if state in IncidentState.__members__:
             self._limits = {**self._limits, state: board.limit_for(self._limits, state) + board.PAGE}
 
     @rx.event
