@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from pixmania_incidents.calendar import PARIS
+from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES as DEADLINE_STATES
 from pixmania_incidents.models import (
     Incident,
     IncidentState as S,
@@ -29,7 +30,6 @@ from pixmania_incidents.policy import TYPES
 from pixmania_incidents.services import incidents
 from pixmania_incidents.services.common import Actor, InvalidInput, authorize, load_incident
 from pixmania_incidents.services.incidents import Result
-from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES as DEADLINE_STATES
 from pixmania_incidents.vocabulary import SUPERVISION_QUEUES as QUEUES
 
 PAGE_SIZE = 25
