@@ -17,8 +17,8 @@ incident.
 
 A change names its audience — an incident (its parties, customer service, and the product
 team when a listing flag points at it), the product inbox, a user — and `push()` turns it
-into the rooms concerned. It works from
-an event handler, an API route or a lifespan task, and through Redis across workers.
+into the rooms concerned. It works from an event handler, an API route or a lifespan
+task, and through Redis across workers.
 """
 
 from __future__ import annotations
