@@ -4,6 +4,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 3000
+#: Every package pinned with its hashes (`make lock` refreshes it from pyproject.toml).
+LOCK := requirements.lock
 BUN_VERSION := 1.4.5
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
@@ -11,15 +13,21 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 export PORT
 
-.PHONY: run test bench setup migrate seed system-deps clean
+.PHONY: run test check lock bench setup migrate seed system-deps clean
 
 setup: $(VENV)/.installed .tools/node_modules/.bin/bun
 
-$(VENV)/.installed: pyproject.toml
+# The locked packages (hashes checked), then the project itself without resolving anything.
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+lock: $(VENV)/.installed
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 --quiet --output-file $(LOCK)
 
 .tools/node_modules/.bin/bun:
 	mkdir -p .tools
@@ -43,7 +51,13 @@ system-deps:  # Chromium for the browser tests, pdftoppm to read the return-labe
 		apt-get install -y $$missing >/dev/null || (apt-get update >/dev/null && apt-get install -y $$missing >/dev/null); \
 	elif echo "$$missing" | grep -q chromium; then $(BIN)/playwright install chromium; fi
 
-test: setup system-deps
+# The gates: lint, the architecture contract (layers and areas), types of the pure layers.
+check: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+
+test: check system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup system-deps

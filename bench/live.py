@@ -11,7 +11,7 @@ import asyncio
 import json
 import time
 
-from pixmania_incidents.state.incident import IncidentPageState
+from pixmania_incidents.case.page_state import IncidentPageState
 from tests.protocol import ReflexClient
 
 #: The page's composer handler, under its full state path (IncidentPageState sits below SessionState).

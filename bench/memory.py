@@ -6,29 +6,14 @@ blank app's backend; `python -m bench.memory` runs just that session with few sa
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from tests.server import AppServer, backend_pids
+from bench import propagation
 
 FIGURES = ("backend_rss_mb_500",)
 
 
-def rss_mb(server: AppServer) -> float:
-    """Sum of VmRSS over the server's process tree (supervisor and granian workers)."""
-    total_kb = 0
-    for pid in backend_pids(server):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        total_kb += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-    return total_kb / 1024
-
-
 def run() -> dict[str, dict[str, Any]]:
-    from bench import propagation
-
     out = propagation.run_one(propagation.PAIRS, scaled=False, samples=5)
     return {"backend_rss_mb_500": propagation.figure("backend_rss_mb_500", out["rss"]["app"], "MB")}
 

@@ -33,7 +33,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bench import memory
 from bench.live import SEND, drain, open_page, wait_for
 from pixmania_incidents import settings
 from pixmania_incidents.db import make_engine
@@ -42,7 +41,7 @@ from pixmania_incidents.services import incidents
 from pixmania_incidents.services.auth import hash_token
 from pixmania_incidents.services.common import Actor
 from tests.protocol import ReflexClient, state_name
-from tests.server import AppServer, SCALED_WORKERS, base_env, free_port, make_server, pg_database, redis_database, _reuse_web_build
+from tests.server import AppServer, SCALED_WORKERS, base_env, free_port, make_server, pg_database, redis_database, _reuse_web_build, rss_mb
 
 PAIRS = int(os.environ.get("BENCH_PAIRS", "250"))
 SCALED_PAIRS = int(os.environ.get("BENCH_SCALED_PAIRS", "500"))
@@ -214,7 +213,7 @@ async def _session(app: AppServer, blank: AppServer, cases: list, samples: int) 
         for room in (*app_rooms[-5:], *blank_rooms[-5:]):  # warm the code paths, not measured
             await _sample(room, f"Chauffe {uuid.uuid4().hex[:10]}")
         ours, base = await measure(app_rooms, blank_rooms, samples)
-        rss = {"app": memory.rss_mb(app), "blank": memory.rss_mb(blank)}
+        rss = {"app": rss_mb(app), "blank": rss_mb(blank)}
     finally:
         await asyncio.gather(*(c.close() for r in (*app_rooms, *blank_rooms) for c in (r.sender, r.receiver)),
                              return_exceptions=True)

@@ -110,7 +110,7 @@ def _add_seed(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_accounts(_args: argparse.Namespace) -> int:
-    from .seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from .services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
     from .settings import PUBLIC_URL
 
     print(f"\nPixmania incident desk: {PUBLIC_URL}\nDemo accounts (password {DEMO_PASSWORD}):")

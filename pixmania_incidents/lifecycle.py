@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pixmania_incidents.models import ClosedOutcome, IncidentState as S, Role
+from pixmania_incidents.vocabulary import ClosedOutcome, Role
+from pixmania_incidents.vocabulary import IncidentState as S
 
 
 class Action(StrEnum):
@@ -233,9 +234,10 @@ def ball(state: str, clocks: Sequence[OpenClock] = (), arbitrator_id: int | None
         holder = "arbitrator" if arbitrator_id is not None else "waiting_arbitrator"
         return Ball(holder, _nearest(clocks, "arbitrator"))
     if state == S.resolved:
-        dated = sorted((c for c in clocks if c.due_at is not None), key=lambda c: c.due_at)
+        dated = [(c.due_at, c.holder) for c in clocks if c.due_at is not None]
         if dated:
-            return Ball(dated[0].holder, dated[0].due_at)
+            due_at, holder = min(dated, key=lambda d: d[0])  # the first of equally near ones, as listed
+            return Ball(holder, due_at)
         return Ball(clocks[0].holder if clocks else None)
     holder = "customer" if state == S.awaiting_customer else "seller"
     return Ball(holder, _nearest(clocks, holder))

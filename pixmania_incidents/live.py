@@ -15,9 +15,10 @@ The user's room is always linked first (`SessionState._join_live`, before any in
 room) and nothing else is ever linked, so every tab takes them in one order: tab, user,
 incident.
 
-A change names its audience — an incident, a shop's board, the support desk, the
-product inbox, a user — and `push()` turns it into the rooms concerned. It works from
-an event handler, an API route or a lifespan task, and through Redis across workers.
+A change names its audience — an incident (its parties, customer service, and the product
+team when a listing flag points at it), the product inbox, a user — and `push()` turns it
+into the rooms concerned. It works from an event handler, an API route or a lifespan
+task, and through Redis across workers.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ from sqlmodel import select
 
 from pixmania_incidents import reflex_fixes
 from pixmania_incidents.db import session_scope
-from pixmania_incidents.models import Incident, Role, User
+from pixmania_incidents.models import Incident, User
 from pixmania_incidents.services import views
-from pixmania_incidents.services.common import STAFF, has_flag
+from pixmania_incidents.services.common import has_flag
+from pixmania_incidents.vocabulary import STAFF, Role
 
 log = logging.getLogger(__name__)
 # Rooms are linked states: never let a cancelled page load keep one locked.
@@ -92,15 +94,10 @@ def incident_room(incident_id: int, shop_id: int) -> Audience:
     return ("incident", incident_id, shop_id)
 
 
-def shop_room(shop_id: int) -> Audience:
-    return ("shop", shop_id)
-
-
 def user_room(user_id: int) -> Audience:
     return ("user", user_id)
 
 
-DESK: Audience = ("desk",)
 FLAGS: Audience = ("flags",)
 
 

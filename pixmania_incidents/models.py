@@ -8,12 +8,14 @@ always come back timezone-aware; money is integer cents. Business rules live in
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import declared_attr
 from sqlmodel import JSON, Column, Field, SQLModel
+
+# The tables' words come from the vocabulary below them (re-exported for the services).
+from pixmania_incidents.vocabulary import ClosedOutcome as ClosedOutcome, IncidentState, Role as Role
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -45,32 +47,6 @@ def When(*, nullable: bool = True, index: bool = False, default_now: bool = Fals
     else:
         kwargs["default"] = None
     return Field(**kwargs)
-
-
-class Role(StrEnum):
-    customer = "customer"
-    seller = "seller"
-    support = "support"
-    arbitrator = "arbitrator"
-    product = "product"
-    admin = "admin"
-
-
-class IncidentState(StrEnum):
-    open = "open"
-    in_progress = "in_progress"
-    awaiting_customer = "awaiting_customer"
-    in_arbitration = "in_arbitration"
-    resolved = "resolved"
-    closed = "closed"
-
-
-class ClosedOutcome(StrEnum):
-    agreed = "agreed"
-    decided = "decided"
-    withdrawn = "withdrawn"
-    no_customer_reply = "no_customer_reply"
-    return_not_sent = "return_not_sent"
 
 
 # --- marketplace -----------------------------------------------------------

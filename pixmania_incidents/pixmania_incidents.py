@@ -5,21 +5,24 @@ from pkgutil import iter_modules
 
 import reflex as rx
 
-from pixmania_incidents import pages, tasks
+from pixmania_incidents import tasks
 from pixmania_incidents.api import api
-from pixmania_incidents.pages.registry import PAGES
 from pixmania_incidents.services.demo import refuse_to_start_with_demo_accounts
-from pixmania_incidents.state.session import SessionState
+from pixmania_incidents.shell.registry import PAGES
+from pixmania_incidents.shell.session import SessionState
 
-for _info in iter_modules(pages.__path__):
-    import_module(f"{pages.__name__}.{_info.name}")
+#: One folder per area of the desk; each of their modules may declare pages (`shell.registry.page`).
+AREAS = ("public", "account", "customer", "seller", "desk", "arbitration", "product", "admin", "case")
+
+for _area in AREAS:
+    _package = import_module(f"{__package__}.{_area}")
+    for _info in iter_modules(_package.__path__):
+        import_module(f"{_package.__name__}.{_info.name}")
 
 app = rx.App(api_transformer=api, html_lang="fr")
 app.register_lifespan_task(refuse_to_start_with_demo_accounts)  # first: before the background loops
 tasks.register(app)
 for spec in PAGES:
     # Every page with roles runs the server-side guard first, whoever wrote the page.
-    on_load = [e for e in spec.on_load if e is not SessionState.guard]
-    if spec.roles is not None:
-        on_load.insert(0, SessionState.guard)
+    on_load = [SessionState.guard, *spec.on_load] if spec.roles is not None else list(spec.on_load)
     app.add_page(spec.component, route=spec.route, title=spec.title, on_load=on_load or None)

@@ -21,8 +21,10 @@ the page shows (the room is swapped in again before anything is read, and change
 by others arrive with their dirty vars), so the copy of `_patch_state` only marks them
 when the room has been unlinked.
 
-Each is applied only over the exact code it was written against (checked by hash), so
-an upgrade that changes Reflex's function is never silently replaced by a copy.
+Each is applied only over the exact code it was written against (checked by hash): an
+upgrade that changes Reflex's function is never silently replaced by a copy, and the app
+refuses to start (`ReflexChanged`, raised when `live` is imported) rather than run without
+the fix.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import inspect
-import logging
 from collections.abc import AsyncIterator
+from importlib.metadata import version
 
 from reflex_base.constants import ROUTER_DATA, ROUTER_VARS
 
@@ -40,7 +42,6 @@ from reflex.istate.delta import _suppress_delta_recording
 from reflex.istate.shared import SharedState, SharedStateBaseInternal, _do_update_other_tokens
 from reflex.state import BaseState
 
-log = logging.getLogger(__name__)
 
 _MODIFY_LINKED_STATES_SHA256 = "bdbdeccf3b8afa3ce791c0bec7f73e2ab7bf7d9a13af15833b4c040b7aa1833f"
 _PATCH_STATE_SHA256 = "9c4918579a38d33fa4b9018d8d4e441111aeff83d879bf0b2821812e3fe58be3"
@@ -139,20 +140,24 @@ def _source_digest(fn) -> str:  # noqa: ANN001 - the wrapped method
     return hashlib.sha256(inspect.getsource(getattr(fn, "__wrapped__", fn)).encode()).hexdigest()
 
 
-def _install(owner, name: str, fixed, digest: str) -> bool:  # noqa: ANN001 - a class or a module
+class ReflexChanged(RuntimeError):
+    """The installed Reflex is not the code a fix was written against: the app must not start without it."""
+
+
+def _install(owner, name: str, fixed, digest: str) -> None:  # noqa: ANN001 - a class or a module
     current = getattr(owner, "__dict__", {}).get(name, getattr(owner, name))
     if current is fixed:
-        return True
+        return
     if _source_digest(current) != digest:
-        log.warning("Reflex's %s changed: the fix in pixmania_incidents.reflex_fixes is not applied", name)
-        return False
+        raise ReflexChanged(
+            f"Reflex {version('reflex')} is installed, but pixmania_incidents/reflex_fixes.py patches Reflex 0.10.1's "
+            f"{name} (its source changed). Install the locked versions (`make setup`), or port the fix to the new "
+            "source and update its digest; the app does not start without it (rooms could stay locked for good)."
+        )
     setattr(owner, name, fixed)
-    return True
 
 
-def apply() -> bool:
-    """Install both fixes once; returns whether Reflex now runs the fixed copies."""
-    return all([
-        _install(SharedStateBaseInternal, "_modify_linked_states", _modify_linked_states, _MODIFY_LINKED_STATES_SHA256),
-        _install(shared, "_patch_state", _patch_state, _PATCH_STATE_SHA256),
-    ])
+def apply() -> None:
+    """Install both fixes once; `ReflexChanged` when the installed Reflex is not the one they fix."""
+    _install(SharedStateBaseInternal, "_modify_linked_states", _modify_linked_states, _MODIFY_LINKED_STATES_SHA256)
+    _install(shared, "_patch_state", _patch_state, _PATCH_STATE_SHA256)

@@ -38,23 +38,9 @@ from pixmania_incidents.models import (
 from pixmania_incidents.policy import Solution, type_policy
 from pixmania_incidents.services import flags, fulfilment, incidents, sweep
 from pixmania_incidents.services.auth import hash_password
+from pixmania_incidents.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from pixmania_incidents.services.common import Actor, now, set_clock
 from pixmania_incidents.services.evidence import Upload
-
-DEMO_PASSWORD = "demo-Pixmania-2026"
-
-# (e-mail, name, role, shop name)
-DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
-    ("client@demo.example.com", "Camille Martin", Role.customer, None),
-    ("client2@demo.example.com", "Lucas Bernard", Role.customer, None),
-    ("vendeur.techshop@demo.example.com", "Thomas Leroy", Role.seller, "TechShop"),
-    ("vendeur.maisonplus@demo.example.com", "Julie Moreau", Role.seller, "MaisonPlus"),
-    ("vendeur.alsacedeco@demo.example.com", "Paul Schmitt", Role.seller, "AlsaceDeco"),
-    ("support@demo.example.com", "Sophie Garnier", Role.support, None),
-    ("arbitre@demo.example.com", "Antoine Rousseau", Role.arbitrator, None),
-    ("produit@demo.example.com", "Nadia Benali", Role.product, None),
-    ("admin@demo.example.com", "Marc Dubois", Role.admin, None),
-]
 
 EXTRA_CUSTOMERS = [
     "Emma Petit", "Hugo Richard", "Léa Durand", "Louis Lefebvre", "Chloé Michel",

@@ -19,7 +19,8 @@ ROOT_STATE = "reflex___state____state"
 
 
 def state_name(module: str, cls: str) -> str:
-    """Full state name, e.g. ("pixmania_incidents.state.incident", "IncidentPageState")."""
+    """Full name of a state directly below the root, e.g. ("blank_app.blank_app", "RelayState");
+    the app's own states give theirs with `State.get_full_name()`."""
     snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in cls).lstrip("_")
     return f"{ROOT_STATE}.{module.replace('.', '___')}____{snake}"
 

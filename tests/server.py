@@ -252,6 +252,18 @@ def backend_pids(server: AppServer) -> list[int]:
     return out
 
 
+def rss_mb(server: AppServer) -> float:
+    """Sum of VmRSS over the server's process tree (supervisor and granian workers)."""
+    total_kb = 0
+    for pid in backend_pids(server):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total_kb += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total_kb / 1024
+
+
 def connection_owners(server: AppServer) -> dict[int, int]:
     """Client port -> pid of the server process holding that established connection:
     shows which worker serves which websocket."""

@@ -1,12 +1,8 @@
-"""Shared interface strings: shell, errors, states, roles."""
+"""The words every layer shares: case and deadline states, deadlines, whose move, roles, errors."""
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("Pixmania · Gestion des incidents", "Pixmania · Incident desk"),
-    "app.brand": ("Pixmania Incidents", "Pixmania Incidents"),
     "nav.policy": ("Politique", "Policy"),
-    "nav.login": ("Se connecter", "Log in"),
-    "nav.logout": ("Se déconnecter", "Log out"),
-    "lang.switch": ("English", "Français"),
     # states
     "state.open": ("Ouvert", "Open"),
     "state.in_progress": ("En cours", "In progress"),
@@ -14,11 +10,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "state.in_arbitration": ("En arbitrage", "In arbitration"),
     "state.resolved": ("Résolu", "Resolved"),
     "state.closed": ("Clôturé", "Closed"),
-    "outcome.agreed": ("accord", "agreed"),
-    "outcome.decided": ("décision", "decided"),
-    "outcome.withdrawn": ("retiré", "withdrawn"),
-    "outcome.no_customer_reply": ("sans réponse du client", "no customer reply"),
-    "outcome.return_not_sent": ("article non renvoyé", "item not sent back"),
     # deadline states
     "deadline.on_track": ("Dans les temps", "On track"),
     "deadline.at_risk": ("À risque", "At risk"),
@@ -34,12 +25,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "clock.arbitration_decision": ("Décision de l'arbitre", "Arbitrator's decision"),
     "clock.statement": ("Observations de l'autre partie", "Other party's statement"),
     "clock.obligation": ("Obligation", "Obligation"),
-    "ball.seller": ("Au vendeur de jouer", "Seller's move"),
-    "ball.customer": ("Au client de répondre", "Customer's move"),
-    "ball.arbitrator": ("L'arbitre instruit le dossier", "The arbitrator is reviewing the case"),
-    "ball.waiting_arbitrator": ("En attente d'un arbitre", "Waiting for an arbitrator"),
-    "ball.none": ("Aucune action attendue", "No move expected"),
-    "ball.until": ("avant le", "by"),
     # roles
     "role.customer": ("Client", "Customer"),
     "role.seller": ("Vendeur", "Seller"),
@@ -106,8 +91,4 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "error.unexpected": ("Une erreur inattendue est survenue. Réessayez.", "An unexpected error occurred. Please try again."),
     "error.login_required": ("Connectez-vous pour continuer.", "Please log in to continue."),
-    "case.error.still_loading": (
-        "Le dossier finit de s'afficher : réessayez dans un instant (votre texte est conservé).",
-        "The case is still loading: try again in a moment (your text is kept).",
-    ),
 }

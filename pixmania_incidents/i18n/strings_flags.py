@@ -1,4 +1,4 @@
-"""Listing-correction flags: the product team's inbox, listing pages, the flag form."""
+"""Listing-correction flags: reasons, statuses, refusals and notifications."""
 
 STRINGS: dict[str, tuple[str, str]] = {
     # reasons
@@ -44,44 +44,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Flag on listing “{listing}” rejected: {note} ({reference})",
     ),
     # inbox page
-    "flags.inbox_title": ("Signalements de fiches produit", "Listing flags"),
-    "flags.inbox_intro": (
-        "Les demandes de correction envoyées par les vendeurs et le service client, en direct.",
-        "Correction requests from sellers and customer service, live.",
-    ),
-    "flags.group_by_listing": ("Regrouper par fiche", "Group by listing"),
-    "flags.empty": ("Aucun signalement à afficher.", "No flags to show."),
-    "flags.open_count": ("à traiter", "to handle"),
-    "flags.flags_count": ("signalements", "flags"),
-    "flags.shop": ("Boutique", "Shop"),
     "flags.incident": ("Incident", "Incident"),
-    "flags.raised_by": ("Signalé par", "Raised by"),
     "flags.raised_at": ("le", "on"),
-    "flags.what_is_wrong": ("Ce qui ne va pas", "What is wrong"),
     "flags.handled_by": ("Traité par", "Handled by"),
     "flags.note": ("Note", "Note"),
-    "flags.acknowledge": ("Prendre en compte", "Acknowledge"),
-    "flags.mark_fixed": ("Marquer corrigée", "Mark fixed"),
-    "flags.reject": ("Rejeter", "Reject"),
-    "flags.what_changed": ("Ce qui a été modifié sur la fiche", "What changed on the listing"),
-    "flags.why_rejected": ("Pourquoi ce signalement est rejeté", "Why this flag is rejected"),
-    "flags.confirm_fixed": ("Confirmer la correction", "Confirm the fix"),
-    "flags.confirm_reject": ("Confirmer le rejet", "Confirm the rejection"),
-    "flags.confirm_note": (
-        "La personne qui a signalé la fiche sera prévenue avec votre note. Cette action est définitive.",
-        "Whoever raised the flag will be told, with your note. This cannot be undone.",
-    ),
-    "flags.cancel": ("Annuler", "Cancel"),
-    "flags.view_listing": ("Voir la fiche et ses signalements", "See the listing and its flags"),
     "flags.view_case": ("Voir le dossier (lecture seule)", "See the case (read-only)"),
     # listing page
     "flags.listing_title": ("Fiche produit", "Listing"),
-    "flags.listing_sku": ("Référence", "SKU"),
-    "flags.listing_price": ("Prix", "Price"),
-    "flags.listing_flags": ("Signalements", "Flags"),
-    "flags.listing_incidents": ("Incidents concernés", "Incidents concerned"),
-    "flags.listing_no_incidents": ("Aucun incident lié.", "No related incident."),
-    "flags.back_to_inbox": ("Retour aux signalements", "Back to the flags"),
     # raise form (seller / support panels) and the product panel
     "flags.raise_title": ("Signaler la fiche à l'équipe produit", "Flag the listing to the product team"),
     "flags.raise_hint": (
@@ -91,6 +60,4 @@ STRINGS: dict[str, tuple[str, str]] = {
     "flags.reason": ("Motif", "Reason"),
     "flags.submit": ("Envoyer le signalement", "Send the flag"),
     "flags.raised_ok": ("Signalement envoyé à l'équipe produit.", "Flag sent to the product team."),
-    "flags.panel_title": ("Vue équipe produit (lecture seule)", "Product team view (read-only)"),
-    "flags.panel_flags": ("Signalements issus de ce dossier", "Flags raised from this case"),
 }

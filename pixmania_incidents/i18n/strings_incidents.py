@@ -84,6 +84,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "incidents.error.root_cause": ("Cause première inconnue.", "Unknown root cause."),
     # evidence
+    "customer.error.one_proof": ("Joignez une seule preuve de dépôt.", "Attach exactly one proof of drop-off."),
     "evidence.error.too_many": ("{max} fichiers au plus par message.", "At most {max} files per message."),
     "evidence.error.too_large": ("« {filename} » dépasse {max_mb} Mo.", "“{filename}” is larger than {max_mb} MB."),
     "evidence.error.empty": ("« {filename} » est vide.", "“{filename}” is empty."),
@@ -133,12 +134,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "incidents.ball.waiting_arbitrator": ("En attente d'un arbitre", "Waiting for an arbitrator"),
     "incidents.ball.none": ("Personne", "Nobody"),
     # lessons and outside exchanges
-    "incidents.root_cause.carrier": ("Transporteur", "Carrier"),
-    "incidents.root_cause.packaging": ("Emballage", "Packaging"),
-    "incidents.root_cause.listing_content": ("Contenu de la fiche produit", "Listing content"),
-    "incidents.root_cause.picking_error": ("Erreur de préparation", "Picking error"),
-    "incidents.root_cause.product_quality": ("Qualité du produit", "Product quality"),
-    "incidents.root_cause.other": ("Autre", "Other"),
     "incidents.channel.phone": ("Téléphone", "Phone"),
     "incidents.channel.email": ("E-mail", "E-mail"),
     # timeline (IncidentEvent.kind)

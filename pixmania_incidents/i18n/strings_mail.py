@@ -1,4 +1,4 @@
-"""E-mail, notification centre, deadline sweep and password reset strings."""
+"""E-mail, notifications, the deadline sweep's automatic steps and password reset."""
 
 STRINGS: dict[str, tuple[str, str]] = {
     # e-mail wrapper (every notification e-mail)
@@ -32,37 +32,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Incident {reference} closed automatically 7 days after the last obligation was met",
     ),
     # the bell
-    "mail.bell.title": ("Notifications", "Notifications"),
-    "mail.bell.open": ("Ouvrir les notifications", "Open notifications"),
-    "mail.bell.empty": ("Aucune notification pour l'instant.", "No notifications yet."),
-    "mail.bell.mark_all": ("Tout marquer comme lu", "Mark all as read"),
-    "mail.bell.mark_read": ("Marquer comme lu", "Mark as read"),
     "mail.bell.unread": ("non lues", "unread"),
     # support: addresses that refuse mail
     "mail.bounced.title": ("Adresses e-mail en échec", "Failing e-mail addresses"),
     "mail.bounced.since": ("refuse nos e-mails depuis le {when}", "has refused our e-mails since {when}"),
     # password reset
-    "password.forgot_title": ("Mot de passe oublié", "Forgotten password"),
-    "password.forgot_intro": (
-        "Indiquez l'adresse e-mail de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.",
-        "Enter your account's e-mail address: we will send you a link to choose a new password.",
-    ),
-    "password.forgot_link": ("Mot de passe oublié ?", "Forgot your password?"),
-    "password.send_link": ("Envoyer le lien", "Send the link"),
-    "password.link_sent": (
-        "Si un compte existe pour cette adresse, un e-mail contenant un lien vient de lui être envoyé. "
-        "Le lien est valable une heure et ne sert qu'une fois.",
-        "If an account exists for this address, an e-mail with a link has just been sent to it. "
-        "The link is valid for one hour and works only once.",
-    ),
-    "password.reset_title": ("Choisir un nouveau mot de passe", "Choose a new password"),
-    "password.reset_submit": ("Enregistrer le nouveau mot de passe", "Save the new password"),
-    "password.reset_done": (
-        "Votre mot de passe a été changé. Vous pouvez vous connecter.",
-        "Your password was changed. You can log in.",
-    ),
-    "password.mismatch": ("Les deux mots de passe ne sont pas identiques.", "The two passwords differ."),
-    "password.back_to_login": ("Retour à la connexion", "Back to log in"),
     "password.error.invalid_link": (
         "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau.",
         "This link is no longer valid (already used or expired). Ask for a new one.",

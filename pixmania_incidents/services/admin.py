@@ -26,10 +26,10 @@ from pixmania_incidents.services.addresses import check_address
 from pixmania_incidents.services.auth import hash_password, new_temporary_password, revoke_sessions
 from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, now
 from pixmania_incidents.services.inputs import clean_text, day
+from pixmania_incidents.vocabulary import ACCOUNT_ROLES
 
 log = logging.getLogger("pixmania.admin")
 
-STAFF_ROLES: tuple[str, ...] = (Role.seller, Role.support, Role.arbitrator, Role.product, Role.admin)
 #: How far ahead a shop may declare a closed day.
 CLOSED_DAYS_AHEAD = timedelta(days=2 * 365)
 
@@ -181,7 +181,7 @@ def create_account(session: Session, actor: Actor, name: str, email: str, role: 
     authorize(actor, "admin.manage")
     name = clean_text(name, "name", limit=120)
     email = check_address(clean_text(email, "email", limit=254))
-    if role not in STAFF_ROLES:
+    if role not in ACCOUNT_ROLES:
         raise InvalidInput("admin.error.role")
     shop = None
     if role == Role.seller:

@@ -44,8 +44,8 @@ from pixmania_incidents.policy import SOLUTION_LABELS, TYPES
 from pixmania_incidents.services import clocks, guidelines
 from pixmania_incidents.services.common import Actor, InvalidInput, authorize, now, reads
 from pixmania_incidents.services.inputs import search_day
+from pixmania_incidents.vocabulary import MAX_PERIOD_DAYS as MAX_DAYS
 
-MAX_DAYS = 731
 TOP_LISTINGS = 10
 _HOUR = 3600.0
 

@@ -79,8 +79,8 @@ from pixmania_incidents.services.incidents import (
     result_of,
     snapshot,
 )
+from pixmania_incidents.vocabulary import RATIONALE_MAX
 
-RATIONALE_MAX = 8000
 #: What an obligation's clock waits for (a label, a received return) unless the arbitrator
 #: sets a date, as the decision form says it.
 _WAITING = {

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from pixmania_incidents.deadlines import DeadlineState
+from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
 from pixmania_incidents.models import Incident, IncidentState as S, Listing, Obligation, User
 from pixmania_incidents.policy import IncidentType
 from pixmania_incidents.services.common import Actor, Forbidden, authorize, now, reads
@@ -27,7 +27,6 @@ COLUMNS: tuple[str, ...] = tuple(s.value for s in S)
 PAGE = 25
 MAX_LIMIT = 500
 CLOSED_RECENT_DAYS = 30
-OPEN_DEADLINE_STATES = (DeadlineState.on_track.value, DeadlineState.at_risk.value, DeadlineState.breached.value)
 
 
 @dataclass(frozen=True)

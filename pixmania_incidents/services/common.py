@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, select
 
 from pixmania_incidents.models import Incident, IncidentEvent, ListingFlag, Role, User
+from pixmania_incidents.vocabulary import STAFF
 
 # --- clock -------------------------------------------------------------------------------
 
@@ -116,7 +117,6 @@ class Actor:
 
 SYSTEM = Actor(id=None, role="system", name="Pixmania")
 
-STAFF = frozenset({Role.support, Role.arbitrator, Role.admin})
 
 
 # --- authorization -----------------------------------------------------------------------

@@ -14,7 +14,22 @@ from sqlmodel import Session, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import User
-from pixmania_incidents.seed import DEMO_ACCOUNTS
+from pixmania_incidents.vocabulary import Role
+
+DEMO_PASSWORD = "demo-Pixmania-2026"
+
+# (e-mail, name, role, shop name)
+DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
+    ("client@demo.example.com", "Camille Martin", Role.customer, None),
+    ("client2@demo.example.com", "Lucas Bernard", Role.customer, None),
+    ("vendeur.techshop@demo.example.com", "Thomas Leroy", Role.seller, "TechShop"),
+    ("vendeur.maisonplus@demo.example.com", "Julie Moreau", Role.seller, "MaisonPlus"),
+    ("vendeur.alsacedeco@demo.example.com", "Paul Schmitt", Role.seller, "AlsaceDeco"),
+    ("support@demo.example.com", "Sophie Garnier", Role.support, None),
+    ("arbitre@demo.example.com", "Antoine Rousseau", Role.arbitrator, None),
+    ("produit@demo.example.com", "Nadia Benali", Role.product, None),
+    ("admin@demo.example.com", "Marc Dubois", Role.admin, None),
+]
 
 
 def demo_data_present(session: Session) -> bool:

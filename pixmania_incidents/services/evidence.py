@@ -26,9 +26,8 @@ from pixmania_incidents import settings
 from pixmania_incidents.models import Evidence, Incident, Message, Role
 from pixmania_incidents.policy import EvidenceKind
 from pixmania_incidents.services.common import STAFF, Actor, InvalidInput, NotFound, load_incident, now
+from pixmania_incidents.vocabulary import MAX_BYTES, MAX_FILES
 
-MAX_FILES = 5
-MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 

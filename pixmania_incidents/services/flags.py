@@ -29,10 +29,8 @@ from pixmania_incidents.services.common import (
 )
 from pixmania_incidents.services.incidents import auto_tick, finish, incident_for, snapshot
 from pixmania_incidents.services.inputs import clean_text
+from pixmania_incidents.vocabulary import FLAG_REASONS as REASONS, FLAG_STATUSES as STATUSES, OPEN_FLAG_STATUSES as OPEN
 
-REASONS = ("description", "photos", "specifications", "price", "wrong_reference", "other")
-STATUSES = ("raised", "acknowledged", "fixed", "rejected")
-OPEN = ("raised", "acknowledged")
 #: status -> the statuses a flag may move to from it.
 _MOVES = {"raised": ("acknowledged", "fixed", "rejected"), "acknowledged": ("fixed", "rejected")}
 

@@ -63,9 +63,8 @@ from pixmania_incidents.services.incidents import (
 )
 from pixmania_incidents.services.evidence import Upload
 from pixmania_incidents.services.inputs import clean_text
+from pixmania_incidents.vocabulary import DEFAULT_RETURN_CARRIER, SHIPMENT_KINDS
 
-DEFAULT_RETURN_CARRIER = "Colissimo"
-SHIPMENT_KINDS = ("replacement", "reship")
 
 
 def _seller_case(session: Session, actor: Actor, incident_id: int) -> Incident:

@@ -19,10 +19,11 @@ from pixmania_incidents.models import Guideline, User
 from pixmania_incidents.policy import TYPES
 from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, now
 from pixmania_incidents.services.inputs import clean_text
-
-KINDS = ("guideline", "training")
-TITLE_MAX = 200
-BODY_MAX = 20000
+from pixmania_incidents.vocabulary import (
+    GUIDELINE_BODY_MAX as BODY_MAX,
+    GUIDELINE_KINDS as KINDS,
+    GUIDELINE_TITLE_MAX as TITLE_MAX,
+)
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 _TAGS = {

@@ -37,7 +37,6 @@ from pixmania_incidents.models import (
     OrderLine,
     Proposal,
     Rating,
-    Refund,
     Role,
     Shipment,
     Shop,
@@ -64,10 +63,9 @@ from pixmania_incidents.services.common import (
 )
 from pixmania_incidents.services import evidence as evidence_files
 from pixmania_incidents.services.evidence import Checked, Upload
-from pixmania_incidents.services.inputs import MAX_TEXT, clean_text  # noqa: F401 - the pages read MAX_TEXT here
+from pixmania_incidents.services.inputs import clean_text
+from pixmania_incidents.vocabulary import OUTSIDE_CHANNELS, ROOT_CAUSES
 
-ROOT_CAUSES = ("carrier", "packaging", "listing_content", "picking_error", "product_quality", "other")
-OUTSIDE_CHANNELS = ("phone", "email")
 #: Solutions after which the item may fail again, so the customer may open a new incident.
 _REOPENABLE = frozenset({Solution.replacement, Solution.reship})
 #: The reason a proposal refused by an arbitration request records (a catalogue key the views

@@ -19,8 +19,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from pixmania_incidents.calendar import SUPPORTED_YEARS, paris_date
 from pixmania_incidents.services.common import InvalidInput, now
+from pixmania_incidents.vocabulary import MAX_TEXT
 
-MAX_TEXT = 4000
 #: How far ahead a search or a report may look.
 _SEARCH_AHEAD = timedelta(days=366)
 

@@ -20,7 +20,8 @@ from sqlmodel import Session, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.calendar import BusinessCalendar
-from pixmania_incidents.i18n import CATALOGUE, money, norm_locale, tr, when
+from pixmania_incidents.formats import money, when
+from pixmania_incidents.i18n import CATALOGUE, norm_locale, tr
 from pixmania_incidents.models import Incident, Notification, Role, User
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, type_policy
 from pixmania_incidents.services import mail

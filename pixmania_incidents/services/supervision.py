@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from pixmania_incidents.calendar import PARIS
+from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES as DEADLINE_STATES
 from pixmania_incidents.models import (
     Incident,
     IncidentState as S,
@@ -30,13 +31,12 @@ from pixmania_incidents.services import incidents
 from pixmania_incidents.services.common import Actor, InvalidInput, authorize, load_incident, reads
 from pixmania_incidents.services.incidents import Result
 from pixmania_incidents.services.inputs import clean_text, search_day
+from pixmania_incidents.vocabulary import SUPERVISION_QUEUES as QUEUES
 
 #: The longest text search (a reference, a name, an e-mail, a title).
 MAX_SEARCH = 100
 
 PAGE_SIZE = 25
-QUEUES = ("all", "help_requested", "at_risk", "breached", "arbitration")
-DEADLINE_STATES = ("on_track", "at_risk", "breached")
 
 
 @dataclass(frozen=True)

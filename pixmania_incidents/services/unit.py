@@ -33,18 +33,27 @@ def require(identity: auth.Identity | None, pending_ok: bool = False) -> Actor:
     return identity.actor
 
 
+def identify(token: str | None) -> auth.Identity | None:
+    """Who holds `token` now, in a read-only unit of work (None when nobody)."""
+    with session_scope(write=False) as session:
+        return auth.identify(session, token)
+
+
 def _contended(exc: sa.exc.OperationalError) -> bool:
     return isinstance(exc.orig, sqlite3.OperationalError) and "locked" in str(exc.orig)
 
 
-def run_as(token: str | None, fn: Callable[..., T], *args: Any, pending_ok: bool = False,
+def run_as(token: str | None, fn: Callable[..., T], *args: Any, login: bool = True, pending_ok: bool = False,
            **kwargs: Any) -> tuple[T, set[int]]:
     """`fn(session, actor, *args, **kwargs)` as the holder of `token`, committed; returns its
-    result and the users it notified. Refusals are `ServiceError`s."""
+    result and the users it notified. Refusals are `ServiceError`s. `login=False`: a
+    visitor's service, `fn(session, *args, **kwargs)`."""
     try:
         with session_scope(write=not is_read_only(fn)) as session:
-            actor = require(auth.identify(session, token), pending_ok)
-            result = fn(session, actor, *args, **kwargs)
+            if login:
+                result = fn(session, require(auth.identify(session, token), pending_ok), *args, **kwargs)
+            else:
+                result = fn(session, *args, **kwargs)
             notified = notifications.notified_in(session)
     except StaleDataError:
         raise StaleVersion() from None

@@ -1,4 +1,4 @@
-"""Read models for the customer, seller and support pages: JSON-safe dicts only.
+"""Read models for the customer, seller and support pages, and the presenter of the incident page.
 
 Why here: what a viewer may see (contact details, internal notes, staff-only events) is
 decided once, next to the authorization, instead of in each page. Instants are ISO-8601
@@ -7,11 +7,15 @@ with their offset so browsers can tick countdowns without asking the server.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
+from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
+from pixmania_incidents.formats import file_size, late_by, money, short_when, when
+from pixmania_incidents.i18n import CATALOGUE, norm_locale, tr
 from pixmania_incidents.lifecycle import allowed_actions
 from pixmania_incidents.models import (
     ArbitrationRequest,
@@ -38,10 +42,10 @@ from pixmania_incidents.models import (
     User,
 )
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, TYPES, type_policy
-from pixmania_incidents.services import clocks
+from pixmania_incidents.services import arbitration, clocks, flags, guidelines
 from pixmania_incidents.services.common import STAFF, Actor, authorize, load_incident, reads
 from pixmania_incidents.services.evidence import visibilities
-from pixmania_incidents.services.incidents import case_facts, opening_refusal, refusal_of
+from pixmania_incidents.services.incidents import case_facts, opening_refusal, refundable_cents, refusal_of
 
 #: Events only staff see (internal notes) or only the shop and staff (its own working notes).
 _STAFF_EVENTS = frozenset({"internal_note"})
@@ -328,3 +332,394 @@ def customer_incidents(session: Session, actor: Actor) -> list[dict[str, Any]]:
         .order_by(Incident.updated_at.desc(), Incident.id.desc())
     ).all()
     return [_incident_summary(i) | {"shop": shop, "listing_title": title} for i, shop, title in rows]
+
+
+# --- the incident page, as its viewer reads it ---------------------------------------------------
+# One presenter for the case: what `incident_view` says this viewer may see, with every label,
+# amount and date already in the viewer's language, as typed records the page reads by attribute.
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    id: int
+    filename: str
+    url: str
+    is_image: bool
+    size_label: str
+
+
+@dataclass(frozen=True)
+class RunningDeadline:
+    """A deadline still running, as the case's header counts it down."""
+
+    kind: str
+    label: str
+    state: str
+    paused: bool
+    due_at: str  # ISO-8601, for the browser's countdown
+    when: str
+
+
+@dataclass(frozen=True)
+class BallView:
+    holder: str  # seller | customer | arbitrator | waiting_arbitrator | "" (nobody)
+    due_at: str
+    when: str
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    label: str
+    amount_label: str
+    message: str
+    when: str
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    label: str
+    amount_label: str
+    rationale: str
+    when: str
+
+
+@dataclass(frozen=True)
+class ArbitrationView:
+    requester_role: str
+    statement: str
+    taken: bool
+    decision: DecisionView | None
+
+
+@dataclass(frozen=True)
+class ChecklistStepView:
+    id: int
+    fr: str
+    en: str
+    mandatory: bool
+    done: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class ObligationView:
+    label: str
+    amount_label: str
+    due_at: str
+    met: bool
+
+
+@dataclass(frozen=True)
+class ReturnLabelView:
+    id: int
+    carrier: str
+    tracking_number: str
+    url: str
+    when: str
+    sent_back_when: str  # "" until the customer sent the item back
+    received: bool
+
+
+@dataclass(frozen=True)
+class CarrierInquiryView:
+    id: int
+    carrier: str
+    reference: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    label: str
+    who: str
+    detail: str
+    when: str
+
+
+@dataclass(frozen=True)
+class RatingView:
+    score: int
+    comment: str
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """The incident page for one viewer (its thread apart): `allowed` names the buttons they get."""
+
+    id: int
+    reference: str
+    version: int
+    type: str
+    type_label: str
+    state: str
+    outcome: str
+    description: str
+    listing_id: int
+    listing_title: str
+    shop_name: str
+    customer_name: str
+    order_reference: str
+    line_total_label: str
+    opened_when: str
+    responded: bool
+    help_requested: bool
+    ball: BallView
+    deadlines: list[RunningDeadline]
+    pending_proposal: ProposalView | None
+    arbitration: ArbitrationView | None
+    opening_files: list[EvidenceFile]
+    timeline: list[TimelineEntry]
+    return_labels: list[ReturnLabelView]
+    obligations: list[ObligationView]
+    checklist: list[ChecklistStepView]
+    carrier_inquiries: list[CarrierInquiryView]
+    allowed: list[str]
+    rating: RatingView | None
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    id: int
+    author: str
+    author_role: str
+    kind: str
+    body: str
+    counterpart: str
+    when: str
+    files: list[EvidenceFile]
+
+
+def _pair(fr: str, en: str, locale: str) -> str:
+    return en if norm_locale(locale) == "en" else fr
+
+
+def _known(key: str, locale: str, fallback: str) -> str:
+    return tr(key, locale) if key in CATALOGUE else fallback
+
+
+def deadline_label(kind: str, locale: str) -> str:
+    """A deadline's name: an obligation's own label, else the catalogue's (`clock.<kind>`)."""
+    if kind in OBLIGATION_LABELS:
+        return _pair(*OBLIGATION_LABELS[kind], locale)
+    return _known(f"clock.{kind}", locale, kind)
+
+
+def _amount(cents: int | None, locale: str) -> str:
+    return money(cents, locale) if cents else ""
+
+
+def _file(ev: dict[str, Any], locale: str) -> EvidenceFile:
+    return EvidenceFile(id=ev["id"], filename=ev["filename"], url=f"/api/evidence/{ev['id']}",
+                        is_image=str(ev["content_type"]).startswith("image/"), size_label=file_size(int(ev["size"]), locale))
+
+
+def event_detail(event: dict[str, Any], locale: str) -> str:
+    """What changed, in words: the state move, the solution, the reason."""
+    before, after = event.get("before") or {}, event.get("after") or {}
+    parts = []
+    # A deadline's own events move the deadline's state, not the incident's.
+    states = "deadline." if after.get("deadline") else "state."
+    if after.get("deadline"):
+        parts.append(deadline_label(after["deadline"], locale))
+    if before.get("state") and after.get("state") and before["state"] != after["state"]:
+        parts.append(f"{tr(states + before['state'], locale)} → {tr(states + after['state'], locale)}")
+    if after.get("solution"):
+        parts.append(_pair(*SOLUTION_LABELS.get(after["solution"], (after["solution"],) * 2), locale))
+    if after.get("amount_cents"):
+        parts.append(money(int(after["amount_cents"]), locale))
+    if after.get("reason"):
+        parts.append(f"« {after['reason']} »" if norm_locale(locale) == "fr" else f"“{after['reason']}”")
+    if after.get("tracking_number"):
+        parts.append(str(after["tracking_number"]))
+    if after.get("score"):
+        parts.append(f"{after['score']}/5")
+    return " · ".join(parts)
+
+
+def present_case(view: dict[str, Any], locale: str) -> CaseView:
+    """`incident_view`'s answer as the page prints it."""
+    pending, arbitration, rating = view["pending_proposal"], view["arbitration"], view["rating"]
+    decision = arbitration["decision"] if arbitration else None
+    running = [d for d in view["deadlines"] if d["met_at"] is None and d["state"] in OPEN_DEADLINE_STATES]
+    return CaseView(
+        id=view["id"],
+        reference=view["reference"],
+        version=view["version"],
+        type=view["type"],
+        type_label=_pair(view["type_label_fr"], view["type_label_en"], locale),
+        state=view["state"],
+        outcome=view["outcome"] or "",
+        description=view["description"],
+        listing_id=view["listing"]["id"],
+        listing_title=view["listing"]["title"],
+        shop_name=view["shop"]["name"],
+        customer_name=view["customer"]["name"],
+        order_reference=view["order_reference"],
+        line_total_label=money(view["line_total_cents"], locale),
+        opened_when=when(view["opened_at"], locale),
+        responded=view["first_response_at"] is not None,
+        help_requested=view["help_requested_at"] is not None,
+        ball=BallView(holder=view["ball"]["holder"] or "", due_at=view["ball"]["due_at"] or "",
+                      when=when(view["ball"]["due_at"], locale)),
+        deadlines=[
+            RunningDeadline(kind=d["kind"], label=deadline_label(d["kind"], locale), state=d["state"],
+                            paused=bool(d["paused"]), due_at=d["due_at"] or "", when=when(d["due_at"], locale))
+            for d in sorted(running, key=lambda d: d["due_at"] or "")
+        ],
+        pending_proposal=None if pending is None else ProposalView(
+            label=_pair(pending["label_fr"], pending["label_en"], locale),
+            amount_label=_amount(pending["amount_cents"], locale), message=pending["message"],
+            when=when(pending["created_at"], locale)),
+        arbitration=None if arbitration is None else ArbitrationView(
+            requester_role=arbitration["requester_role"], statement=arbitration["statement"] or "",
+            taken=arbitration["taken"],
+            decision=None if decision is None else DecisionView(
+                label=_pair(decision["label_fr"], decision["label_en"], locale),
+                amount_label=_amount(decision["amount_cents"], locale), rationale=decision["rationale"],
+                when=when(decision["created_at"], locale))),
+        opening_files=[_file(f, locale) for f in view["opening_evidence"]],
+        timeline=[
+            TimelineEntry(label=_known(f"incidents.event.{e['kind']}", locale, e["kind"]),
+                          who=_known(f"role.{e['actor_role']}", locale, e["actor_role"]),
+                          detail=event_detail(e, locale), when=short_when(e["at"], locale))
+            for e in reversed(view["timeline"])
+        ],
+        return_labels=[
+            ReturnLabelView(id=lb["id"], carrier=lb["carrier"], tracking_number=lb["tracking_number"],
+                            url=f"/api/labels/{lb['id']}.pdf", when=short_when(lb["created_at"], locale),
+                            sent_back_when=short_when(lb["sent_back_at"], locale),
+                            received=lb["received_at"] is not None)
+            for lb in view["return_labels"]
+        ],
+        obligations=[
+            ObligationView(label=_pair(o["label_fr"], o["label_en"], locale),
+                           amount_label=_amount(o["amount_cents"], locale), due_at=o["due_at"] or "",
+                           met=o["met_at"] is not None)
+            for o in view["obligations"]
+        ],
+        checklist=[
+            ChecklistStepView(id=c["id"], fr=c["fr"], en=c["en"], mandatory=c["mandatory"], done=c["done"],
+                              note=c["note"] or "")
+            for c in view["checklist"]
+        ],
+        carrier_inquiries=[
+            CarrierInquiryView(id=c["id"], carrier=c["carrier"], reference=c["reference"], outcome=c["outcome"] or "")
+            for c in view["carrier_inquiries"]
+        ],
+        allowed=view["allowed"],
+        rating=None if rating is None else RatingView(score=rating["score"], comment=rating["comment"] or ""),
+    )
+
+
+@reads
+def case_view(session: Session, actor: Actor, incident_id: int, locale: str) -> CaseView:
+    """The incident page for this viewer, in their language."""
+    return present_case(incident_view(session, actor, incident_id), locale)
+
+
+def thread_of(window: list[dict[str, Any]], own: list[dict[str, Any]], limit: int, locale: str) -> list[ThreadMessage]:
+    """The room's public window and what the viewer read for themself, as one thread:
+    the last `limit` messages by id, labelled for the page."""
+    merged = sorted({m["id"]: m for m in (*window, *own)}.values(), key=lambda m: m["id"])[-limit:]
+    return [
+        ThreadMessage(id=m["id"], author=m["author"], author_role=m["author_role"], kind=m["kind"], body=m["body"],
+                      counterpart=m["counterpart"] or "", when=short_when(m["created_at"], locale),
+                      files=[_file(f, locale) for f in m["evidence"]])
+        for m in merged
+    ]
+
+
+# --- the seller's panel beside the case ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuidelineNote:
+    id: int
+    kind: str
+    title: str
+    html: str
+    author: str
+    when: str
+
+
+@dataclass(frozen=True)
+class RaisedFlag:
+    id: int
+    reason: str
+    status: str
+    details: str
+    when: str
+
+
+@dataclass(frozen=True)
+class SellerPanel:
+    """What the seller's panel shows beside the case: what is left to refund, support's
+    guidelines for this type of incident, and the listing flags raised from the case."""
+
+    refundable_label: str = ""
+    guidelines: list[GuidelineNote] = field(default_factory=list)
+    flags: list[RaisedFlag] = field(default_factory=list)
+
+
+@reads
+def seller_panel(session: Session, actor: Actor, incident_id: int, locale: str) -> SellerPanel:
+    """Only the shop's own sellers read it."""
+    incident = load_incident(session, actor, incident_id)
+    authorize(actor, "incident.seller_act", incident)
+    return SellerPanel(
+        refundable_label=money(refundable_cents(session, incident), locale),
+        guidelines=[
+            GuidelineNote(id=g["id"], kind=g["kind"], title=g["title"], html=g["html"], author=g["author"],
+                          when=short_when(g["created_at"], locale))
+            for g in guidelines.guidelines_for(session, actor, incident.type)
+        ],
+        flags=[
+            RaisedFlag(id=f.id, reason=f.reason, status=f.status, details=f.details, when=short_when(f.created_at, locale))
+            for f in flags.flags_for_incident(session, actor, incident_id)
+        ],
+    )
+
+
+# --- the arbitration queue and case file ----------------------------------------------------------
+# The arbitrator's own read models (`arbitration.queue`, `arbitration.case_file`) labelled by the same
+# hand as the incident page: instants in Paris time (ISO kept beside due dates), amounts, lateness,
+# the timeline's and the flags' words.
+
+
+def _labelled(data: Any, locale: str) -> Any:
+    if isinstance(data, datetime):
+        return short_when(data, locale)
+    if isinstance(data, dict):
+        out = {k: _labelled(v, locale) for k, v in data.items()}
+        for key in ("due_at", "statement_due_at", "decision_due_at"):
+            if isinstance(data.get(key), datetime):
+                out[f"{key}_iso"] = data[key].isoformat()
+                out[f"{key}_long"] = when(data[key], locale)
+        for key in ("amount_cents", "total_cents", "refundable_cents", "price_cents"):
+            if isinstance(data.get(key), int):
+                out[key.replace("_cents", "_label")] = money(data[key], locale)
+        if "late_seconds" in data:
+            out["late_label"] = late_by(data["late_seconds"], locale)
+        return out
+    if isinstance(data, list | tuple):
+        return [_labelled(v, locale) for v in data]
+    return data
+
+
+@reads
+def arbitration_queue(session: Session, actor: Actor, locale: str) -> list[dict[str, Any]]:
+    """The arbitrators' queue, oldest request first, as the page prints it."""
+    return [_labelled(r, locale) | {"requested_at_iso": r["requested_at"].isoformat()}
+            for r in arbitration.queue(session, actor)]
+
+
+@reads
+def arbitration_file(session: Session, actor: Actor, incident_id: int, locale: str) -> dict[str, Any]:
+    """Everything on the arbitrator's one screen, as the page prints it."""
+    found = arbitration.case_file(session, actor, incident_id)
+    for event in found["timeline"]:
+        event["label"] = _known(f"incidents.event.{event['kind']}", locale, event["kind"])
+    for flag in found["flags"]:
+        flag["status_label"] = tr(f"flags.status.{flag['status']}", locale)
+        flag["reason_label"] = tr(f"flags.reason.{flag['reason']}", locale)
+    return _labelled(found, locale)

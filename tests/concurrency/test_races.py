@@ -9,6 +9,7 @@ of work, as two browser tabs (or a tab and the sweep) would run them on the serv
 from __future__ import annotations
 
 import itertools
+from functools import partial
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -192,8 +193,8 @@ def test_accept_and_refuse_from_two_tabs(town, race_engine):
         case = new_case(town, race_engine, proposed=True)
         one_winner(race(
             race_engine,
-            lambda s: svc.accept(s, camille, case.id, case.version),
-            lambda s: svc.refuse(s, camille, case.id, case.version, "Je préfère un renvoi."),
+            lambda s, case=case: svc.accept(s, camille, case.id, case.version),
+            lambda s, case=case: svc.refuse(s, camille, case.id, case.version, "Je préfère un renvoi."),
         ))
         check_invariants(race_engine, [case.id])
 
@@ -204,8 +205,8 @@ def test_two_proposals_from_two_tabs(town, race_engine):
         case = new_case(town, race_engine)
         one_winner(race(
             race_engine,
-            lambda s: svc.propose(s, seller, case.id, case.version, "refund_full", None, "Remboursement."),
-            lambda s: svc.propose(s, seller, case.id, case.version, "reship", None, "Nouvel envoi."),
+            lambda s, case=case: svc.propose(s, seller, case.id, case.version, "refund_full", None, "Remboursement."),
+            lambda s, case=case: svc.propose(s, seller, case.id, case.version, "reship", None, "Nouvel envoi."),
         ))
         check_invariants(race_engine, [case.id])
 
@@ -216,8 +217,8 @@ def test_proposal_against_withdrawal(town, race_engine):
         case = new_case(town, race_engine)
         one_winner(race(
             race_engine,
-            lambda s: svc.propose(s, seller, case.id, case.version, "reship", None, "Nouvel envoi."),
-            lambda s: svc.withdraw(s, camille, case.id, case.version),
+            lambda s, case=case: svc.propose(s, seller, case.id, case.version, "reship", None, "Nouvel envoi."),
+            lambda s, case=case: svc.withdraw(s, camille, case.id, case.version),
         ))
         check_invariants(race_engine, [case.id])
 
@@ -228,8 +229,8 @@ def test_accept_against_arbitration_request(town, race_engine):
         case = new_case(town, race_engine, proposed=True)
         one_winner(race(
             race_engine,
-            lambda s: svc.accept(s, camille, case.id, case.version),
-            lambda s: svc.request_arbitration(s, camille, case.id, case.version, "Le vendeur ne répond pas.",
+            lambda s, case=case: svc.accept(s, camille, case.id, case.version),
+            lambda s, case=case: svc.request_arbitration(s, camille, case.id, case.version, "Le vendeur ne répond pas.",
                                               [Upload("preuve.pdf", PDF)]),
         ))
         check_invariants(race_engine, [case.id])
@@ -249,7 +250,7 @@ def test_sweep_closing_for_no_reply_against_each_customer_action(town, race_engi
         case = new_case(town, race_engine, proposed=True)
         clock.advance(days=9)  # past the customer's 5 business days to answer
         reports: list[sweep.SweepReport] = []
-        outcomes = race(race_engine, lambda s: reports.append(sweep.run(race_engine)), acts[customer_act](case))
+        outcomes = race(race_engine, lambda s, reports=reports: reports.append(sweep.run(race_engine)), acts[customer_act](case))
         with session_scope(race_engine, write=False) as session:
             incident = session.get(Incident, case.id)
         closed_by_sweep = incident.outcome == "no_customer_reply"
@@ -266,8 +267,8 @@ def test_two_full_refunds_on_one_case(town, race_engine):
         case = new_case(town, race_engine)
         one_winner(race(
             race_engine,
-            lambda s: fulfilment.record_refund(s, seller, case.id, 12_999, date(2026, 3, 9)),
-            lambda s: fulfilment.record_refund(s, seller, case.id, 12_999, date(2026, 3, 9)),
+            lambda s, case=case: fulfilment.record_refund(s, seller, case.id, 12_999, date(2026, 3, 9)),
+            lambda s, case=case: fulfilment.record_refund(s, seller, case.id, 12_999, date(2026, 3, 9)),
         ), loser="inputs.error.amount_above_refundable")
         check_invariants(race_engine, [case.id])
 
@@ -280,8 +281,8 @@ def test_full_refunds_on_two_cases_of_one_line(town, race_engine):
         second = case_on(town, race_engine, line_id, "not_as_described")
         one_winner(race(
             race_engine,
-            lambda s: fulfilment.record_refund(s, seller, first.id, 12_999, date(2026, 3, 9)),
-            lambda s: fulfilment.record_refund(s, seller, second.id, 12_999, date(2026, 3, 9)),
+            lambda s, first=first: fulfilment.record_refund(s, seller, first.id, 12_999, date(2026, 3, 9)),
+            lambda s, second=second: fulfilment.record_refund(s, seller, second.id, 12_999, date(2026, 3, 9)),
         ), loser="inputs.error.amount_above_refundable")
         check_invariants(race_engine, [first.id, second.id])
 
@@ -290,7 +291,7 @@ def test_concurrent_seller_messages_record_one_response_and_one_order(town, race
     seller = town.actor("seller_tech")
     case = new_case(town, race_engine)
     outcomes = race(race_engine, *[
-        (lambda n: lambda s: svc.post_message(s, seller, case.id, f"Message {n}"))(n) for n in range(12)
+        partial(svc.post_message, actor=seller, incident_id=case.id, body=f"Message {n}") for n in range(12)
     ])
     assert outcomes == [WON] * 12
     check_invariants(race_engine, [case.id])

@@ -151,7 +151,7 @@ def test_customer_and_seller_follow_one_case_live(open_session, e2e_server, tmp_
         ws.on("framereceived", lambda payload: frames.append((time.monotonic(), str(payload)))),
     ))
     customer.page.reload()
-    clock = customer.page.get_by_test_id("clock").filter(has_text="Résolution").get_by_test_id("countdown")
+    clock = customer.page.get_by_test_id("deadline").filter(has_text="Résolution").get_by_test_id("countdown")
     expect(clock).to_contain_text(re.compile(r"\d+ min \d{2} s"))
     _quiet(customer.page, frames)
     start = time.monotonic()

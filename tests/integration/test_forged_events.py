@@ -15,6 +15,7 @@ import json
 import sqlite3
 import urllib.request
 from importlib import import_module
+from pkgutil import walk_packages
 
 import pytest
 import reflex as rx
@@ -60,14 +61,17 @@ def _camille_fingerprint(server) -> str:
 
 
 def _state_classes() -> list[type[rx.State]]:
-    """Every state the app registers (importing the app module imports every page)."""
-    import_module("pixmania_incidents.pixmania_incidents")
+    """Every state class of every module of the app: each module imported (not only those the
+    app imports), then every subclass of `rx.State` walked, wherever it hangs in the tree."""
+    package = import_module("pixmania_incidents")
+    for info in walk_packages(package.__path__, f"{package.__name__}."):
+        if not info.name.endswith("__main__"):  # the command line runs on import
+            import_module(info.name)
     out, stack = [], [rx.State]
     while stack:
-        cls = stack.pop()
-        for sub in cls.get_substates():
+        for sub in stack.pop().__subclasses__():
             stack.append(sub)
-            if sub.__module__.startswith("pixmania_incidents"):
+            if sub.__module__.startswith("pixmania_incidents") and not sub._mixin and sub not in out:
                 out.append(sub)
     return out
 

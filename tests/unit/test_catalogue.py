@@ -1,10 +1,9 @@
-"""One catalogue, two languages; money and dates the French way."""
+"""One catalogue, two languages."""
 
 import ast
-from datetime import datetime, timezone
 from pathlib import Path
 
-from pixmania_incidents.i18n import CATALOGUE, money, tr, when
+from pixmania_incidents.i18n import CATALOGUE, tr
 
 PKG = Path(__file__).resolve().parents[2] / "pixmania_incidents"
 
@@ -35,18 +34,6 @@ def test_every_key_used_in_code_exists():
                     if node.args[0].value not in CATALOGUE:
                         missing.add(f"{path.name}: {node.args[0].value}")
     assert not missing, sorted(missing)
-
-
-def test_money_is_french():
-    assert money(123456) == "1\u202f234,56\xa0€"
-    assert money(5) == "0,05\xa0€"
-    assert money(123456, "en") == "€1,234.56"
-
-
-def test_dates_are_french_in_paris_time():
-    instant = datetime(2026, 12, 29, 22, 59, 59, tzinfo=timezone.utc)
-    assert when(instant) == "mardi 29 décembre 2026 à 23:59"
-    assert when(instant, "en") == "Tuesday 29 December 2026 at 23:59"
 
 
 def test_tr_fills_placeholders_and_falls_back_to_french():

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from pixmania_incidents import cli, settings
 from pixmania_incidents import db as dbmod
 from pixmania_incidents.models import Role, User
-from pixmania_incidents.seed import DEMO_ACCOUNTS
+from pixmania_incidents.services.demo import DEMO_ACCOUNTS
 from pixmania_incidents.services import auth, demo
 
 

@@ -27,7 +27,7 @@ from pixmania_incidents.models import (
 from pixmania_incidents.services import fulfilment as ff, incidents as svc, views
 from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound, ServiceError, StaleVersion, now
 from pixmania_incidents.services.evidence import Upload
-from pixmania_incidents.state.incident import event_detail, thread_of
+from pixmania_incidents.services.views import event_detail, thread_of
 
 from tests.conftest import opening_evidence
 
@@ -688,8 +688,8 @@ def test_live_room_window_holds_only_the_last_public_messages(world):
     # The support agent's thread: the room's window merged with what only staff read, in order.
     own = views.thread_messages(world.db, world.actor("support"), inc.id, 3)
     thread = thread_of(window, own, 3, "fr")
-    assert [m["body"] for m in thread] == ["Message 3", "Surveiller ce vendeur", "Appel."]
-    assert all(m["when"] for m in thread)
+    assert [m.body for m in thread] == ["Message 3", "Surveiller ce vendeur", "Appel."]
+    assert all(m.when for m in thread)
 
 
 def test_timeline_says_which_deadline_moved_in_words():

@@ -101,3 +101,15 @@ def test_events_of_a_linked_tab_recompute_room_readers_only_when_the_room_change
             assert READS == [1] and moved[RoomReader.get_full_name()]["seen_rx_state_"] == 1
 
     asyncio.run(scenario())
+
+
+def test_the_app_refuses_to_start_over_another_reflex(monkeypatch):
+    """A fix written for 0.10.1's source is never silently skipped: importing the app fails, saying why."""
+    import pytest
+
+    from pixmania_incidents import reflex_fixes
+
+    monkeypatch.setattr(reflex_fixes, "_PATCH_STATE_SHA256", "0" * 64)
+    monkeypatch.setattr(shared, "_patch_state", lambda *a, **k: None)  # "a newer Reflex's" function
+    with pytest.raises(reflex_fixes.ReflexChanged, match=r"patches Reflex 0\.10\.1's _patch_state"):
+        reflex_fixes.apply()

@@ -7,7 +7,8 @@ import pytest
 from sqlmodel import func, select
 
 from pixmania_incidents.models import Deadline, Incident, IncidentEvent, Listing, CustomerOrder, User
-from pixmania_incidents.seed import DEMO_ACCOUNTS, seed
+from pixmania_incidents.seed import seed
+from pixmania_incidents.services.demo import DEMO_ACCOUNTS
 from pixmania_incidents.services.auth import login
 from pixmania_incidents.services.common import set_clock
 from pixmania_incidents.services.views import customer_orders

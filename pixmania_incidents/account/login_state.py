@@ -1,0 +1,37 @@
+"""The login and registration pages: what the login route said through the query string."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from pixmania_incidents.services import auth
+from pixmania_incidents.shell.session import SessionState
+
+LOGIN_ERRORS = ("invalid_credentials", "throttled")
+REGISTER_ERRORS = ("email_taken", "email_invalid", "weak_password", "password_too_long", "name_required", "throttled")
+
+
+class AuthPageState(SessionState):
+    """The login and registration pages: what the login route said through the query string."""
+
+    error: str = ""
+    wait_minutes: str = ""
+    next_path: str = ""
+    prefill_name: str = ""
+    prefill_email: str = ""
+
+    @rx.event
+    async def read_query(self):
+        """Only known error codes are shown; a visitor already logged in goes straight home."""
+        params = self.router.url.query_parameters
+        known = REGISTER_ERRORS if self.router.url.path.startswith("/register") else LOGIN_ERRORS
+        self.error = params.get("error", "") if params.get("error", "") in known else ""
+        self.wait_minutes = params.get("minutes", "15") if params.get("minutes", "").isdigit() else "15"
+        self.next_path = auth.safe_next(params.get("next")) or ""
+        self.prefill_name = params.get("name", "")[:120]
+        self.prefill_email = params.get("email", "")[:254]
+        identity = await self._identify()
+        if identity is not None:
+            home = auth.home_for(identity.actor.role, identity.must_change_password)
+            return rx.redirect(auth.safe_next(self.next_path) or home, replace=True)
+        return None

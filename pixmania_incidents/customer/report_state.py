@@ -1,0 +1,99 @@
+"""`/orders/[line_id]/report`: reporting a problem on one of the customer's own order lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from pixmania_incidents import live
+from pixmania_incidents.customer.orders_state import order_row
+from pixmania_incidents.i18n import norm_locale, tr
+from pixmania_incidents.policy import TYPES
+from pixmania_incidents.services import incidents, views
+from pixmania_incidents.services.evidence import sniff
+from pixmania_incidents.shell.forms import read_uploads
+from pixmania_incidents.shell.registry import route_id
+from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.vocabulary import IncidentState
+
+ROUTE = "/orders/[line_id]/report"
+
+
+class OpenIncidentState(SessionState):
+    """`/orders/[line_id]/report`: the line must be one of the customer's own."""
+
+    line_id: int = 0
+    missing: bool = False
+    chosen_type: str = ""
+    report_error: str = ""
+    existing_url: str = ""
+    submitting: bool = False
+    line: dict[str, Any] = {}
+    #: type -> the incident that blocks a new one of that type on this line.
+    blocked: dict[str, dict[str, str]] = {}
+
+    @rx.event
+    async def load(self):
+        self.line_id, self.missing, self.chosen_type, self.report_error, self.existing_url = 0, False, "", "", ""
+        self.line, self.blocked = {}, {}
+        line_id = route_id(self.router.url.path or "", ROUTE)
+        orders, _ = await self._run(views.customer_orders) if line_id else (None, "")
+        locale = norm_locale(await self._locale())
+        for order in orders or []:
+            for line in order["lines"]:
+                if line["id"] == line_id:
+                    self._show(order_row(order, locale), line, locale)
+                    return
+        self.missing = True
+
+    def _show(self, order: dict[str, Any], line: dict[str, Any], locale: str) -> None:
+        self.line_id = line["id"]
+        shown = next(item for item in order["lines"] if item["id"] == line["id"])
+        self.line = {
+            "title": line["title"],
+            "order": order["reference"],
+            "shop": order["shop"],
+            "total": shown["total_label"],
+            "blocked": shown["blocked"],
+        }
+        for code in TYPES:
+            if code.value in line["openable_types"]:
+                continue
+            previous = [i for i in line["incidents"] + line["closed_incidents"] if i["type"] == code.value]
+            if previous:
+                last = previous[-1]
+                self.blocked[code.value] = {
+                    "reference": last["reference"],
+                    "url": f"/incidents/{last['id']}",
+                    "open": "1" if last["state"] != IncidentState.closed else "",
+                }
+
+    @rx.event
+    def choose(self, code: str):
+        if code in {t.value for t in TYPES}:
+            self.chosen_type, self.report_error, self.existing_url = code, "", ""
+
+    @rx.event
+    async def submit(self, files: list[rx.UploadFile], description: str):
+        """Open the incident; on refusal the text and the files stay where they are."""
+        self.report_error, self.existing_url = "", ""
+        locale = await self._locale()
+        if not self.chosen_type:
+            self.report_error = tr("customer.report.choose_type", locale)
+            return
+        uploads = await read_uploads(files)
+        if TYPES[self.chosen_type].photos_required and not any(sniff(u.data) not in (None, "pdf") for u in uploads):
+            self.report_error = tr("customer.report.photos_required", locale)
+            return
+        self.submitting = True
+        yield
+        result, self.report_error = await self._run(
+            incidents.open_incident, self.line_id, self.chosen_type, str(description or ""), uploads
+        )
+        self.submitting = False
+        if result is None:
+            self.existing_url = self.blocked.get(self.chosen_type, {}).get("url", "")
+            return
+        live.push_result(result)
+        yield rx.redirect(f"/incidents/{result.incident_id}")

@@ -1,0 +1,95 @@
+"""Customer service: supervision, trends, guidelines."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "support.help_badge": ("Aide demandée", "Help requested"),
+    "support.recurring": ("récurrent", "recurring"),
+    "support.opened": ("Ouvert le", "Opened"),
+    "support.incidents": ("incidents", "incidents"),
+    "support.page": ("Page", "Page"),
+    "support.previous": ("Précédente", "Previous"),
+    "support.next": ("Suivante", "Next"),
+    "support.empty": ("Aucun incident ne correspond.", "No incident matches."),
+    "support.supervision.title": ("Supervision des incidents", "Incident supervision"),
+    "support.supervision.intro": (
+        "Tous les incidents, du délai le plus proche au plus lointain. Le service client supervise : il répond "
+        "aux demandes d'aide et consigne des notes internes, sans agir à la place des parties.",
+        "Every incident, nearest deadline first. Customer service supervises: it answers help requests and "
+        "writes internal notes, without acting for the parties.",
+    ),
+    "support.queue.all": ("Tous", "All"),
+    "support.queue.help_requested": ("Aide demandée", "Help requested"),
+    "support.queue.at_risk": ("À risque", "At risk"),
+    "support.queue.breached": ("Délai dépassé", "Breached"),
+    "support.queue.arbitration": ("Arbitrage demandé", "Arbitration requested"),
+    "support.filter.any": ("Tous", "Any"),
+    "support.filter.text": ("Recherche", "Search"),
+    "support.filter.text_hint": ("Référence, client, article…", "Reference, customer, listing…"),
+    "support.filter.state": ("État", "State"),
+    "support.filter.type": ("Type", "Type"),
+    "support.filter.shop": ("Boutique", "Shop"),
+    "support.filter.deadline": ("Délai", "Deadline"),
+    "support.filter.opened_from": ("Ouvert depuis le", "Opened from"),
+    "support.filter.opened_to": ("Ouvert jusqu'au", "Opened until"),
+    "support.trends.title": ("Tendances des incidents", "Incident trends"),
+    "support.trends.from": ("Du", "From"),
+    "support.trends.to": ("Au", "To"),
+    "support.trends.export": ("Exporter les lignes (CSV)", "Export the rows (CSV)"),
+    "support.trends.by_week": ("Incidents par semaine", "Incidents per week"),
+    "support.trends.response_by_week": ("Délai de première réponse par semaine", "First response time per week"),
+    "support.trends.by_type": ("Incidents par type", "Incidents by type"),
+    "support.trends.breaches_by_shop": ("Délais dépassés par boutique (%)", "Breached deadlines by shop (%)"),
+    "support.trends.table_type": ("Par type", "By type"),
+    "support.trends.table_shop": ("Par boutique", "By shop"),
+    "support.trends.table_week": ("Par semaine ISO", "By ISO week"),
+    "support.trends.outcomes": ("Décisions d'arbitrage", "Arbitration outcomes"),
+    "support.trends.listings": ("Fiches avec le plus d'incidents", "Listings with the most incidents"),
+    "support.trends.root_causes": ("Causes relevées par les vendeurs", "Root causes from sellers' lessons"),
+    "support.trends.series.count": ("Incidents", "Incidents"),
+    "support.trends.series.p50": ("Médiane (h)", "Median (h)"),
+    "support.trends.series.p90": ("9e décile (h)", "90th percentile (h)"),
+    "support.trends.series.response_breach": ("Réponse (%)", "Response (%)"),
+    "support.trends.series.resolution_breach": ("Résolution (%)", "Resolution (%)"),
+    "support.trends.col.count": ("Incidents", "Incidents"),
+    "support.trends.col.response_p50": ("Réponse, médiane", "Response, median"),
+    "support.trends.col.response_p90": ("Réponse, p90", "Response, p90"),
+    "support.trends.col.resolution_p50": ("Résolution, médiane", "Resolution, median"),
+    "support.trends.col.resolution_p90": ("Résolution, p90", "Resolution, p90"),
+    "support.trends.col.response_breach": ("Réponses hors délai", "Responses breached"),
+    "support.trends.col.resolution_breach": ("Résolutions hors délai", "Resolutions breached"),
+    "support.trends.col.on_time": ("Résolus dans les délais", "Resolved on time"),
+    "support.trends.col.arbitration": ("Taux d'arbitrage", "Arbitration rate"),
+    "support.trends.col.rating": ("Note moyenne", "Average rating"),
+    "support.trends.definitions": (
+        "Période : incidents ouverts entre les deux dates (heure de Paris). Réponse : de l'ouverture au premier "
+        "acte visible du vendeur ; résolution : de l'ouverture à l'accord ou à la décision. Médiane et 9e décile "
+        "par interpolation entre les rangs. « Résolus dans les délais » : parmi les incidents dont le délai de "
+        "résolution est jugé (tenu, dépassé ou escaladé).",
+        "Period: incidents opened between the two dates (Paris time). Response: from opening to the seller's "
+        "first visible act; resolution: from opening to agreement or decision. Median and 90th percentile "
+        "interpolate between ranks. \u201cResolved on time\u201d: among incidents whose resolution deadline is "
+        "judged (met, breached or escalated).",
+    ),
+    "support.guidelines.heading": ("Directives et formation", "Guidelines and training"),
+    "support.guidelines.intro": (
+        "Des directives pour la gestion des litiges et des notes de formation pour les vendeurs, en Markdown, "
+        "éventuellement liées à un type d'incident. Les vendeurs les voient dans leurs statistiques et sur les "
+        "dossiers du même type.",
+        "Guidelines for handling disputes and training notes for sellers, in Markdown, optionally tied to an "
+        "incident type. Sellers see them on their insights page and on cases of that type.",
+    ),
+    "support.guidelines.new": ("Nouvelle directive", "New guideline"),
+    "support.guidelines.edit": ("Modifier la directive", "Edit the guideline"),
+    "support.guidelines.edit_button": ("Modifier", "Edit"),
+    "support.guidelines.title_field": ("Titre", "Title"),
+    "support.guidelines.kind": ("Nature", "Kind"),
+    "support.guidelines.kind.guideline": ("Directive", "Guideline"),
+    "support.guidelines.kind.training": ("Formation", "Training"),
+    "support.guidelines.type": ("Type d'incident", "Incident type"),
+    "support.guidelines.all_types": ("Tous les types", "All types"),
+    "support.guidelines.body": ("Texte (Markdown)", "Text (Markdown)"),
+    "support.guidelines.body_hint": ("## Titre, **gras**, listes, liens…", "## Heading, **bold**, lists, links…"),
+    "support.guidelines.preview": ("Aperçu", "Preview"),
+    "support.guidelines.publish": ("Publier", "Publish"),
+    "support.guidelines.saved": ("Directive publiée.", "Guideline published."),
+    "support.guidelines.empty": ("Aucune directive publiée.", "No guideline published yet."),
+}

@@ -1,0 +1,235 @@
+"""/board: the shop's incidents as a kanban, one column per state, most urgent card first."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
+from pixmania_incidents.policy import OBLIGATION_LABELS, TYPES
+from pixmania_incidents.seller.board_state import BoardState
+from pixmania_incidents.shell.badges import DEADLINE_COLOURS, ball_label, deadline_badge
+from pixmania_incidents.shell.countdown import countdown
+from pixmania_incidents.shell.layout import app_shell
+from pixmania_incidents.shell.registry import page
+from pixmania_incidents.shell.text import pick, t
+from pixmania_incidents.vocabulary import IncidentState, Role
+
+COLUMN_WIDTH = "272px"
+
+
+def type_label(code: rx.Var) -> rx.Component:
+    return rx.match(code, *[(c.value, pick(p.label_fr, p.label_en)) for c, p in TYPES.items()], code)
+
+
+def _obligation_label(kind: rx.Var) -> rx.Component:
+    return rx.match(kind, *[(k.value, pick(*pair)) for k, pair in OBLIGATION_LABELS.items()], kind)
+
+
+def _edge_colour(state: rx.Var) -> rx.Var:
+    return rx.match(state, *[(s, f"var(--{c}-9)") for s, c in DEADLINE_COLOURS.items()], "var(--gray-6)")
+
+
+def _obligation(ob: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.icon("circle-dot", size=12, color="var(--gray-10)"),
+        rx.text(_obligation_label(ob.kind), size="1"),
+        rx.cond(
+            ob.due_at != "",
+            rx.text(countdown(ob.due_at), size="1", color_scheme="gray"),
+            rx.text(t("seller.board.waiting_start"), size="1", color_scheme="gray"),
+        ),
+        spacing="1",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def _card(card: rx.Var) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(card.reference, size="1", weight="bold", font_family="monospace", white_space="nowrap"),
+                    rx.spacer(),
+                    rx.cond(card.deadline_state != "", deadline_badge(card.deadline_state)),
+                    width="100%",
+                    align="center",
+                ),
+                rx.text(type_label(card.type), size="2", weight="medium"),
+                rx.text(
+                    card.listing_title,
+                    size="1",
+                    color_scheme="gray",
+                    trim="both",
+                    style={
+                        "overflow": "hidden",
+                        "textOverflow": "ellipsis",
+                        "whiteSpace": "nowrap",
+                        "maxWidth": "100%",
+                    },
+                ),
+                rx.text(card.customer_name, size="1"),
+                rx.hstack(
+                    rx.text(ball_label(card.ball), size="1", weight="medium"),
+                    rx.cond(card.next_due_at != "", rx.text(countdown(card.next_due_at), size="1", weight="bold")),
+                    spacing="2",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.cond(
+                    card.obligations.length() > 0,
+                    rx.vstack(rx.foreach(card.obligations, _obligation), spacing="1"),
+                ),
+                spacing="1",
+                align="start",
+                width="100%",
+            ),
+            size="1",
+            width="100%",
+            style={"borderLeft": "4px solid", "borderLeftColor": _edge_colour(card.deadline_state)},
+        ),
+        href=f"/incidents/{card.id}",
+        underline="none",
+        color="inherit",
+        data_testid="board-card",
+        data_reference=card.reference,
+        data_state=card.state,
+        data_type=card.type,
+        width="100%",
+    )
+
+
+def _column_cards(column: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.foreach(column.cards, _card),
+        rx.cond(column.count == 0, rx.text(t("seller.board.empty"), size="1", color_scheme="gray", padding="0.5em")),
+        rx.cond(
+            column.has_more,
+            rx.button(
+                t("seller.board.show_more"),
+                variant="soft",
+                size="1",
+                width="100%",
+                on_click=BoardState.show_more(column.state),
+            ),
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _column(column: rx.Var) -> rx.Component:
+    is_closed = column.state == "closed"
+    return rx.vstack(
+        rx.hstack(
+            rx.heading(
+                rx.match(column.state, *[(s.value, t(f"state.{s.value}")) for s in IncidentState], column.state),
+                size="3",
+                as_="h2",
+            ),
+            rx.badge(column.count, variant="soft", radius="full", data_testid="column-count"),
+            rx.spacer(),
+            rx.cond(
+                is_closed,
+                rx.button(
+                    rx.cond(BoardState.show_closed, t("seller.board.hide_closed"), t("seller.board.show_closed")),
+                    size="1",
+                    variant="ghost",
+                    on_click=BoardState.toggle_closed,
+                ),
+            ),
+            align="center",
+            width="100%",
+        ),
+        rx.cond(is_closed, rx.text(t("seller.board.closed_recent"), size="1", color_scheme="gray")),
+        rx.cond(~is_closed | BoardState.show_closed, _column_cards(column)),
+        spacing="2",
+        min_width=COLUMN_WIDTH,
+        max_width=COLUMN_WIDTH,
+        flex_shrink="0",
+        padding="0.75em",
+        border_radius="var(--radius-3)",
+        background="var(--gray-a2)",
+        align="start",
+        data_testid="board-column",
+        data_state=column.state,
+        style={"scrollSnapAlign": "start"},
+    )
+
+
+def _select(label_key: str, options: list[tuple[str, rx.Var]], on_change, testid: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(t(label_key), size="1", weight="medium", as_="label"),
+        rx.select.root(
+            rx.select.trigger(aria_label=t(label_key), min_width="12em", data_testid=testid),
+            rx.select.content(
+                rx.select.item(t("seller.board.all"), value="all"),
+                *[rx.select.item(label, value=value) for value, label in options],
+            ),
+            default_value="all",
+            on_change=on_change,
+            size="2",
+        ),
+        spacing="1",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        _select(
+            "seller.board.filter_type",
+            [(c.value, pick(p.label_fr, p.label_en)) for c, p in TYPES.items()],
+            BoardState.filter_type,
+            "filter-type",
+        ),
+        _select(
+            "seller.board.filter_deadline",
+            [(s, t(f"deadline.{s}")) for s in OPEN_DEADLINE_STATES],
+            BoardState.filter_deadline,
+            "filter-deadline",
+        ),
+        rx.vstack(
+            rx.el.label(
+                t("seller.board.filter_text"),
+                html_for="board-search",
+                style={"fontWeight": "500", "fontSize": "var(--font-size-1)"},
+            ),
+            rx.input(
+                id="board-search",
+                placeholder=t("seller.board.filter_text_placeholder"),
+                type="search",
+                on_change=BoardState.filter_text.debounce(300),
+                width="100%",
+            ),
+            spacing="1",
+            flex_grow="1",
+            min_width="14em",
+        ),
+        gap="0.75em",
+        wrap="wrap",
+        align="end",
+        width="100%",
+    )
+
+
+@page("/board", "Pixmania · Tableau des incidents", roles=[Role.seller], on_load=[BoardState.load])
+def board_page() -> rx.Component:
+    return app_shell(
+        rx.vstack(
+            rx.heading(t("seller.board.title"), size="6", as_="h1"),
+            rx.text(t("seller.board.intro"), color_scheme="gray", size="2"),
+            _filters(),
+            rx.flex(
+                rx.foreach(BoardState.columns, _column),
+                gap="0.75em",
+                align="start",
+                width="100%",
+                overflow_x="auto",
+                padding_bottom="0.75em",
+                style={"scrollSnapType": "x proximity", "WebkitOverflowScrolling": "touch"},
+                data_testid="board",
+            ),
+            spacing="4",
+            width="100%",
+        ),
+    )

@@ -1,0 +1,100 @@
+"""Form pieces every area uses: a labelled field, a form that really navigates, uncontrolled
+fields read when their event fires, and files picked in the browser handed to the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import Var
+from reflex_base.utils.imports import ImportVar
+from reflex_base.vars.base import VarData
+from reflex_components_core.el.elements.base import BaseHTML
+
+from pixmania_incidents.services.evidence import Upload
+from pixmania_incidents.shell.text import t
+from pixmania_incidents.vocabulary import MAX_BYTES, MAX_FILES
+
+#: What the file pickers offer; the server checks every file by its bytes anyway.
+ACCEPT = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"], "application/pdf": [".pdf"]}
+
+
+class NativeForm(BaseHTML):
+    """A plain HTML form: submitting it navigates (Reflex's own form always prevents that)."""
+
+    tag = "form"
+    action: Var[str]
+    method: Var[str]
+
+
+native_form = NativeForm.create
+
+
+def form_field(
+    name: str, label: rx.Var, *, hint: rx.Component | None = None, error: rx.Component | None = None, **input_props: Any
+) -> rx.Component:
+    """A labelled input (the label is bound to it, for screen readers and tests), with hint and error below."""
+    field_id = input_props.pop("id", f"field-{name}")
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, style={"fontWeight": "500", "fontSize": "var(--font-size-2)"}),
+        rx.input(id=field_id, name=name, width="100%", **input_props),
+        *([hint] if hint is not None else []),
+        *([error] if error is not None else []),
+        spacing="1",
+        width="100%",
+        align="stretch",
+    )
+
+
+def dom_value(element_id: str) -> Var:
+    """What the user typed in an uncontrolled field, read when the event fires (no event per keystroke)."""
+    return Var(
+        _js_expr=f"(refs['ref_{element_id}']?.current?.value ?? '')",
+        _var_data=VarData(imports={"$/utils/state": [ImportVar(tag="refs")]}),
+    ).to(str)
+
+
+def file_picker(upload_id: str, *, label: rx.Var | None = None) -> rx.Component:
+    """Photos or PDFs, several at once; the browser's limits are comfort, the server decides."""
+    return rx.vstack(
+        rx.upload(
+            rx.hstack(
+                rx.icon("paperclip", size=16),
+                rx.text(label if label is not None else t("case.attach"), size="2"),
+                spacing="2",
+                align="center",
+            ),
+            id=upload_id,
+            accept=ACCEPT,
+            max_size=MAX_BYTES,
+            max_files=MAX_FILES,
+            multiple=True,
+            border="1px dashed var(--gray-a8)",
+            border_radius="var(--radius-2)",
+            padding="0.5em 0.75em",
+            cursor="pointer",
+            width="100%",
+        ),
+        rx.foreach(rx.selected_files(upload_id), lambda name: rx.text(rx.icon("file", size=12), " ", name, size="1")),
+        rx.text(t("case.files_hint"), size="1", color_scheme="gray"),
+        spacing="1",
+        width="100%",
+        align="start",
+    )
+
+
+def reset_form(form_id: str) -> rx.event.EventSpec:
+    """Empty a form the service accepted (what was typed stays on a refusal)."""
+    return rx.call_script(f"document.getElementById('{form_id}')?.reset()")
+
+
+async def read_uploads(files: list[rx.UploadFile] | None) -> list[Upload]:
+    """The browser's files as bytes for the services, which judge them; never stored here.
+
+    Reads one byte past the limit so an oversized file is refused by the service by its
+    size without holding more of it in memory."""
+    uploads = []
+    for f in files or []:
+        data = f.file.read(MAX_BYTES + 1)
+        uploads.append(Upload(f.filename or "fichier", data))
+    return uploads

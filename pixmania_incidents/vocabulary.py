@@ -1,0 +1,77 @@
+"""The desk's words: who acts, where a case stands, how it ended, and the limits users meet.
+
+Why a module of its own, in the pure layer: the lifecycle, the tables, the services and
+the screens all name the same roles and states and show the same limits (a text's length,
+a flag's reasons); defining them once, below everything else, lets each layer read them
+without reaching into the database or the services. Pure Python: no Reflex, no database.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    customer = "customer"
+    seller = "seller"
+    support = "support"
+    arbitrator = "arbitrator"
+    product = "product"
+    admin = "admin"
+
+
+class IncidentState(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    awaiting_customer = "awaiting_customer"
+    in_arbitration = "in_arbitration"
+    resolved = "resolved"
+    closed = "closed"
+
+
+class ClosedOutcome(StrEnum):
+    agreed = "agreed"
+    decided = "decided"
+    withdrawn = "withdrawn"
+    no_customer_reply = "no_customer_reply"
+    return_not_sent = "return_not_sent"
+
+
+#: Customer service: reads every case and its internal notes.
+STAFF: frozenset[str] = frozenset({Role.support, Role.arbitrator, Role.admin})
+#: Roles an administrator gives accounts (customers register themselves).
+ACCOUNT_ROLES: tuple[str, ...] = (Role.seller, Role.support, Role.arbitrator, Role.product, Role.admin)
+#: Roles that write in a case's thread.
+THREAD_WRITERS: tuple[str, ...] = (Role.customer, Role.seller, Role.support, Role.arbitrator)
+
+# --- what users type and send ---------------------------------------------------------------
+
+#: Characters of a description, message, reason or statement.
+MAX_TEXT = 4000
+#: Evidence: files per message and bytes per file.
+MAX_FILES = 5
+MAX_BYTES = 10 * 1024 * 1024
+#: Characters of an arbitration decision's rationale.
+RATIONALE_MAX = 8000
+
+# --- the seller's tools ---------------------------------------------------------------------
+
+ROOT_CAUSES = ("carrier", "packaging", "listing_content", "picking_error", "product_quality", "other")
+OUTSIDE_CHANNELS = ("phone", "email")
+DEFAULT_RETURN_CARRIER = "Colissimo"
+SHIPMENT_KINDS = ("replacement", "reship")
+
+# --- listing flags --------------------------------------------------------------------------
+
+FLAG_REASONS = ("description", "photos", "specifications", "price", "wrong_reference", "other")
+FLAG_STATUSES = ("raised", "acknowledged", "fixed", "rejected")
+OPEN_FLAG_STATUSES = ("raised", "acknowledged")
+
+# --- customer service -----------------------------------------------------------------------
+
+GUIDELINE_KINDS = ("guideline", "training")
+GUIDELINE_TITLE_MAX = 200
+GUIDELINE_BODY_MAX = 20000
+SUPERVISION_QUEUES = ("all", "help_requested", "at_risk", "breached", "arbitration")
+#: A period of figures (trends, a shop's insights) spans at most two years.
+MAX_PERIOD_DAYS = 731
