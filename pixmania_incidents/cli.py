@@ -126,8 +126,27 @@ def _add_sweep(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_sweep)
 
 
+def _cmd_cleanup_evidence(args: argparse.Namespace) -> int:
+    from .db import session_scope
+    from .services.evidence import clean_staging
+
+    with session_scope() as session:
+        report = clean_staging(session, orphans=args.orphans)
+    print(f"evidence: {report.promoted} staged files moved into place, {report.removed} files without a row removed")
+    return 0
+
+
+def _add_cleanup_evidence(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("cleanup-evidence", help="settle evidence files a crash left staged for more than an hour")
+    p.add_argument("--orphans", action="store_true",
+                   help="also remove files in the evidence folder that no row names (left by older versions)")
+    p.set_defaults(handler=_cmd_cleanup_evidence)
+
+
 #: Subcommand registrars, in help order.
-COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_deadlines, _add_seed, _add_accounts, _add_sweep)
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    _add_deadlines, _add_seed, _add_accounts, _add_sweep, _add_cleanup_evidence,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

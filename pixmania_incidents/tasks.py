@@ -1,4 +1,5 @@
-"""The app's background loops: the deadline sweep and the e-mail outbox sender.
+"""The app's background loops: the deadline sweep, the e-mail outbox sender and the
+evidence cleanup.
 
 Why in the app: a sweep that finds a breach must move the open pages at once
 (`live.push_now`), which only the running app can do. Every worker runs both loops;
@@ -13,13 +14,14 @@ import logging
 import os
 
 from pixmania_incidents import live
-from pixmania_incidents.db import get_engine
-from pixmania_incidents.services import mail, sweep
+from pixmania_incidents.db import get_engine, session_scope
+from pixmania_incidents.services import evidence, mail, sweep
 
 log = logging.getLogger("pixmania.tasks")
 
 SWEEP_SECONDS = float(os.environ.get("PIXMANIA_SWEEP_SECONDS", "15"))
 MAIL_SECONDS = float(os.environ.get("PIXMANIA_MAIL_SECONDS", "5"))
+CLEANUP_SECONDS = 15 * 60
 
 
 def rooms_of(report: sweep.SweepReport) -> list[tuple]:
@@ -56,9 +58,27 @@ async def mail_loop() -> None:
         await asyncio.sleep(0.2 if busy else MAIL_SECONDS)
 
 
+def clean_evidence() -> evidence.CleanupReport:
+    with session_scope() as session:
+        return evidence.clean_staging(session)
+
+
+async def cleanup_loop() -> None:
+    """Staged evidence a crash left behind; every worker may run it (moves and deletes are idempotent)."""
+    while True:
+        try:
+            report = await asyncio.to_thread(clean_evidence)
+            if report.promoted or report.removed:
+                log.info("evidence cleanup: %s", report)
+        except Exception:  # noqa: BLE001 - retried at the next pass
+            log.exception("evidence cleanup failed")
+        await asyncio.sleep(CLEANUP_SECONDS)
+
+
 def register(app) -> None:  # noqa: ANN001 - rx.App
-    """Called once from `pixmania_incidents.py`; `PIXMANIA_BACKGROUND=0` turns both off."""
+    """Called once from `pixmania_incidents.py`; `PIXMANIA_BACKGROUND=0` turns them all off."""
     if os.environ.get("PIXMANIA_BACKGROUND", "1") == "0":
         return
     app.register_lifespan_task(sweep_loop)
     app.register_lifespan_task(mail_loop)
+    app.register_lifespan_task(cleanup_loop)

@@ -5,26 +5,42 @@ bytes (not its name or declared type), images are decoded with a pixel ceiling (
 can unpack to gigabytes) and re-encoded (which drops metadata such as GPS positions and any
 trailing payload), and files live under `settings.EVIDENCE_DIR`, never in Reflex's public
 upload folder, behind `open_evidence`, which authorizes through the incident.
+
+No file without a row, no row without a file: `store` writes each file (synced to disk)
+into a staging folder beside the evidence, and the session moves it into place only once
+the row has committed (`after_commit`); a rollback, savepoint rollback or session closed
+without commit deletes it. A crash leaves at most staged files: `clean_staging` (run by
+the background loop and `python -m pixmania_incidents cleanup-evidence`) moves in place
+those whose row did commit and deletes the others once they are an hour old, an age no
+transaction reaches.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import os
 import re
 import secrets
+import time
 import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from PIL import Image, ImageOps
-from sqlmodel import Session
+from sqlalchemy.orm import SessionTransaction
+from sqlmodel import Session, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import Evidence, Incident, Message, Role
 from pixmania_incidents.services.common import STAFF, Actor, InvalidInput, NotFound, load_incident, now
+
+log = logging.getLogger("pixmania.evidence")
 
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
@@ -127,15 +143,96 @@ def check_all(uploads: Sequence[Upload]) -> list[Checked]:
     return [Checked(*_check(u)) for u in uploads]
 
 
+# --- storing: staged, then moved into place by the commit ---------------------------------
+
+#: Older staged files belong to no running transaction: `clean_staging` settles them.
+STAGING_MAX_AGE = timedelta(hours=1)
+_STAGED = "pixmania.staged_evidence"  # session.info key: [(stored name, transaction)]
+
+
+def staging_dir() -> Path:
+    """Inside the evidence folder, so that moving a file into place is one atomic rename."""
+    return Path(settings.EVIDENCE_DIR) / ".staging"
+
+
+def path_of(stored_name: str) -> Path:
+    """Where a stored file is: in place, or still staged if its row committed just before
+    a crash (until `clean_staging` moves it)."""
+    final = Path(settings.EVIDENCE_DIR) / stored_name
+    staged = staging_dir() / stored_name
+    return staged if not final.exists() and staged.exists() else final
+
+
+def _move_into_place(stored_name: str) -> None:
+    try:
+        os.replace(staging_dir() / stored_name, Path(settings.EVIDENCE_DIR) / stored_name)
+    except FileNotFoundError:
+        pass  # already moved (by the cleanup, or another worker's)
+    except OSError:  # the commit stands; `path_of` serves the staged file, the cleanup retries
+        log.exception("evidence %s left in staging", stored_name)
+
+
+def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def _discard(session: Session, ended: SessionTransaction) -> None:
+    staged = session.info[_STAGED]
+    for stored_name, transaction in [item for item in staged if _within(item[1], ended)]:
+        (staging_dir() / stored_name).unlink(missing_ok=True)
+        staged.remove((stored_name, transaction))
+
+
+def _on_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: its files wait for the real commit
+    for stored_name, _ in session.info[_STAGED]:
+        _move_into_place(stored_name)
+    session.info[_STAGED].clear()
+
+
+def _on_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # committed files are already moved: the rest never committed
+        _discard(session, transaction)
+
+
+def _staged(session: Session) -> list[tuple[str, SessionTransaction]]:
+    if _STAGED not in session.info:
+        session.info[_STAGED] = []
+        sa.event.listen(session, "after_commit", _on_commit)
+        sa.event.listen(session, "after_soft_rollback", _discard)
+        sa.event.listen(session, "after_transaction_end", _on_transaction_end)
+    return session.info[_STAGED]
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    """On disk before the row can commit, so a power cut cannot leave the row without it."""
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
 def store(
     session: Session, actor: Actor, incident: Incident, checked: Sequence[Checked], purpose: str, message_id: int | None = None
 ) -> list[Evidence]:
-    folder = Path(settings.EVIDENCE_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Stage the files and add their rows; they reach their place when the caller commits."""
+    if not checked:
+        return []
+    staging = staging_dir()
+    staging.mkdir(parents=True, exist_ok=True)
+    staged = _staged(session)
+    session.connection()  # begin, so that the files belong to this transaction
+    transaction = session.get_nested_transaction() or session.get_transaction()
     rows = []
     for item in checked:
         stored_name = secrets.token_hex(16)
-        (folder / stored_name).write_bytes(item.data)
+        staged.append((stored_name, transaction))
+        _write_synced(staging / stored_name, item.data)
         row = Evidence(
             incident_id=incident.id,
             message_id=message_id,
@@ -152,6 +249,53 @@ def store(
         rows.append(row)
     session.flush()
     return rows
+
+
+@dataclass(frozen=True)
+class CleanupReport:
+    promoted: int = 0
+    removed: int = 0
+
+
+def _old_files(folder: Path, cutoff: float) -> list[str]:
+    names = []
+    for path in folder.iterdir() if folder.is_dir() else ():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                names.append(path.name)
+        except FileNotFoundError:
+            continue  # moved meanwhile
+    return names
+
+
+def _with_rows(session: Session, names: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(names), 500):
+        chunk = list(names[start:start + 500])
+        found.update(session.exec(select(Evidence.stored_name).where(Evidence.stored_name.in_(chunk))).all())
+    return found
+
+
+def clean_staging(session: Session, older_than: timedelta = STAGING_MAX_AGE, orphans: bool = False) -> CleanupReport:
+    """Settle what crashes left in the staging folder: a file whose row committed goes into
+    place, any other is deleted; files younger than `older_than` may belong to a
+    transaction still running and are left alone. With `orphans`, also delete the files in
+    place that no row names (left by versions that wrote them there before the commit)."""
+    cutoff = time.time() - older_than.total_seconds()
+    staged = _old_files(staging_dir(), cutoff)
+    committed = _with_rows(session, staged)
+    for stored_name in staged:
+        if stored_name in committed:
+            _move_into_place(stored_name)
+        else:
+            (staging_dir() / stored_name).unlink(missing_ok=True)
+    removed = len(staged) - len(committed)
+    if orphans:
+        placed = _old_files(Path(settings.EVIDENCE_DIR), cutoff)
+        for stored_name in set(placed) - _with_rows(session, placed):
+            (Path(settings.EVIDENCE_DIR) / stored_name).unlink(missing_ok=True)
+            removed += 1
+    return CleanupReport(len(committed), removed)
 
 
 def validate_and_store(
@@ -189,4 +333,4 @@ def open_evidence(session: Session, actor: Actor, evidence_id: int) -> tuple[Pat
     message = session.get(Message, row.message_id) if row.message_id is not None else None
     if not visible_to(actor, message):
         raise NotFound()
-    return Path(settings.EVIDENCE_DIR) / row.stored_name, row.content_type, row.filename
+    return path_of(row.stored_name), row.content_type, row.filename

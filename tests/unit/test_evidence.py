@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,10 @@ from sqlmodel import select
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import Evidence, Incident, ListingFlag
+from pixmania_incidents.services import evidence
+from pixmania_incidents.services import fulfilment as ff
 from pixmania_incidents.services import incidents as svc
-from pixmania_incidents.services.common import InvalidInput, NotFound
+from pixmania_incidents.services.common import InvalidInput, NotFound, ServiceError
 from pixmania_incidents.services.evidence import MAX_BYTES, Upload, open_evidence, validate_and_store
 
 
@@ -60,6 +64,7 @@ def test_valid_jpeg_is_reencoded_without_metadata_and_stored_privately(world, in
     data = image_bytes(exif=True)
     assert b"PhoneMaker" in data
     [row] = store(world, incident, Upload("IMG_0001.jpeg", data))
+    world.db.commit()
     assert row.content_type == "image/jpeg" and row.filename == "IMG_0001.jpg"
     path, content_type, name = open_evidence(world.db, world.actor("seller_tech"), row.id)
     assert path.parent == evidence_dir and "_upload" not in path.parts
@@ -126,6 +131,7 @@ def test_decompression_bomb_refused(world, incident):
 )
 def test_traversal_names_become_safe_display_names(world, incident, evidence_dir, name, shown):
     [row] = store(world, incident, Upload(name, PDF))
+    world.db.commit()
     assert row.filename == shown
     path, _, _ = open_evidence(world.db, world.actor("camille"), row.id)
     assert path.resolve().parent == evidence_dir.resolve()
@@ -152,3 +158,113 @@ def test_internal_note_evidence_is_staff_only(world, incident):
     for who in ("camille", "seller_tech"):
         with pytest.raises(NotFound):
             open_evidence(world.db, world.actor(who), row.id)
+
+
+# --- no orphan files: a file is in place only once its row has committed -------------------
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_a_rollback_after_storing_leaves_no_file(world, incident, evidence_dir):
+    world.db.commit()
+    store(world, incident, Upload("a.pdf", PDF), Upload("b.jpg", image_bytes()))
+    world.db.rollback()
+    assert files_under(evidence_dir) == []
+    assert world.db.exec(select(Evidence)).all() == []
+
+
+def test_a_commit_puts_the_files_in_place(world, incident, evidence_dir):
+    rows = store(world, incident, Upload("a.pdf", PDF), Upload("b.jpg", image_bytes()))
+    world.db.commit()
+    assert files_under(evidence_dir) == sorted(evidence_dir / r.stored_name for r in rows)
+    assert open_evidence(world.db, world.actor("camille"), rows[0].id)[0].read_bytes() == PDF
+
+
+def test_a_savepoint_rolled_back_takes_its_files_and_only_its_files(world, incident, evidence_dir):
+    """As the demo seed does: each attempt in a savepoint, the failed ones rolled back."""
+    world.db.commit()
+    kept = world.db.begin_nested()
+    [row] = store(world, incident, Upload("kept.pdf", PDF))
+    kept.commit()
+    dropped = world.db.begin_nested()
+    store(world, incident, Upload("dropped.pdf", PDF))
+    dropped.rollback()
+    world.db.commit()
+    assert files_under(evidence_dir) == [evidence_dir / row.stored_name]
+
+
+def test_a_refused_item_sent_back_leaves_no_file(world, evidence_dir):
+    """The proof is stored, then the declaration is refused (already declared): the whole
+    unit of work rolls back, as the pages' `session_scope` does, and takes the file with it."""
+    opened = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id,
+                               "defective", "Écran noir.")
+    case = world.db.get(Incident, opened.incident_id)
+    svc.propose(world.db, world.actor("seller_tech"), case.id, case.version, "return_and_refund", None, "Retour")
+    svc.accept(world.db, world.actor("camille"), case.id, case.version)
+    label_id = ff.issue_return_label(world.db, world.actor("seller_tech"), case.id).id
+    ff.send_back_with_proof(world.db, world.actor("camille"), case.id, label_id, [Upload("depot.pdf", PDF)], "Déposé")
+    world.db.commit()
+    kept = files_under(evidence_dir)
+    assert len(kept) == 1
+    for _ in range(3):
+        with pytest.raises(ServiceError, match="already_sent_back"):
+            ff.send_back_with_proof(world.db, world.actor("camille"), case.id, label_id,
+                                    [Upload("depot.pdf", image_bytes(size=(800, 600)))], "Encore")
+        world.db.rollback()
+    assert files_under(evidence_dir) == kept
+
+
+def test_cleanup_removes_staged_files_older_than_an_hour_only(world, incident, evidence_dir):
+    """What a crash leaves in the staging folder: files whose row never committed go after
+    an hour; a file whose row did commit (the crash fell between the commit and the move)
+    is moved into place; a young file may belong to a transaction still running."""
+    [committed] = store(world, incident, Upload("a.pdf", PDF))
+    world.db.commit()
+    staging = evidence.staging_dir()
+    os.replace(evidence_dir / committed.stored_name, staging / committed.stored_name)  # as if it died before the move
+    old_orphan, young = staging / "died", staging / "young"
+    for path in (old_orphan, young):
+        path.write_bytes(b"partial upload")
+    hour_ago = time.time() - 3601
+    for path in (old_orphan, staging / committed.stored_name):
+        os.utime(path, (hour_ago, hour_ago))
+    report = evidence.clean_staging(world.db)
+    assert (report.promoted, report.removed) == (1, 1)
+    assert files_under(evidence_dir) == sorted([evidence_dir / committed.stored_name, young])
+    assert open_evidence(world.db, world.actor("camille"), committed.id)[0] == evidence_dir / committed.stored_name
+
+
+def test_cleanup_with_orphans_removes_old_files_no_row_names(world, incident, evidence_dir):
+    """Files earlier versions wrote in place before a crash rolled their row back."""
+    [row] = store(world, incident, Upload("a.pdf", PDF))
+    world.db.commit()
+    orphan, young = evidence_dir / "orphan", evidence_dir / "young"
+    for path in (orphan, young):
+        path.write_bytes(b"no row")
+    hour_ago = time.time() - 3601
+    for path in (orphan, evidence_dir / row.stored_name):
+        os.utime(path, (hour_ago, hour_ago))
+    assert evidence.clean_staging(world.db) == evidence.CleanupReport(0, 0)
+    assert evidence.clean_staging(world.db, orphans=True) == evidence.CleanupReport(0, 1)
+    assert files_under(evidence_dir) == [evidence_dir / row.stored_name, young]
+
+
+def test_the_command_line_and_the_background_loop_run_the_cleanup(world, incident, evidence_dir, engine, monkeypatch,
+                                                                   capsys):
+    from pixmania_incidents import cli, tasks
+
+    monkeypatch.setattr(settings, "DB_URL", str(engine.url))
+    world.db.commit()
+    staging = evidence.staging_dir()
+    staging.mkdir(parents=True)
+    for name in ("crash1", "crash2"):
+        (staging / name).write_bytes(b"x")
+        os.utime(staging / name, (time.time() - 7200, time.time() - 7200))
+    assert cli.main(["cleanup-evidence"]) == 0
+    assert "0 staged files moved into place, 2 files without a row removed" in capsys.readouterr().out
+    (staging / "crash3").write_bytes(b"x")
+    os.utime(staging / "crash3", (time.time() - 7200, time.time() - 7200))
+    assert tasks.clean_evidence() == evidence.CleanupReport(0, 1)
+    assert files_under(evidence_dir) == []
