@@ -18,6 +18,7 @@ from pixmania_incidents.services import fulfilment as ff
 from pixmania_incidents.services import incidents as svc
 from pixmania_incidents.services.common import InvalidInput, NotFound, ServiceError
 from pixmania_incidents.services.evidence import MAX_BYTES, Upload, open_evidence, validate_and_store
+from tests.samples import PDF
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +40,6 @@ def image_bytes(fmt: str = "JPEG", size=(64, 48), exif: bool = False) -> bytes:
     img.save(out, format=fmt, **kwargs)
     return out.getvalue()
 
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -268,3 +267,97 @@ def test_the_command_line_and_the_background_loop_run_the_cleanup(world, inciden
     os.utime(staging / "crash3", (time.time() - 7200, time.time() - 7200))
     assert tasks.clean_evidence() == evidence.CleanupReport(0, 1)
     assert files_under(evidence_dir) == []
+
+
+# --- bounded work per upload ---------------------------------------------------------------
+
+
+def raw_pdf(catalog: bytes = b"", page: bytes = b"", *extra: bytes) -> bytes:
+    """A one-page PDF written by hand (objects 1-3), with extra entries and objects 4, 5..."""
+    objects = [b"<</Type/Catalog/Pages 2 0 R" + catalog + b">>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]" + page + b">>", *extra]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+JS = b"<</S/JavaScript/JS(app.alert(1))>>"
+
+
+@pytest.mark.parametrize("pdf", [
+    raw_pdf(b"/OpenAction 4 0 R", b"", JS),
+    raw_pdf(b"/Names<</JavaScript 4 0 R>>", b"", b"<</Names[(x) 5 0 R]>>", JS),
+    raw_pdf(b"/OpenAction<</S/Launch/F(calc.exe)>>"),
+    raw_pdf(b"", b"/AA<</O<</S/URI/URI(https://example.com)>>>>"),
+    raw_pdf(b"/Names<</EmbeddedFiles<</Names[(a.exe) 4 0 R]>>>>", b"",
+            b"<</Type/Filespec/F(a.exe)/EF<</F 5 0 R>>>>", b"<</Type/EmbeddedFile/Length 2>>stream\nMZ\nendstream"),
+    raw_pdf(b"/AcroForm<</Fields[]/XFA 4 0 R>>", b"", b"<</Length 6>>stream\n<xdp/>\nendstream"),
+    raw_pdf(b"/OpenAction 4 0 R", b"", b"<</S/J#61vaScript/J#53(app.alert(1))>>"),  # names spelt in hex
+    raw_pdf(b"", b"", JS),  # only the cross-reference table lists it
+], ids=["open-js", "names-js", "launch", "page-aa", "embedded-file", "xfa", "hex-names", "unreferenced"])
+def test_pdf_with_active_content_is_refused(world, incident, evidence_dir, pdf):
+    err = refusal(world, incident, Upload("facture.pdf", pdf))
+    assert err.code == "evidence.error.pdf_active" and err.params["filename"] == "facture.pdf"
+    assert files_under(evidence_dir) == []
+
+
+def test_pdf_with_links_and_a_page_to_open_on_passes_as_sent(world, incident):
+    pdf = raw_pdf(b"/OpenAction[3 0 R/Fit]", b"/Annots[4 0 R]",
+                  b"<</Type/Annot/Subtype/Link/Rect[0 0 10 10]/A<</S/URI/URI(https://www.laposte.fr)>>>>")
+    [row] = store(world, incident, Upload("depot.pdf", pdf))
+    world.db.commit()
+    assert open_evidence(world.db, world.actor("camille"), row.id)[0].read_bytes() == pdf
+
+
+def test_unparseable_pdf_is_refused(world, incident):
+    assert refusal(world, incident, Upload("x.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")).code == (
+        "evidence.error.unreadable")
+
+
+def noise_jpeg(size: tuple[int, int]) -> bytes:
+    small = Image.frombytes("RGB", (size[0] // 8, size[1] // 8), os.urandom(size[0] // 8 * (size[1] // 8) * 3))
+    out = io.BytesIO()
+    small.resize(size, Image.NEAREST).save(out, format="JPEG", quality=60)
+    return out.getvalue()
+
+
+def test_judging_a_messages_files_is_cut_off_after_its_time(world, incident, monkeypatch):
+    """Five photos just under the pixel ceiling would hold the server for seconds: the
+    judging stops at its time limit and names the file it was on."""
+    monkeypatch.setattr(evidence, "JUDGE_SECONDS", 0.5)
+    big = noise_jpeg((7990, 5000))
+    assert len(big) < MAX_BYTES
+    started = time.monotonic()
+    err = refusal(world, incident, *[Upload(f"photo{i}.jpg", big) for i in range(5)])
+    assert time.monotonic() - started < 2.0
+    assert err.code == "evidence.error.too_slow" and err.params["filename"].startswith("photo")
+
+
+def test_a_large_photo_is_stored_upright_and_no_larger_than_max_side(world, incident):
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; show rotated 90°
+    Image.new("RGB", (4000, 3000), (200, 30, 30)).save(out, format="JPEG", exif=exif.tobytes())
+    [row] = store(world, incident, Upload("IMG_0002.jpg", out.getvalue()))
+    world.db.commit()
+    stored = Image.open(open_evidence(world.db, world.actor("camille"), row.id)[0])
+    assert stored.size == (evidence.MAX_SIDE * 3 // 4, evidence.MAX_SIDE)
+    assert stored.getexif() == {}
+
+
+def test_daily_quota_per_user(world, incident, monkeypatch, clock):
+    files = [Upload(f"{i}.jpg", image_bytes(size=(800, 600))) for i in range(3)]
+    one = len(evidence.check_all(files[:1])[0].data)
+    monkeypatch.setattr(settings, "EVIDENCE_DAILY_BYTES", 2 * one + one // 2)
+    store(world, incident, *files[:2])
+    err = refusal(world, incident, files[2])
+    assert err.code == "evidence.error.quota" and err.params["left_mb"] == 0
+    store(world, incident, files[2], who="seller_tech")  # another user's own allowance
+    clock.advance(hours=24, seconds=1)
+    assert store(world, incident, files[2])
