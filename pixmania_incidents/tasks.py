@@ -46,16 +46,21 @@ async def sweep_loop() -> None:
         await asyncio.sleep(0 if more else SWEEP_SECONDS)
 
 
+def pause_after(report: mail.SendReport) -> float:
+    """Straight on while mail flows; a few seconds when idle or when the relay is down
+    (each row then waits for its own short retry, see `mail.relay_backoff`)."""
+    return 0.2 if report.claimed and not report.relay_down else MAIL_SECONDS
+
+
 async def mail_loop() -> None:
     transport = mail.transport_from_env()
     while True:
-        busy = False
+        pause = MAIL_SECONDS
         try:
-            report = await asyncio.to_thread(mail.send_due, get_engine(), transport)
-            busy = report.claimed > 0
+            pause = pause_after(await asyncio.to_thread(mail.send_due, get_engine(), transport))
         except Exception:  # noqa: BLE001 - e.g. the database restarting: try again later
             log.exception("mail outbox sender failed")
-        await asyncio.sleep(0.2 if busy else MAIL_SECONDS)
+        await asyncio.sleep(pause)
 
 
 def clean_evidence() -> evidence.CleanupReport:
