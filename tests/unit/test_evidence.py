@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import signal
+import subprocess
+import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -361,3 +365,39 @@ def test_daily_quota_per_user(world, incident, monkeypatch, clock):
     store(world, incident, files[2], who="seller_tech")  # another user's own allowance
     clock.advance(hours=24, seconds=1)
     assert store(world, incident, files[2])
+
+
+STAGER = """
+import sys, time
+from pathlib import Path
+from sqlmodel import Session
+from pixmania_incidents import settings
+from pixmania_incidents.db import make_engine
+from pixmania_incidents.models import Incident, User
+from pixmania_incidents.services import evidence
+from pixmania_incidents.services.common import Actor
+settings.EVIDENCE_DIR = Path(sys.argv[2])
+with Session(make_engine(sys.argv[1])) as session:
+    incident = session.get(Incident, int(sys.argv[3]))
+    actor = Actor.of(session.get(User, incident.customer_id))
+    evidence.store(session, actor, incident, [evidence.Checked("pdf", "preuve.pdf", b"%PDF-1.4 " * 1000)], "message")
+    print("staged", flush=True)
+    time.sleep(60)  # killed here, before the commit
+"""
+
+
+def test_a_process_killed_before_its_commit_leaves_only_staged_files_which_the_cleanup_removes(
+        world, incident, evidence_dir, engine):
+    world.db.commit()
+    proc = subprocess.Popen([sys.executable, "-c", STAGER, str(engine.url), str(evidence_dir), str(incident.id)],
+                            cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "staged"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    [left] = files_under(evidence_dir)
+    assert left.parent == evidence.staging_dir()
+    assert evidence.clean_staging(world.db) == evidence.CleanupReport(0, 0)  # young: maybe a running transaction
+    assert evidence.clean_staging(world.db, older_than=timedelta(0)) == evidence.CleanupReport(0, 1)
+    assert files_under(evidence_dir) == [] and world.db.exec(select(Evidence)).all() == []
