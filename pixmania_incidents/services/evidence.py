@@ -53,7 +53,7 @@ MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 #: A stored photo's longest side: enough to see a scratch, and it bounds the re-encoding.
-MAX_SIDE = 3072
+MAX_SIDE = 4096
 #: What judging one message's files may take, all of them together, before it is refused.
 JUDGE_SECONDS = 5.0
 _WORKER = Path(__file__).with_name("evidence_worker.py")

@@ -347,7 +347,7 @@ def test_a_large_photo_is_stored_upright_and_no_larger_than_max_side(world, inci
     out = io.BytesIO()
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation: the camera was turned; show rotated 90°
-    Image.new("RGB", (4000, 3000), (200, 30, 30)).save(out, format="JPEG", exif=exif.tobytes())
+    Image.new("RGB", (6000, 4500), (200, 30, 30)).save(out, format="JPEG", exif=exif.tobytes())
     [row] = store(world, incident, Upload("IMG_0002.jpg", out.getvalue()))
     world.db.commit()
     stored = Image.open(open_evidence(world.db, world.actor("camille"), row.id)[0])
