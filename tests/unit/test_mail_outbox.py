@@ -222,9 +222,9 @@ from datetime import timedelta
 from pixmania_incidents.db import make_engine
 from pixmania_incidents.services import mail
 engine = make_engine(sys.argv[1])
-transport = mail.SMTPTransport("127.0.0.1", int(sys.argv[2]), timeout=3)
+transport = mail.SMTPTransport("127.0.0.1", int(sys.argv[2]), timeout=2)
 while True:
-    report = mail.send_due(engine, transport, lease=timedelta(seconds=10))
+    report = mail.send_due(engine, transport, lease=timedelta(seconds=5))
     if not report.claimed or report.relay_down:
         time.sleep(0.05)
 """
