@@ -29,7 +29,8 @@ def noisy(size: tuple[int, int], fmt: str) -> bytes:
     """Random 8×8 blocks: far less compressible than a photo, so the file is large and slow."""
     small = Image.frombytes("RGB", (size[0] // 8, size[1] // 8), os.urandom(size[0] // 8 * (size[1] // 8) * 3))
     out = io.BytesIO()
-    small.resize(size, Image.NEAREST).save(out, format=fmt, **({"compress_level": 1} if fmt == "PNG" else {"quality": 60}))
+    options = {"compress_level": 1} if fmt == "PNG" else {"quality": 60}
+    small.resize(size, Image.NEAREST).save(out, format=fmt, **options)
     return out.getvalue()
 
 

@@ -41,7 +41,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Adresse refusée par le serveur de messagerie du destinataire",
         "Address refused by the recipient's mail server",
     ),
-    "mail.failure.message_refused": ("Message refusé par le serveur de messagerie", "Message refused by the mail server"),
+    "mail.failure.message_refused": (
+        "Message refusé par le serveur de messagerie",
+        "Message refused by the mail server",
+    ),
     "mail.failure.bad_address": (
         "Adresse invalide : elle doit contenir une seule adresse, sans nom ni liste",
         "Invalid address: it must hold one address, with no name and no list",

@@ -83,7 +83,9 @@ def _copy_files(entries: Iterable[tuple[str, str]], source_of: Callable[[str], P
         source, target = source_of(stored_name), target_dir / stored_name
         if not source.exists():
             report.missing.append(stored_name)
-        elif (target.exists() and target.stat().st_size == source.stat().st_size) or _copy_checked(source, target, sha256):
+        elif target.exists() and target.stat().st_size == source.stat().st_size:
+            done.append((stored_name, sha256))
+        elif _copy_checked(source, target, sha256):
             done.append((stored_name, sha256))
         else:
             report.damaged.append(stored_name)

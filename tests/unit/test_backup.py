@@ -165,15 +165,17 @@ def _fill_pg(url: str, stored_name: str, data: bytes) -> None:
             "INSERT INTO listing (shop_id, sku, title, description, price_cents) VALUES (1, 'X', 'T', '', 100)",
             ("INSERT INTO customerorder (reference, customer_id, shop_id, placed_at, shipping_address) "
              "VALUES ('O', 1, 1, CURRENT_TIMESTAMP, '')"),
-            "INSERT INTO orderline (order_id, listing_id, quantity, unit_price_cents, total_cents) VALUES (1, 1, 1, 100, 100)",
+            ("INSERT INTO orderline (order_id, listing_id, quantity, unit_price_cents, total_cents) "
+             "VALUES (1, 1, 1, 100, 100)"),
             ("INSERT INTO incident (reference, type, state, order_line_id, order_id, shop_id, listing_id, customer_id, "
              "description, calendar, opened_at, deadline_state, ball, version, updated_at) VALUES ('INC-1', 'damaged', "
              "'open', 1, 1, 1, 1, 1, 'd', '{}', CURRENT_TIMESTAMP, 'on_track', 'seller', 1, CURRENT_TIMESTAMP)"),
         ):
             conn.execute(sa.text(statement))
         conn.execute(sa.text(
-            "INSERT INTO evidence (incident_id, uploader_id, purpose, filename, stored_name, content_type, size, sha256, "
-            "created_at) VALUES (1, 1, 'opening', 'a.pdf', :name, 'application/pdf', :size, :sha, CURRENT_TIMESTAMP)"),
+            "INSERT INTO evidence (incident_id, uploader_id, purpose, filename, stored_name, content_type, size, "
+            "sha256, created_at) "
+            "VALUES (1, 1, 'opening', 'a.pdf', :name, 'application/pdf', :size, :sha, CURRENT_TIMESTAMP)"),
             {"name": stored_name, "size": len(data), "sha": hashlib.sha256(data).hexdigest()})
     engine.dispose()
 

@@ -39,7 +39,8 @@ class Inbox:
     def __init__(self, step_delay: float = 0.0, data_delay: float = 0.0, hang_at: int | None = None,
                  refuse_sender: bool = False) -> None:
         self.messages: list[email.message.Message] = []
-        self.step_delay, self.data_delay, self.hang_at, self.refuse_sender = step_delay, data_delay, hang_at, refuse_sender
+        self.step_delay, self.data_delay = step_delay, data_delay
+        self.hang_at, self.refuse_sender = hang_at, refuse_sender
         self.hanging = threading.Event()
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: ANN001
