@@ -2,9 +2,9 @@
 evidence cleanup.
 
 Why in the app: a sweep that finds a breach must move the open pages at once
-(`live.push_now`), which only the running app can do. Every worker runs both loops;
-the sweep's lock and the outbox's leases make that safe. Blocking database and SMTP
-work runs in threads so the event loop keeps serving pages.
+(`live.push_now`), which only the running app can do. Every worker runs every loop;
+the sweep's lock, the outbox's leases and the cleanup's idempotent moves make that safe.
+Blocking database, SMTP and file work runs in threads so the event loop keeps serving pages.
 """
 
 from __future__ import annotations
