@@ -14,6 +14,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import NoReturn
 
 from .calendar import CALENDAR_KINDS, PARIS, SUPPORTED_YEARS, BusinessCalendar, CalendarError
@@ -166,9 +167,94 @@ def _add_sweep(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_sweep)
 
 
+def _cmd_cleanup_evidence(args: argparse.Namespace) -> int:
+    from .db import session_scope
+    from .services.evidence import clean_staging
+
+    with session_scope() as session:
+        report = clean_staging(session, orphans=args.orphans)
+    print(f"evidence: {report.promoted} staged files moved into place, {report.removed} files without a row removed")
+    return 0
+
+
+def _add_cleanup_evidence(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("cleanup-evidence", help="settle evidence files a crash left staged for more than an hour")
+    p.add_argument("--orphans", action="store_true",
+                   help="also remove files in the evidence folder that no row names (left by older versions)")
+    p.set_defaults(handler=_cmd_cleanup_evidence)
+
+
+def _problems(report) -> int:  # noqa: ANN001 - services.backup.BackupReport
+    """Files a row names that could not be copied: named on stderr, exit status 1."""
+    for label, names in (("missing", report.missing), ("damaged (SHA-256 differs)", report.damaged)):
+        if names:
+            print(f"{PROG}: {len(names)} evidence files {label}: {', '.join(names[:20])}", file=sys.stderr)
+    return 1 if report.missing or report.damaged else 0
+
+
+def _pg_password_note() -> str:
+    import sqlalchemy as sa
+
+    from .settings import DB_URL
+
+    return " (the password through PGPASSWORD or ~/.pgpass)" if sa.make_url(DB_URL).password else ""
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    import shlex
+
+    from .services.backup import BackupError, backup
+
+    try:
+        report = backup(args.folder)
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    if report.database == "sqlite":
+        print(f"backup: the database and {report.files} evidence files in {args.folder}")
+    elif report.complete:
+        print(f"backup: {report.files} evidence files copied beside the dump in {args.folder}; complete")
+    else:
+        print(f"backup: {report.files} evidence files copied to {args.folder}. Now take the database dump"
+              f"{_pg_password_note()}:\n  {shlex.join(report.commands[0])}\n"
+              f"then run this command again: it adds the files of rows written meanwhile and completes the backup.")
+    return _problems(report)
+
+
+def _add_backup(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backup", help="copy the database and its evidence files into a new folder, while the app runs")
+    p.add_argument("folder", type=Path, help="a new or empty folder (on PostgreSQL: the folder of the dump)")
+    p.set_defaults(handler=_cmd_backup)
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    import shlex
+
+    from .services.backup import BackupError, restore
+
+    try:
+        report = restore(args.folder, force=args.force)
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    if report.database == "sqlite":
+        print(f"restore: the database and {report.files} evidence files from {args.folder}")
+    else:
+        print(f"restore: {report.files} evidence files back in place. Now restore the database"
+              f"{_pg_password_note()}:\n  {shlex.join(report.commands[0])}")
+    return _problems(report)
+
+
+def _add_restore(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("restore", help="put a backup back (evidence files, then the database)")
+    p.add_argument("folder", type=Path, help="a folder written by `backup`")
+    p.add_argument("--force", action="store_true", help="replace a database that already holds data")
+    p.set_defaults(handler=_cmd_restore)
+
+
 #: Subcommand registrars, in help order.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    _add_deadlines, _add_seed, _add_accounts, _add_sweep, _add_create_admin)
+    _add_deadlines, _add_seed, _add_accounts, _add_sweep, _add_create_admin, _add_cleanup_evidence, _add_backup,
+    _add_restore,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -267,6 +267,9 @@ class Message(SQLModel, table=True):
 
 
 class Evidence(SQLModel, table=True):
+    # The uploader's last 24 hours, for the daily quota.
+    __table_args__ = (sa.Index("ix_evidence_uploader_created", "uploader_id", "created_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
@@ -465,6 +468,7 @@ class MailOutbox(SQLModel, table=True):
     subject: str = Field(max_length=300)
     body: str = Field(max_length=20000)
     status: str = Field(default="pending", max_length=10)  # pending | sent | failed
+    failure: str | None = Field(default=None, max_length=20)  # why it failed: mail.failure.<failure>
     attempts: int = Field(default=0)
     next_attempt_at: datetime = When(nullable=False, default_now=True)
     lease_owner: str | None = Field(default=None, max_length=64)
@@ -472,6 +476,7 @@ class MailOutbox(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=1000)
     created_at: datetime = When(nullable=False, default_now=True)
     sent_at: datetime | None = When()
+    failed_at: datetime | None = When()
 
 
 class IncidentEvent(SQLModel, table=True):

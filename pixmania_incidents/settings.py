@@ -29,6 +29,8 @@ DB_POOL_TIMEOUT = float(os.environ.get("PIXMANIA_DB_POOL_TIMEOUT", "5"))
 # Evidence and generated documents live outside Reflex's public upload folder.
 EVIDENCE_DIR = Path(os.environ.get("PIXMANIA_EVIDENCE_DIR", DATA_DIR / "evidence"))
 MAIL_DIR = Path(os.environ.get("PIXMANIA_MAIL_DIR", DATA_DIR / "mail"))
+# What one user may store as evidence over any 24 hours (ten full-size messages' worth).
+EVIDENCE_DAILY_BYTES = int(os.environ.get("PIXMANIA_EVIDENCE_DAILY_MB", "100")) * 1024 * 1024
 
 SESSION_COOKIE = "pixmania_session"
 SESSION_HOURS = int(os.environ.get("PIXMANIA_SESSION_HOURS", "12"))

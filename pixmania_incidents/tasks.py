@@ -1,9 +1,10 @@
-"""The app's background loops: the deadline sweep and the e-mail outbox sender.
+"""The app's background loops: the deadline sweep, the e-mail outbox sender and the
+evidence cleanup.
 
 Why in the app: a sweep that finds a breach must move the open pages at once
-(`live.push_now`), which only the running app can do. Every worker runs both loops;
-the sweep's lock and the outbox's leases make that safe. Blocking database and SMTP
-work runs in threads so the event loop keeps serving pages.
+(`live.push_now`), which only the running app can do. Every worker runs every loop;
+the sweep's lock, the outbox's leases and the cleanup's idempotent moves make that safe.
+Blocking database, SMTP and file work runs in threads so the event loop keeps serving pages.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import logging
 import os
 
 from pixmania_incidents import live
-from pixmania_incidents.db import get_engine
-from pixmania_incidents.services import mail, sweep
+from pixmania_incidents.db import get_engine, session_scope
+from pixmania_incidents.services import evidence, mail, sweep
 
 log = logging.getLogger("pixmania.tasks")
 
 SWEEP_SECONDS = float(os.environ.get("PIXMANIA_SWEEP_SECONDS", "15"))
 MAIL_SECONDS = float(os.environ.get("PIXMANIA_MAIL_SECONDS", "5"))
+CLEANUP_SECONDS = 15 * 60
 
 
 def rooms_of(report: sweep.SweepReport) -> list[tuple]:
@@ -44,21 +46,44 @@ async def sweep_loop() -> None:
         await asyncio.sleep(0 if more else SWEEP_SECONDS)
 
 
+def pause_after(report: mail.SendReport) -> float:
+    """Straight on while mail flows; a few seconds when idle or when the relay is down
+    (each row then waits for its own short retry, see `mail.relay_backoff`)."""
+    return 0.2 if report.claimed and not report.relay_down else MAIL_SECONDS
+
+
 async def mail_loop() -> None:
     transport = mail.transport_from_env()
     while True:
-        busy = False
+        pause = MAIL_SECONDS
         try:
-            report = await asyncio.to_thread(mail.send_due, get_engine(), transport)
-            busy = report.claimed > 0
+            pause = pause_after(await asyncio.to_thread(mail.send_due, get_engine(), transport))
         except Exception:  # noqa: BLE001 - e.g. the database restarting: try again later
             log.exception("mail outbox sender failed")
-        await asyncio.sleep(0.2 if busy else MAIL_SECONDS)
+        await asyncio.sleep(pause)
+
+
+def clean_evidence() -> evidence.CleanupReport:
+    with session_scope() as session:
+        return evidence.clean_staging(session)
+
+
+async def cleanup_loop() -> None:
+    """Staged evidence a crash left behind; every worker may run it (moves and deletes are idempotent)."""
+    while True:
+        try:
+            report = await asyncio.to_thread(clean_evidence)
+            if report.promoted or report.removed:
+                log.info("evidence cleanup: %s", report)
+        except Exception:  # noqa: BLE001 - retried at the next pass
+            log.exception("evidence cleanup failed")
+        await asyncio.sleep(CLEANUP_SECONDS)
 
 
 def register(app) -> None:  # noqa: ANN001 - rx.App
-    """Called once from `pixmania_incidents.py`; `PIXMANIA_BACKGROUND=0` turns both off."""
+    """Called once from `pixmania_incidents.py`; `PIXMANIA_BACKGROUND=0` turns them all off."""
     if os.environ.get("PIXMANIA_BACKGROUND", "1") == "0":
         return
     app.register_lifespan_task(sweep_loop)
     app.register_lifespan_task(mail_loop)
+    app.register_lifespan_task(cleanup_loop)

@@ -97,6 +97,27 @@ STRINGS: dict[str, tuple[str, str]] = {
         "« {filename} » est une image trop grande ({megapixels} mégapixels au plus).",
         "“{filename}” is too large an image (at most {megapixels} megapixels).",
     ),
+    "evidence.error.too_slow": (
+        "« {filename} » demande trop de travail pour être vérifié : envoyez une image plus petite "
+        "(une photo de téléphone convient) ou un PDF plus simple.",
+        "“{filename}” takes too much work to check: send a smaller image (a phone photo is fine) or a simpler PDF.",
+    ),
+    "evidence.error.pdf_active": (
+        "« {filename} » contient du contenu actif ({what}), refusé par sécurité : enregistrez-le de nouveau "
+        "avec « Imprimer en PDF » ou envoyez une capture d'écran.",
+        "“{filename}” contains active content ({what}), refused for safety: save it again with "
+        "“Print to PDF” or send a screenshot.",
+    ),
+    "evidence.error.pdf_protected": (
+        "« {filename} » est protégé par un mot de passe : envoyez une version sans protection.",
+        "“{filename}” is password-protected: send a copy without protection.",
+    ),
+    "evidence.error.quota": (
+        "Vous avez atteint la limite de {max_mb} Mo de pièces jointes sur 24 heures (il vous reste {left_mb} Mo) : "
+        "envoyez des fichiers plus légers ou réessayez plus tard.",
+        "You have reached the limit of {max_mb} MB of attachments over 24 hours ({left_mb} MB left): "
+        "send lighter files or try again later.",
+    ),
     # fulfilment
     "fulfilment.error.already_sent_back": ("Le renvoi de cet article est déjà déclaré.", "This item's return was already declared."),
     "fulfilment.error.already_received": ("Ce retour est déjà marqué comme reçu.", "This return is already marked as received."),

@@ -36,6 +36,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     # support: addresses that refuse mail
     "mail.bounced.title": ("Adresses e-mail en échec", "Failing e-mail addresses"),
     "mail.bounced.since": ("refuse nos e-mails depuis le {when}", "has refused our e-mails since {when}"),
+    # admins: mails given up for good (services.mail.failed_mails)
+    "mail.failed.title": ("E-mails non distribués", "Undelivered e-mails"),
+    "mail.failure.recipient_refused": (
+        "Adresse refusée par le serveur de messagerie du destinataire",
+        "Address refused by the recipient's mail server",
+    ),
+    "mail.failure.message_refused": (
+        "Message refusé par le serveur de messagerie",
+        "Message refused by the mail server",
+    ),
+    "mail.failure.bad_address": (
+        "Adresse invalide : elle doit contenir une seule adresse, sans nom ni liste",
+        "Invalid address: it must hold one address, with no name and no list",
+    ),
+    "mail.failure.needs_smtputf8": (
+        "Adresse avec accents ou caractères non latins, que notre serveur d'envoi ne sait pas transmettre (SMTPUTF8)",
+        "Address with accents or non-Latin characters, which our mail relay cannot pass on (SMTPUTF8)",
+    ),
+    "mail.failure.expired": (
+        "Toujours différé par le serveur du destinataire après 3 jours d'essais",
+        "Still deferred by the recipient's server after 3 days of attempts",
+    ),
     # password reset
     "password.error.invalid_link": (
         "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau.",

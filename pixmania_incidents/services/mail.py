@@ -2,13 +2,21 @@
 
 Why an outbox: a mail server that is down must never lose or block a change, and a
 crash between the commit and the send must not lose the mail either. So the change
-and its `MailOutbox` row commit together; a sender then *claims* due rows with a
-lease (one UPDATE, with `FOR UPDATE SKIP LOCKED` on PostgreSQL), sends them, and
-marks them sent. Delivery is at least once: a sender that dies after sending but
-before marking lets the lease expire and the row goes out again, with the same
-`Message-ID` so mail clients can drop the twin. A temporary failure (server down,
-SMTP 4xx) retries with exponential backoff, forever; a permanent one (SMTP 5xx)
-marks the row failed and the account's address as bouncing, which support sees.
+and its `MailOutbox` row commit together; a sender then *claims* one due row at a time
+with a lease (one UPDATE, with `FOR UPDATE SKIP LOCKED` on PostgreSQL), sends it, and
+marks it sent in its own commit right away. The lease (`LEASE`) outlasts the longest
+send (`SEND_TIMEOUT`, enforced on the connection), so no other sender takes a row while
+it is being sent: each mail goes out once. Only a sender that dies between the relay's
+acceptance and its commit lets that one mail go out again when its lease ends, with the
+same `Message-ID` so mail clients can drop the twin.
+
+Failures: when the relay cannot be reached (connection refused, timeout, our own
+credentials or sender address refused) the round stops and the row is retried within
+`RELAY_RETRY_MAX`, so mail resumes within seconds of the relay's return; a temporary
+refusal of this mail (SMTP 4xx) retries with exponential backoff for `GIVE_UP_AFTER`; a
+permanent one (SMTP 5xx, an address that is not exactly one addr-spec, a non-ASCII
+address the relay cannot take without SMTPUTF8) marks the row failed with its reason,
+and the account's address as bouncing, which support sees; admins list failed mails.
 
 By default (no `PIXMANIA_SMTP_HOST`) mails are written as `.eml` files into
 `settings.MAIL_DIR`, so running the app needs no mail server.
@@ -22,10 +30,12 @@ import re
 import secrets
 import smtplib
 import socket
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -44,9 +54,18 @@ log = logging.getLogger("pixmania.mail")
 
 MAIL_FROM = os.environ.get("PIXMANIA_MAIL_FROM", "Pixmania Incidents <no-reply@incidents.pixmania.example>")
 MAIL_DOMAIN = os.environ.get("PIXMANIA_MAIL_DOMAIN", "incidents.pixmania.example")
+#: One mail's whole SMTP exchange, from connecting to the end of DATA.
+SEND_TIMEOUT = 30.0
+#: A claimed row is left alone this long: longer than a send, with room for the commits.
 LEASE = timedelta(minutes=2)
+#: The relay unreachable: try again soon (5 s, 10 s, then every 20 s), it is ours.
+RELAY_RETRY_FIRST = timedelta(seconds=5)
+RELAY_RETRY_MAX = timedelta(seconds=20)
+#: This mail deferred by the relay (4xx): 30 s, 1 min, 2 min... capped at one hour...
 FIRST_RETRY = timedelta(seconds=30)
 MAX_RETRY = timedelta(hours=1)
+#: ...and given up (failed, "expired") once the mail is this old.
+GIVE_UP_AFTER = timedelta(days=3)
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -82,12 +101,37 @@ def as_email(row: MailOutbox) -> EmailMessage:
 
 
 class PermanentFailure(Exception):
-    """The server refused for good (5xx): retrying would not help."""
+    """Refused for good: retrying would not help. `reason` names why (`mail.failure.<reason>`);
+    every reason but a refused message means the address cannot receive our mail."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason, self.detail = reason, detail
+
+    @property
+    def bounces(self) -> bool:
+        return self.reason != "message_refused"
+
+
+class TemporaryRefusal(Exception):
+    """The relay deferred this mail (4xx): try it again later. Anything else a transport
+    raises means the relay itself could not be used."""
 
 
 class Transport(Protocol):
     def send(self, msg: EmailMessage) -> None:
-        """Deliver or raise: `PermanentFailure` for a refusal, anything else is temporary."""
+        """Deliver to `msg["To"]` or raise `PermanentFailure`, `TemporaryRefusal`, or anything
+        else when the relay is unavailable."""
+
+
+def recipient_problem(to_addr: str) -> PermanentFailure | None:
+    """Why `to_addr` cannot be a recipient, or None: it must be exactly one addr-spec (no
+    display name, no list). Non-ASCII is judged by the relay (SMTPUTF8)."""
+    try:
+        Address(addr_spec="".join(ch if ch.isascii() else "x" for ch in to_addr))
+    except Exception as exc:  # noqa: BLE001 - the parser raises several kinds on bad input
+        return PermanentFailure("bad_address", f"not a single address: {to_addr!r} ({exc})")
+    return None
 
 
 class FileTransport:
@@ -100,7 +144,7 @@ class FileTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9.@_-]", "", msg["Message-ID"]) + ".eml"
         tmp = self.folder / f".{name}.tmp"
-        tmp.write_bytes(msg.as_bytes())
+        tmp.write_bytes(msg.as_bytes(policy=msg.policy.clone(utf8=True)))
         tmp.replace(self.folder / name)
 
 
@@ -111,25 +155,49 @@ class SMTPTransport:
     user: str | None = None
     password: str | None = None
     starttls: bool = False
-    timeout: float = 20.0
+    #: The whole exchange, not each read: at the deadline the connection is cut.
+    timeout: float = SEND_TIMEOUT
 
     def send(self, msg: EmailMessage) -> None:
+        smtp = smtplib.SMTP(timeout=self.timeout)
+        deadline = threading.Timer(self.timeout, _cut, args=(smtp,))
+        deadline.start()
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-                if self.starttls:
-                    smtp.starttls()
-                if self.user:
-                    smtp.login(self.user, self.password or "")
-                smtp.send_message(msg)
+            smtp.connect(self.host, self.port)
+            if self.starttls:
+                smtp.starttls()
+            if self.user:
+                smtp.login(self.user, self.password or "")
+            smtp.send_message(msg, to_addrs=[msg["To"].addresses[0].addr_spec])
+        except smtplib.SMTPNotSupportedError as exc:
+            raise PermanentFailure("needs_smtputf8", f"the relay does not offer SMTPUTF8: {exc}") from exc
         except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            if all(code >= 500 for code in codes):
-                raise PermanentFailure(str(exc.recipients)) from exc
-            raise
-        except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
+            [(code, text)] = exc.recipients.values()
+            if code >= 500:
+                raise PermanentFailure("recipient_refused", f"{code} {text.decode(errors='replace')}") from exc
+            raise TemporaryRefusal(f"{code} {text.decode(errors='replace')}") from exc
+        except smtplib.SMTPDataError as exc:
             if exc.smtp_code >= 500:
-                raise PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
-            raise
+                raise PermanentFailure("message_refused", f"{exc.smtp_code} {exc.smtp_error!r}") from exc
+            raise TemporaryRefusal(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
+        else:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass  # the relay has the mail: how the session ends does not matter
+        finally:
+            deadline.cancel()
+            smtp.close()
+
+
+def _cut(smtp: smtplib.SMTP) -> None:
+    """Ends a send that outlived its deadline: the blocked read fails at once."""
+    sock = smtp.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def transport_from_env() -> Transport:
@@ -153,6 +221,8 @@ class SendReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    #: The round stopped because the relay could not be used: wait before the next one.
+    relay_down: bool = False
 
     @property
     def claimed(self) -> int:
@@ -163,11 +233,11 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}"
 
 
-def claim(engine: Engine, owner: str, limit: int = 20, lease: timedelta = LEASE) -> list[MailOutbox]:
-    """Lease up to `limit` due rows to `owner` and commit, so no other sender takes them.
+def claim(engine: Engine, owner: str, lease: timedelta | None = None) -> MailOutbox | None:
+    """Lease the next due row to `owner` and commit, so no other sender takes it.
 
     One statement does the choosing and the leasing: SQLite runs it under its single
-    writer lock, PostgreSQL skips rows another sender is leasing right now."""
+    writer lock, PostgreSQL skips a row another sender is leasing right now."""
     at = now()
     with session_scope(engine) as session:
         due = (
@@ -177,22 +247,21 @@ def claim(engine: Engine, owner: str, limit: int = 20, lease: timedelta = LEASE)
                 MailOutbox.next_attempt_at <= at,
                 sa.or_(MailOutbox.lease_until.is_(None), MailOutbox.lease_until < at),
             )
-            .order_by(MailOutbox.next_attempt_at)
-            .limit(limit)
+            .order_by(MailOutbox.next_attempt_at, MailOutbox.id)
+            .limit(1)
         )
         if session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
-        ids = session.connection().execute(
+        claimed = session.connection().execute(
             sa.update(MailOutbox)
             .where(MailOutbox.id.in_(due.scalar_subquery()))
-            .values(lease_owner=owner, lease_until=at + lease, attempts=MailOutbox.attempts + 1)
+            .values(lease_owner=owner, lease_until=at + (lease or LEASE), attempts=MailOutbox.attempts + 1)
             .returning(MailOutbox.id)
-        ).scalars().all()
-        rows = list(session.exec(select(MailOutbox).where(MailOutbox.id.in_(ids)).order_by(MailOutbox.id)).all())
-    return rows
+        ).scalar_one_or_none()
+        return session.get(MailOutbox, claimed) if claimed is not None else None
 
 
-def _finish(engine: Engine, row: MailOutbox, owner: str, **values: object) -> None:
+def _finish(engine: Engine, row: MailOutbox, owner: str, bounces: bool = False, **values: object) -> None:
     """Record the outcome, only if this sender still holds the lease."""
     with session_scope(engine) as session:
         session.connection().execute(
@@ -200,7 +269,7 @@ def _finish(engine: Engine, row: MailOutbox, owner: str, **values: object) -> No
             .where(MailOutbox.id == row.id, MailOutbox.lease_owner == owner)
             .values(lease_owner=None, lease_until=None, **values)
         )
-        if values.get("status") == "failed":
+        if bounces:
             session.connection().execute(
                 sa.update(User)
                 .where(sa.func.lower(User.email) == row.to_addr.lower(), User.email_bounced_at.is_(None))
@@ -209,29 +278,59 @@ def _finish(engine: Engine, row: MailOutbox, owner: str, **values: object) -> No
 
 
 def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min, ... capped at one hour."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), MAX_RETRY)
+    """This mail deferred: 30 s, 1 min, 2 min, ... capped at one hour."""
+    return min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 20), MAX_RETRY)
 
 
-def send_due(engine: Engine, transport: Transport, owner: str | None = None, limit: int = 20) -> SendReport:
-    """One round of the sender: claim, send each, record each outcome. Blocking (run it in
-    a thread from async code)."""
+def relay_backoff(attempts: int) -> timedelta:
+    """The relay unreachable: 5 s, 10 s, then every 20 s."""
+    return min(RELAY_RETRY_FIRST * 2 ** min(max(attempts - 1, 0), 20), RELAY_RETRY_MAX)
+
+
+def _send_one(engine: Engine, transport: Transport, row: MailOutbox, owner: str, report: SendReport) -> None:
+    try:
+        problem = recipient_problem(row.to_addr)
+        if problem is not None:
+            raise problem
+        transport.send(as_email(row))
+    except PermanentFailure as exc:
+        log.warning("mail %s to %s refused for good: %s", row.message_id, row.to_addr, exc.detail)
+        _finish(engine, row, owner, bounces=exc.bounces, status="failed", failure=exc.reason,
+                last_error=exc.detail[:1000], failed_at=now())
+        report.failed += 1
+    except TemporaryRefusal as exc:
+        if row.created_at < now() - GIVE_UP_AFTER:
+            log.warning("mail %s to %s deferred for too long: %s", row.message_id, row.to_addr, exc)
+            _finish(engine, row, owner, bounces=True, status="failed", failure="expired", last_error=str(exc)[:1000],
+                    failed_at=now())
+            report.failed += 1
+        else:
+            log.info("mail %s deferred (%s), retrying", row.message_id, exc)
+            _finish(engine, row, owner, next_attempt_at=now() + backoff(row.attempts), last_error=str(exc)[:1000])
+            report.retried += 1
+    except Exception as exc:  # noqa: BLE001 - the relay is down, slow or refusing us: soon again
+        log.warning("mail relay unavailable (%r), retrying in a few seconds", exc)
+        _finish(engine, row, owner, next_attempt_at=now() + relay_backoff(row.attempts), last_error=repr(exc)[:1000])
+        report.retried += 1
+        report.relay_down = True
+    else:
+        _finish(engine, row, owner, status="sent", sent_at=now(), last_error=None)
+        report.sent += 1
+
+
+def send_due(
+    engine: Engine, transport: Transport, owner: str | None = None, limit: int = 20, lease: timedelta | None = None
+) -> SendReport:
+    """One round of the sender: up to `limit` mails, each claimed, sent and recorded on its
+    own; stops early when nothing is due or the relay is down. Blocking (run it in a thread
+    from async code)."""
     owner = f"{owner or worker_name()}:{secrets.token_hex(4)}"
     report = SendReport()
-    for row in claim(engine, owner, limit):
-        try:
-            transport.send(as_email(row))
-        except PermanentFailure as exc:
-            log.warning("mail %s to %s refused for good: %s", row.message_id, row.to_addr, exc)
-            _finish(engine, row, owner, status="failed", last_error=str(exc)[:1000])
-            report.failed += 1
-        except Exception as exc:  # noqa: BLE001 - any other failure is worth a retry
-            log.info("mail %s not sent yet (%r), retrying", row.message_id, exc)
-            _finish(engine, row, owner, next_attempt_at=now() + backoff(row.attempts), last_error=repr(exc)[:1000])
-            report.retried += 1
-        else:
-            _finish(engine, row, owner, status="sent", sent_at=now(), last_error=None)
-            report.sent += 1
+    while report.claimed < limit and not report.relay_down:
+        row = claim(engine, owner, lease)
+        if row is None:
+            break
+        _send_one(engine, transport, row, owner, report)
     return report
 
 
@@ -263,3 +362,31 @@ def bounced_accounts(session: Session, actor: Actor, user_ids: Sequence[int] | N
         ).first()
         out.append(BouncedAccount(user.id, user.name, user.email, user.role, user.email_bounced_at, error))
     return out
+
+
+# --- what admins see ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FailedMail:
+    id: int
+    to_addr: str
+    subject: str
+    created_at: datetime
+    failed_at: datetime | None
+    attempts: int
+    #: Catalogue key of why: mail.failure.recipient_refused, message_refused, bad_address, needs_smtputf8, expired.
+    reason: str
+    #: The relay's own words (or the parser's), untranslated.
+    detail: str | None
+
+
+def failed_mails(session: Session, actor: Actor, limit: int = 100) -> list[FailedMail]:
+    """Mails given up for good, the latest first, for the admins."""
+    authorize(actor, "admin.manage")
+    rows = session.exec(
+        select(MailOutbox).where(MailOutbox.status == "failed").order_by(MailOutbox.id.desc()).limit(limit)
+    ).all()
+    # Rows failed before reasons were kept were all refused by the relay (5xx).
+    return [FailedMail(row.id, row.to_addr, row.subject, row.created_at, row.failed_at, row.attempts,
+                       f"mail.failure.{row.failure or 'recipient_refused'}", row.last_error) for row in rows]

@@ -38,11 +38,11 @@ from pixmania_incidents.services import auth, fulfilment, incidents as svc, swee
 from pixmania_incidents.services.common import ServiceError, StaleVersion
 from pixmania_incidents.services.evidence import Upload
 from tests.conftest import NOW, World, make_world
+from tests.samples import PDF
 
 pytestmark = pytest.mark.concurrency
 
 ROUNDS = 10
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 WON = "won"
 
 

@@ -24,9 +24,9 @@ from pixmania_incidents.services import arbitration as arb, clocks, fulfilment a
 from pixmania_incidents.services.common import InvalidInput, ServiceError
 from pixmania_incidents.services.evidence import Upload
 
+from tests.samples import PDF
 from tests.conftest import opening_evidence, photo
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUPPORT = {"support", "arbitrator", "arbitrator2"}
 
 

@@ -14,10 +14,9 @@ from pixmania_incidents.models import ChecklistItem, Deadline, Incident, Inciden
 from pixmania_incidents.services import fulfilment as ff, incidents as svc, views
 from pixmania_incidents.services.common import InvalidInput, NotFound, ServiceError
 from pixmania_incidents.services.evidence import Upload
+from tests.samples import PDF
 
 from tests.conftest import opening_evidence
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 

@@ -11,10 +11,9 @@ from pixmania_incidents.models import MailOutbox, Notification
 from pixmania_incidents.services import arbitration, flags, fulfilment as ff, incidents as svc, notifications, sweep
 from pixmania_incidents.services.common import NotFound
 from pixmania_incidents.services.evidence import Upload
+from tests.samples import PDF
 
 from tests.conftest import opening_evidence
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 

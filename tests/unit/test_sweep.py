@@ -27,10 +27,9 @@ from pixmania_incidents.models import (
 )
 from pixmania_incidents.services import clocks, fulfilment as ff, incidents as svc, sweep
 from pixmania_incidents.services.evidence import Upload
+from tests.samples import PDF
 
 from tests.conftest import opening_evidence
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUPPORT = {"support", "arbitrator", "arbitrator2"}
 
 
@@ -380,7 +379,7 @@ def test_postgresql_lets_one_sweep_hold_the_lease(pg_url, clock):
 # --- the app's loops ---------------------------------------------------------------------
 
 
-def test_the_app_registers_both_loops_and_pushes_each_room_once(monkeypatch):
+def test_the_app_registers_its_loops_and_pushes_each_room_once(monkeypatch):
     from pixmania_incidents import live, tasks
 
     class App:
@@ -393,7 +392,7 @@ def test_the_app_registers_both_loops_and_pushes_each_room_once(monkeypatch):
     app = App()
     monkeypatch.delenv("PIXMANIA_BACKGROUND", raising=False)
     tasks.register(app)
-    assert app.tasks == [tasks.sweep_loop, tasks.mail_loop]
+    assert app.tasks == [tasks.sweep_loop, tasks.mail_loop, tasks.cleanup_loop]
     report = sweep.SweepReport(ran=True, affected=[sweep.Affected(1, 7, (3, 4)), sweep.Affected(2, 7, (3,))])
     rooms = tasks.rooms_of(report)
     assert len(rooms) == len(set(rooms))
