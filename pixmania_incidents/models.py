@@ -35,6 +35,10 @@ class UTCDateTime(sa.types.TypeDecorator):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
+# Primary keys are typed `int`: a row's id is None only between its construction and its
+# first flush, and the services read ids after a flush, never before.
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -53,7 +57,7 @@ def When(*, nullable: bool = True, index: bool = False, default_now: bool = Fals
 
 
 class Shop(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True)
     address: str = Field(default="", max_length=400)
     calendar_kind: str = Field(default="ouvrables", max_length=10)
@@ -67,7 +71,7 @@ class Shop(SQLModel, table=True):
 class User(SQLModel, table=True):
     __tablename__ = "account"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
     name: str = Field(max_length=120)
     role: str = Field(max_length=16, index=True)
@@ -83,7 +87,7 @@ class User(SQLModel, table=True):
 
 
 class LoginSession(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="account.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = When(nullable=False, default_now=True)
@@ -94,7 +98,7 @@ class LoginSession(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, index=True)
     ip: str = Field(default="", max_length=64, index=True)
     success: bool
@@ -112,7 +116,7 @@ class Throttle(SQLModel, table=True):
 class PendingRegistration(SQLModel, table=True):
     """A customer account waiting for its owner to follow the link mailed to the address."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, index=True)
     name: str = Field(max_length=120)
     password_hash: str = Field(max_length=255)
@@ -123,7 +127,7 @@ class PendingRegistration(SQLModel, table=True):
 
 
 class PasswordReset(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="account.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = When(nullable=False, default_now=True)
@@ -132,7 +136,7 @@ class PasswordReset(SQLModel, table=True):
 
 
 class Listing(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id", index=True)
     sku: str = Field(max_length=40, unique=True)
     title: str = Field(max_length=200)
@@ -141,7 +145,7 @@ class Listing(SQLModel, table=True):
 
 
 class CustomerOrder(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     reference: str = Field(max_length=32, unique=True)
     customer_id: int = Field(foreign_key="account.id", index=True)
     shop_id: int = Field(foreign_key="shop.id", index=True)
@@ -157,7 +161,7 @@ class OrderLine(SQLModel, table=True):
         sa.CheckConstraint("refunded_cents >= 0 AND refunded_cents <= total_cents", name="ck_orderline_refunds_within_total"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="customerorder.id", index=True)
     listing_id: int = Field(foreign_key="listing.id", index=True)
     quantity: int = Field(default=1)
@@ -169,7 +173,7 @@ class OrderLine(SQLModel, table=True):
 class Shipment(SQLModel, table=True):
     """The order's outbound parcel; `state` is pending, shipped or delivered."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="customerorder.id", index=True)
     carrier: str = Field(default="", max_length=60)
     tracking_number: str = Field(default="", max_length=60)
@@ -188,7 +192,7 @@ class Incident(SQLModel, table=True):
         sa.Index("ix_incident_line_type", "order_line_id", "type"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     reference: str = Field(max_length=20, unique=True)
     type: str = Field(max_length=24, index=True)
     state: str = Field(default=IncidentState.open, max_length=20)
@@ -232,7 +236,7 @@ class Deadline(SQLModel, table=True):
 
     __table_args__ = (sa.Index("ix_deadline_sweep", "next_check_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     kind: str = Field(max_length=24)
     holder: str = Field(max_length=12)
@@ -252,7 +256,7 @@ class Deadline(SQLModel, table=True):
 class Message(SQLModel, table=True):
     """Never edited. `visibility` is public (both parties and staff) or internal (staff)."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     author_id: int | None = Field(default=None, foreign_key="account.id")
     author_role: str = Field(max_length=16)
@@ -270,7 +274,7 @@ class Evidence(SQLModel, table=True):
     # The uploader's last 24 hours, for the daily quota.
     __table_args__ = (sa.Index("ix_evidence_uploader_created", "uploader_id", "created_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     uploader_id: int = Field(foreign_key="account.id")
@@ -284,7 +288,7 @@ class Evidence(SQLModel, table=True):
 
 
 class Proposal(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     seller_id: int = Field(foreign_key="account.id")
     solution: str = Field(max_length=24)
@@ -300,7 +304,7 @@ class ReturnLabel(SQLModel, table=True):
     # The sweep looks for labels sent back but not yet received.
     __table_args__ = (sa.Index("ix_returnlabel_pending", "received_at", "sent_back_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     issued_by_id: int = Field(foreign_key="account.id")
     carrier: str = Field(max_length=60)
@@ -314,7 +318,7 @@ class ReturnLabel(SQLModel, table=True):
 
 
 class Refund(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     recorded_by_id: int = Field(foreign_key="account.id")
     amount_cents: int
@@ -323,7 +327,7 @@ class Refund(SQLModel, table=True):
 
 
 class ReplacementShipment(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     shipped_by_id: int = Field(foreign_key="account.id")
     kind: str = Field(default="replacement", max_length=12)
@@ -333,7 +337,7 @@ class ReplacementShipment(SQLModel, table=True):
 
 
 class CarrierInquiry(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     opened_by_id: int = Field(foreign_key="account.id")
     carrier: str = Field(max_length=60)
@@ -348,7 +352,7 @@ class ListingFlag(SQLModel, table=True):
 
     __table_args__ = (sa.Index("ix_listingflag_inbox", "status", "created_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     listing_id: int = Field(foreign_key="listing.id", index=True)
     incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
     raised_by_id: int = Field(foreign_key="account.id")
@@ -362,7 +366,7 @@ class ListingFlag(SQLModel, table=True):
 
 
 class ArbitrationRequest(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     requested_by_id: int = Field(foreign_key="account.id")
     requester_role: str = Field(max_length=16)
@@ -381,7 +385,7 @@ class ArbitrationRequest(SQLModel, table=True):
 class Decision(SQLModel, table=True):
     """Binding: one per arbitration, never edited."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     arbitration_id: int = Field(foreign_key="arbitrationrequest.id", unique=True)
     arbitrator_id: int = Field(foreign_key="account.id")
@@ -392,7 +396,7 @@ class Decision(SQLModel, table=True):
 
 
 class Obligation(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     source: str = Field(max_length=10)  # proposal | decision
     source_id: int
@@ -407,7 +411,7 @@ class Obligation(SQLModel, table=True):
 
 
 class ChecklistItem(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     position: int
     step_code: str = Field(max_length=32)
@@ -418,7 +422,7 @@ class ChecklistItem(SQLModel, table=True):
 
 
 class Lesson(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     author_id: int = Field(foreign_key="account.id")
     root_cause: str = Field(max_length=20)
@@ -427,7 +431,7 @@ class Lesson(SQLModel, table=True):
 
 
 class Rating(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", unique=True)
     customer_id: int = Field(foreign_key="account.id")
     score: int
@@ -436,7 +440,7 @@ class Rating(SQLModel, table=True):
 
 
 class Guideline(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     kind: str = Field(default="guideline", max_length=12)  # guideline | training
     title: str = Field(max_length=200)
     body_md: str = Field(max_length=20000)
@@ -448,7 +452,7 @@ class Guideline(SQLModel, table=True):
 class Notification(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_notification_inbox", "user_id", "read_at", "created_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="account.id")
     kind: str = Field(max_length=32)
     incident_id: int | None = Field(default=None, foreign_key="incident.id")
@@ -462,7 +466,7 @@ class MailOutbox(SQLModel, table=True):
 
     __table_args__ = (sa.Index("ix_mailoutbox_due", "status", "next_attempt_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     message_id: str = Field(max_length=200, unique=True)
     to_addr: str = Field(max_length=254)
     subject: str = Field(max_length=300)
@@ -484,7 +488,7 @@ class IncidentEvent(SQLModel, table=True):
 
     __table_args__ = (sa.Index("ix_incidentevent_incident", "incident_id", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id")
     actor_id: int | None = Field(default=None, foreign_key="account.id")
     actor_role: str = Field(max_length=16)
