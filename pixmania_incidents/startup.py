@@ -220,7 +220,7 @@ def mail_problems(env: Mapping[str, str], public: bool) -> list[Problem]:
         if bool(user) != bool(password):
             missing = "PIXMANIA_SMTP_PASSWORD" if user else "PIXMANIA_SMTP_USER"
             problems.append(Problem(missing, "is not set while its pair is: the relay's login needs both"))
-        elif user and starttls not in _TRUE and host not in LOCAL_HOSTS:
+        elif user and starttls in _FALSE and host not in LOCAL_HOSTS:
             problems.append(Problem("PIXMANIA_SMTP_STARTTLS", f"is off: the relay's password would cross the "
                                     f"network to {host} in clear; set PIXMANIA_SMTP_STARTTLS=1"))
     if _reserved(host):
