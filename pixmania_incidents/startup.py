@@ -87,9 +87,15 @@ def public_url_problems(public_url: str | None, port: int, proxies: Sequence[IPv
     return problems
 
 
+#: TCP states (linux/tcp_states.h) of a server's socket: listening, or bound and never connected.
+_SERVER_STATES = (10, 7)
+
+
 def served_ports() -> set[int]:
-    """The TCP ports this process listens on (a granian worker holds its server's socket); empty elsewhere."""
-    ports = set()
+    """The TCP ports this process serves: its sockets that listen, or are bound and never connected (a granian
+    worker holds its server's socket before listening on it); a connection, even one still connecting, is not
+    counted. Empty where /proc/self/fd is missing."""
+    ports: set[int] = set()
     try:
         fds = [int(fd) for fd in os.listdir("/proc/self/fd")]
     except OSError:
@@ -102,13 +108,14 @@ def served_ports() -> set[int]:
         except OSError:
             continue
         try:
-            if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
-                try:
-                    sock.getpeername()
-                except OSError:  # bound and not connected: the server's socket
-                    ports.add(sock.getsockname()[1])
+            if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM \
+                    and sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] in _SERVER_STATES:
+                ports.add(sock.getsockname()[1])
+        except OSError:
+            pass
         finally:
             sock.detach()
+    ports.discard(0)
     return ports
 
 

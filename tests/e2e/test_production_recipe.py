@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,11 +121,10 @@ def site(tmp_path_factory) -> Iterator[Site]:
     cert = ca.issue_cert(HOST)
     cert.private_key_pem.write_to_path(str(tmp / "key.pem"))
     cert.cert_chain_pems[0].write_to_path(str(tmp / "cert.pem"))
-    relay = Controller(Sink(), hostname="127.0.0.1", port=smtp_port)
-    relay.start()
+    relay = Controller(Sink(), hostname="127.0.0.1", port=smtp_port)  # the mail relay
     app, build, migrate = read_unit("pixmania.service"), read_unit("pixmania-build.service"), \
         read_unit("pixmania-migrate.service")
-    with pg_database() as db_url, redis_database() as redis_url:
+    with pg_database() as db_url, redis_database() as redis_url, _running(relay):
         # The example file with the site's own values: everything else is run as written.
         site_values = {
             "PIXMANIA_PUBLIC_URL": public_url,
@@ -191,7 +191,15 @@ def site(tmp_path_factory) -> Iterator[Site]:
                 proxy.wait(timeout=20)
         finally:
             server.stop()
-            relay.stop()
+
+
+@contextmanager
+def _running(relay) -> Iterator[None]:  # noqa: ANN001 - an aiosmtpd Controller
+    relay.start()
+    try:
+        yield
+    finally:
+        relay.stop()
 
 
 @pytest.fixture(scope="module")
