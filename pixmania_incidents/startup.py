@@ -53,7 +53,7 @@ def public_url_problems(public_url: str | None, port: int, proxies: Sequence[IPv
                         listening: Iterable[int] = ()) -> list[Problem]:
     """`public_url`: PIXMANIA_PUBLIC_URL as set (None: unset, the app assumes http://localhost:PORT);
     `listening`: the ports this process really serves, when known."""
-    url = (public_url or f"http://localhost:{port}").rstrip("/")
+    url = (f"http://localhost:{port}" if public_url is None else public_url).rstrip("/")
     parts = urlsplit(url)
     try:
         url_port = parts.port or (443 if parts.scheme == "https" else 80)

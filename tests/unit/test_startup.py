@@ -64,7 +64,7 @@ def test_behind_a_proxy_the_public_url_must_be_set_and_https():
     assert plain.variable == "PIXMANIA_PUBLIC_URL" and "https" in plain.text
 
 
-@pytest.mark.parametrize("url", ["incidents.pixmania.fr", "https://incidents.pixmania.fr/desk", "ftp://x.fr",
+@pytest.mark.parametrize("url", ["", "incidents.pixmania.fr", "https://incidents.pixmania.fr/desk", "ftp://x.fr",
                                  "https://incidents.pixmania.fr:99999"])
 def test_a_public_url_that_is_not_an_origin_is_refused(url):
     (problem,) = startup.public_url_problems(url, 8000, PROXY)
