@@ -44,9 +44,10 @@ run: seed
 	@$(BIN)/python -m pixmania_incidents accounts
 	$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
 
-system-deps:  # Chromium for the browser tests, pdftoppm to read the return-label barcode back
+system-deps:  # Chromium for the browser tests, pdftoppm to read the return-label barcode back, nginx for the production recipe
 	@missing=""; command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="chromium"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get install -y $$missing >/dev/null || (apt-get update >/dev/null && apt-get install -y $$missing >/dev/null); \
 	elif echo "$$missing" | grep -q chromium; then $(BIN)/playwright install chromium; fi

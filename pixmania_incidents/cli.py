@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -250,10 +251,55 @@ def _add_restore(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_restore)
 
 
+def read_env_file(path: str | Path) -> dict[str, str]:
+    """An environment file as systemd's EnvironmentFile= and compose's env_file: read it: VARIABLE=value lines,
+    `#` comments, the value up to the end of the line (surrounding quotes removed)."""
+    values = {}
+    for number, line in enumerate(Path(path).read_text().splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise CliError(f"{path}:{number}: not a VARIABLE=value line")
+        value = value.strip()
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name.strip()] = value
+    return values
+
+
+def _cmd_check_config(args: argparse.Namespace) -> int:
+    if args.env_file:
+        try:
+            os.environ.update(read_env_file(args.env_file))  # before the settings are read
+        except OSError as exc:
+            raise CliError(f"cannot read {args.env_file}: {exc.strerror}") from None
+    try:
+        from . import startup
+    except ValueError as exc:  # a setting that does not even parse (settings names it)
+        raise CliError(str(exc)) from None
+    found = startup.problems(frontend=args.frontend)
+    if found:
+        startup.report(found)
+        return USAGE_ERROR
+    print("configuration OK")
+    return 0
+
+
+def _add_check_config(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check-config", help="check the configuration as the app does before serving "
+                       "(one line per problem on stderr, exit status 2)")
+    p.add_argument("--env-file", help="read the variables of this file first (e.g. /etc/pixmania/pixmania.env)")
+    p.add_argument("--frontend", action="store_true",
+                   help="also check the frontend built for `serve` (REFLEX_WEB_WORKDIR) fits the public URL")
+    p.set_defaults(handler=_cmd_check_config)
+
+
 #: Subcommand registrars, in help order.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    _add_deadlines, _add_seed, _add_accounts, _add_sweep, _add_create_admin, _add_cleanup_evidence, _add_backup,
-    _add_restore,
+    _add_deadlines, _add_seed, _add_accounts, _add_sweep, _add_create_admin, _add_check_config,
+    _add_cleanup_evidence, _add_backup, _add_restore,
 )
 
 

@@ -5,9 +5,8 @@ from pkgutil import iter_modules
 
 import reflex as rx
 
-from pixmania_incidents import tasks
+from pixmania_incidents import startup, tasks
 from pixmania_incidents.api import api
-from pixmania_incidents.services.demo import refuse_to_start_with_demo_accounts
 from pixmania_incidents.shell.registry import PAGES
 from pixmania_incidents.shell.session import SessionState
 
@@ -20,7 +19,7 @@ for _area in AREAS:
         import_module(f"{_package.__name__}.{_info.name}")
 
 app = rx.App(api_transformer=api, html_lang="fr")
-app.register_lifespan_task(refuse_to_start_with_demo_accounts)  # first: before the background loops
+app.register_lifespan_task(startup.refuse_to_start_on_problems)  # first: before the background loops
 tasks.register(app)
 for spec in PAGES:
     # Every page with roles runs the server-side guard first, whoever wrote the page.

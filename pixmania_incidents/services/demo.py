@@ -7,9 +7,6 @@ pages can say that they show demonstration data.
 
 from __future__ import annotations
 
-import os
-import sys
-
 from sqlmodel import Session, select
 
 from pixmania_incidents import settings
@@ -41,17 +38,5 @@ def start_refusal(session: Session) -> str | None:
     """Why the app must not start here, in one line, or None."""
     if settings.public_url_is_local() or settings.ALLOW_DEMO or not demo_data_present(session):
         return None
-    return (f"refusing to start: the demo accounts (published password) are in the database and the public URL "
+    return ("the demo accounts (published password) are in the database and the public URL "
             f"{settings.PUBLIC_URL} is not localhost; remove them, or set PIXMANIA_ALLOW_DEMO=1 to serve them anyway")
-
-
-def refuse_to_start_with_demo_accounts() -> None:
-    """A lifespan step of the app, before the background loops (not an import-time check:
-    `reflex db migrate` imports the app too)."""
-    from pixmania_incidents.db import session_scope
-
-    with session_scope() as session:
-        reason = start_refusal(session)
-    if reason:
-        print(reason, file=sys.stderr, flush=True)
-        os._exit(2)  # SystemExit here would bury the line under the server's lifespan traceback
