@@ -154,6 +154,9 @@ _RULES: dict[str, tuple[frozenset[str], Callable[[Actor, Any], bool] | None]] = 
     "guideline.read": (frozenset({Role.seller, Role.support, Role.arbitrator, Role.admin}), None),
     "listing.view": (frozenset({Role.product, Role.support, Role.arbitrator, Role.admin, Role.seller}), None),
     "admin.manage": (frozenset({Role.admin}), None),
+    "api.manage": (frozenset({Role.seller, Role.admin}), None),
+    "webhooks.manage": (frozenset({Role.seller, Role.admin}), None),
+    "intake.write": (frozenset({Role.admin}), None),
 }
 
 

@@ -1,0 +1,59 @@
+"""What the integrations say: API keys, the API's refusals, webhooks and intake."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # API keys and requests
+    "api.error.key_invalid": ("Clé d'API inconnue ou révoquée.", "Unknown or revoked API key."),
+    "api.error.read_only_key": ("Cette clé d'API ne permet que la lecture.", "This API key may only read."),
+    "api.error.shop_key_required": ("Il faut la clé d'API d'une boutique.", "A shop's API key is required."),
+    "api.error.operator_key_required": ("Il faut la clé d'API de l'opérateur.", "The operator's API key is required."),
+    "api.error.scope": ("Droits de clé inconnus.", "Unknown key rights."),
+    "api.error.seller_required": ("Choisissez le vendeur (actif) au nom duquel la clé agira.",
+                                  "Choose the (active) seller the key will act as."),
+    "api.error.version_required": (
+        "Indiquez la version du dossier sur laquelle porte l'action (en-tête If-Match ou champ version).",
+        "Give the version of the case the action is made on (If-Match header or version field).",
+    ),
+    "api.error.bad_request": ("Requête invalide : {detail}", "Invalid request: {detail}"),
+    "api.error.page_token": ("Jeton de page invalide.", "Invalid page token."),
+    "api.error.not_found": ("Ressource introuvable.", "Resource not found."),
+    "api.error.method": ("Méthode non permise.", "Method not allowed."),
+    "api.error.server": ("Erreur interne : rien n'a été enregistré.", "Internal error: nothing was saved."),
+    "api.error.too_large": ("Requête trop volumineuse.", "Request too large."),
+    # webhooks
+    "webhooks.error.url": ("Adresse de réception invalide (https://…).", "Invalid receiver address (https://…)."),
+    "webhooks.error.https": ("L'adresse de réception doit être en https.", "The receiver address must use https."),
+    "webhooks.error.private": (
+        "L'adresse {host} mène à un réseau privé ou local : refusée.",
+        "The address {host} leads to a private or local network: refused.",
+    ),
+    "webhooks.error.unresolved": ("Le nom {host} est introuvable.", "The name {host} cannot be found."),
+    "webhooks.error.events": ("Choisissez au moins un événement parmi ceux proposés.",
+                              "Choose at least one of the events offered."),
+    "notif.webhook_disabled": (
+        "Webhook désactivé : {url} ne répond plus depuis 3 jours",
+        "Webhook disabled: {url} has not answered for 3 days",
+    ),
+    # intake
+    "intake.error.kind": ("Type d'enregistrement inconnu.", "Unknown record type."),
+    "intake.error.field": ("Champ manquant ou invalide : {field}.", "Missing or invalid field: {field}."),
+    "intake.error.unknown_ref": ("{kind} {id} inconnu : envoyez-le d'abord.", "Unknown {kind} {id}: send it first."),
+    "intake.error.email_taken": (
+        "L'adresse {email} appartient à un compte qui n'est pas un client.",
+        "The address {email} belongs to an account that is not a customer's.",
+    ),
+    "intake.error.desk_owned": (
+        "La ligne a des incidents : son montant n'est plus modifiable.",
+        "The line has incidents: its amount can no longer change.",
+    ),
+    "intake.error.too_many": ("Au plus {max} enregistrements par appel.", "At most {max} records per call."),
+    "intake.error.json": ("Ligne illisible (JSON attendu).", "Unreadable line (JSON expected)."),
+    "intake.invite_subject": ("Votre espace incidents Pixmania", "Your Pixmania incident desk"),
+    "intake.invite_body": (
+        "Bonjour {name},\n\nVotre commande Pixmania vous donne accès à l'espace incidents, où vous pouvez "
+        "signaler un problème et suivre sa résolution avec le vendeur.\n\nChoisissez votre mot de passe "
+        "(lien à usage unique, valable {days} jours) :\n{url}\n\nL'équipe Pixmania",
+        "Hello {name},\n\nYour Pixmania order gives you access to the incident desk, where you can report a "
+        "problem and follow its resolution with the seller.\n\nChoose your password (single-use link, valid "
+        "for {days} days):\n{url}\n\nThe Pixmania team",
+    ),
+}
