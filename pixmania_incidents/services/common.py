@@ -205,6 +205,14 @@ def check_version(incident: Incident, version: int | None) -> None:
         raise StaleVersion(incident.version)
 
 
+def at_version(session: Session, actor: Actor, incident_id: int, version: int | None, fn: Callable[..., Any],
+               *args: Any, **kwargs: Any) -> Any:
+    """`fn(session, actor, incident_id, ...)` only while the case is still at `version` (the API
+    asks the version of every write, also of those whose service takes none), in one unit of work."""
+    check_version(load_incident(session, actor, incident_id, for_update=True), version)
+    return fn(session, actor, incident_id, *args, **kwargs)
+
+
 # --- events ------------------------------------------------------------------------------
 
 

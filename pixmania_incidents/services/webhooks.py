@@ -33,7 +33,7 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -58,9 +58,10 @@ from pixmania_incidents.models import (
     WebhookEndpoint,
 )
 from pixmania_incidents.services import notifications, outbox
+from pixmania_incidents.services.case_feed import case_summary, iso
 from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, now, reads
 from pixmania_incidents.services.evidence import visibilities
-from pixmania_incidents.vocabulary import MARKETPLACE_STATUS, OPERATOR_WEBHOOK_EVENTS, WEBHOOK_EVENTS
+from pixmania_incidents.vocabulary import OPERATOR_WEBHOOK_EVENTS, WEBHOOK_EVENTS
 
 log = logging.getLogger("pixmania.webhooks")
 
@@ -103,36 +104,13 @@ def event_types(event: IncidentEvent) -> list[str]:
     return types
 
 
-def case_summary(incident: Incident) -> dict[str, Any]:
-    """The case as every event carries it (and the API lists it)."""
-    return {
-        "id": incident.id,
-        "reference": incident.reference,
-        "type": incident.type,
-        "state": incident.state,
-        "status": MARKETPLACE_STATUS[incident.state],
-        "outcome": incident.outcome,
-        "version": incident.version,
-        "shop_id": incident.shop_id,
-        "ball": incident.ball or None,
-        "deadline_state": incident.deadline_state,
-        "next_due_at": _iso(incident.next_due_at),
-        "opened_at": _iso(incident.opened_at),
-        "updated_at": _iso(incident.updated_at),
-    }
-
-
-def _iso(at: datetime | None) -> str | None:
-    return at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if at is not None else None
-
-
 def _message(session: Session, message_id: Any) -> dict[str, Any] | None:
     message = session.get(Message, message_id) if message_id else None
     if message is None or message.visibility not in visibilities(Role.seller):
         return None
     author = session.get(User, message.author_id) if message.author_id else None
     return {"id": message.id, "author": author.name if author else "", "author_role": message.author_role,
-            "kind": message.kind, "body": message.body, "created_at": _iso(message.created_at)}
+            "kind": message.kind, "body": message.body, "created_at": iso(message.created_at)}
 
 
 def _data(session: Session, incident: Incident, event: IncidentEvent) -> dict[str, Any]:
@@ -156,7 +134,7 @@ def _endpoints_for(session: Session, shop_id: int, event_type: str) -> list[Webh
 
 def enqueue(session: Session, incident: Incident, event_type: str, data: dict[str, Any], at: datetime) -> int:
     """One delivery per endpoint that wants this event, in the caller's transaction."""
-    body = json.dumps({"type": event_type, "timestamp": _iso(at), "data": data}, ensure_ascii=False,
+    body = json.dumps({"type": event_type, "timestamp": iso(at), "data": data}, ensure_ascii=False,
                       separators=(",", ":"), default=str)
     endpoints = _endpoints_for(session, incident.shop_id, event_type)
     for endpoint in endpoints:
@@ -168,7 +146,7 @@ def enqueue(session: Session, incident: Incident, event_type: str, data: dict[st
 
 def _obligation_due(session: Session, row: Deadline, incident: Incident) -> dict[str, Any]:
     return {"incident": case_summary(incident),
-            "details": {"obligation": row.kind, "holder": row.holder, "due_at": _iso(row.due_at)},
+            "details": {"obligation": row.kind, "holder": row.holder, "due_at": iso(row.due_at)},
             "actor_role": "system"}
 
 
