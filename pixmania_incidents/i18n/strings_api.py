@@ -56,4 +56,66 @@ STRINGS: dict[str, tuple[str, str]] = {
         "problem and follow its resolution with the seller.\n\nChoose your password (single-use link, valid "
         "for {days} days):\n{url}\n\nThe Pixmania team",
     ),
+    # the Intégrations page (sellers and admins)
+    "nav.integrations": ("Intégrations", "Integrations"),
+    "integrations.title": ("Intégrations", "Integrations"),
+    "integrations.intro": (
+        "Votre logiciel de gestion travaille les dossiers par l'API et reçoit les événements par webhook, "
+        "comme s'il utilisait le tableau et la page du dossier.",
+        "Your back office works cases through the API and receives events by webhook, as if it used the "
+        "board and the case page.",
+    ),
+    "integrations.docs": ("Documentation de l'API", "API documentation"),
+    "integrations.keys": ("Clés d'API", "API keys"),
+    "integrations.keys_intro": (
+        "Une clé agit au nom de son vendeur, sur les dossiers de sa boutique. Elle n'est montrée qu'une fois.",
+        "A key acts as its seller, on the shop's cases. It is shown only once.",
+    ),
+    "integrations.key_name": ("Nom de la clé", "Key name"),
+    "integrations.scope": ("Droits", "Rights"),
+    "integrations.scope_read": ("Lecture", "Read"),
+    "integrations.scope_write": ("Lecture et écriture", "Read and write"),
+    "integrations.scope_operator": ("Opérateur (lecture de tout, intégration des commandes)",
+                                    "Operator (reads everything, order intake)"),
+    "integrations.seller": ("Au nom du vendeur (clé de boutique)", "As the seller (shop key)"),
+    "integrations.seller_none": ("—", "—"),
+    "integrations.create_key": ("Créer la clé", "Create the key"),
+    "integrations.key_once": (
+        "Voici la clé : copiez-la maintenant, elle ne sera plus jamais affichée.",
+        "Here is the key: copy it now, it will never be shown again.",
+    ),
+    "integrations.secret_once": (
+        "Voici le secret de signature : copiez-le maintenant, il ne sera plus affiché.",
+        "Here is the signing secret: copy it now, it will not be shown again.",
+    ),
+    "integrations.copied": ("C'est noté", "Done"),
+    "integrations.col_key": ("Clé", "Key"),
+    "integrations.col_owner": ("Boutique, vendeur", "Shop, seller"),
+    "integrations.col_created": ("Créée le", "Created"),
+    "integrations.col_used": ("Dernière utilisation", "Last used"),
+    "integrations.col_actions": ("Actions", "Actions"),
+    "integrations.col_state": ("État", "State"),
+    "integrations.col_event": ("Événement", "Event"),
+    "integrations.col_attempts": ("Tentatives", "Attempts"),
+    "integrations.never": ("jamais", "never"),
+    "integrations.revoke": ("Révoquer", "Revoke"),
+    "integrations.revoked": ("Révoquée", "Revoked"),
+    "integrations.webhooks": ("Webhooks", "Webhooks"),
+    "integrations.webhooks_intro": (
+        "Les événements choisis sont envoyés, signés (Standard Webhooks), à l'adresse https indiquée ; "
+        "en cas d'échec, ils sont renvoyés pendant 3 jours.",
+        "The chosen events are sent, signed (Standard Webhooks), to the https address given; on failure "
+        "they are retried for 3 days.",
+    ),
+    "integrations.url": ("Adresse de réception", "Receiver address"),
+    "integrations.create_webhook": ("Ajouter le webhook", "Add the webhook"),
+    "integrations.on": ("Actif", "On"),
+    "integrations.off": ("Désactivé", "Off"),
+    "integrations.failing_since": ("En échec depuis", "Failing since"),
+    "integrations.deliveries": ("Envois", "Deliveries"),
+    "integrations.turn_off": ("Désactiver", "Turn off"),
+    "integrations.turn_on": ("Réactiver", "Turn on"),
+    "integrations.rotate": ("Nouveau secret", "New secret"),
+    "integrations.delete": ("Supprimer", "Delete"),
+    "integrations.resend": ("Renvoyer", "Resend"),
 }
