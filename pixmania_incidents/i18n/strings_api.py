@@ -46,6 +46,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The line has incidents: its amount can no longer change.",
     ),
     "intake.error.too_many": ("Au plus {max} enregistrements par appel.", "At most {max} records per call."),
+    "intake.error.operator": (
+        "Nommez l'administrateur actif au nom duquel importer (--as EMAIL).",
+        "Name the active administrator to import as (--as EMAIL).",
+    ),
     "intake.error.json": ("Ligne illisible (JSON attendu).", "Unreadable line (JSON expected)."),
     "intake.invite_subject": ("Votre espace incidents Pixmania", "Your Pixmania incident desk"),
     "intake.invite_body": (

@@ -16,9 +16,12 @@ with the same address is linked, never duplicated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
@@ -316,3 +319,37 @@ def ingest(session: Session, actor: Actor, records: Iterable[Any]) -> list[Outco
     if len(records) > MAX_RECORDS:
         raise InvalidInput("intake.error.too_many", max=MAX_RECORDS)
     return [_one(session, index, record) for index, record in enumerate(records)]
+
+
+# --- files (the command line) ---------------------------------------------------------------------
+
+
+def operator(session: Session, email: str | None = None) -> Actor:
+    """Who a file import acts as: the active admin named, or the only one there is."""
+    admins = session.exec(select(User).where(User.role == Role.admin, User.active == True)).all()  # noqa: E712
+    chosen = [a for a in admins if email is None or a.email == email.strip().lower()]
+    if len(chosen) != 1:
+        raise InvalidInput("intake.error.operator")
+    return Actor.of(chosen[0])
+
+
+def read_records(path: Path, skip: int = 0) -> Iterator[tuple[int, Any]]:
+    """(line number, record) of an NDJSON or CSV file (one record a row, with a `type` column),
+    from the `skip`+1-th record on; a line that is not JSON comes as None (refused alone)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        if path.suffix.lower() == ".csv":
+            rows: Iterable[tuple[int, Any]] = (
+                (n, {k: v for k, v in row.items() if k and v not in (None, "")})
+                for n, row in enumerate(csv.DictReader(handle), start=2))
+        else:
+            rows = ((n, _json_or_none(line)) for n, line in enumerate(handle, start=1) if line.strip())
+        for index, (number, record) in enumerate(rows):
+            if index >= skip:
+                yield number, record
+
+
+def _json_or_none(line: str) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
