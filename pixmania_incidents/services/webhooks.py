@@ -27,6 +27,7 @@ import base64
 import ipaddress
 import json
 import logging
+import os
 import secrets
 import socket
 import time
@@ -69,7 +70,7 @@ LEASE = timedelta(minutes=1)
 #: Connecting, then the whole answer: well inside the lease.
 CONNECT_TIMEOUT = 5.0
 SEND_TIMEOUT = 10.0
-FIRST_RETRY = timedelta(seconds=30)
+FIRST_RETRY = timedelta(seconds=float(os.environ.get("PIXMANIA_WEBHOOK_FIRST_RETRY", "30")))
 MAX_RETRY = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(days=3)
 #: Characters of a receiver's answer kept with each attempt.

@@ -222,3 +222,25 @@ def test_the_openapi_document_and_its_page(client):
     csp = page.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "sha256-" in csp  # its inline script is allowed by its hash
     assert client.get("/api/v1/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_intake_takes_ndjson_in_bulk_with_a_result_per_record(world, client):
+    operator, tech = key(world, "admin", "operator"), key(world, "seller_tech")
+    lines = "\n".join([
+        '{"type": "shop", "id": "S-1", "name": "Audio Discount"}',
+        '{"type": "listing", "id": "P-1", "shop_id": "S-1", "sku": "AD-1", "title": "Casque", "price_cents": 8990}',
+        "{oops",
+        '{"type": "listing", "id": "P-2", "shop_id": "S-404", "sku": "AD-2", "title": "X", "price_cents": 1}',
+    ])
+    answer = client.post("/api/v1/intake/bulk", headers=auth(operator, **{"Content-Type": "application/x-ndjson",
+                                                                           "Accept-Language": "en"}), content=lines)
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert report["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "refused": 2}
+    assert report["results"][3]["reason"] == "Unknown shop S-404: send it first."
+    again = client.post("/api/v1/intake/records", headers=auth(operator),
+                        json={"type": "shop", "id": "S-1", "name": "Audio Discount"})
+    assert again.json()["results"][0]["result"] == "unchanged"
+    assert client.post("/api/v1/intake/records", headers=auth(tech), json={"type": "shop"}).status_code == 403
+    too_many = "\n".join(['{"type": "shop"}'] * 1001)
+    assert client.post("/api/v1/intake/bulk", headers=auth(operator), content=too_many).status_code == 422
