@@ -21,7 +21,7 @@ from pixmania_incidents.api.v1 import READS, WRITES, act, call, shop_key
 from pixmania_incidents.api_files import file_response
 from pixmania_incidents.services import case_feed, evidence, flags, fulfilment, incidents, views
 from pixmania_incidents.services.api_keys import Holder
-from pixmania_incidents.services.common import Actor, InvalidInput, at_version, load_incident, reads
+from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, at_version, load_incident, reads
 from pixmania_incidents.services.evidence import Upload
 from pixmania_incidents.vocabulary import MARKETPLACE_STATUS, MAX_BYTES, MAX_FILES
 
@@ -86,20 +86,25 @@ async def read_case(key: Key, incident_id: Id, response: Response) -> Any:
     return record
 
 
-@router.get("/evidence/{evidence_id}", responses={200: {"content": {"application/octet-stream": {}},
-                                                       "description": "The file"}, **READS},
+_FILES = {t: {"schema": {"type": "string", "format": "binary"}}
+          for t in ("image/jpeg", "image/png", "image/webp", "application/pdf")}
+
+
+@router.get("/evidence/{evidence_id}", response_class=Response,
+            responses={200: {"content": _FILES, "description": "The file"}, **READS},
             summary="Download a file of a case")
 async def download_evidence(key: Key, evidence_id: Id) -> Response:
     path, content_type, filename = await call(key, evidence.open_evidence, evidence_id)
     try:
         data = await asyncio.to_thread(path.read_bytes)
     except FileNotFoundError:
-        raise InvalidInput("api.error.not_found") from None
+        raise NotFound() from None
     return file_response(data, content_type, filename)
 
 
-@router.get("/return-labels/{label_id}/pdf", responses={200: {"content": {"application/pdf": {}},
-                                                            "description": "The printable label"}, **READS},
+@router.get("/return-labels/{label_id}/pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": _FILES["application/pdf"]},
+                             "description": "The printable label"}, **READS},
             summary="Get a return label's PDF")
 async def label_pdf(key: Key, label_id: Id) -> Response:
     data = await call(key, fulfilment.return_label_pdf, label_id)
@@ -216,7 +221,7 @@ async def outside_exchange(key: Key, request: Request, incident_id: Id, form: sc
         occurred = datetime.fromisoformat(form.occurred_at.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput("incidents.error.occurred_at") from None
-    if occurred.tzinfo is None:
+    if occurred.tzinfo is None or not 2000 <= occurred.year <= 2100:
         raise InvalidInput("incidents.error.occurred_at")
     return done(await act(key, request, incident_id, form.version, incidents.record_outside_exchange, form.channel,
                           occurred, form.counterpart, form.summary, current=case_record))

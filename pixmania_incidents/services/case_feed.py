@@ -76,12 +76,20 @@ def _token(incident: Incident) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _sane(at: datetime | None) -> bool:
+    """An aware instant the database can take (far years overflow once turned to UTC)."""
+    return at is None or (at.tzinfo is not None and 2000 <= at.year <= 2100)
+
+
 def _after(token: str) -> tuple[datetime, int]:
     try:
         updated, last_id = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        return datetime.fromisoformat(updated.replace("Z", "+00:00")), int(last_id)
+        at, last = datetime.fromisoformat(updated.replace("Z", "+00:00")), int(last_id)
     except (ValueError, TypeError, AttributeError):
         raise InvalidInput("api.error.page_token") from None
+    if not _sane(at) or not 0 <= last < 2**31:
+        raise InvalidInput("api.error.page_token")
+    return at, last
 
 
 def _check(filters: FeedFilters) -> None:
@@ -93,9 +101,8 @@ def _check(filters: FeedFilters) -> None:
     )
     if any(not set(values) <= allowed for values, allowed in known):
         raise InvalidInput("support.error.filter")
-    for at in (filters.due_before, filters.updated_since):
-        if at is not None and at.tzinfo is None:
-            raise InvalidInput("support.error.filter")
+    if not (_sane(filters.due_before) and _sane(filters.updated_since)):
+        raise InvalidInput("support.error.filter")
 
 
 def _conditions(actor: Actor, filters: FeedFilters) -> list[Any]:

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from pixmania_incidents.i18n import norm_locale, tr
@@ -160,9 +161,9 @@ def _shop(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
     _link(session, Shop, Shop.name, name, external_id, "name")
     closed = record.get("closed_days") or []
     calendar = admin.calendar_fields(
-        str(record.get("calendar_kind") or "ouvrables"), record.get("subdiv") or None,
-        closed if isinstance(closed, list) else str(closed), str(record.get("work_start") or "08:00"),
-        str(record.get("work_end") or "19:00"),
+        str(record.get("calendar_kind") or "ouvrables"), str(record.get("subdiv") or "") or None,
+        [str(d) for d in closed] if isinstance(closed, list) else str(closed),
+        str(record.get("work_start") or "08:00"), str(record.get("work_end") or "19:00"),
     )
     return _upsert(session, Shop, external_id, record,
                    {"name": name, "address": _text(record, "address", 400, required=False), **calendar})
@@ -308,6 +309,8 @@ def _one(session: Session, index: int, record: Any) -> Outcome:
             result, _ = _HANDLERS[kind](session, record)
     except ServiceError as exc:
         return Outcome(index, kind, record_id, "refused", exc.code, exc.params)
+    except sa.exc.IntegrityError:  # another row took the same natural key meanwhile
+        return Outcome(index, kind, record_id, "refused", "intake.error.field", {"field": "id"})
     return Outcome(index, kind, record_id, result)
 
 
