@@ -436,13 +436,16 @@ class HttpTransport:
             with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
                 request = client.build_request("POST", pinned, content=body, extensions=extensions,
                                                headers={**headers, "Host": parts.netloc})
-                with client.send(request, stream=True) as response:
+                response = client.send(request, stream=True)
+                try:
                     head = b""
                     for chunk in response.iter_bytes():
                         head += chunk
                         if len(head) >= EXCERPT * 4:
                             break
                     return Answer(response.status_code, head.decode(errors="replace")[:EXCERPT])
+                finally:
+                    response.close()
         except httpx.HTTPError as exc:
             return Answer(None, f"{type(exc).__name__}: {exc}"[:EXCERPT])
 

@@ -62,9 +62,9 @@ def test_an_order_from_intake_becomes_a_case_the_back_office_answers(server, bro
     monkeypatch.setattr(webhooks.settings, "WEBHOOK_ALLOW", ("127.0.0.1",))
     receiver = Receiver()
     receiver.start()
+    admin, seller = _actor(engine, "admin@demo.example.com"), _actor(engine, "vendeur.techshop@demo.example.com")
     with session_scope(engine) as session:
-        operator_key = api_keys.create_key(session, _actor(engine, "admin@demo.example.com"), "Mirakl", "operator").secret
-        seller = _actor(engine, "vendeur.techshop@demo.example.com")
+        operator_key = api_keys.create_key(session, admin, "Mirakl", "operator").secret
         seller_key = api_keys.create_key(session, seller, "ERP", "write").secret
         endpoint = webhooks.create_endpoint(session, seller, receiver.url("erp"), WEBHOOK_EVENTS)
     receiver.secrets = {"erp": endpoint.secret}

@@ -55,7 +55,7 @@ def engine(server):
 
 
 def _actor(engine, email: str) -> Actor:
-    with session_scope(engine) as session:
+    with session_scope(engine, write=False) as session:
         return Actor.of(session.exec(select(User).where(User.email == email)).one())
 
 
@@ -64,9 +64,10 @@ def receiver(engine, monkeypatch_module):
     monkeypatch_module.setattr(webhooks.settings, "WEBHOOK_ALLOW", ("127.0.0.1",))
     rx = Receiver()
     rx.start()
+    seller, admin = _actor(engine, SELLER), _actor(engine, ADMIN)
     with session_scope(engine) as session:
-        shop = webhooks.create_endpoint(session, _actor(engine, SELLER), rx.url("shop"), WEBHOOK_EVENTS)
-        operator = webhooks.create_endpoint(session, _actor(engine, ADMIN), rx.url("operator"), OPERATOR_WEBHOOK_EVENTS)
+        shop = webhooks.create_endpoint(session, seller, rx.url("shop"), WEBHOOK_EVENTS)
+        operator = webhooks.create_endpoint(session, admin, rx.url("operator"), OPERATOR_WEBHOOK_EVENTS)
     rx.secrets = {"shop": shop.secret, "operator": operator.secret}
     yield rx
 
@@ -106,8 +107,9 @@ def _fresh_lines(engine, count: int) -> list[int]:
 
 
 def _as(engine, email: str, fn, *args):  # noqa: ANN001
+    actor = _actor(engine, email)
     with session_scope(engine) as session:
-        return fn(session, _actor(engine, email), *args)
+        return fn(session, actor, *args)
 
 
 def _version(engine, incident_id: int) -> int:
@@ -172,8 +174,9 @@ def test_every_event_type_arrives_signed_and_in_order_per_case(server, engine, r
     assert message["data"]["message"]["body"] == "Pouvez-vous nous envoyer une photo du carton ?"
     assert message["data"]["incident"]["reference"] == case.reference
     # In order per case: each case's events arrive as they were written.
+    seller = _actor(engine, SELLER)
     with session_scope(engine, write=False) as session:
-        endpoint = next(e for e in webhooks.endpoints(session, _actor(engine, SELLER)))
+        endpoint = next(e for e in webhooks.endpoints(session, seller))
         written = session.exec(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
                                .order_by(WebhookDelivery.id)).all()
     for incident_id in (case.incident_id, other.incident_id, late.incident_id):
@@ -234,8 +237,9 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.cont
 @pytest.fixture(scope="module")
 def any_key(engine, seller_key):
     """Operations run with the key of their audience: the operator's for its routes, the shop's otherwise."""
+    admin = _actor(engine, ADMIN)
     with session_scope(engine) as session:
-        operator = api_keys.create_key(session, _actor(engine, ADMIN), "reporting", "operator").secret
+        operator = api_keys.create_key(session, admin, "reporting", "operator").secret
     return lambda path: operator if path.startswith(("/operator", "/intake")) else seller_key
 
 

@@ -240,3 +240,30 @@ def test_the_secret_can_be_rotated_and_the_endpoint_deleted(world):
     world.db.commit()
     assert world.db.exec(select(WebhookDelivery)).all() == []
     assert timedelta(days=3) == webhooks.GIVE_UP_AFTER
+
+
+def test_the_http_sender_posts_to_a_real_receiver_which_verifies_it(world, clock):
+    from tests.receiver import Receiver
+
+    clock.at = datetime.now(timezone.utc)
+    receiver = Receiver()
+    receiver.start()
+    try:
+        created = webhooks.create_endpoint(world.db, world.actor("seller_tech"), receiver.url("erp"), ALL)
+        world.db.commit()
+        receiver.secrets = {"erp": created.secret}
+        _open(world)
+        assert webhooks.deliver_due(world.db.get_bind()).delivered == 1
+        assert [e["type"] for e in receiver.got["erp"]] == ["incident.opened"]
+        attempt = world.db.exec(select(WebhookAttempt)).one()
+        assert attempt.status_code == 200 and attempt.excerpt == '{"ok": true}'
+        # A forged secret is refused by the receiver: the attempt keeps its 401 and retries later.
+        world.db.get(WebhookEndpoint, created.endpoint.id).secret = webhooks.new_secret()
+        world.db.commit()
+        incidents.post_message(world.db, world.actor("camille"), _deliveries(world, created.endpoint.id)[0].incident_id,
+                               "Bonjour ?")
+        world.db.commit()
+        assert webhooks.deliver_due(world.db.get_bind()).retried == 1
+        assert receiver.refused == 1
+    finally:
+        receiver.stop()
