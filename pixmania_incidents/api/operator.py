@@ -81,7 +81,7 @@ async def upsert_one(key: Key, request: Request, record: Record) -> Any:
     return _report(await call(key, intake.ingest, [record]), locale_of(request))
 
 
-@router.post("/intake/bulk", response_model=IntakeReport, responses=problems(401, 403, 413, 422, 429, 503),
+@router.post("/intake/bulk", response_model=IntakeReport, responses=problems(400, 401, 403, 413, 422, 429, 503),
              summary="Upsert up to 1,000 records (NDJSON)",
              openapi_extra={"requestBody": {"required": True, "content": {"application/x-ndjson": {
                  "schema": {"type": "string", "description": "One JSON record per line"}}}}})

@@ -59,6 +59,7 @@ _STATUS: tuple[tuple[type[ServiceError], int], ...] = (
 )
 _SPECIAL = {"error.login_required": 401, "api.error.version_required": 428}
 _DESCRIPTIONS = {
+    400: "The body could not be read (not JSON, not a form)",
     401: "No key, or an unknown or revoked one",
     403: "The key may not do this (a read key writing, another kind of key)",
     404: "No such resource for this key (another shop's case is not found either)",
@@ -77,7 +78,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 READS = problems(401, 403, 404, 422, 429, 503)
-WRITES = problems(401, 403, 404, 409, 413, 422, 428, 429, 503)
+WRITES = problems(400, 401, 403, 404, 409, 413, 422, 428, 429, 503)
 
 app = FastAPIOffline(
     title="Pixmania · incident desk API",
