@@ -122,4 +122,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "integrations.rotate": ("Nouveau secret", "New secret"),
     "integrations.delete": ("Supprimer", "Delete"),
     "integrations.resend": ("Renvoyer", "Resend"),
+    "integrations.status_delivered": ("Reçu", "Delivered"),
+    "integrations.status_pending": ("En attente", "Pending"),
+    "integrations.status_failed": ("Abandonné", "Given up"),
 }

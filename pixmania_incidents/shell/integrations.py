@@ -109,8 +109,12 @@ def keys_panel() -> rx.Component:
 def _delivery_row(d: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(d["event"]),
-        rx.table.cell(rx.badge(d["status"], color_scheme=rx.match(d["status"], ("delivered", "green"),
-                                                                  ("failed", "red"), "amber"))),
+        rx.table.cell(rx.match(
+            d["status"],
+            ("delivered", rx.badge(t("integrations.status_delivered"), color_scheme="green")),
+            ("failed", rx.badge(t("integrations.status_failed"), color_scheme="red")),
+            rx.badge(t("integrations.status_pending"), color_scheme="amber"),
+        )),
         rx.table.cell(d["created"]),
         rx.table.cell(rx.text(d["log"], size="1", white_space="pre-wrap", font_family="monospace")),
         rx.table.cell(rx.button(t("integrations.resend"), size="1", variant="soft", on_click=S.resend(d["id"]))),
@@ -172,6 +176,7 @@ def webhooks_panel() -> rx.Component:
                           "integrations.col_attempts", "integrations.col_actions"),
                     rx.table.body(rx.foreach(S.deliveries, _delivery_row)),
                     width="100%",
+                    data_testid="deliveries",
                 ),
                 width="100%",
             ),

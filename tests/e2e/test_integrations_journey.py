@@ -126,3 +126,36 @@ def test_an_order_from_intake_becomes_a_case_the_back_office_answers(server, bro
     customer.close()
     receiver.stop()
     engine.dispose()
+
+
+def test_the_seller_manages_keys_and_webhooks_on_the_integrations_page(server, browser, tmp_path):
+    seller = Session(browser, server.url)
+    page = seller.login("vendeur.techshop@demo.example.com")
+    page.goto("/integrations")
+    expect(page.get_by_role("heading", name="Intégrations", exact=True)).to_be_visible()
+    page.get_by_label("Nom de la clé").fill("Logiciel de caisse")
+    page.get_by_role("button", name="Créer la clé").click()
+    secret = page.get_by_test_id("new-secret")
+    expect(secret).to_contain_text("pxm_")
+    key = secret.inner_text().strip()
+    # The key works at once, read only; shown once: gone after "C'est noté" and a reload.
+    answer = httpx.get(f"{server.url}/api/v1/incidents", headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 200
+    page.get_by_role("button", name="C'est noté").click()
+    expect(page.get_by_test_id("new-secret")).to_have_count(0)
+    row = page.get_by_role("row").filter(has_text="Logiciel de caisse")
+    expect(row).to_contain_text("Lecture")
+    # The endpoint of the journey is listed, with its deliveries and "Renvoyer".
+    endpoints = page.get_by_role("row").filter(has_text="/erp")
+    expect(endpoints).to_have_count(1)
+    endpoints.get_by_role("button", name="Envois").click()
+    delivered = page.get_by_test_id("deliveries").get_by_role("row").filter(has_text="incident.opened").first
+    expect(delivered).to_contain_text("Reçu")
+    expect(delivered).to_contain_text("HTTP 200")
+    expect(delivered.get_by_role("button", name="Renvoyer")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "integrations.png"), full_page=True)
+    row.get_by_role("button", name="Révoquer").click()
+    expect(row).to_contain_text("Révoquée")
+    answer = httpx.get(f"{server.url}/api/v1/incidents", headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 401
+    seller.close()
