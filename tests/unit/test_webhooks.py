@@ -267,3 +267,49 @@ def test_the_http_sender_posts_to_a_real_receiver_which_verifies_it(world, clock
         assert receiver.refused == 1
     finally:
         receiver.stop()
+
+
+def test_on_postgresql_two_senders_keep_each_case_in_order(pg_url, clock, monkeypatch):
+    """Two senders at once on PostgreSQL (FOR UPDATE SKIP LOCKED): every delivery once, each case in order."""
+    import threading
+
+    from sqlmodel import Session
+
+    from pixmania_incidents.db import make_engine
+    from tests.conftest import make_world
+
+    monkeypatch.setattr(settings, "WEBHOOK_ALLOW", ("127.0.0.1",))
+    engine = make_engine(pg_url)
+    with Session(engine, expire_on_commit=False) as db:
+        world = make_world(db)
+        webhooks.create_endpoint(db, world.actor("seller_tech"), "http://127.0.0.1:9/hook", ALL)
+        db.commit()
+        for line in ("camille_tech_delivered", "paul_tech_delivered"):
+            customer = world.actor(line.split("_")[0])
+            case = incidents.open_incident(db, customer, world.lines[line].id, "not_received", "Rien reçu.")
+            for n in range(4):
+                incidents.post_message(db, customer, case.incident_id, f"Message {n}")
+            db.commit()
+
+    class Slow(Receiver):
+        def post(self, destination, body, headers):  # noqa: ANN001
+            import time
+
+            time.sleep(0.01)
+            return super().post(destination, body, headers)
+
+    receiver = Slow()
+    senders = [threading.Thread(target=webhooks.deliver_due, args=(engine, receiver, f"w{i}", 50)) for i in range(2)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join()
+    while webhooks.deliver_due(engine, receiver).claimed:
+        pass
+    ids = [h["webhook-id"] for _, h in receiver.got]
+    assert len(ids) == len(set(ids)) == 10
+    for reference in {b["data"]["incident"]["reference"] for b, _ in receiver.got}:
+        bodies = [b for b, _ in receiver.got if b["data"]["incident"]["reference"] == reference]
+        assert [b["type"] for b in bodies] == ["incident.opened", *["message.created"] * 4]
+        assert [b["data"]["message"]["body"] for b in bodies[1:]] == [f"Message {n}" for n in range(4)]
+    engine.dispose()
