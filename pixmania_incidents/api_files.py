@@ -39,7 +39,7 @@ def _disposition(kind: str, filename: str) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def _file_response(data: bytes, content_type: str, filename: str) -> Response:
+def file_response(data: bytes, content_type: str, filename: str) -> Response:
     inline = content_type.startswith("image/")
     return Response(data, media_type=content_type, headers={
         "Content-Disposition": _disposition("inline" if inline else "attachment", filename),
@@ -77,7 +77,7 @@ async def evidence_route(request: Request) -> Response:
         found = await _as_user(request, read)
     except FileNotFoundError:
         found = None
-    return _not_found() if found is None else _file_response(*found)
+    return _not_found() if found is None else file_response(*found)
 
 
 async def label_route(request: Request) -> Response:
@@ -85,7 +85,7 @@ async def label_route(request: Request) -> Response:
     if label_id is None:
         return _not_found()
     data = await _as_user(request, lambda session, actor: fulfilment.return_label_pdf(session, actor, label_id))
-    return _not_found() if data is None else _file_response(data, "application/pdf", f"bordereau-retour-{label_id}.pdf")
+    return _not_found() if data is None else file_response(data, "application/pdf", f"bordereau-retour-{label_id}.pdf")
 
 
 ROUTES = [

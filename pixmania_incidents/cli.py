@@ -296,10 +296,86 @@ def _add_check_config(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_check_config)
 
 
+def _batch_size(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 1000:
+        raise argparse.ArgumentTypeError(f"a batch is 1 to 1000 records, not {value!r}")
+    return int(value)
+
+
+def _progress(done: int, total: int, width: int = 30) -> None:
+    filled = width * done // max(total, 1)
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    """Batches of records, each committed with the count of lines done beside the file, so an
+    interrupted import starts again after the last batch that committed (and records sent twice
+    change nothing anyway)."""
+    from collections import Counter
+
+    from .db import session_scope
+    from .i18n import tr
+    from .services import intake
+    from .services.common import ServiceError
+
+    path: Path = args.file
+    if not path.is_file():
+        raise CliError(f"no such file: {path}")
+    marker = path.with_name(path.name + ".intake-progress")
+    done = int(marker.read_text() or 0) if marker.is_file() and not args.restart else 0
+    total = sum(1 for _ in intake.read_records(path))
+    counts: Counter[str] = Counter()
+    refused: list[str] = []
+    batch: list[tuple[int, object]] = []
+    records = intake.read_records(path, skip=done)
+
+    def flush() -> None:
+        nonlocal done
+        try:
+            with session_scope() as session:
+                outcomes = intake.ingest(session, intake.operator(session, args.as_email), [r for _, r in batch])
+        except ServiceError as exc:
+            raise CliError(tr(exc.code, "en", **exc.params)) from None
+        for (line, _), outcome in zip(batch, outcomes, strict=True):
+            counts[outcome.result] += 1
+            if outcome.result == "refused":
+                what = f"{outcome.type} {outcome.id}".strip()
+                refused.append(f"  line {line}: {what + ': ' if what else ''}{outcome.reason('en')}")
+        done += len(batch)
+        marker.write_text(str(done))
+        batch.clear()
+        _progress(done, total)
+
+    if done:
+        print(f"resuming after record {done}", file=sys.stderr)
+    for item in records:
+        batch.append(item)
+        if len(batch) >= args.batch:
+            flush()
+    if batch:
+        flush()
+    print(file=sys.stderr)
+    marker.unlink(missing_ok=True)
+    print(", ".join(f"{counts[k]} {k}" for k in ("created", "updated", "unchanged", "refused")))
+    print("\n".join(refused[:200]) + (f"\n  ... and {len(refused) - 200} more" if len(refused) > 200 else ""),
+          end="\n" if refused else "")
+    return 1 if refused else 0
+
+
+def _add_import(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="upsert the order system's records from an NDJSON or CSV file (resumable)")
+    p.add_argument("file", type=Path, help="FILE.ndjson (one JSON record a line) or FILE.csv (a `type` column)")
+    p.add_argument("--as", dest="as_email", default=None, help="the administrator it acts as (default: the only one)")
+    p.add_argument("--batch", type=_batch_size, default=500, metavar="N",
+                   help="records per transaction (1..1000, default 500)")
+    p.add_argument("--restart", action="store_true", help="start from the first record again")
+    p.set_defaults(handler=_cmd_import)
+
+
 #: Subcommand registrars, in help order.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_deadlines, _add_seed, _add_accounts, _add_sweep, _add_create_admin, _add_check_config,
-    _add_cleanup_evidence, _add_backup, _add_restore,
+    _add_cleanup_evidence, _add_backup, _add_restore, _add_import,
 )
 
 

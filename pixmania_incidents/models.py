@@ -53,6 +53,11 @@ def When(*, nullable: bool = True, index: bool = False, default_now: bool = Fals
     return Field(**kwargs)
 
 
+def ExternalId() -> Any:
+    """The order system's own id of a row that arrives by intake (`services/intake`): unique when set."""
+    return Field(default=None, max_length=64, unique=True, index=True)
+
+
 # --- marketplace -----------------------------------------------------------
 
 
@@ -66,6 +71,8 @@ class Shop(SQLModel, table=True):
     work_start: str = Field(default="08:00", max_length=5)
     work_end: str = Field(default="19:00", max_length=5)
     created_at: datetime = When(nullable=False, default_now=True)
+    external_id: str | None = ExternalId()
+    external_updated_at: datetime | None = When()
 
 
 class User(SQLModel, table=True):
@@ -84,6 +91,8 @@ class User(SQLModel, table=True):
     phone: str = Field(default="", max_length=40)
     email_bounced_at: datetime | None = When()
     created_at: datetime = When(nullable=False, default_now=True)
+    external_id: str | None = ExternalId()
+    external_updated_at: datetime | None = When()
 
 
 class LoginSession(SQLModel, table=True):
@@ -142,6 +151,8 @@ class Listing(SQLModel, table=True):
     title: str = Field(max_length=200)
     description: str = Field(default="", max_length=4000)
     price_cents: int
+    external_id: str | None = ExternalId()
+    external_updated_at: datetime | None = When()
 
 
 class CustomerOrder(SQLModel, table=True):
@@ -151,6 +162,8 @@ class CustomerOrder(SQLModel, table=True):
     shop_id: int = Field(foreign_key="shop.id", index=True)
     placed_at: datetime = When(nullable=False)
     shipping_address: str = Field(default="", max_length=400)
+    external_id: str | None = ExternalId()
+    external_updated_at: datetime | None = When()
 
 
 class OrderLine(SQLModel, table=True):
@@ -168,10 +181,12 @@ class OrderLine(SQLModel, table=True):
     unit_price_cents: int
     total_cents: int
     refunded_cents: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    external_id: str | None = ExternalId()
+    external_updated_at: datetime | None = When()
 
 
 class Shipment(SQLModel, table=True):
-    """The order's outbound parcel; `state` is pending, shipped or delivered."""
+    """The order's outbound parcel; `state` is pending, shipped, delivered or returned (to the sender)."""
 
     id: int = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="customerorder.id", index=True)
@@ -180,6 +195,8 @@ class Shipment(SQLModel, table=True):
     state: str = Field(default="pending", max_length=12)
     shipped_at: datetime | None = When()
     delivered_at: datetime | None = When()
+    external_id: str | None = ExternalId()
+    external_updated_at: datetime | None = When()
 
 
 # --- incidents -------------------------------------------------------------
@@ -504,3 +521,78 @@ class JobLock(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     owner: str = Field(max_length=64)
     until: datetime = When(nullable=False)
+
+
+# --- integrations (the seller API, webhooks) ----------------------------------------------
+
+
+class ApiKey(SQLModel, table=True):
+    """A back office's key: only its SHA-256 is kept. A shop key acts as the shop's seller who
+    owns it (`user_id`), read or read-write; an operator key (no shop) acts as its admin."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    key_hash: str = Field(max_length=64, unique=True)
+    #: The first characters of the key, shown so its owner can tell keys apart.
+    prefix: str = Field(max_length=16)
+    user_id: int = Field(foreign_key="account.id", index=True)
+    shop_id: int | None = Field(default=None, foreign_key="shop.id", index=True)
+    scope: str = Field(max_length=10)  # read | write | operator
+    created_by_id: int = Field(foreign_key="account.id")
+    created_at: datetime = When(nullable=False, default_now=True)
+    last_used_at: datetime | None = When()
+    revoked_at: datetime | None = When()
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """Where a shop (or the operator, no shop) wants the desk's events, signed with `secret`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int | None = Field(default=None, foreign_key="shop.id", index=True)
+    url: str = Field(max_length=500)
+    secret: str = Field(max_length=80)
+    events: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = Field(default=True)
+    #: The first failure of the current run of failures (cleared by a success).
+    failing_since: datetime | None = When()
+    disabled_at: datetime | None = When()
+    created_by_id: int = Field(foreign_key="account.id")
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one endpoint, written with the change it tells about (an outbox row);
+    delivered in order per case (`incident_id`), at least once, under a lease like mail."""
+
+    __table_args__ = (
+        sa.Index("ix_webhookdelivery_due", "status", "next_attempt_at"),
+        sa.Index("ix_webhookdelivery_case", "endpoint_id", "incident_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    endpoint_id: int = Field(foreign_key="webhookendpoint.id")
+    #: The Standard Webhooks `webhook-id`: the same on every attempt, so receivers can drop twins.
+    message_id: str = Field(max_length=40, unique=True)
+    event_type: str = Field(max_length=40)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id")
+    payload: str = Field(max_length=20000)
+    status: str = Field(default="pending", max_length=10)  # pending | delivered | failed
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = When(nullable=False, default_now=True)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = When()
+    created_at: datetime = When(nullable=False, default_now=True)
+    delivered_at: datetime | None = When()
+    failed_at: datetime | None = When()
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """Each try of a delivery, for its owner to read: status, latency, the start of the answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="webhookdelivery.id", index=True)
+    at: datetime = When(nullable=False, default_now=True)
+    status_code: int | None = None
+    latency_ms: int = Field(default=0)
+    #: The start of the receiver's answer, or why there was none (refused address, timeout...).
+    excerpt: str = Field(default="", max_length=500)

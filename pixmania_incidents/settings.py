@@ -87,3 +87,9 @@ def allowed_origins() -> list[str]:
     for host in ("localhost", "127.0.0.1"):
         origins.add(f"http://{host}:{PORT}")
     return sorted(origins)
+
+# --- integrations (issue 16) -------------------------------------------------------------
+
+#: Webhook receivers allowed although private or over plain HTTP (tests, on-premise receivers):
+#: host names or addresses/CIDRs, separated by commas or spaces. Empty: only public HTTPS.
+WEBHOOK_ALLOW = tuple(part for part in os.environ.get("PIXMANIA_WEBHOOK_ALLOW", "").replace(",", " ").split())

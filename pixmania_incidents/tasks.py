@@ -1,5 +1,5 @@
-"""The app's background loops: the deadline sweep, the e-mail outbox sender and the
-evidence cleanup.
+"""The app's background loops: the deadline sweep, the e-mail outbox sender, the webhook
+sender and the evidence cleanup.
 
 Why in the app: a sweep that finds a breach must move the open pages at once
 (`live.push_now`), which only the running app can do. Every worker runs every loop;
@@ -15,7 +15,7 @@ import os
 
 from pixmania_incidents import live
 from pixmania_incidents.db import get_engine, session_scope
-from pixmania_incidents.services import evidence, mail, sweep
+from pixmania_incidents.services import evidence, mail, sweep, webhooks
 
 log = logging.getLogger("pixmania.tasks")
 
@@ -63,6 +63,21 @@ async def mail_loop() -> None:
         await asyncio.sleep(pause)
 
 
+WEBHOOK_SECONDS = float(os.environ.get("PIXMANIA_WEBHOOK_SECONDS", "2"))
+
+
+async def webhook_loop() -> None:
+    """Deliveries as they are written (straight on while there are some), each under its lease."""
+    while True:
+        pause = WEBHOOK_SECONDS
+        try:
+            report = await asyncio.to_thread(webhooks.deliver_due, get_engine())
+            pause = 0.1 if report.claimed else WEBHOOK_SECONDS
+        except Exception:  # noqa: BLE001 - e.g. the database restarting: try again later
+            log.exception("webhook sender failed")
+        await asyncio.sleep(pause)
+
+
 def clean_evidence() -> evidence.CleanupReport:
     with session_scope() as session:
         return evidence.clean_staging(session)
@@ -86,4 +101,5 @@ def register(app) -> None:  # noqa: ANN001 - rx.App
         return
     app.register_lifespan_task(sweep_loop)
     app.register_lifespan_task(mail_loop)
+    app.register_lifespan_task(webhook_loop)
     app.register_lifespan_task(cleanup_loop)

@@ -75,3 +75,24 @@ GUIDELINE_BODY_MAX = 20000
 SUPERVISION_QUEUES = ("all", "help_requested", "at_risk", "breached", "arbitration")
 #: A period of figures (trends, a shop's insights) spans at most two years.
 MAX_PERIOD_DAYS = 731
+
+# --- integrations (the seller API, webhooks) -------------------------------------------------
+
+#: The status sellers know from the marketplace's order system (Mirakl), beside the desk's own state.
+MARKETPLACE_STATUS: dict[str, str] = {
+    IncidentState.open: "NEW",
+    IncidentState.in_progress: "IN_PROGRESS",
+    IncidentState.awaiting_customer: "IN_PROGRESS",
+    IncidentState.in_arbitration: "DISPUTED",
+    IncidentState.resolved: "RESOLVED",
+    IncidentState.closed: "CLOSED",
+}
+#: What an API key may do: a shop's key reads, or reads and writes; the operator's reads every
+#: case and feeds the order system's data in (intake).
+API_KEY_SCOPES = ("read", "write", "operator")
+#: Events a webhook endpoint may subscribe to; the operator's endpoints may also have `flag.raised`.
+WEBHOOK_EVENTS = (
+    "incident.opened", "message.created", "deadline.at_risk", "deadline.breached", "proposal.accepted",
+    "proposal.refused", "arbitration.requested", "decision.made", "obligation.due", "incident.closed",
+)
+OPERATOR_WEBHOOK_EVENTS = (*WEBHOOK_EVENTS, "flag.raised")

@@ -94,7 +94,7 @@ def _get(session: Session, model: type, value: Any) -> Any:
 # --- shops -------------------------------------------------------------------------------
 
 
-def _calendar_fields(calendar_kind: str, subdiv: str | None, closed_days: list[str] | str,
+def calendar_fields(calendar_kind: str, subdiv: str | None, closed_days: list[str] | str,
                      work_start: str, work_end: str) -> dict[str, Any]:
     """Validated through `BusinessCalendar`, so a shop can never hold a calendar deadlines refuse."""
     if calendar_kind not in CALENDAR_KINDS:
@@ -144,7 +144,7 @@ def create_shop(session: Session, actor: Actor, name: str, calendar_kind: str = 
                 address: str = "") -> ShopView:
     authorize(actor, "admin.manage")
     shop = Shop(name=_shop_name(session, name), address=clean_text(address, "address", required=False, limit=400),
-                **_calendar_fields(calendar_kind, subdiv, closed_days, work_start, work_end))
+                **calendar_fields(calendar_kind, subdiv, closed_days, work_start, work_end))
     session.add(shop)
     session.flush()
     log.info("admin %s created shop %s", actor.id, shop.id)
@@ -158,7 +158,7 @@ def update_shop(session: Session, actor: Actor, shop_id: Any, name: str, calenda
     shop = _get(session, Shop, shop_id)
     shop.name = _shop_name(session, name, shop.id)
     shop.address = clean_text(address, "address", required=False, limit=400)
-    for key, value in _calendar_fields(calendar_kind, subdiv, closed_days, work_start, work_end).items():
+    for key, value in calendar_fields(calendar_kind, subdiv, closed_days, work_start, work_end).items():
         setattr(shop, key, value)
     session.add(shop)
     session.flush()

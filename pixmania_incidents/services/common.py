@@ -154,6 +154,9 @@ _RULES: dict[str, tuple[frozenset[str], Callable[[Actor, Any], bool] | None]] = 
     "guideline.read": (frozenset({Role.seller, Role.support, Role.arbitrator, Role.admin}), None),
     "listing.view": (frozenset({Role.product, Role.support, Role.arbitrator, Role.admin, Role.seller}), None),
     "admin.manage": (frozenset({Role.admin}), None),
+    "api.manage": (frozenset({Role.seller, Role.admin}), None),
+    "webhooks.manage": (frozenset({Role.seller, Role.admin}), None),
+    "intake.write": (frozenset({Role.admin}), None),
 }
 
 
@@ -200,6 +203,14 @@ def check_version(incident: Incident, version: int | None) -> None:
     """State-changing actions carry the version the user saw; a stale one is refused."""
     if version is None or int(version) != incident.version:
         raise StaleVersion(incident.version)
+
+
+def at_version(session: Session, actor: Actor, incident_id: int, version: int | None, fn: Callable[..., Any],
+               *args: Any, **kwargs: Any) -> Any:
+    """`fn(session, actor, incident_id, ...)` only while the case is still at `version` (the API
+    asks the version of every write, also of those whose service takes none), in one unit of work."""
+    check_version(load_incident(session, actor, incident_id, for_update=True), version)
+    return fn(session, actor, incident_id, *args, **kwargs)
 
 
 # --- events ------------------------------------------------------------------------------

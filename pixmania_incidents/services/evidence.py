@@ -46,7 +46,7 @@ from sqlmodel import Session, select
 from pixmania_incidents import settings
 from pixmania_incidents.models import Evidence, Incident, Message, Role
 from pixmania_incidents.policy import EvidenceKind
-from pixmania_incidents.services.common import STAFF, Actor, InvalidInput, NotFound, load_incident, now
+from pixmania_incidents.services.common import STAFF, Actor, InvalidInput, NotFound, load_incident, now, reads
 from pixmania_incidents.vocabulary import MAX_BYTES, MAX_FILES
 
 log = logging.getLogger("pixmania.evidence")
@@ -380,6 +380,7 @@ def visible_to(actor: Actor, message: Message | None) -> bool:
     return message is None or message.visibility in visibilities(actor.role)
 
 
+@reads
 def open_evidence(session: Session, actor: Actor, evidence_id: int) -> tuple[Path, str, str]:
     """(path, content type, display name) of a file `actor` may download, else NotFound."""
     row = session.get(Evidence, evidence_id)

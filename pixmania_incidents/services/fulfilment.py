@@ -47,6 +47,7 @@ from pixmania_incidents.services.common import (
     authorize,
     load_incident,
     now,
+    reads,
 )
 from pixmania_incidents.services.incidents import (
     Result,
@@ -118,6 +119,7 @@ def issue_return_label(session: Session, actor: Actor, incident_id: int, carrier
     return result_of(incident, label.id)
 
 
+@reads
 def return_label_pdf(session: Session, actor: Actor, label_id: int) -> bytes:
     """The printable label: reference, both addresses, carrier, a Code128 barcode."""
     label = session.get(ReturnLabel, label_id)

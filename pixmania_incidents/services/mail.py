@@ -3,7 +3,7 @@
 Why an outbox: a mail server that is down must never lose or block a change, and a
 crash between the commit and the send must not lose the mail either. So the change
 and its `MailOutbox` row commit together; a sender then *claims* one due row at a time
-with a lease (one UPDATE, with `FOR UPDATE SKIP LOCKED` on PostgreSQL), sends it, and
+with a lease (`services/outbox`, shared with the webhooks), sends it, and
 marks it sent in its own commit right away. The lease (`LEASE`) outlasts the longest
 send (`SEND_TIMEOUT`, enforced on the connection), so no other sender takes a row while
 it is being sent: each mail goes out once. Only a sender that dies between the relay's
@@ -48,6 +48,7 @@ from sqlmodel import Session, select
 from pixmania_incidents import settings
 from pixmania_incidents.db import session_scope
 from pixmania_incidents.models import MailOutbox, User
+from pixmania_incidents.services import outbox
 from pixmania_incidents.services.common import Actor, authorize, now
 
 log = logging.getLogger("pixmania.mail")
@@ -229,46 +230,15 @@ class SendReport:
         return self.sent + self.retried + self.failed
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()[:30]}:{os.getpid()}"
-
-
 def claim(engine: Engine, owner: str, lease: timedelta | None = None) -> MailOutbox | None:
-    """Lease the next due row to `owner` and commit, so no other sender takes it.
-
-    One statement does the choosing and the leasing: SQLite runs it under its single
-    writer lock, PostgreSQL skips a row another sender is leasing right now."""
-    at = now()
-    with session_scope(engine) as session:
-        due = (
-            select(MailOutbox.id)
-            .where(
-                MailOutbox.status == "pending",
-                MailOutbox.next_attempt_at <= at,
-                sa.or_(MailOutbox.lease_until.is_(None), MailOutbox.lease_until < at),
-            )
-            .order_by(MailOutbox.next_attempt_at, MailOutbox.id)
-            .limit(1)
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        claimed = session.connection().execute(
-            sa.update(MailOutbox)
-            .where(MailOutbox.id.in_(due.scalar_subquery()))
-            .values(lease_owner=owner, lease_until=at + (lease or LEASE), attempts=MailOutbox.attempts + 1)
-            .returning(MailOutbox.id)
-        ).scalar_one_or_none()
-        return session.get(MailOutbox, claimed) if claimed is not None else None
+    """Lease the next due mail to `owner` and commit, so no other sender takes it."""
+    return outbox.claim(engine, MailOutbox, owner, lease or LEASE)
 
 
 def _finish(engine: Engine, row: MailOutbox, owner: str, bounces: bool = False, **values: object) -> None:
     """Record the outcome, only if this sender still holds the lease."""
     with session_scope(engine) as session:
-        session.connection().execute(
-            sa.update(MailOutbox)
-            .where(MailOutbox.id == row.id, MailOutbox.lease_owner == owner)
-            .values(lease_owner=None, lease_until=None, **values)
-        )
+        outbox.finish(session, MailOutbox, row.id, owner, **values)
         if bounces:
             session.connection().execute(
                 sa.update(User)
@@ -279,12 +249,12 @@ def _finish(engine: Engine, row: MailOutbox, owner: str, bounces: bool = False, 
 
 def backoff(attempts: int) -> timedelta:
     """This mail deferred: 30 s, 1 min, 2 min, ... capped at one hour."""
-    return min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 20), MAX_RETRY)
+    return outbox.backoff(attempts, FIRST_RETRY, MAX_RETRY)
 
 
 def relay_backoff(attempts: int) -> timedelta:
     """The relay unreachable: 5 s, 10 s, then every 20 s."""
-    return min(RELAY_RETRY_FIRST * 2 ** min(max(attempts - 1, 0), 20), RELAY_RETRY_MAX)
+    return outbox.backoff(attempts, RELAY_RETRY_FIRST, RELAY_RETRY_MAX)
 
 
 def _send_one(engine: Engine, transport: Transport, row: MailOutbox, owner: str, report: SendReport) -> None:
@@ -324,7 +294,7 @@ def send_due(
     """One round of the sender: up to `limit` mails, each claimed, sent and recorded on its
     own; stops early when nothing is due or the relay is down. Blocking (run it in a thread
     from async code)."""
-    owner = f"{owner or worker_name()}:{secrets.token_hex(4)}"
+    owner = f"{owner or outbox.worker_name()}:{secrets.token_hex(4)}"
     report = SendReport()
     while report.claimed < limit and not report.relay_down:
         row = claim(engine, owner, lease)

@@ -40,16 +40,22 @@ def request_reset(session: Session, email: str, ip: str = "") -> None:
     user = session.exec(select(User).where(User.email == email, User.active == True)).first()  # noqa: E712
     if user is None:
         return
-    at = now()
-    raw = secrets.token_urlsafe(32)
-    session.add(PasswordReset(user_id=user.id, token_hash=hash_token(raw), created_at=at, expires_at=at + LIFETIME))
-    url = f"{settings.PUBLIC_URL}/password/reset/{raw}"
+    url = new_link(session, user, LIFETIME)
     mail.enqueue(
         session,
         user.email,
         tr("password.mail_subject", user.locale),
         tr("password.mail_body", user.locale, name=user.name, url=url),
     )
+
+
+def new_link(session: Session, user: User, lifetime: timedelta) -> str:
+    """A single-use link to choose the account's password (also the invitation of a customer
+    who arrived from the order system); only its token's hash is kept."""
+    at = now()
+    raw = secrets.token_urlsafe(32)
+    session.add(PasswordReset(user_id=user.id, token_hash=hash_token(raw), created_at=at, expires_at=at + lifetime))
+    return f"{settings.PUBLIC_URL}/password/reset/{raw}"
 
 
 def _live(session: Session, raw_token: str | None) -> tuple[PasswordReset, User] | None:

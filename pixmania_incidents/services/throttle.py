@@ -122,6 +122,44 @@ def take(session: Session, *keys: tuple[Rule, str]) -> list[tuple[Rule, str]]:
     return taken
 
 
+@dataclass(frozen=True)
+class Quota:
+    """At most `limit` requests per `window` on a key (an API key): a steady client, unlike a
+    guesser, is never slowed down for good; the counter starts again with each window."""
+
+    name: str
+    limit: int
+    window: timedelta
+
+    def key(self, value: object) -> str:
+        return f"{self.name}:{value}"
+
+
+def take_quota(session: Session, quota: Quota, key: str) -> None:
+    """Counts one request in the current window, or raises `Throttled` until the next one.
+
+    The same row and compare-and-set as the rules above (`last_at` holds the window's start),
+    in the caller's unit of work."""
+    at = now()
+    start = datetime.fromtimestamp(at.timestamp() // quota.window.total_seconds() * quota.window.total_seconds(),
+                                   tz=at.tzinfo)
+    _insert_missing(session, key, start)
+    conn = session.connection()
+    while True:
+        attempts, last_at = conn.execute(
+            sa.select(Throttle.attempts, Throttle.last_at).where(Throttle.key == key)).one()
+        current = attempts if last_at == start else 0
+        if current >= quota.limit:
+            raise Throttled(start + quota.window - at)
+        taken = conn.execute(
+            sa.update(Throttle)
+            .where(Throttle.key == key, Throttle.attempts == attempts, Throttle.last_at == last_at)
+            .values(attempts=current + 1, last_at=start)
+        ).rowcount
+        if taken == 1:
+            return
+
+
 def give_back(session: Session, keys: list[tuple[Rule, str]]) -> None:
     """A success (or a refusal elsewhere) returns its place: only failures count."""
     for _rule, key in keys:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
 
 from pixmania_incidents.db import session_scope
 from pixmania_incidents.services import auth, notifications
@@ -48,10 +49,20 @@ def run_as(token: str | None, fn: Callable[..., T], *args: Any, login: bool = Tr
     """`fn(session, actor, *args, **kwargs)` as the holder of `token`, committed; returns its
     result and the users it notified. Refusals are `ServiceError`s. `login=False`: a
     visitor's service, `fn(session, *args, **kwargs)`."""
+    def holder(session: Session) -> Actor:
+        return require(auth.identify(session, token), pending_ok)
+
+    return run(fn, holder if login else None, *args, **kwargs)
+
+
+def run(fn: Callable[..., T], actor_of: Callable[[Session], Actor] | None, *args: Any,
+        **kwargs: Any) -> tuple[T, set[int]]:
+    """`fn(session, actor_of(session), *args, **kwargs)` in one unit of work, committed (the API
+    names its actor from a key); `actor_of=None`: `fn(session, *args, **kwargs)`."""
     try:
         with session_scope(write=not is_read_only(fn)) as session:
-            if login:
-                result = fn(session, require(auth.identify(session, token), pending_ok), *args, **kwargs)
+            if actor_of is not None:
+                result = fn(session, actor_of(session), *args, **kwargs)
             else:
                 result = fn(session, *args, **kwargs)
             notified = notifications.notified_in(session)

@@ -21,7 +21,7 @@ from pixmania_incidents.vocabulary import Role
 #: role -> its sections (catalogue key, path), in menu order.
 NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
     Role.customer: [("nav.orders", "/orders"), ("nav.incidents", "/incidents")],
-    Role.seller: [("nav.board", "/board"), ("nav.insights", "/insights")],
+    Role.seller: [("nav.board", "/board"), ("nav.insights", "/insights"), ("nav.integrations", "/integrations")],
     Role.support: [("nav.supervision", "/supervision"), ("nav.trends", "/trends"), ("nav.guidelines", "/guidelines")],
     Role.arbitrator: [
         ("nav.supervision", "/supervision"),
@@ -30,7 +30,11 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
         ("nav.guidelines", "/guidelines"),
     ],
     Role.product: [("nav.flags", "/flags")],
-    Role.admin: [("nav.accounts", "/admin/accounts"), ("nav.shops", "/admin/shops")],
+    Role.admin: [
+        ("nav.accounts", "/admin/accounts"),
+        ("nav.shops", "/admin/shops"),
+        ("nav.integrations", "/admin/integrations"),
+    ],
 }
 
 

@@ -41,6 +41,9 @@ GLOBAL_ACTIONS = {
     "guideline.read":         {"seller_tech", "seller_maison", "support", "arbitrator", "admin"},
     "listing.view":           {"seller_tech", "seller_maison", "support", "arbitrator", "admin", "product"},
     "admin.manage":           {"admin"},
+    "api.manage":             {"seller_tech", "seller_maison", "admin"},
+    "webhooks.manage":        {"seller_tech", "seller_maison", "admin"},
+    "intake.write":           {"admin"},
 }
 
 

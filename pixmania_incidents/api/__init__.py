@@ -1,4 +1,6 @@
-"""HTTP routes beside Reflex: login, registration and its confirmation link, logout and health.
+"""HTTP routes beside Reflex: login, registration and its confirmation link, logout, health,
+and the integrations' API under `/api/v1` (`api/v1.py`: the seller API, customer service's read
+API and the order system's intake).
 
 Why plain routes: the session cookie must be set by the server (HttpOnly, SameSite=Lax),
 which a websocket event cannot do; forms post here and the browser follows a 303. Reflex
@@ -20,9 +22,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from pixmania_incidents import api_files, edge, settings
+from pixmania_incidents.api import operator, seller, v1
 from pixmania_incidents.db import get_engine, session_scope
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.services import auth, registration, throttle
@@ -183,6 +186,9 @@ async def health_route(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+v1.app.include_router(seller.router)
+v1.app.include_router(operator.router)
+
 api = Starlette(
     routes=[
         Route("/auth/login", login_route, methods=["POST"]),
@@ -191,6 +197,7 @@ api = Starlette(
         Route("/auth/logout", logout_route, methods=["POST"]),
         Route("/api/health", health_route, methods=["GET"]),
         *api_files.ROUTES,
+        Mount(v1.PREFIX, app=v1.app),
     ],
     middleware=[Middleware(edge.Edge)],
 )
