@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from pixmania_incidents import api_files, edge, settings
+from pixmania_incidents import api_files, edge, live, settings
 from pixmania_incidents.db import get_engine, session_scope
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.services import auth, registration, throttle
@@ -160,11 +160,12 @@ async def logout_route(request: Request) -> Response:
         return _refuse_origin(request)
     raw = request.cookies.get(settings.SESSION_COOKIE)
 
-    def end() -> None:
+    def end() -> set[int]:
         with session_scope() as session:
             auth.logout(session, raw)
+            return auth.sessions_ended_in(session)
 
-    await asyncio.to_thread(end)
+    live.end_sessions(await asyncio.to_thread(end))  # every open tab of the user, this browser's included
     response = _see_other(auth.LOGIN_PAGE)
     response.delete_cookie(settings.SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.COOKIE_SECURE)
     return response

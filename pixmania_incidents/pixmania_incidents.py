@@ -8,6 +8,7 @@ import reflex as rx
 from pixmania_incidents import tasks
 from pixmania_incidents.api import api
 from pixmania_incidents.services.demo import refuse_to_start_with_demo_accounts
+from pixmania_incidents.shell.gate import SessionGate
 from pixmania_incidents.shell.registry import PAGES
 from pixmania_incidents.shell.session import SessionState
 
@@ -20,6 +21,7 @@ for _area in AREAS:
         import_module(f"{_package.__name__}.{_info.name}")
 
 app = rx.App(api_transformer=api, html_lang="fr")
+app.add_middleware(SessionGate(), index=0)  # every event checks its tab's login session first
 app.register_lifespan_task(refuse_to_start_with_demo_accounts)  # first: before the background loops
 tasks.register(app)
 for spec in PAGES:

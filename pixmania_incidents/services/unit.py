@@ -44,10 +44,10 @@ def _contended(exc: sa.exc.OperationalError) -> bool:
 
 
 def run_as(token: str | None, fn: Callable[..., T], *args: Any, login: bool = True, pending_ok: bool = False,
-           **kwargs: Any) -> tuple[T, set[int]]:
+           **kwargs: Any) -> tuple[T, set[int], set[int]]:
     """`fn(session, actor, *args, **kwargs)` as the holder of `token`, committed; returns its
-    result and the users it notified. Refusals are `ServiceError`s. `login=False`: a
-    visitor's service, `fn(session, *args, **kwargs)`."""
+    result, the users it notified and the users whose login sessions it ended. Refusals are
+    `ServiceError`s. `login=False`: a visitor's service, `fn(session, *args, **kwargs)`."""
     try:
         with session_scope(write=not is_read_only(fn)) as session:
             if login:
@@ -55,6 +55,7 @@ def run_as(token: str | None, fn: Callable[..., T], *args: Any, login: bool = Tr
             else:
                 result = fn(session, *args, **kwargs)
             notified = notifications.notified_in(session)
+            ended = auth.sessions_ended_in(session)
     except StaleDataError:
         raise StaleVersion() from None
     except sa.exc.TimeoutError:
@@ -63,4 +64,4 @@ def run_as(token: str | None, fn: Callable[..., T], *args: Any, login: bool = Tr
         if _contended(exc):
             raise Busy() from None
         raise
-    return result, notified
+    return result, notified, ended
