@@ -25,7 +25,7 @@ from starlette.routing import Route
 from pixmania_incidents import api_files, edge, live, settings
 from pixmania_incidents.db import get_engine, session_scope
 from pixmania_incidents.i18n import tr
-from pixmania_incidents.services import auth, registration, throttle
+from pixmania_incidents.services import auth, network, registration, throttle
 from pixmania_incidents.services.common import ServiceError
 
 log = logging.getLogger("pixmania.api")
@@ -62,11 +62,11 @@ def _refuse_origin(request: Request) -> Response:
 
 
 def _client_ip(request: Request) -> str:
-    return edge.client_address(request.headers, request.client.host if request.client else "")
+    return network.client_address(request.headers, request.client.host if request.client else "")
 
 
 def _refusal_query(exc: ServiceError) -> dict[str, object]:
-    """The login and registration pages know `throttled` with `minutes`; `seconds` is exact."""
+    """`throttled` with the exact wait in `seconds` (the pages show it); `minutes` rounds it up."""
     if isinstance(exc, throttle.Throttled):
         return {"error": "throttled", "minutes": math.ceil(exc.seconds / 60), "seconds": exc.seconds}
     return {"error": _error_code(exc), **exc.params}

@@ -310,7 +310,7 @@ def change_password(session: Session, actor: Actor, current: str, new: str, keep
     """Also the forced change of a temporary password; other sessions of the user end.
 
     Checking the current password is a guess like a login (whoever holds a session may not be
-    its owner): counted per account and per address (`ip`, see `edge.client_address`)."""
+    its owner): counted per account and per address (`ip`, see `network.client_address`)."""
     user = session.get(User, actor.id) if actor.id is not None else None
     if user is None or not user.active:
         raise ServiceError("error.login_required")

@@ -19,7 +19,7 @@ import reflex as rx
 
 from pixmania_incidents import live, settings
 from pixmania_incidents.i18n import tr
-from pixmania_incidents.services import auth, unit
+from pixmania_incidents.services import auth, network, unit
 from pixmania_incidents.services.common import Actor, ServiceError
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.registry import roles_for
@@ -43,6 +43,13 @@ def session_cookie(state: rx.State) -> str | None:
     methods, and the router is re-sent with every event, so reading it in a method would
     make every page's computed vars recompute (and query) on every event of the tab."""
     return _cookie(getattr(state, "router").headers.cookie, settings.SESSION_COOKIE)  # noqa: B009 - see above
+
+
+def client_address(state: rx.State) -> str:
+    """The address of the tab's user, as the throttle counts guesses: the websocket's peer, or
+    what the trusted proxies forwarded (`services.network`); the same as the HTTP routes see."""
+    router = getattr(state, "router")  # noqa: B009 - a plain read, see `session_cookie`
+    return network.client_address(router.headers.raw_headers, router.session.client_ip)
 
 
 class SessionState(rx.State):
