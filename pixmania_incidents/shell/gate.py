@@ -73,15 +73,17 @@ class SessionGate(Middleware):
     async def preprocess(self, app: rx.App, state: rx.State, event: Event) -> StateUpdate | None:
         root = state
         tab = await root.get_state(live.TabState)
+        bound = tab._session_id
+        holds_a_session = bound is not None or bool(root._reflex_internal_links)
         cookie = session_cookie(root)
-        if tab._session_id is None and not root._reflex_internal_links and not cookie:
+        if not holds_a_session and not cookie:
             return None  # a visitor's tab: nothing to check
         identity = await asyncio.to_thread(unit.identify, cookie) if cookie else None
         current = identity.session_id if identity else None
-        if (tab._session_id is not None or root._reflex_internal_links) and tab._session_id != current:
+        if holds_a_session and bound != current:
             await _end(root, tab)
             return _after_end(root, event)
-        if tab._session_id is None and identity is not None:
+        if bound is None and identity is not None:
             # Bound to this session; its user's room first (see live.py on lock order), so that
             # every tab of a session is found through that room when the session ends.
             tab._session_id = current
