@@ -1,5 +1,6 @@
 """Issue 13 in Chromium: a session that ends, ends in every tab at once. What each tab's websocket
-receives is recorded (Playwright's frame events, reloads included), not only what the page shows."""
+receives is recorded (Playwright's frame events, reloads included), not only what the page shows.
+Also what the login and registration pages say of a refusal the routes sent back."""
 
 from __future__ import annotations
 
@@ -99,3 +100,14 @@ def test_both_tabs_of_a_user_end_at_once_when_an_administrator_deactivates_the_a
     finally:
         row.get_by_role("button", name="Réactiver").click()
         expect(row.get_by_role("button", name="Désactiver")).to_be_visible()
+
+
+def test_the_login_and_registration_pages_say_what_the_routes_sent(open_session):
+    """The exact wait of a throttled attempt, in seconds, and an address with accents named as such."""
+    page = open_session().page
+    page.goto("/login?error=throttled&minutes=1&seconds=42")
+    expect(page.get_by_text("Trop de tentatives. Réessayez dans 42 secondes.")).to_be_visible()
+    page.goto("/register?error=email_international&name=Jos%C3%A9&email=jos%C3%A9%40exemple.fr")
+    expect(page.get_by_text("Les adresses e-mail avec accents")).to_be_visible()
+    page.goto("/register?error=throttled&seconds=7")
+    expect(page.get_by_text("Réessayez dans 7 secondes.")).to_be_visible()
