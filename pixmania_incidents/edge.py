@@ -10,7 +10,8 @@ Why here and not in Reflex: these protections must hold whatever a page or a rou
   streamed body is counted as it arrives and cut at that size.
 - Every response carries a Content-Security-Policy (inline scripts allowed by their hashes,
   page by page), frame protection, `nosniff`, a Referrer-Policy and, over HTTPS, HSTS.
-- `client_address` reads the user's address through the configured trusted proxies only.
+The user's address, read through the configured trusted proxies only, is
+`services.network.client_address` (the routes and the pages' states both need it).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import ipaddress
 import logging
 import re
 from collections.abc import Mapping
@@ -35,35 +35,6 @@ log = logging.getLogger("pixmania.edge")
 UPLOAD_PATH = "/_upload"
 #: One message's evidence, plus the multipart framing around it.
 UPLOAD_LIMIT = evidence.MAX_FILES * evidence.MAX_BYTES + settings.UPLOAD_OVERHEAD_BYTES
-
-
-# --- the client's address ----------------------------------------------------------------
-
-
-def _trusted(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.strip().strip("[]"))
-    except ValueError:
-        return False
-    return any(ip in network for network in settings.TRUSTED_PROXIES)
-
-
-def client_address(headers: Mapping[str, str], peer: str) -> str:
-    """The user's address: the peer, or, when the peer is a trusted proxy, the rightmost hop of
-    X-Forwarded-For that is not one (earlier hops are whatever the client wrote).
-
-    For a websocket event: `client_address(router.headers.raw_headers, router.session.client_ip)`."""
-    peer = (peer or "").strip()
-    if not _trusted(peer):
-        return peer
-    forwarded = next((v for k, v in headers.items() if k.lower().replace("_", "-") == "x-forwarded-for"), "")
-    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
-        if not _trusted(hop):
-            try:
-                return str(ipaddress.ip_address(hop.strip("[]")))
-            except ValueError:
-                return peer  # not an address: our proxy did not write it
-    return peer
 
 
 # --- headers -----------------------------------------------------------------------------

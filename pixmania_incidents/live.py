@@ -11,9 +11,14 @@ messages and the non-public ones load from the database for whoever may read the
 
 Lock order: Reflex 0.10 locks a tab, then its linked rooms in the order they were
 linked, so two tabs linking the same rooms in different orders could deadlock for good.
-The user's room is always linked first (`SessionState._join_live`, before any incident
-room) and nothing else is ever linked, so every tab takes them in one order: tab, user,
-incident.
+The user's room is always linked first (by the session gate, `shell/gate.py`, as soon as
+a tab has a session; `SessionState._join_live` before any incident room) and nothing else
+is ever linked, so every tab takes them in one order: tab, user, incident. What runs
+outside a tab's event (`push`, `end_sessions`, `forget_tab`) holds one room at a time.
+
+A tab follows one login session (`TabState`): when the server ends sessions, their users'
+tabs are sent `TabState.recheck` through the users' rooms (`end_sessions`), and the session
+gate ends each tab whose session is gone.
 
 A change names its audience — an incident (its parties, customer service, and the product
 team when a listing flag points at it), the product inbox, a user — and `push()` turns it
@@ -24,12 +29,15 @@ task, and through Redis across workers.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Iterable
 
 import reflex as rx
 import sqlalchemy as sa
+from reflex_base.event import Event
 from reflex_base.registry import RegistrationContext
+from reflex_base.utils.format import format_event_handler
 from sqlmodel import select
 
 from pixmania_incidents import reflex_fixes
@@ -61,6 +69,16 @@ class IncidentRoom(rx.SharedState):
     #: Which incident the window holds (0 until the first page loads it).
     incident_id: int = 0
     messages: list[dict] = []
+
+
+class TabState(rx.State):
+    """The login session a browser tab follows: bound and ended by the session gate (`shell/gate.py`)."""
+
+    _session_id: int | None = None
+
+    @rx.event
+    def recheck(self) -> None:
+        """How a session's end reaches a tab at once: nothing of its own, the gate runs before every event."""
 
 
 # An audience: ("incident", incident_id, shop_id) | ("shop", shop_id) | ("desk",) | ("flags",) | ("user", user_id)
@@ -197,3 +215,54 @@ def push(audiences: Iterable[Audience], messages: bool = True) -> None:
     task = asyncio.get_running_loop().create_task(push_now(list(audiences), messages))
     _PENDING.add(task)
     task.add_done_callback(_PENDING.discard)
+
+
+def _spawn(coro) -> asyncio.Task:  # noqa: ANN001 - a coroutine
+    """A task kept alive until done, in a context of its own: what it enqueues for other tabs must
+    not inherit the current event's (whose router data holds this tab's own headers)."""
+    task = asyncio.get_running_loop().create_task(coro, context=contextvars.Context())
+    _PENDING.add(task)
+    task.add_done_callback(_PENDING.discard)
+    task.add_done_callback(lambda t: t.cancelled() or _log_failures([t.exception()]))
+    return task
+
+
+async def _open_tabs(app, user_id: int) -> list[str]:  # noqa: ANN001 - rx.App
+    """The connected tabs following a user's room (the room's lock alone, taken and released)."""
+    async with app.modify_state(rx.BaseStateToken(ident=user_token(user_id), cls=LiveRoom)) as root:
+        tabs = sorted((await root.get_state(LiveRoom))._linked_from)
+    sockets = app.event_namespace._token_manager if app.event_namespace else None
+    return [tab for tab in tabs if sockets is None or await sockets.is_token_connected(tab)]
+
+
+async def _recheck(app, user_ids: list[int]) -> None:  # noqa: ANN001 - rx.App
+    event = format_event_handler(TabState.event_handlers["recheck"])
+    for user_id in user_ids:
+        for tab in await _open_tabs(app, user_id):
+            await app.event_processor.enqueue(tab, Event(name=event))
+
+
+async def end_sessions_now(user_ids: Iterable[int]) -> None:
+    """These users' sessions ended (some or all): every open tab of theirs checks its own session
+    now, and the ones whose session is gone end (see `shell/gate.py`)."""
+    await _spawn(_recheck(RegistrationContext.get().app, sorted(set(user_ids))))
+
+
+def end_sessions(user_ids: Iterable[int]) -> None:
+    """Fire-and-forget `end_sessions_now`, once the unit of work that ended them has committed."""
+    if user_ids := sorted(set(user_ids)):
+        _spawn(_recheck(RegistrationContext.get().app, user_ids))
+
+
+async def _forget(app, tab: str, links: dict[str, str]) -> None:  # noqa: ANN001 - rx.App
+    for state_name, room_token in links.items():
+        cls = rx.State.get_class_substate(state_name)
+        async with app.modify_state(rx.BaseStateToken(ident=room_token, cls=cls)) as root:
+            (await root.get_state(cls))._linked_from.discard(tab)
+
+
+def forget_tab(tab: str, links: dict[str, str]) -> None:
+    """A tab left its rooms (`links`: room state -> room token): each room forgets it, one room at a
+    time once the tab's event has released them, so no change of theirs is even tried on the tab."""
+    if links:
+        _spawn(_forget(RegistrationContext.get().app, tab, dict(links)))

@@ -7,6 +7,7 @@ import reflex as rx
 
 from pixmania_incidents import startup, tasks
 from pixmania_incidents.api import api
+from pixmania_incidents.shell.gate import SessionGate
 from pixmania_incidents.shell.registry import PAGES
 from pixmania_incidents.shell.session import SessionState
 
@@ -19,6 +20,7 @@ for _area in AREAS:
         import_module(f"{_package.__name__}.{_info.name}")
 
 app = rx.App(api_transformer=api, html_lang="fr")
+app.add_middleware(SessionGate(), index=0)  # every event checks its tab's login session first
 app.register_lifespan_task(startup.refuse_to_start_on_problems)  # first: before the background loops
 tasks.register(app)
 for spec in PAGES:

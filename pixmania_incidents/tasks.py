@@ -1,5 +1,5 @@
 """The app's background loops: the deadline sweep, the e-mail outbox sender, the webhook
-sender and the evidence cleanup.
+sender, the evidence cleanup and the end of login sessions that run out.
 
 Why in the app: a sweep that finds a breach must move the open pages at once
 (`live.push_now`), which only the running app can do. Every worker runs every loop;
@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from datetime import datetime
 
 from pixmania_incidents import live
 from pixmania_incidents.db import get_engine, session_scope
-from pixmania_incidents.services import evidence, mail, sweep, webhooks
+from pixmania_incidents.services import auth, evidence, mail, sweep, webhooks
+from pixmania_incidents.services.common import now
 
 log = logging.getLogger("pixmania.tasks")
 
@@ -95,6 +97,30 @@ async def cleanup_loop() -> None:
         await asyncio.sleep(CLEANUP_SECONDS)
 
 
+def sessions_running_out(since: datetime, until: datetime) -> tuple[set[int], datetime | None]:
+    with session_scope(write=False) as session:
+        return auth.sessions_running_out(session, since, until)
+
+
+async def session_expiry_loop() -> None:
+    """A login session that runs out ends its open tabs at that instant, not at their next event:
+    the loop wakes at the next expiry it knows of, and at least every sweep period (a session
+    opened meanwhile). Every worker runs it; a tab told twice checks its session twice."""
+    since = now()
+    while True:
+        upcoming = None
+        try:
+            until = now()
+            ended, upcoming = await asyncio.to_thread(sessions_running_out, since, until)
+            since = until
+            if ended:
+                await live.end_sessions_now(ended)
+        except Exception:  # noqa: BLE001 - retried at the next pass; tabs still end at their next event
+            log.exception("session expiry pass failed")
+        wait = SWEEP_SECONDS if upcoming is None else (upcoming - now()).total_seconds()
+        await asyncio.sleep(min(SWEEP_SECONDS, max(wait, 0.2)))
+
+
 def register(app) -> None:  # noqa: ANN001 - rx.App
     """Called once from `pixmania_incidents.py`; `PIXMANIA_BACKGROUND=0` turns them all off."""
     if os.environ.get("PIXMANIA_BACKGROUND", "1") == "0":
@@ -103,3 +129,4 @@ def register(app) -> None:  # noqa: ANN001 - rx.App
     app.register_lifespan_task(mail_loop)
     app.register_lifespan_task(webhook_loop)
     app.register_lifespan_task(cleanup_loop)
+    app.register_lifespan_task(session_expiry_loop)

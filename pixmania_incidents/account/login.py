@@ -10,24 +10,27 @@ from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.registry import page
 from pixmania_incidents.shell.text import t
 
+#: The codes that mean "wait": the route's `throttled` and a service's `retry_in` refusal.
+WAITS = ("throttled", "retry_in")
 
-def throttled_message() -> rx.Var:
-    fr, en = CATALOGUE["auth.error.throttled"]
-    minutes = AuthPageState.wait_minutes
-    return rx.cond(LocaleState.is_en, en.format(minutes=minutes), fr.format(minutes=minutes))
+
+def retry_message() -> rx.Var:
+    """The wait the route's link names, as "Réessayez dans N secondes"."""
+    fr, en = CATALOGUE["auth.error.retry_in"]
+    seconds = AuthPageState.wait_seconds
+    return rx.cond(LocaleState.is_en, en.format(seconds=seconds), fr.format(seconds=seconds))
+
+
+def _callout(code: str) -> rx.Component:
+    if code == "session_ended":  # not a refusal: why this tab is back on the login page
+        return rx.callout(t("auth.session_ended"), icon="info", color_scheme="blue", role="status", width="100%")
+    message = retry_message() if code in WAITS else t(f"auth.error.{code}")
+    return rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", width="100%")
 
 
 def error_callout(*codes: str) -> rx.Component:
-    """The refusal the login route sent back as `?error=`, in the viewer's language."""
-    messages = [(code, throttled_message() if code == "throttled" else t(f"auth.error.{code}")) for code in codes]
-    return rx.match(
-        AuthPageState.error,
-        *[
-            (code, rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", width="100%"))
-            for code, message in messages
-        ],
-        rx.fragment(),
-    )
+    """What the login route (or the session gate) sent back as `?error=`, in the viewer's language."""
+    return rx.match(AuthPageState.error, *[(code, _callout(code)) for code in codes], rx.fragment())
 
 
 def auth_card(*children: rx.Component) -> rx.Component:
@@ -40,7 +43,7 @@ def auth_card(*children: rx.Component) -> rx.Component:
 def login_page() -> rx.Component:
     return auth_card(
         rx.heading(t("auth.login_title"), size="6", as_="h1"),
-        error_callout("invalid_credentials", "throttled"),
+        error_callout("invalid_credentials", *WAITS, "session_ended"),
         native_form(
             rx.vstack(
                 rx.el.input(type="hidden", name="next", value=AuthPageState.next_path, read_only=True),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.services import auth
-from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.shell.session import SessionState, client_address
 
 
 class AccountState(SessionState):
@@ -25,7 +25,8 @@ class AccountState(SessionState):
             self.error = tr("auth.error.password_mismatch", await self._locale())
             return
         _, self.error = await self._run(
-            auth.change_password, current, new, keep_token=self._session_token(), pending_ok=True
+            auth.change_password, current, new, keep_token=self._session_token(), ip=client_address(self),
+            pending_ok=True,
         )
         if not self.error:
             self.done = True

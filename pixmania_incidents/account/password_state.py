@@ -13,7 +13,7 @@ import reflex as rx
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.services import password_reset
 from pixmania_incidents.shell.registry import route_text
-from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.shell.session import SessionState, client_address
 
 ROUTE = "/password/reset/[token]"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
@@ -36,7 +36,7 @@ class PasswordResetState(SessionState):
     @rx.event
     async def request_link(self, form: dict):
         email = str((form or {}).get("email") or "")[:254] if isinstance(form, dict) else ""
-        await self._run(password_reset.request_reset, email, login=False)
+        await self._run(password_reset.request_reset, email, ip=client_address(self), login=False)
         self.sent = True
 
     @rx.event

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from pixmania_incidents.account.login import auth_card, error_callout
+from pixmania_incidents.account.login import WAITS, auth_card, error_callout
 from pixmania_incidents.account.login_state import AuthPageState
 from pixmania_incidents.shell.forms import form_field, native_form
 from pixmania_incidents.shell.registry import page
@@ -17,7 +17,7 @@ def _inline(*codes: str) -> rx.Component:
 def register_page() -> rx.Component:
     return auth_card(
         rx.heading(t("auth.register_title"), size="6", as_="h1"),
-        _inline("throttled"),
+        _inline(*WAITS),
         native_form(
             rx.vstack(
                 form_field(
@@ -38,7 +38,7 @@ def register_page() -> rx.Component:
                     auto_complete="email",
                     default_value=AuthPageState.prefill_email,
                     key=AuthPageState.prefill_email,
-                    error=_inline("email_invalid", "email_taken"),
+                    error=_inline("email_invalid", "email_international"),
                 ),
                 form_field(
                     "password",

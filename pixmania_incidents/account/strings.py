@@ -30,6 +30,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Password changed. Your other sessions were closed.",
     ),
     "auth.continue": ("Continuer", "Continue"),
+    "auth.session_ended": (
+        "Votre session a pris fin (déconnexion, expiration ou changement de mot de passe). Connectez-vous à nouveau.",
+        "Your session has ended (logout, expiry or a password change). Please log in again.",
+    ),
     "password.forgot_title": ("Mot de passe oublié", "Forgotten password"),
     "password.forgot_intro": (
         "Indiquez l'adresse e-mail de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.",

@@ -24,11 +24,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from pixmania_incidents import api_files, edge, settings
+from pixmania_incidents import api_files, edge, live, settings
 from pixmania_incidents.api import operator, seller, v1
 from pixmania_incidents.db import get_engine, session_scope
 from pixmania_incidents.i18n import tr
-from pixmania_incidents.services import auth, registration, throttle
+from pixmania_incidents.services import auth, network, registration, throttle
 from pixmania_incidents.services.common import ServiceError
 
 log = logging.getLogger("pixmania.api")
@@ -65,11 +65,11 @@ def _refuse_origin(request: Request) -> Response:
 
 
 def _client_ip(request: Request) -> str:
-    return edge.client_address(request.headers, request.client.host if request.client else "")
+    return network.client_address(request.headers, request.client.host if request.client else "")
 
 
 def _refusal_query(exc: ServiceError) -> dict[str, object]:
-    """The login and registration pages know `throttled` with `minutes`; `seconds` is exact."""
+    """`throttled` with the exact wait in `seconds` (the pages show it); `minutes` rounds it up."""
     if isinstance(exc, throttle.Throttled):
         return {"error": "throttled", "minutes": math.ceil(exc.seconds / 60), "seconds": exc.seconds}
     return {"error": _error_code(exc), **exc.params}
@@ -163,11 +163,12 @@ async def logout_route(request: Request) -> Response:
         return _refuse_origin(request)
     raw = request.cookies.get(settings.SESSION_COOKIE)
 
-    def end() -> None:
+    def end() -> set[int]:
         with session_scope() as session:
             auth.logout(session, raw)
+            return auth.sessions_ended_in(session)
 
-    await asyncio.to_thread(end)
+    live.end_sessions(await asyncio.to_thread(end))  # every open tab of the user, this browser's included
     response = _see_other(auth.LOGIN_PAGE)
     response.delete_cookie(settings.SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.COOKIE_SECURE)
     return response

@@ -211,7 +211,7 @@ app.openapi = _openapi  # type: ignore[method-assign]
 async def holder(credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]) -> api_keys.Holder:
     """The key's owner, with this request counted (its own short unit of work)."""
     raw = credentials.credentials if credentials is not None else None
-    found, _ = await asyncio.to_thread(unit.run, api_keys.admit, None, raw)
+    found, _, _ = await asyncio.to_thread(unit.run, api_keys.admit, None, raw)
     return found
 
 
@@ -244,8 +244,9 @@ async def call(key: api_keys.Holder, fn: Callable[..., Any], *args: Any, **kwarg
     """`fn(session, owner, *args, **kwargs)` as the key's owner, committed and pushed."""
     if key.scope == "read" and not is_read_only(fn):
         raise Forbidden("api.error.read_only_key")
-    result, notified = await asyncio.to_thread(unit.run, fn, lambda _session: key.actor, *args, **kwargs)
+    result, notified, ended = await asyncio.to_thread(unit.run, fn, lambda _session: key.actor, *args, **kwargs)
     _push(result, notified)
+    live.end_sessions(ended)
     return result
 
 

@@ -3,10 +3,6 @@
 STRINGS: dict[str, tuple[str, str]] = {
     # errors
     "auth.error.invalid_credentials": ("Adresse e-mail ou mot de passe incorrect.", "Wrong e-mail address or password."),
-    "auth.error.throttled": (
-        "Trop de tentatives. Réessayez dans {minutes} minutes.",
-        "Too many attempts. Try again in {minutes} minutes.",
-    ),
     "auth.error.email_taken": (
         "Un compte existe déjà avec cette adresse e-mail.",
         "An account already exists with this e-mail address.",

@@ -16,9 +16,10 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
+import sqlalchemy as sa
 from passlib.context import CryptContext
 from sqlmodel import Session, select
 
@@ -26,7 +27,7 @@ from pixmania_incidents import settings
 from pixmania_incidents.models import LoginAttempt, LoginSession, Role, User
 from pixmania_incidents.services import throttle
 from pixmania_incidents.services.addresses import check_address
-from pixmania_incidents.services.common import Actor, InvalidInput, ServiceError, now
+from pixmania_incidents.services.common import Actor, InvalidInput, ServiceError, now, reads
 
 log = logging.getLogger("pixmania.auth")
 
@@ -55,6 +56,8 @@ PASSWORD_MIN = 12
 PASSWORD_MAX = 1024  # long passphrases are welcome; the cap only bounds hashing work
 #: What the edge puts before the SHA-256 of a session cookie it seals (never in a raw token).
 SEALED_PREFIX = "sealed."
+#: `Session.info` key: the users whose login sessions this unit of work ended (`sessions_ended_in`).
+SESSIONS_ENDED = "pixmania.sessions_ended"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Identity:
 
     actor: Actor
     must_change_password: bool
+    #: The login session's row: a browser tab follows this one session and ends with it.
+    session_id: int | None = None
 
 
 # --- passwords ---------------------------------------------------------------------------
@@ -250,7 +255,7 @@ def identify(session: Session, token: str | None) -> Identity | None:
     login_session, user = row
     if login_session.revoked_at is not None or login_session.expires_at <= now() or not user.active:
         return None
-    return Identity(Actor.of(user), user.must_change_password)
+    return Identity(Actor.of(user), user.must_change_password, login_session.id)
 
 
 def actor_for_token(session: Session, token: str | None) -> Actor | None:
@@ -268,7 +273,28 @@ def revoke_sessions(session: Session, user_id: int, keep_token: str | None = Non
         row.revoked_at = now()
         session.add(row)
     session.flush()
+    if rows:
+        # Whoever commits this unit of work tells the user's open tabs at once (`sessions_ended_in`).
+        session.info.setdefault(SESSIONS_ENDED, set()).add(user_id)
     return len(rows)
+
+
+def sessions_ended_in(session: Session) -> set[int]:
+    """The users whose sessions this unit of work ended: every service that ends sessions names
+    them here (through `revoke_sessions`), so the interface can end their tabs once it commits."""
+    return set(session.info.get(SESSIONS_ENDED, ()))
+
+
+@reads
+def sessions_running_out(session: Session, since: datetime, until: datetime) -> tuple[set[int], datetime | None]:
+    """The users whose live sessions expired in (since, until] — their tabs are told now — and
+    the next instant a live session expires (None when none will)."""
+    live = LoginSession.revoked_at.is_(None)
+    ended = session.exec(
+        select(LoginSession.user_id).where(live, LoginSession.expires_at > since, LoginSession.expires_at <= until)
+    ).all()
+    upcoming = session.exec(select(sa.func.min(LoginSession.expires_at)).where(live, LoginSession.expires_at > until)).one()
+    return set(ended), upcoming
 
 
 def logout(session: Session, token: str | None) -> None:
@@ -284,7 +310,7 @@ def change_password(session: Session, actor: Actor, current: str, new: str, keep
     """Also the forced change of a temporary password; other sessions of the user end.
 
     Checking the current password is a guess like a login (whoever holds a session may not be
-    its owner): counted per account and per address (`ip`, see `edge.client_address`)."""
+    its owner): counted per account and per address (`ip`, see `network.client_address`)."""
     user = session.get(User, actor.id) if actor.id is not None else None
     if user is None or not user.active:
         raise ServiceError("error.login_required")

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import User
+from pixmania_incidents.services.common import reads
 from pixmania_incidents.vocabulary import Role
 
 DEMO_PASSWORD = "demo-Pixmania-2026"
@@ -29,6 +30,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
 ]
 
 
+@reads
 def demo_data_present(session: Session) -> bool:
     emails = [email for email, *_ in DEMO_ACCOUNTS]
     return session.exec(select(User.id).where(User.email.in_(emails)).limit(1)).first() is not None

@@ -31,7 +31,7 @@ LIFETIME = timedelta(hours=1)
 def request_reset(session: Session, email: str, ip: str = "") -> None:
     """Send a reset link if an active account has this address; always the same silence.
 
-    `ip` is the sender's address (`edge.client_address`)."""
+    `ip` is the sender's address (`network.client_address`)."""
     email = normalize_email(email)[:254]
     try:
         throttle.take(session, *throttle.mail_requests(email, ip))

@@ -45,10 +45,10 @@ def _contended(exc: sa.exc.OperationalError) -> bool:
 
 
 def run_as(token: str | None, fn: Callable[..., T], *args: Any, login: bool = True, pending_ok: bool = False,
-           **kwargs: Any) -> tuple[T, set[int]]:
+           **kwargs: Any) -> tuple[T, set[int], set[int]]:
     """`fn(session, actor, *args, **kwargs)` as the holder of `token`, committed; returns its
-    result and the users it notified. Refusals are `ServiceError`s. `login=False`: a
-    visitor's service, `fn(session, *args, **kwargs)`."""
+    result, the users it notified and the users whose login sessions it ended. Refusals are
+    `ServiceError`s. `login=False`: a visitor's service, `fn(session, *args, **kwargs)`."""
     def holder(session: Session) -> Actor:
         return require(auth.identify(session, token), pending_ok)
 
@@ -56,9 +56,10 @@ def run_as(token: str | None, fn: Callable[..., T], *args: Any, login: bool = Tr
 
 
 def run(fn: Callable[..., T], actor_of: Callable[[Session], Actor] | None, *args: Any,
-        **kwargs: Any) -> tuple[T, set[int]]:
+        **kwargs: Any) -> tuple[T, set[int], set[int]]:
     """`fn(session, actor_of(session), *args, **kwargs)` in one unit of work, committed (the API
-    names its actor from a key); `actor_of=None`: `fn(session, *args, **kwargs)`."""
+    names its actor from a key); `actor_of=None`: `fn(session, *args, **kwargs)`. Returns its
+    result, the users it notified and the users whose login sessions it ended."""
     try:
         with session_scope(write=not is_read_only(fn)) as session:
             if actor_of is not None:
@@ -66,6 +67,7 @@ def run(fn: Callable[..., T], actor_of: Callable[[Session], Actor] | None, *args
             else:
                 result = fn(session, *args, **kwargs)
             notified = notifications.notified_in(session)
+            ended = auth.sessions_ended_in(session)
     except StaleDataError:
         raise StaleVersion() from None
     except sa.exc.TimeoutError:
@@ -74,4 +76,4 @@ def run(fn: Callable[..., T], actor_of: Callable[[Session], Actor] | None, *args
         if _contended(exc):
             raise Busy() from None
         raise
-    return result, notified
+    return result, notified, ended

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from pixmania_incidents.shell.bell import bell
+from pixmania_incidents.shell.demo_band import demo_band
 from pixmania_incidents.shell.forms import native_form
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.session import SessionState
@@ -77,6 +78,7 @@ def logout_button() -> rx.Component:
 def app_shell(*children: rx.Component) -> rx.Component:
     """Wraps a logged-in page."""
     return rx.box(
+        demo_band(),
         rx.el.header(
             rx.hstack(
                 rx.link(
@@ -117,6 +119,7 @@ def app_shell(*children: rx.Component) -> rx.Component:
 def public_page(*children: rx.Component) -> rx.Component:
     """Wraps a page for visitors: brand, language, log in."""
     return rx.box(
+        demo_band(),
         rx.hstack(
             rx.link(rx.heading(t("app.brand"), size="5"), href="/", underline="none"),
             rx.spacer(),

@@ -4,7 +4,8 @@ Why: any public method of a state can be called from the browser with forged arg
 so identity never comes from the client. The session token lives in an HttpOnly cookie
 set by the login route; the websocket carries it at connect and the server reads it from
 `router.headers.cookie` (Reflex does not send request cookies back to the browser).
-Deactivation and logout take effect at the next call, since nothing is cached.
+Deactivation and logout take effect at the next call, since nothing is cached; and at once
+in every open tab of that session, through the session gate (`shell/gate.py`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import reflex as rx
 
 from pixmania_incidents import live, settings
 from pixmania_incidents.i18n import tr
-from pixmania_incidents.services import auth, unit
+from pixmania_incidents.services import auth, network, unit
 from pixmania_incidents.services.common import Actor, ServiceError
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.registry import roles_for
@@ -35,13 +36,20 @@ def _cookie(header: str, name: str) -> str | None:
     return None
 
 
-def _session_cookie(state: rx.State) -> str | None:
-    """The login cookie of the tab's websocket, read on every call.
+def session_cookie(state: rx.State) -> str | None:
+    """The login cookie of the tab's websocket (sealed by the edge), read on every call.
 
     A plain function on purpose: Reflex's dependency tracker follows `self.` reads through
     methods, and the router is re-sent with every event, so reading it in a method would
     make every page's computed vars recompute (and query) on every event of the tab."""
     return _cookie(getattr(state, "router").headers.cookie, settings.SESSION_COOKIE)  # noqa: B009 - see above
+
+
+def client_address(state: rx.State) -> str:
+    """The address of the tab's user, as the throttle counts guesses: the websocket's peer, or
+    what the trusted proxies forwarded (`services.network`); the same as the HTTP routes see."""
+    router = getattr(state, "router")  # noqa: B009 - a plain read, see `session_cookie`
+    return network.client_address(router.headers.raw_headers, router.session.client_ip)
 
 
 class SessionState(rx.State):
@@ -55,7 +63,7 @@ class SessionState(rx.State):
     _user_id: int | None = None
 
     def _session_token(self) -> str | None:
-        return _session_cookie(self)
+        return session_cookie(self)
 
     def _identity(self) -> auth.Identity | None:
         return unit.identify(self._session_token())
@@ -87,20 +95,22 @@ class SessionState(rx.State):
     ) -> tuple[T | None, ServiceError | None]:
         """The one way a state calls a service: reads this tab's session, identifies the
         user again, calls `fn(session, actor, *args, **kwargs)` in one unit of work off the
-        event loop (`services.unit.run_as`), and pushes the bells of the users it notified
-        (unless the caller pushes a wider audience itself). `login=False` is for the pages
-        of visitors (password reset): `fn(session, *args, **kwargs)`, no actor.
+        event loop (`services.unit.run_as`), pushes the bells of the users it notified
+        (unless the caller pushes a wider audience itself) and ends the tabs of the sessions
+        it ended. `login=False` is for the pages of visitors (password reset):
+        `fn(session, *args, **kwargs)`, no actor.
 
         Returns (result, None) or (None, the refusal)."""
         token = self._session_token()
         try:
-            result, notified = await asyncio.to_thread(
+            result, notified, sessions_ended = await asyncio.to_thread(
                 unit.run_as, token, fn, *args, login=login, pending_ok=pending_ok, **kwargs
             )
         except ServiceError as exc:
             return None, exc
         if notified and push_notified:
             live.push(live.user_room(user_id) for user_id in notified)
+        live.end_sessions(sessions_ended)
         return result, None
 
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T | None, str]:

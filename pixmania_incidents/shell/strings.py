@@ -17,6 +17,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.brand": ("Pixmania Incidents", "Pixmania Incidents"),
     "nav.login": ("Se connecter", "Log in"),
     "nav.logout": ("Se déconnecter", "Log out"),
+    "demo.band": (
+        "Données de démonstration : les comptes de démonstration et leur mot de passe publié sont actifs ici.",
+        "Demo data: the demo accounts and their published password are active here.",
+    ),
     "lang.switch": ("English", "Français"),
     "ball.seller": ("Au vendeur de jouer", "Seller's move"),
     "ball.customer": ("Au client de répondre", "Customer's move"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 
 import pytest
 from passlib.context import CryptContext
@@ -147,6 +148,40 @@ def test_change_password_checks_current_and_rule_and_ends_other_sessions(db, cam
     auth.change_password(db, actor, GOOD, "another good one 9", keep_token=here)
     assert auth.actor_for_token(db, here) is not None
     assert auth.actor_for_token(db, elsewhere) is None
+
+
+def _ends(db, action) -> set[int]:
+    """The users whose sessions `action` ended, as the unit of work names them to the interface."""
+    db.info.pop(auth.SESSIONS_ENDED, None)
+    action()
+    return auth.sessions_ended_in(db)
+
+
+def test_every_way_a_session_ends_names_the_user_whose_tabs_must_end(db, world, camille):
+    paul = _with_password(db, world.users["paul"])
+    here, actor = auth.login(db, camille.email, GOOD)
+    elsewhere, _ = auth.login(db, camille.email, GOOD)
+    assert auth.identify(db, here).session_id != auth.identify(db, elsewhere).session_id  # a tab follows one
+    assert _ends(db, lambda: auth.login(db, paul.email, GOOD)) == set()
+    assert _ends(db, lambda: auth.change_password(db, actor, GOOD, "another good one 9", keep_token=here)) == {camille.id}
+    assert _ends(db, lambda: auth.logout(db, here)) == {camille.id}
+    assert _ends(db, lambda: admin.set_active(db, world.actor("admin"), paul.id, False)) == {paul.id}
+    # Nobody logged in any more: no tab to tell.
+    assert _ends(db, lambda: admin.set_temporary_password(db, world.actor("admin"), camille.id)) == set()
+
+
+def test_sessions_running_out_are_told_once_and_the_next_expiry_is_known(db, camille, world, clock):
+    start = clock()
+    auth.login(db, camille.email, GOOD)
+    clock.advance(hours=1)
+    paul = _with_password(db, world.users["paul"])
+    ended_early, _ = auth.login(db, paul.email, GOOD)
+    first, second = start + timedelta(hours=settings.SESSION_HOURS), start + timedelta(hours=settings.SESSION_HOURS + 1)
+    assert auth.sessions_running_out(db, start, start) == (set(), first)
+    assert auth.sessions_running_out(db, start, first) == ({camille.id}, second)
+    assert auth.sessions_running_out(db, first, first + timedelta(hours=5)) == ({paul.id}, None)
+    auth.logout(db, ended_early)  # already told by the logout: not again at its expiry
+    assert auth.sessions_running_out(db, first, first + timedelta(hours=5)) == (set(), None)
 
 
 # --- throttling --------------------------------------------------------------------------

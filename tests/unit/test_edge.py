@@ -18,7 +18,7 @@ from pixmania_incidents import db as dbmod
 from pixmania_incidents import edge, settings
 from pixmania_incidents.api import api
 from pixmania_incidents.models import LoginAttempt, MailOutbox, Role, User
-from pixmania_incidents.services import auth, evidence
+from pixmania_incidents.services import auth, evidence, network
 
 GOOD = "correct horse 42 battery"
 ORIGIN = settings.PUBLIC_URL
@@ -51,14 +51,31 @@ def _proxies(monkeypatch, value: str) -> None:
 
 def test_forwarded_addresses_are_believed_only_from_trusted_proxies(monkeypatch):
     headers = {"X-Forwarded-For": "6.6.6.6, 198.51.100.20, 10.0.0.2"}
-    assert edge.client_address(headers, "10.0.0.1") == "10.0.0.1"  # no proxy configured: the peer
+    assert network.client_address(headers, "10.0.0.1") == "10.0.0.1"  # no proxy configured: the peer
     _proxies(monkeypatch, "10.0.0.0/8, 127.0.0.1")
     # The rightmost hop that is not one of ours; what the client wrote before it is ignored.
-    assert edge.client_address(headers, "10.0.0.1") == "198.51.100.20"
-    assert edge.client_address(headers, "203.0.113.9") == "203.0.113.9"  # not through our proxy
-    assert edge.client_address({}, "127.0.0.1") == "127.0.0.1"
-    assert edge.client_address({"x-forwarded-for": "not-an-address"}, "127.0.0.1") == "127.0.0.1"
-    assert edge.client_address({"x-forwarded-for": "2001:db8::7"}, "127.0.0.1") == "2001:db8::7"
+    assert network.client_address(headers, "10.0.0.1") == "198.51.100.20"
+    assert network.client_address(headers, "203.0.113.9") == "203.0.113.9"  # not through our proxy
+    assert network.client_address({}, "127.0.0.1") == "127.0.0.1"
+    assert network.client_address({"x-forwarded-for": "not-an-address"}, "127.0.0.1") == "127.0.0.1"
+    assert network.client_address({"x-forwarded-for": "2001:db8::7"}, "127.0.0.1") == "2001:db8::7"
+
+
+def test_the_pages_see_the_address_the_routes_see(monkeypatch):
+    """A "change password" or a reset request is counted per address from a websocket event too:
+    its headers and peer, read through the same trusted proxies."""
+    import reflex as rx
+
+    from pixmania_incidents.shell.session import client_address
+
+    _proxies(monkeypatch, "10.0.0.0/8")
+    tab = rx.State(_reflex_internal_init=True)
+    tab.router_data = tab._update_router_vars(
+        {"headers": {"x-forwarded-for": "6.6.6.6, 198.51.100.20"}, "ip": "10.0.0.1", "token": "t", "sid": "s"}, {})
+    assert client_address(tab) == "198.51.100.20"
+    tab.router_data = tab._update_router_vars({"headers": {"x-forwarded-for": "6.6.6.6"}, "ip": "203.0.113.9"},
+                                              tab.router_data)
+    assert client_address(tab) == "203.0.113.9"
 
 
 def test_trusted_proxies_setting_accepts_addresses_and_networks():

@@ -392,7 +392,8 @@ def test_the_app_registers_its_loops_and_pushes_each_room_once(monkeypatch):
     app = App()
     monkeypatch.delenv("PIXMANIA_BACKGROUND", raising=False)
     tasks.register(app)
-    assert app.tasks == [tasks.sweep_loop, tasks.mail_loop, tasks.webhook_loop, tasks.cleanup_loop]
+    assert app.tasks == [tasks.sweep_loop, tasks.mail_loop, tasks.webhook_loop, tasks.cleanup_loop,
+                         tasks.session_expiry_loop]
     report = sweep.SweepReport(ran=True, affected=[sweep.Affected(1, 7, (3, 4)), sweep.Affected(2, 7, (3,))])
     rooms = tasks.rooms_of(report)
     assert len(rooms) == len(set(rooms))
