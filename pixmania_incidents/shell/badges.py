@@ -79,6 +79,6 @@ def outcome_text(outcome: rx.Var) -> rx.Component:
 def outcome_note(outcome: rx.Var) -> rx.Component:
     """The outcome in brackets beside a closed case's state, in every list."""
     return rx.cond(
-        outcome.to(str) != "",
+        outcome,  # "" or null while the case is not closed
         rx.text("(", outcome_text(outcome), ")", size="1", color_scheme="gray", data_testid="case-outcome"),
     )

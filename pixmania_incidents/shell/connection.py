@@ -47,32 +47,37 @@ def failure_notice() -> rx.Component:
     in the bottom corner, over as little of the page as possible, until the user closes it."""
     return rx.cond(
         FailureState.notice != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("circle-alert", size=18)),
-            rx.callout.text(
-                rx.vstack(
-                    rx.text(FailureState.notice, weight="medium"),
-                    rx.text(
-                        t("reliability.reference_label"),
-                        " ",
-                        rx.code(FailureState.reference, data_testid="failure-reference"),
-                        size="1",
-                    ),
-                    rx.button(t("reliability.close"), size="1", variant="soft", on_click=FailureState.dismiss),
-                    spacing="2",
-                    align="start",
-                )
+        rx.box(
+            rx.callout.root(
+                rx.callout.icon(rx.icon("circle-alert", size=18)),
+                rx.callout.text(
+                    rx.vstack(
+                        rx.text(FailureState.notice, weight="medium"),
+                        rx.text(
+                            t("reliability.reference_label"),
+                            " ",
+                            rx.code(FailureState.reference, data_testid="failure-reference"),
+                            size="1",
+                        ),
+                        rx.button(t("reliability.close"), size="1", variant="soft", on_click=FailureState.dismiss),
+                        spacing="2",
+                        align="start",
+                    )
+                ),
+                color_scheme="red",
+                variant="surface",
+                role="alert",
             ),
-            color_scheme="red",
-            variant="surface",
-            role="alert",
+            # The callout's own background is translucent: the page must not show through.
+            background="var(--color-panel-solid)",
+            border_radius="var(--radius-3)",
+            box_shadow="var(--shadow-5)",
             position="fixed",
             right="1em",
             bottom="1em",
             left=rx.breakpoints(initial="1em", sm="auto"),
             max_width="26em",
             z_index="1000",
-            box_shadow="var(--shadow-4)",
             data_testid="failure-notice",
         ),
     )

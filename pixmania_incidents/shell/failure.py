@@ -143,8 +143,9 @@ class FailureState(rx.State):
 
     @rx.event
     def page_opened(self):
-        """First of every page's loading events: what failed on another page is not this one's."""
-        self.load_failed = False
+        """First of every page's loading events: what failed on another page is not this one's
+        (the notice of an error met there goes too: the user has moved on)."""
+        self.load_failed, self.notice = False, ""
 
     @rx.event
     def page_slow(self):

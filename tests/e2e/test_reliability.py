@@ -396,6 +396,7 @@ def test_closing_for_an_item_never_sent_back_is_offered_to_the_seller_exactly_th
     page.locator("[data-testid=board-column][data-state=closed]").get_by_role("button", name="Afficher").click()
     card = page.locator("[data-testid=board-card][data-state=closed]").filter(has_text="article non renvoyé")
     expect(card.first).to_be_visible()
+    expect(page.locator("[data-testid=board-card]:not([data-state=closed]) [data-testid=case-outcome]")).to_have_count(0)
     assert not seller.errors
 
 
