@@ -7,6 +7,8 @@ import reflex as rx
 
 from pixmania_incidents import startup, tasks
 from pixmania_incidents.api import api
+from pixmania_incidents.shell.connection import overlay
+from pixmania_incidents.shell.failure import FailureState, on_backend_error
 from pixmania_incidents.shell.gate import SessionGate
 from pixmania_incidents.shell.registry import PAGES
 from pixmania_incidents.shell.session import SessionState
@@ -19,11 +21,16 @@ for _area in AREAS:
     for _info in iter_modules(_package.__path__):
         import_module(f"{_package.__name__}.{_info.name}")
 
-app = rx.App(api_transformer=api, html_lang="fr")
+# One handler for every unexpected error (logged with a reference, told to the tab in its
+# language), and our own connection banner in place of Reflex's English toast.
+app = rx.App(api_transformer=api, html_lang="fr", backend_exception_handler=on_backend_error)
+app.app_wraps[(5, "Overlay")] = lambda stateful: overlay() if stateful else None
 app.add_middleware(SessionGate(), index=0)  # every event checks its tab's login session first
 app.register_lifespan_task(startup.refuse_to_start_on_problems)  # first: before the background loops
 tasks.register(app)
 for spec in PAGES:
     # Every page with roles runs the server-side guard first, whoever wrote the page.
     on_load = [SessionState.guard, *spec.on_load] if spec.roles is not None else list(spec.on_load)
+    # A failure while an earlier page loaded is not this one's (`shell.failure.loading`).
+    on_load = [FailureState.page_opened, *on_load] if on_load else []
     app.add_page(spec.component, route=spec.route, title=spec.title, on_load=on_load or None)

@@ -176,6 +176,43 @@ def table(headers: list[str], rows: rx.Component) -> rx.Component:
     )
 
 
+def _failed_mail(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["failed"], white_space="nowrap"),
+        rx.table.cell(rx.code(row["to"])),
+        rx.table.cell(row["subject"]),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row["reason"], size="2"),
+                rx.cond(row["detail"] != "", rx.text(row["detail"], size="1", color_scheme="gray")),
+                spacing="1",
+            )
+        ),
+        rx.table.cell(row["attempts"]),
+        data_testid="failed-mail",
+    )
+
+
+def _failed_mails() -> rx.Component:
+    """Mails the relay refused for good: an address to correct, or a message to send another way."""
+    return rx.vstack(
+        rx.heading(t("mail.failed.title"), size="4", as_="h2"),
+        rx.text(t("admin.mails_intro"), size="2", color_scheme="gray"),
+        rx.cond(
+            AccountsState.failed_mails.length() > 0,
+            table(
+                ["admin.mails_col_when", "admin.mails_col_to", "admin.mails_col_subject", "admin.mails_col_reason",
+                 "admin.mails_col_attempts"],
+                rx.foreach(AccountsState.failed_mails, _failed_mail),
+            ),
+            rx.text(t("admin.mails_none"), size="2"),
+        ),
+        spacing="2",
+        width="100%",
+        data_testid="failed-mails",
+    )
+
+
 @page("/admin/accounts", "Pixmania · Comptes", roles=[Role.admin], on_load=[AccountsState.load])
 def accounts_page() -> rx.Component:
     return app_shell(
@@ -199,6 +236,7 @@ def accounts_page() -> rx.Component:
                 ],
                 rx.foreach(AccountsState.accounts, _account_row),
             ),
+            _failed_mails(),
             _confirm_dialog(),
             _temp_password_dialog(),
             spacing="4",

@@ -7,8 +7,14 @@ from typing import Any
 
 import reflex as rx
 
-from pixmania_incidents.services import admin
+from pixmania_incidents.formats import short_when
+from pixmania_incidents.i18n import tr
+from pixmania_incidents.services import admin, mail
+from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.session import SessionState
+
+#: The undelivered mails listed (the latest first).
+FAILED_SHOWN = 50
 
 
 def _account_row(a: admin.AccountView) -> dict[str, str]:
@@ -42,6 +48,8 @@ class AccountsState(SessionState):
     # shown once, cleared when its dialog closes
     temp_password: str = ""
     temp_for: str = ""
+    #: Bumped by each load: the undelivered mails are read again.
+    loaded: int = 0
 
     async def _refresh(self) -> None:
         accounts, error = await self._run(admin.list_accounts)
@@ -54,6 +62,26 @@ class AccountsState(SessionState):
     async def load(self):
         self.temp_password = ""
         await self._refresh()
+        self.loaded += 1
+
+    @rx.var
+    async def failed_mails(self) -> list[dict[str, str]]:
+        """Mails refused for good (`services.mail.failed_mails`, admins only), in the page's language."""
+        locale = (await self.get_state(LocaleState)).locale
+        if not self.loaded:
+            return []
+        found, _error = await self._read(mail.failed_mails, FAILED_SHOWN)
+        return [
+            {
+                "to": m.to_addr,
+                "subject": m.subject,
+                "failed": short_when(m.failed_at or m.created_at, locale),
+                "attempts": str(m.attempts),
+                "reason": tr(m.reason, locale),
+                "detail": m.detail or "",
+            }
+            for m in found or []
+        ]
 
     @rx.event
     def set_account_dialog(self, open_: bool):

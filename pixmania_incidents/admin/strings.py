@@ -2,6 +2,17 @@
 
 STRINGS: dict[str, tuple[str, str]] = {
     "admin.accounts_title": ("Comptes", "Accounts"),
+    "admin.mails_intro": (
+        "Le serveur de messagerie les a refusés pour de bon : corrigez l'adresse du compte, ou prévenez la personne "
+        "autrement.",
+        "The mail relay refused them for good: correct the account's address, or reach the person another way.",
+    ),
+    "admin.mails_none": ("Aucun e-mail en échec.", "No undelivered e-mail."),
+    "admin.mails_col_when": ("Abandonné le", "Given up on"),
+    "admin.mails_col_to": ("Destinataire", "Recipient"),
+    "admin.mails_col_subject": ("Objet", "Subject"),
+    "admin.mails_col_reason": ("Raison", "Reason"),
+    "admin.mails_col_attempts": ("Essais", "Attempts"),
     "admin.shops_title": ("Boutiques", "Shops"),
     "admin.new_account": ("Nouveau compte", "New account"),
     "admin.new_shop": ("Nouvelle boutique", "New shop"),

@@ -10,6 +10,7 @@ from pixmania_incidents.case.decision import decision_card
 from pixmania_incidents.case.flags import status_badge
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, DecisionOutcome
 from pixmania_incidents.shell.badges import deadline_badge, state_outline
+from pixmania_incidents.shell.failure import loading
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
 from pixmania_incidents.shell.text import pick, t
@@ -129,6 +130,10 @@ def _proposal(p: rx.Var) -> rx.Component:
         rx.cond(
             p["refusal_reason"],
             rx.text(t("support.refusal"), " « ", p["refusal_reason"], " »", size="2", color_scheme="red"),
+        ),
+        rx.cond(
+            p["refused_by_arbitration"].to(bool),
+            rx.text(t("incidents.proposal.refused_by_arbitration"), size="2", color_scheme="purple"),
         ),
         width="100%",
     )
@@ -392,6 +397,10 @@ def case_file() -> rx.Component:
                     arb["statement"],
                     rx.text(t("support.statement.text"), " « ", arb["statement"], " »", white_space="pre-wrap"),
                 ),
+                rx.cond(
+                    arb["withdrawn_at"],
+                    rx.badge(t("case.arbitration_withdrawn"), " ", arb["withdrawn_at"], color_scheme="purple"),
+                ),
             ),
         ),
         rx.grid(
@@ -511,6 +520,6 @@ def arbitration_case_page() -> rx.Component:
         rx.cond(
             ArbitrationCaseState.missing,
             rx.callout(t("error.not_found"), color_scheme="red"),
-            rx.cond(ArbitrationCaseState.file["incident"], case_file(), rx.spinner()),
+            rx.cond(ArbitrationCaseState.file["incident"], case_file(), loading()),
         ),
     )

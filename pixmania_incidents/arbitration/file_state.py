@@ -61,7 +61,7 @@ class ArbitrationCaseState(SessionState):
         _ = (room.tick, self.revision)
         if not self.case_id:
             return {}
-        found, _error = await self._run(views.arbitration_file, self.case_id, locale)
+        found, _error = await self._read(views.arbitration_file, self.case_id, locale)
         return found or {}
 
     @rx.var
@@ -69,7 +69,7 @@ class ArbitrationCaseState(SessionState):
         _ = self.revision
         if not self.case_id:
             return []
-        found, _error = await self._run(arbitration.arbitrators, self.case_id)
+        found, _error = await self._read(arbitration.arbitrators, self.case_id)
         return [{"id": str(a["id"]), "name": a["name"]} for a in found or []]
 
     @rx.var
@@ -78,7 +78,7 @@ class ArbitrationCaseState(SessionState):
         locale = norm_locale((await self.get_state(LocaleState)).locale)
         if not self.case_id or self.outcome not in DecisionOutcome.__members__:
             return []
-        form, _error = await self._run(arbitration.decision_form, self.case_id, self.outcome)
+        form, _error = await self._read(arbitration.decision_form, self.case_id, self.outcome)
         if form is None:
             return []
         return [

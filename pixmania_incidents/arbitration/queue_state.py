@@ -31,7 +31,7 @@ class ArbitrationQueueState(SessionState):
         _ = room.tick
         if not self._linked:
             return []
-        found, _error = await self._run(views.arbitration_queue, locale)
+        found, _error = await self._read(views.arbitration_queue, locale)
         return found or []
 
     @rx.event

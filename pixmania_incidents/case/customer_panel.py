@@ -11,9 +11,10 @@ from __future__ import annotations
 import reflex as rx
 
 from pixmania_incidents.case.customer_state import CustomerCaseState
-from pixmania_incidents.case.header import view
+from pixmania_incidents.case.header import case_scope, view
 from pixmania_incidents.case.page_state import IncidentPageState
-from pixmania_incidents.shell.forms import dom_value, file_picker
+from pixmania_incidents.shell.drafts import draft_keeper, draft_value
+from pixmania_incidents.shell.forms import file_picker
 from pixmania_incidents.shell.text import t
 from pixmania_incidents.vocabulary import MAX_TEXT, IncidentState
 
@@ -212,6 +213,17 @@ def _actions() -> rx.Component:
             ),
         ),
         rx.cond(
+            _allowed("withdraw_arbitration"),
+            rx.button(
+                rx.icon("undo-2", size=16),
+                t("customer.withdraw_arbitration"),
+                variant="outline",
+                color_scheme="purple",
+                width="100%",
+                on_click=CustomerCaseState.ask("withdraw_arbitration", version),
+            ),
+        ),
+        rx.cond(
             _allowed("withdraw"),
             rx.button(
                 rx.icon("undo-2", size=16),
@@ -227,36 +239,41 @@ def _actions() -> rx.Component:
     )
 
 
+#: The irreversible moves confirmed in one dialog: name -> (text keys' prefix, colour, handler).
+_CONFIRMED = {
+    "accept": ("customer.accept", "green", CustomerCaseState.accept),
+    "withdraw": ("customer.withdraw", "red", CustomerCaseState.withdraw),
+    "withdraw_arbitration": ("customer.withdraw_arbitration", "purple", CustomerCaseState.withdraw_arbitration),
+}
+
+
+def _confirmed(part: str) -> rx.Var:
+    texts = [(name, t(f"{keys}_{part}")) for name, (keys, _colour, _handler) in _CONFIRMED.items()]
+    return rx.match(CustomerCaseState.dialog, *texts, "")
+
+
 def _confirm_dialog() -> rx.Component:
-    """Accept and withdraw: irreversible, so confirmed."""
+    """Accept, withdraw, withdraw the arbitration request: irreversible, so confirmed."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title(
-                rx.cond(CustomerCaseState.dialog == "accept", t("customer.accept_title"), t("customer.withdraw_title"))
-            ),
-            rx.alert_dialog.description(
-                rx.cond(CustomerCaseState.dialog == "accept", t("customer.accept_text"), t("customer.withdraw_text"))
-            ),
+            rx.alert_dialog.title(_confirmed("title")),
+            rx.alert_dialog.description(_confirmed("text")),
             _error(),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button(t("customer.cancel"), variant="soft", color_scheme="gray")),
-                rx.button(
+                *[
                     rx.cond(
-                        CustomerCaseState.dialog == "accept",
-                        t("customer.accept_confirm"),
-                        t("customer.withdraw_confirm"),
-                    ),
-                    color_scheme=rx.cond(CustomerCaseState.dialog == "accept", "green", "red"),
-                    on_click=rx.cond(
-                        CustomerCaseState.dialog == "accept", CustomerCaseState.accept, CustomerCaseState.withdraw
-                    ),
-                ),
+                        CustomerCaseState.dialog == name,
+                        rx.button(t(f"{keys}_confirm"), color_scheme=colour, on_click=handler),
+                    )
+                    for name, (keys, colour, handler) in _CONFIRMED.items()
+                ],
                 justify="end",
                 spacing="3",
                 margin_top="1em",
             ),
         ),
-        open=(CustomerCaseState.dialog == "accept") | (CustomerCaseState.dialog == "withdraw"),
+        open=rx.Var.create(list(_CONFIRMED)).contains(CustomerCaseState.dialog),
         on_open_change=CustomerCaseState.set_dialog_open,
     )
 
@@ -279,6 +296,7 @@ def _refuse_dialog() -> rx.Component:
                     t("customer.refuse_reason"), html_for="refuse_reason", style={"fontSize": "var(--font-size-2)"}
                 ),
                 rx.text_area(id="refuse_reason", name="reason", required=True, max_length=2000, rows="4", width="100%"),
+                draft_keeper("refuse_reason", case_scope()),
                 _error(),
                 _buttons(_cancel(), rx.button(t("customer.refuse_confirm"), color_scheme="red", type="submit")),
                 spacing="2",
@@ -326,6 +344,7 @@ def _arbitration_dialog() -> rx.Component:
                 style={"fontSize": "var(--font-size-2)"},
             ),
             rx.text_area(id="arbitration_reason", max_length=MAX_TEXT, rows="4", width="100%"),
+            draft_keeper("arbitration_reason", case_scope(), "arbitration_files"),
             file_picker("arbitration_files", label=t("customer.arbitration_evidence")),
             rx.el.label(
                 rx.checkbox(
@@ -343,7 +362,8 @@ def _arbitration_dialog() -> rx.Component:
                     color_scheme="purple",
                     disabled=~CustomerCaseState.arbitration_confirmed,
                     on_click=CustomerCaseState.request_arbitration(
-                        rx.upload_files(upload_id="arbitration_files"), dom_value("arbitration_reason")
+                        rx.upload_files(upload_id="arbitration_files"),
+                        draft_value("arbitration_reason", "arbitration_files"),
                     ),
                 ),
             ),

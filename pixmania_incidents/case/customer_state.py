@@ -14,7 +14,8 @@ import reflex as rx
 from pixmania_incidents.case.page_state import IncidentPageState
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.services import fulfilment, incidents
-from pixmania_incidents.shell.forms import read_uploads
+from pixmania_incidents.shell.drafts import draft_sent
+from pixmania_incidents.shell.forms import clear_files, read_uploads
 
 
 class CustomerCaseState(IncidentPageState):
@@ -27,7 +28,7 @@ class CustomerCaseState(IncidentPageState):
 
     @rx.event
     def ask(self, dialog: str, version: int):
-        if dialog in ("accept", "refuse", "withdraw", "help", "arbitration"):
+        if dialog in ("accept", "refuse", "withdraw", "withdraw_arbitration", "help", "arbitration"):
             self.dialog, self.arbitration_confirmed = dialog, False
             self._remember_version(version)
 
@@ -44,11 +45,12 @@ class CustomerCaseState(IncidentPageState):
     def set_score(self, value: str):
         self.score = str(value) if str(value) in {"1", "2", "3", "4", "5"} else ""
 
-    async def _decide(self, fn, *args: Any) -> None:
+    async def _decide(self, fn, *args: Any) -> Any:
         """A confirmed lifecycle action: closes its dialog unless refused for another reason."""
         result = await self._act(fn, self.case_id, self._seen_version, *args)
         if result is not None or self.notice:
             self.dialog = ""
+        return result
 
     @rx.event
     async def accept(self):
@@ -56,11 +58,19 @@ class CustomerCaseState(IncidentPageState):
 
     @rx.event
     async def refuse(self, form: dict):
-        await self._decide(incidents.refuse, str((form or {}).get("reason") or ""))
+        reason = str((form or {}).get("reason") or "")
+        if await self._decide(incidents.refuse, reason) is not None:
+            return draft_sent("refuse_reason", reason)
+        return None
 
     @rx.event
     async def withdraw(self):
         await self._decide(incidents.withdraw)
+
+    @rx.event
+    async def withdraw_arbitration(self):
+        """Only an arbitration asked for after the resolution (SPEC 8.5): back to resolved."""
+        await self._decide(incidents.withdraw_arbitration)
 
     @rx.event
     async def request_help(self, form: dict):
@@ -72,8 +82,11 @@ class CustomerCaseState(IncidentPageState):
     async def request_arbitration(self, files: list[rx.UploadFile], reason: str):
         if not self.arbitration_confirmed:
             self.error = tr("customer.error.confirm_binding", await self._locale())
-            return
-        await self._decide(incidents.request_arbitration, str(reason or ""), await read_uploads(files))
+            return None
+        text = str(reason or "")
+        if await self._decide(incidents.request_arbitration, text, await read_uploads(files)) is not None:
+            return [draft_sent("arbitration_reason", text), clear_files("arbitration_files")]
+        return None
 
     @rx.event
     async def send_back(self, files: list[rx.UploadFile], label_id: int):
@@ -84,7 +97,7 @@ class CustomerCaseState(IncidentPageState):
             return None
         result = await self._act(fulfilment.send_back_with_proof, self.case_id, label, await read_uploads(files), note)
         if result is not None:
-            return rx.clear_selected_files("proof_files")
+            return clear_files("proof_files")
         return None
 
     @rx.event

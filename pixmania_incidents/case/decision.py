@@ -54,7 +54,8 @@ def decision_card(
 
 
 def decision_section() -> rx.Component:
-    """The decision of the case on the incident page; the customer also sees the mediator notice."""
+    """The decision of the case on the incident page (the customer also sees the mediator
+    notice), or that the customer withdrew their arbitration request."""
     arbitration = IncidentPageState.view.arbitration
     decision = arbitration.decision
     return rx.cond(
@@ -67,6 +68,16 @@ def decision_section() -> rx.Component:
                 decision.rationale,
                 decision.when,
                 SessionState.user_role == Role.customer,
+            ),
+            rx.cond(
+                arbitration.withdrawn_when != "",
+                rx.callout(
+                    rx.text(t("case.arbitration_withdrawn"), " ", arbitration.withdrawn_when),
+                    icon="undo-2",
+                    color_scheme="purple",
+                    width="100%",
+                    data_testid="arbitration-withdrawn",
+                ),
             ),
         ),
     )

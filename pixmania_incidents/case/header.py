@@ -9,17 +9,18 @@ from __future__ import annotations
 import reflex as rx
 
 from pixmania_incidents.case.page_state import IncidentPageState
-from pixmania_incidents.shell.badges import ball_label, deadline_badge, state_badge
+from pixmania_incidents.shell.badges import ball_label, deadline_badge, outcome_text, state_badge
 from pixmania_incidents.shell.countdown import countdown
+from pixmania_incidents.shell.drafts import draft_scope
 from pixmania_incidents.shell.text import t
-from pixmania_incidents.vocabulary import ClosedOutcome
 
 #: The case as this viewer reads it (`services.views.CaseView`).
 view = IncidentPageState.view
 
 
-def outcome_text(outcome: rx.Var) -> rx.Component:
-    return rx.match(outcome, *[(o.value, t(f"outcome.{o.value}")) for o in ClosedOutcome], "")
+def case_scope() -> rx.Var:
+    """Drafts typed on a case belong to it (and to the user typing them)."""
+    return draft_scope("case", IncidentPageState.case_id)
 
 
 def _deadline(deadline: rx.Var) -> rx.Component:

@@ -18,6 +18,7 @@ from pixmania_incidents.case.staff_panel import staff_panel
 from pixmania_incidents.case.statement import statement_section
 from pixmania_incidents.case.thread import thread
 from pixmania_incidents.case.timeline import timeline
+from pixmania_incidents.shell.failure import loaded, loading
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
 from pixmania_incidents.shell.session import SessionState
@@ -106,6 +107,6 @@ def incident_page() -> rx.Component:
         rx.cond(
             IncidentPageState.missing,
             _not_found(),
-            rx.cond(view, _case(), rx.center(rx.spinner(size="3"), padding="3em")),
+            rx.cond(loaded(view), _case(), loading()),
         )
     )

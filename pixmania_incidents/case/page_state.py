@@ -23,7 +23,9 @@ from pixmania_incidents.i18n import tr
 from pixmania_incidents.services import flags, incidents, views
 from pixmania_incidents.services.common import StaleVersion
 from pixmania_incidents.services.evidence import visibilities
-from pixmania_incidents.shell.forms import read_uploads
+from pixmania_incidents.shell.drafts import draft_sent
+from pixmania_incidents.shell.failure import busy_flags
+from pixmania_incidents.shell.forms import clear_files, read_uploads
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.registry import route_id
 from pixmania_incidents.shell.session import SessionState
@@ -34,6 +36,7 @@ ROUTE = "/incidents/[incident_id]"
 MESSAGE_PAGE = live.MESSAGE_WINDOW
 
 
+@busy_flags("is_sending")
 class IncidentPageState(SessionState):
     """`/incidents/[incident_id]` for every role; panels subclass it for their actions."""
 
@@ -79,7 +82,7 @@ class IncidentPageState(SessionState):
         _ = (room.tick, self.revision)
         if not self.case_id:
             return None
-        found, _error = await self._run(views.case_view, self.case_id, locale)
+        found, _error = await self._read(views.case_view, self.case_id, locale)
         return found
 
     @rx.var(backend=True)
@@ -97,7 +100,7 @@ class IncidentPageState(SessionState):
         )
         if room_covers:
             return []
-        data, _error = await self._run(views.thread_messages, self.case_id, self.message_limit)
+        data, _error = await self._read(views.thread_messages, self.case_id, self.message_limit)
         return data or []
 
     @rx.var
@@ -153,24 +156,27 @@ class IncidentPageState(SessionState):
     @rx.event
     async def add_statement(self, files: list[rx.UploadFile], statement: str):
         """The party who did not ask for arbitration gives its side, once (customer or seller)."""
-        result = await self._act(incidents.add_statement, self.case_id, str(statement or ""), await read_uploads(files))
+        text = str(statement or "")
+        result = await self._act(incidents.add_statement, self.case_id, text, await read_uploads(files))
         if result is not None:
-            return [rx.set_value("statement_body", ""), rx.clear_selected_files("statement_files")]
+            return [draft_sent("statement_body", text), clear_files("statement_files")]
         return None
 
     @rx.event
     async def send_message(self, files: list[rx.UploadFile], body: str, visibility: str = "public"):
-        """The thread's composer (every role that may write); the text stays on refusal."""
+        """The thread's composer (every role that may write). Only the text sent leaves the
+        field, and only once stored: what was typed meanwhile, or refused, stays."""
         self.is_sending = True
         yield
+        text = str(body or "")
         uploads = await read_uploads(files)
         result = await self._act(
             incidents.post_message,
             self.case_id,
-            str(body or ""),
+            text,
             uploads,
             "internal" if visibility == "internal" else "public",
         )
         self.thread_error, self.error, self.is_sending = self.error, "", False
         if result is not None:
-            yield [rx.set_value("thread_body", ""), rx.clear_selected_files("thread_files")]
+            yield [draft_sent("thread_body", text), clear_files("thread_files")]

@@ -24,6 +24,6 @@ class ProductCaseState(IncidentPageState):
         _ = (room.tick, self.revision, answers.revision)
         if not self.case_id or self.user_role != Role.product:
             return []
-        rows, _error = await self._run(flags.flags_for_incident, self.case_id)
+        rows, _error = await self._read(flags.flags_for_incident, self.case_id)
         locale = (await self.get_state(LocaleState)).locale
         return [flag_row(f, locale) for f in rows or []]

@@ -7,11 +7,12 @@ from typing import Any
 
 import reflex as rx
 
-from pixmania_incidents.case.header import view
+from pixmania_incidents.case.header import case_scope, view
 from pixmania_incidents.case.seller_state import SellerCaseState
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES
 from pixmania_incidents.shell.countdown import countdown
-from pixmania_incidents.shell.forms import dom_value, file_picker
+from pixmania_incidents.shell.drafts import draft_keeper, draft_value
+from pixmania_incidents.shell.forms import file_picker
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.text import pick, t
 from pixmania_incidents.vocabulary import (
@@ -199,23 +200,33 @@ def _checklist() -> rx.Component:
 
 
 def _obligation(ob: rx.Var) -> rx.Component:
-    met = ob.met
+    met, cancelled = ob.met, ob.cancelled
     return rx.hstack(
-        rx.cond(met, rx.icon("circle-check", size=16, color="var(--green-9)"), rx.icon("clock", size=16)),
-        rx.text(ob.label, size="2"),
+        rx.cond(
+            met,
+            rx.icon("circle-check", size=16, color="var(--green-9)"),
+            rx.cond(cancelled, rx.icon("circle-x", size=16, color="var(--gray-9)"), rx.icon("clock", size=16)),
+        ),
+        rx.text(ob.label, size="2", text_decoration=rx.cond(cancelled, "line-through", "none")),
         rx.cond(ob.amount_label, rx.text(ob.amount_label, size="2", weight="bold")),
         rx.cond(
             met,
             rx.text(t("seller.obligations.met"), size="1", color_scheme="green"),
             rx.cond(
-                ob.due_at,
-                rx.text(countdown(ob.due_at), size="1", weight="bold"),
-                rx.text(t("seller.obligations.not_started"), size="1", color_scheme="gray"),
+                cancelled,
+                rx.text(t("seller.obligations.cancelled"), size="1", color_scheme="gray"),
+                rx.cond(
+                    ob.due_at,
+                    rx.text(countdown(ob.due_at), size="1", weight="bold"),
+                    rx.text(t("seller.obligations.not_started"), size="1", color_scheme="gray"),
+                ),
             ),
         ),
         spacing="2",
         align="center",
         wrap="wrap",
+        data_testid="obligation",
+        data_cancelled=rx.cond(cancelled, "true", "false"),
     )
 
 
@@ -529,6 +540,23 @@ def _closure() -> rx.Component:
     )
 
 
+def _return_not_sent() -> rx.Component:
+    """The customer never sent the item back: the seller may close the case at once (SPEC 8.1)."""
+    return rx.vstack(
+        rx.heading(t("seller.return_not_sent.title"), size="3", as_="h3"),
+        rx.text(t("seller.return_not_sent.text"), size="2", color_scheme="gray"),
+        _feedback("close_return_not_sent"),
+        rx.button(
+            t("seller.return_not_sent.submit"),
+            color_scheme="orange",
+            on_click=SellerCaseState.ask("close_return_not_sent", view.version),
+        ),
+        spacing="2",
+        width="100%",
+        data_testid="return-not-sent",
+    )
+
+
 def _pending() -> rx.Component:
     proposal = view.pending_proposal
     return rx.cond(
@@ -601,6 +629,16 @@ def _dialogs() -> rx.Component:
             confirm=rx.button(t("seller.refund.confirm"), color_scheme="red", on_click=SellerCaseState.confirm_refund),
         ),
         _dialog(
+            "close_return_not_sent",
+            "seller.return_not_sent.title",
+            rx.text(t("seller.return_not_sent.confirm_text")),
+            confirm=rx.button(
+                t("seller.return_not_sent.submit"),
+                color_scheme="orange",
+                on_click=SellerCaseState.close_return_not_sent,
+            ),
+        ),
+        _dialog(
             "close",
             "seller.close.title",
             rx.text(t("seller.close.confirm_text")),
@@ -612,6 +650,7 @@ def _dialogs() -> rx.Component:
             rx.text(t("seller.arbitration.text"), size="2"),
             _label("seller.arbitration.reason", "arbitration_reason"),
             rx.text_area(id="arbitration_reason", rows="4", width="100%", max_length=MAX_TEXT),
+            draft_keeper("arbitration_reason", case_scope(), "arbitration_files"),
             file_picker("arbitration_files", label=t("seller.arbitration.evidence")),
             rx.checkbox(
                 t("seller.arbitration.confirm_label"),
@@ -623,7 +662,8 @@ def _dialogs() -> rx.Component:
                 t("seller.arbitration.submit"),
                 color_scheme="purple",
                 on_click=SellerCaseState.request_arbitration(
-                    rx.upload_files(upload_id="arbitration_files"), dom_value("arbitration_reason")
+                    rx.upload_files(upload_id="arbitration_files"),
+                    draft_value("arbitration_reason", "arbitration_files"),
                 ),
             ),
         ),
@@ -667,6 +707,7 @@ def seller_panel() -> rx.Component:
             _checklist(),
             _obligations(),
             rx.cond(_active(), _actions()),
+            rx.cond(_allowed("close_return_not_sent"), _return_not_sent()),
             rx.cond(view.state == IncidentState.resolved, _closure()),
             rx.cond(view.state == IncidentState.closed, _lesson()),
             _guidelines(),

@@ -19,7 +19,8 @@ from pixmania_incidents.formats import money, parse_cents, parse_day, parse_pari
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.services import flags, fulfilment, incidents, views
 from pixmania_incidents.services.common import now
-from pixmania_incidents.shell.forms import read_uploads, reset_form
+from pixmania_incidents.shell.drafts import draft_sent
+from pixmania_incidents.shell.forms import clear_files, read_uploads, reset_form
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.vocabulary import DEFAULT_RETURN_CARRIER, Role
 
@@ -50,7 +51,7 @@ class SellerCaseState(IncidentPageState):
         _ = (room.tick, self.revision)
         if not self.case_id or self.user_role != Role.seller:
             return views.SellerPanel()
-        panel, _error = await self._run(views.seller_panel, self.case_id, locale)
+        panel, _error = await self._read(views.seller_panel, self.case_id, locale)
         return panel or views.SellerPanel()
 
     async def _do(self, form_name: str, fn, *args: Any) -> Any:
@@ -70,7 +71,7 @@ class SellerCaseState(IncidentPageState):
 
     @rx.event
     def ask(self, dialog: str, version: int):
-        if dialog in ("arbitration", "close"):
+        if dialog in ("arbitration", "close", "close_return_not_sent"):
             self.dialog, self.arbitration_confirmed = dialog, False
             self.failed = ""
             self._remember_version(version)
@@ -116,20 +117,25 @@ class SellerCaseState(IncidentPageState):
         if not self.arbitration_confirmed:
             await self._refuse("arbitration", "seller.error.confirm_binding")
             return None
+        text = str(reason or "")
         result = await self._do(
-            "arbitration",
-            incidents.request_arbitration,
-            self._seen_version,
-            str(reason or ""),
-            await read_uploads(files),
+            "arbitration", incidents.request_arbitration, self._seen_version, text, await read_uploads(files)
         )
         if result is not None or self.notice:
             self.dialog = ""
-        return rx.clear_selected_files("arbitration_files") if result is not None else None
+        if result is None:
+            return None
+        return [draft_sent("arbitration_reason", text), clear_files("arbitration_files")]
 
     @rx.event
     async def confirm_closure(self):
         await self._do("close", incidents.confirm_closure, self._seen_version)
+        self.dialog = ""
+
+    @rx.event
+    async def close_return_not_sent(self):
+        """The item never came back (SPEC 8.1): closed at once rather than 7 days later."""
+        await self._do("close_return_not_sent", incidents.close_return_not_sent, self._seen_version)
         self.dialog = ""
 
     @rx.event

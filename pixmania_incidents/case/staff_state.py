@@ -33,7 +33,7 @@ class IncidentStaffState(IncidentPageState):
         _ = (room.tick, self.revision)
         if not self.case_id or self.user_role not in STAFF:
             return []
-        found, _error = await self._run(supervision.internal_notes, self.case_id)
+        found, _error = await self._read(supervision.internal_notes, self.case_id)
         return [n | {"created_at": short_when(n["created_at"], locale)} for n in found or []]
 
     async def _staff(self, form: str, fn: Any, *args: Any) -> Any:

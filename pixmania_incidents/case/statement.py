@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.case.header import view
+from pixmania_incidents.case.header import case_scope, view
 from pixmania_incidents.case.page_state import IncidentPageState
-from pixmania_incidents.shell.forms import dom_value, file_picker
+from pixmania_incidents.shell.drafts import draft_keeper, draft_value
+from pixmania_incidents.shell.forms import file_picker
 from pixmania_incidents.shell.session import SessionState
 from pixmania_incidents.shell.text import t
 from pixmania_incidents.vocabulary import MAX_TEXT, IncidentState, Role
@@ -29,6 +30,7 @@ def statement_section() -> rx.Component:
                 rx.heading(t("case.statement_title"), size="3", as_="h2"),
                 rx.text(t("case.statement_hint"), size="2"),
                 rx.text_area(id="statement_body", max_length=MAX_TEXT, rows="4", width="100%"),
+                draft_keeper("statement_body", case_scope(), "statement_files"),
                 file_picker("statement_files"),
                 rx.cond(
                     IncidentPageState.error != "",
@@ -37,7 +39,7 @@ def statement_section() -> rx.Component:
                 rx.button(
                     t("case.statement_send"),
                     on_click=IncidentPageState.add_statement(
-                        rx.upload_files(upload_id="statement_files"), dom_value("statement_body")
+                        rx.upload_files(upload_id="statement_files"), draft_value("statement_body", "statement_files")
                     ),
                 ),
                 spacing="2",

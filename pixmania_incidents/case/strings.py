@@ -1,11 +1,6 @@
 """The incident page and its role panels."""
 
 STRINGS: dict[str, tuple[str, str]] = {
-    "outcome.agreed": ("accord", "agreed"),
-    "outcome.decided": ("décision", "decided"),
-    "outcome.withdrawn": ("retiré", "withdrawn"),
-    "outcome.no_customer_reply": ("sans réponse du client", "no customer reply"),
-    "outcome.return_not_sent": ("article non renvoyé", "item not sent back"),
     "case.error.still_loading": (
         "Le dossier finit de s'afficher : réessayez dans un instant (votre texte est conservé).",
         "The case is still loading: try again in a moment (your text is kept).",
@@ -52,6 +47,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The incident will be closed and the seller will have nothing left to do. This cannot be undone.",
     ),
     "customer.withdraw_confirm": ("Oui, retirer", "Yes, withdraw"),
+    "customer.withdraw_arbitration": ("Retirer ma demande d'arbitrage", "Withdraw my arbitration request"),
+    "customer.withdraw_arbitration_title": ("Retirer votre demande d'arbitrage ?", "Withdraw your arbitration request?"),
+    "customer.withdraw_arbitration_text": (
+        "Le dossier revient à l'état résolu, avec les engagements du vendeur tels qu'ils étaient. Vous pourrez "
+        "demander un arbitrage à nouveau plus tard si besoin.",
+        "The case goes back to resolved, with the seller's obligations as they were. You may request arbitration "
+        "again later if needed.",
+    ),
+    "customer.withdraw_arbitration_confirm": ("Oui, retirer ma demande", "Yes, withdraw my request"),
+    "case.arbitration_withdrawn": ("Demande d'arbitrage retirée le", "Arbitration request withdrawn on"),
     "customer.ask_help": ("Demander l'aide du service client", "Ask customer service for help"),
     "customer.help_title": ("Demander l'aide du service client", "Ask customer service for help"),
     "customer.help_text": (
@@ -160,6 +165,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "seller.obligations.title": ("Obligations", "Obligations"),
     "seller.obligations.met": ("Remplie", "Met"),
     "seller.obligations.not_started": ("Démarre à réception du retour", "Starts when the return arrives"),
+    "seller.obligations.cancelled": (
+        "Annulée : l'article n'a pas été renvoyé à temps",
+        "Cancelled: the item was not sent back in time",
+    ),
     "seller.actions.title": ("Actions", "Actions"),
     "seller.saved": ("C'est enregistré.", "Saved."),
     "seller.cancel": ("Annuler", "Cancel"),
@@ -245,6 +254,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The incident will be closed and the customer told. This cannot be undone.",
     ),
     "seller.close.submit": ("Confirmer la clôture", "Confirm closure"),
+    "seller.return_not_sent.title": ("Article non renvoyé", "Item not sent back"),
+    "seller.return_not_sent.text": (
+        "Le client n'a pas renvoyé l'article dans le délai : ce qui attendait le retour est annulé. Vous pouvez "
+        "clôturer le dossier dès maintenant ; sinon il sera clôturé automatiquement 7 jours après le dépassement.",
+        "The customer did not send the item back in time: what waited for the return is cancelled. You may close "
+        "the case now; otherwise it closes automatically 7 days after the deadline passed.",
+    ),
+    "seller.return_not_sent.submit": ("Clôturer : article non renvoyé", "Close: item not sent back"),
+    "seller.return_not_sent.confirm_text": (
+        "Le dossier sera clôturé avec l'issue « article non renvoyé » et le client en sera informé. Cette action "
+        "est définitive.",
+        "The case will close with the outcome \"item not sent back\" and the customer will be told. This cannot "
+        "be undone.",
+    ),
     "seller.lesson.title": ("Enseignements", "Lessons learned"),
     "seller.lesson.intro": (
         "Qu'est-ce qui a causé cet incident, et que changez-vous pour qu'il ne se reproduise pas ?",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pixmania_incidents.case.header import view
+from pixmania_incidents.case.header import case_scope, view
 from pixmania_incidents.case.page_state import IncidentPageState
-from pixmania_incidents.shell.forms import dom_value, file_picker
+from pixmania_incidents.shell.drafts import draft_keeper, draft_value
+from pixmania_incidents.shell.forms import file_picker
 from pixmania_incidents.shell.session import SessionState
 from pixmania_incidents.shell.text import t
 from pixmania_incidents.vocabulary import MAX_TEXT, THREAD_WRITERS, IncidentState
@@ -156,6 +157,7 @@ def composer() -> rx.Component:
             rx.text_area(
                 id="thread_body", max_length=MAX_TEXT, rows="3", width="100%", placeholder=t("case.message_placeholder")
             ),
+            draft_keeper("thread_body", case_scope(), "thread_files"),
             file_picker("thread_files"),
             rx.cond(
                 IncidentPageState.thread_error != "",
@@ -186,7 +188,7 @@ def _send_button(with_files: bool) -> rx.Component:
     return rx.button(
         rx.icon("send", size=16),
         t("case.send"),
-        on_click=IncidentPageState.send_message(files, dom_value("thread_body"), "public"),
+        on_click=IncidentPageState.send_message(files, draft_value("thread_body", "thread_files"), "public"),
         loading=IncidentPageState.is_sending,
     )
 

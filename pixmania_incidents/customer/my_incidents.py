@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from pixmania_incidents.customer.my_incidents_state import MyIncidentsState
-from pixmania_incidents.shell.badges import ball_label, deadline_badge, state_badge
+from pixmania_incidents.shell.badges import ball_label, deadline_badge, outcome_note, state_badge
 from pixmania_incidents.shell.countdown import countdown
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
@@ -23,6 +23,7 @@ def _row(row: rx.Var) -> rx.Component:
                     rx.hstack(
                         rx.text(row["reference"], weight="bold"),
                         state_badge(row["state"].to(str)),
+                        outcome_note(row["outcome"]),
                         spacing="2",
                         align="center",
                         wrap="wrap",

@@ -32,5 +32,5 @@ class MyIncidentsState(SessionState):
         _ = room.tick
         if not self.loaded:
             return []
-        data, _ = await self._run(views.customer_incidents)
+        data, _ = await self._read(views.customer_incidents)
         return [incident_row(i, locale) | {"next_due_when": when(i["next_due_at"], locale)} for i in data or []]

@@ -65,5 +65,5 @@ class OrdersState(SessionState):
         locale = norm_locale((await self.get_state(LocaleState)).locale)
         if not self.loaded:
             return []
-        data, _ = await self._run(views.customer_orders)
+        data, _ = await self._read(views.customer_orders)
         return [order_row(o, locale) for o in data or []]

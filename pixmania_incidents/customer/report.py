@@ -11,7 +11,9 @@ import reflex as rx
 
 from pixmania_incidents.customer.report_state import OpenIncidentState
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES, TypePolicy
-from pixmania_incidents.shell.forms import dom_value, file_picker
+from pixmania_incidents.shell.drafts import draft_keeper, draft_scope, draft_value
+from pixmania_incidents.shell.failure import loaded, loading
+from pixmania_incidents.shell.forms import file_picker
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
 from pixmania_incidents.shell.text import filled, pick, t
@@ -126,6 +128,7 @@ def _form() -> rx.Component:
             style={"fontSize": "var(--font-size-2)"},
         ),
         rx.text_area(id="report_description", max_length=MAX_TEXT, rows="5", width="100%", required=True),
+        draft_keeper("report_description", draft_scope("line", OpenIncidentState.line_id), "report_files"),
         rx.heading(t("customer.report.step_evidence"), size="4", as_="h2"),
         file_picker(
             "report_files",
@@ -133,6 +136,17 @@ def _form() -> rx.Component:
                 OpenIncidentState.chosen_type,
                 *[(tp.code.value, t("customer.report.photos_needed")) for tp in TYPES.values() if tp.photos_required],
                 t("customer.report.attach"),
+            ),
+        ),
+        rx.cond(
+            OpenIncidentState.files_error != "",
+            rx.callout(
+                OpenIncidentState.files_error,
+                icon="triangle_alert",
+                color_scheme="red",
+                role="alert",
+                width="100%",
+                data_testid="files-error",
             ),
         ),
         rx.cond(
@@ -159,7 +173,7 @@ def _form() -> rx.Component:
                 t("customer.report.submit"),
                 loading=OpenIncidentState.submitting,
                 on_click=OpenIncidentState.submit(
-                    rx.upload_files(upload_id="report_files"), dom_value("report_description")
+                    rx.upload_files(upload_id="report_files"), draft_value("report_description", "report_files")
                 ),
             ),
             spacing="3",
@@ -191,7 +205,7 @@ def open_incident_page() -> rx.Component:
                 OpenIncidentState.missing,
                 rx.callout(t("error.not_found"), icon="triangle_alert", color_scheme="red", width="100%"),
                 rx.cond(
-                    OpenIncidentState.line_id, _form(), rx.center(rx.spinner(size="3"), padding="3em", width="100%")
+                    loaded(OpenIncidentState.line_id), _form(), loading()
                 ),
             ),
             spacing="3",

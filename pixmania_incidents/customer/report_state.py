@@ -11,15 +11,19 @@ from pixmania_incidents.customer.orders_state import order_row
 from pixmania_incidents.i18n import norm_locale, tr
 from pixmania_incidents.policy import TYPES
 from pixmania_incidents.services import incidents, views
-from pixmania_incidents.services.evidence import sniff
-from pixmania_incidents.shell.forms import read_uploads
+from pixmania_incidents.shell.drafts import draft_sent
+from pixmania_incidents.shell.failure import busy_flags
+from pixmania_incidents.shell.forms import clear_files, read_uploads
 from pixmania_incidents.shell.registry import route_id
 from pixmania_incidents.shell.session import SessionState
 from pixmania_incidents.vocabulary import IncidentState
 
 ROUTE = "/orders/[line_id]/report"
+#: Refusals about the attached files (the evidence a type needs, a file refused): shown under the picker.
+_FILE_REFUSALS = ("evidence.", "incidents.error.photo_required", "incidents.error.document_required")
 
 
+@busy_flags("submitting")
 class OpenIncidentState(SessionState):
     """`/orders/[line_id]/report`: the line must be one of the customer's own."""
 
@@ -27,6 +31,7 @@ class OpenIncidentState(SessionState):
     missing: bool = False
     chosen_type: str = ""
     report_error: str = ""
+    files_error: str = ""
     existing_url: str = ""
     submitting: bool = False
     line: dict[str, Any] = {}
@@ -36,6 +41,7 @@ class OpenIncidentState(SessionState):
     @rx.event
     async def load(self):
         self.line_id, self.missing, self.chosen_type, self.report_error, self.existing_url = 0, False, "", "", ""
+        self.files_error, self.submitting = "", False
         self.line, self.blocked = {}, {}
         line_id = route_id(self.router.url.path or "", ROUTE)
         orders, _ = await self._run(views.customer_orders) if line_id else (None, "")
@@ -72,28 +78,35 @@ class OpenIncidentState(SessionState):
     @rx.event
     def choose(self, code: str):
         if code in {t.value for t in TYPES}:
-            self.chosen_type, self.report_error, self.existing_url = code, "", ""
+            self.chosen_type, self.report_error, self.files_error, self.existing_url = code, "", "", ""
 
     @rx.event
     async def submit(self, files: list[rx.UploadFile], description: str):
-        """Open the incident; on refusal the text and the files stay where they are."""
-        self.report_error, self.existing_url = "", ""
+        """Open the incident. The service decides (the photos a type needs included); its
+        refusal shows next to the field it is about, and what was typed and attached stays."""
+        self.report_error, self.files_error, self.existing_url = "", "", ""
         locale = await self._locale()
         if not self.chosen_type:
             self.report_error = tr("customer.report.choose_type", locale)
             return
-        uploads = await read_uploads(files)
-        if TYPES[self.chosen_type].photos_required and not any(sniff(u.data) not in (None, "pdf") for u in uploads):
-            self.report_error = tr("customer.report.photos_required", locale)
-            return
         self.submitting = True
         yield
-        result, self.report_error = await self._run(
-            incidents.open_incident, self.line_id, self.chosen_type, str(description or ""), uploads
+        text = str(description or "")
+        result, refusal = await self._call(
+            incidents.open_incident, self.line_id, self.chosen_type, text, await read_uploads(files)
         )
         self.submitting = False
-        if result is None:
-            self.existing_url = self.blocked.get(self.chosen_type, {}).get("url", "")
+        if refusal is not None:
+            message = tr(refusal.code, locale, **refusal.params)
+            if refusal.code.startswith(_FILE_REFUSALS):
+                self.files_error = message
+            else:
+                self.report_error = message
+                self.existing_url = self.blocked.get(self.chosen_type, {}).get("url", "")
             return
         live.push_result(result)
-        yield rx.redirect(f"/incidents/{result.incident_id}")
+        yield [
+            draft_sent("report_description", text),
+            clear_files("report_files"),
+            rx.redirect(f"/incidents/{result.incident_id}"),
+        ]

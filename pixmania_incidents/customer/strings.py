@@ -43,10 +43,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "customer.report.attach": ("Joindre des photos ou des PDF", "Attach photos or PDFs"),
     "customer.report.choose_type": ("Choisissez le type de problème.", "Choose the type of problem."),
-    "customer.report.photos_required": (
-        "Pour ce problème, joignez au moins une photo (JPEG, PNG ou WebP).",
-        "For this problem, attach at least one photo (JPEG, PNG or WebP).",
-    ),
     "customer.report.see_existing": ("Voir l'incident existant", "See the existing incident"),
     "customer.report.submit": ("Envoyer le signalement", "Send the report"),
     "customer.mine.title": ("Mes incidents", "My incidents"),

@@ -33,7 +33,7 @@ class GuidelinesState(SessionState):
     async def items(self) -> list[dict[str, Any]]:
         locale = norm_locale((await self.get_state(LocaleState)).locale)
         _ = self.revision
-        found, _error = await self._run(guidelines.guidelines_for)
+        found, _error = await self._read(guidelines.guidelines_for)
         return [g | {"created_at": short_when(g["created_at"], locale)} for g in found or []]
 
     @rx.var

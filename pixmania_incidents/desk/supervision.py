@@ -7,7 +7,7 @@ import reflex as rx
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
 from pixmania_incidents.desk.supervision_state import SupervisionState
 from pixmania_incidents.policy import TYPES
-from pixmania_incidents.shell.badges import ball_label, deadline_badge, state_outline
+from pixmania_incidents.shell.badges import ball_label, deadline_badge, outcome_note, state_outline
 from pixmania_incidents.shell.countdown import countdown
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
@@ -132,6 +132,7 @@ def _row(row: rx.Var) -> rx.Component:
                     rx.hstack(
                         rx.text(row["reference"], weight="bold", font_family="monospace", size="2"),
                         state_outline(row["state"]),
+                        outcome_note(row["outcome"]),
                         rx.cond(
                             row["help_requested"].to(bool), rx.badge(t("support.help_badge"), color_scheme="amber")
                         ),

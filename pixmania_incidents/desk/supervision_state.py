@@ -59,7 +59,7 @@ class SupervisionState(SessionState):
         _ = (room.tick, self.revision)
         if not self.shops:
             return {"rows": [], "total": 0, "page": 1, "pages": 1, "counts": {}, "error": ""}
-        found, error = await self._run(supervision.supervise, _filters(self._filters), self.page)
+        found, error = await self._read(supervision.supervise, _filters(self._filters), self.page)
         if found is None:
             return {"rows": [], "total": 0, "page": 1, "pages": 1, "counts": {}, "error": error}
         return {

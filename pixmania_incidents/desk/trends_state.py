@@ -28,7 +28,7 @@ class TrendsState(PeriodState, SessionState):
         start, end = self._period()
         if start is None or end is None:
             return {}
-        found, error = await self._run(analytics.trends, start, end)
+        found, error = await self._read(analytics.trends, start, end)
         if found is None:
             return {"error": error}
         by_type = [

@@ -10,6 +10,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "state.in_arbitration": ("En arbitrage", "In arbitration"),
     "state.resolved": ("Résolu", "Resolved"),
     "state.closed": ("Clôturé", "Closed"),
+    # how a closed case ended (ClosedOutcome)
+    "outcome.agreed": ("accord", "agreed"),
+    "outcome.decided": ("décision", "decided"),
+    "outcome.withdrawn": ("retiré", "withdrawn"),
+    "outcome.no_customer_reply": ("sans réponse du client", "no customer reply"),
+    "outcome.return_not_sent": ("article non renvoyé", "item not sent back"),
     # deadline states
     "deadline.on_track": ("Dans les temps", "On track"),
     "deadline.at_risk": ("À risque", "At risk"),

@@ -9,6 +9,7 @@ import reflex as rx
 
 from pixmania_incidents.case.flags import flag_card, flag_dialog
 from pixmania_incidents.product.listing_state import ROUTE, ListingPageState
+from pixmania_incidents.shell.failure import loading
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
 from pixmania_incidents.shell.text import t
@@ -95,6 +96,6 @@ def listing_page() -> rx.Component:
         rx.cond(
             ListingPageState.missing,
             rx.card(rx.heading(t("error.not_found"), size="5", as_="h1"), data_testid="not-found"),
-            rx.cond(listing["id"], _listing(), rx.center(rx.spinner(size="3"), padding="3em")),
+            rx.cond(listing["id"], _listing(), loading()),
         )
     )

@@ -41,7 +41,7 @@ class ListingPageState(SessionState):
         _ = (room.tick, answers.revision)
         if not self.shown_id:
             return {}
-        page, _error = await self._run(flags.listing_page, self.shown_id)
+        page, _error = await self._read(flags.listing_page, self.shown_id)
         if page is None:
             return {}
         locale = (await self.get_state(LocaleState)).locale

@@ -7,7 +7,7 @@ import reflex as rx
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
 from pixmania_incidents.policy import OBLIGATION_LABELS, TYPES
 from pixmania_incidents.seller.board_state import BoardState
-from pixmania_incidents.shell.badges import DEADLINE_COLOURS, ball_label, deadline_badge
+from pixmania_incidents.shell.badges import DEADLINE_COLOURS, ball_label, deadline_badge, outcome_note
 from pixmania_incidents.shell.countdown import countdown
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
@@ -69,6 +69,7 @@ def _card(card: rx.Var) -> rx.Component:
                     },
                 ),
                 rx.text(card.customer_name, size="1"),
+                outcome_note(card.outcome),
                 rx.hstack(
                     rx.text(ball_label(card.ball), size="1", weight="medium"),
                     rx.cond(card.next_due_at != "", rx.text(countdown(card.next_due_at), size="1", weight="bold")),

@@ -34,7 +34,7 @@ class BoardState(SessionState):
         _ = room.tick
         if self._shop_id is None:
             return []
-        result, _error = await self._run(board.board, board.BoardFilters.of(self._filters), dict(self._limits))
+        result, _error = await self._read(board.board, board.BoardFilters.of(self._filters), dict(self._limits))
         return result or []
 
     def _set_filter(self, name: str, value: str) -> None:

@@ -52,7 +52,7 @@ class InsightsState(PeriodState, SessionState):
         start, end = self._period()
         if start is None or end is None:
             return {}
-        found, error = await self._run(analytics.seller_insights, start, end)
+        found, error = await self._read(analytics.seller_insights, start, end)
         if found is None:
             return {"error": error}
         label = "label_en" if locale == "en" else "label_fr"

@@ -67,6 +67,7 @@ class Card:
     next_due_at: str  # ISO-8601 or "" (nothing running)
     deadline_state: str
     obligations: list[ObligationDue] = field(default_factory=list)
+    outcome: str = ""  # how a closed case ended
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def board(
                 _joined(
                     select(
                         Incident.id, Incident.reference, Incident.type, Incident.state, User.name, Listing.title,
-                        Incident.ball, Incident.next_due_at, Incident.deadline_state,
+                        Incident.ball, Incident.next_due_at, Incident.deadline_state, Incident.outcome,
                     )
                 )
                 .where(*where, Incident.state == state)
@@ -154,6 +155,7 @@ def board(
                     id=r[0], reference=r[1], type=r[2], state=r[3], customer_name=r[4], listing_title=r[5],
                     ball=r[6] or "", next_due_at=r[7].isoformat() if r[7] else "",
                     deadline_state=r[8] if r[3] != S.closed else "", obligations=dues.get(r[0], []),
+                    outcome=r[9] or "",
                 )
                 for r in rows[state]
             ],

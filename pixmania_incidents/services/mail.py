@@ -49,7 +49,7 @@ from pixmania_incidents import settings
 from pixmania_incidents.db import session_scope
 from pixmania_incidents.models import MailOutbox, User
 from pixmania_incidents.services import outbox
-from pixmania_incidents.services.common import Actor, authorize, now
+from pixmania_incidents.services.common import Actor, authorize, now, reads
 
 log = logging.getLogger("pixmania.mail")
 
@@ -351,6 +351,7 @@ class FailedMail:
     detail: str | None
 
 
+@reads
 def failed_mails(session: Session, actor: Actor, limit: int = 100) -> list[FailedMail]:
     """Mails given up for good, the latest first, for the admins."""
     authorize(actor, "admin.manage")

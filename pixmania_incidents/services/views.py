@@ -389,6 +389,7 @@ class ArbitrationView:
     statement: str
     taken: bool
     decision: DecisionView | None
+    withdrawn_when: str = ""  # "" unless the customer withdrew the request (SPEC 8.5)
 
 
 @dataclass(frozen=True)
@@ -407,6 +408,7 @@ class ObligationView:
     amount_label: str
     due_at: str
     met: bool
+    cancelled: bool = False  # waited on a return that never came (SPEC 8.1)
 
 
 @dataclass(frozen=True)
@@ -576,7 +578,8 @@ def present_case(view: dict[str, Any], locale: str) -> CaseView:
             decision=None if decision is None else DecisionView(
                 label=_pair(decision["label_fr"], decision["label_en"], locale),
                 amount_label=_amount(decision["amount_cents"], locale), rationale=decision["rationale"],
-                when=when(decision["created_at"], locale))),
+                when=when(decision["created_at"], locale)),
+            withdrawn_when=when(arbitration["withdrawn_at"], locale)),
         opening_files=[_file(f, locale) for f in view["opening_evidence"]],
         timeline=[
             TimelineEntry(label=_known(f"incidents.event.{e['kind']}", locale, e["kind"]),
@@ -594,7 +597,7 @@ def present_case(view: dict[str, Any], locale: str) -> CaseView:
         obligations=[
             ObligationView(label=_pair(o["label_fr"], o["label_en"], locale),
                            amount_label=_amount(o["amount_cents"], locale), due_at=o["due_at"] or "",
-                           met=o["met_at"] is not None)
+                           met=o["met_at"] is not None, cancelled=o["cancelled_at"] is not None)
             for o in view["obligations"]
         ],
         checklist=[

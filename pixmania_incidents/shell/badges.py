@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from pixmania_incidents.shell.text import t
-from pixmania_incidents.vocabulary import IncidentState
+from pixmania_incidents.vocabulary import ClosedOutcome, IncidentState
 
 DEADLINE_COLOURS = {
     "on_track": "green",
@@ -68,4 +68,17 @@ def state_outline(state: rx.Var) -> rx.Component:
     """A case's state, outlined (customer service's lists)."""
     return rx.badge(
         rx.match(state, *[(s.value, t(f"state.{s.value}")) for s in IncidentState], state), variant="outline"
+    )
+
+
+def outcome_text(outcome: rx.Var) -> rx.Component:
+    """How a closed case ended (agreed, decided, withdrawn, no reply, item not sent back)."""
+    return rx.match(outcome, *[(o.value, t(f"outcome.{o.value}")) for o in ClosedOutcome], "")
+
+
+def outcome_note(outcome: rx.Var) -> rx.Component:
+    """The outcome in brackets beside a closed case's state, in every list."""
+    return rx.cond(
+        outcome,  # "" or null while the case is not closed
+        rx.text("(", outcome_text(outcome), ")", size="1", color_scheme="gray", data_testid="case-outcome"),
     )

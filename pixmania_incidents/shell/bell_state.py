@@ -36,7 +36,7 @@ class BellState(SessionState):
         _ = (room.tick, self.revision, self.linked)
         if not self.linked:
             return 0
-        count, _error = await self._run(notifications.unread_count, pending_ok=True)
+        count, _error = await self._read(notifications.unread_count, pending_ok=True)
         return count or 0
 
     @rx.var
@@ -46,7 +46,7 @@ class BellState(SessionState):
         _ = (room.tick, self.revision, self.linked)
         if not self.linked:
             return []
-        rows, _error = await self._run(notifications.recent, SHOWN, locale, pending_ok=True)
+        rows, _error = await self._read(notifications.recent, SHOWN, locale, pending_ok=True)
         return [
             {"id": n.id, "text": n.text, "link": n.link, "when": short_when(n.created_at, locale), "unread": n.unread}
             for n in rows or []

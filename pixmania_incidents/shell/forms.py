@@ -1,18 +1,20 @@
-"""Form pieces every area uses: a labelled field, a form that really navigates, uncontrolled
-fields read when their event fires, and files picked in the browser handed to the services."""
+"""Form pieces every area uses: a labelled field, a form that really navigates,
+and files picked in the browser (shown, removable, never carried into the next form) handed to the services."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import reflex as rx
 from reflex.vars import Var
-from reflex_base.utils.imports import ImportVar
+from reflex_base.event import EventChain
 from reflex_base.vars.base import VarData
+from reflex_components_core.core.upload import get_upload_files_context_var_data
 from reflex_components_core.el.elements.base import BaseHTML
 
 from pixmania_incidents.services.evidence import Upload
-from pixmania_incidents.shell.text import t
+from pixmania_incidents.shell.text import filled, t
 from pixmania_incidents.vocabulary import MAX_BYTES, MAX_FILES
 
 #: What the file pickers offer; the server checks every file by its bytes anyway.
@@ -46,16 +48,44 @@ def form_field(
     )
 
 
-def dom_value(element_id: str) -> Var:
-    """What the user typed in an uncontrolled field, read when the event fires (no event per keystroke)."""
+def _remove_file(upload_id: str, index: Var) -> Var:
+    """Take one chosen file out of the picker's selection (the browser's, not yet sent)."""
+    key = json.dumps(upload_id)
     return Var(
-        _js_expr=f"(refs['ref_{element_id}']?.current?.value ?? '')",
-        _var_data=VarData(imports={"$/utils/state": [ImportVar(tag="refs")]}),
-    ).to(str)
+        _js_expr=(
+            f"(() => setFilesById(filesById => Object.assign({{}}, filesById, "
+            f"{{[{key}]: (filesById[{key}] || []).filter((_, i) => i !== {index!s})}})))"
+        ),
+        _var_type=EventChain,
+        _var_data=VarData.merge(get_upload_files_context_var_data(), index._get_all_var_data()),
+    )
+
+
+def _chosen(upload_id: str, name: Var, index: Var) -> rx.Component:
+    return rx.hstack(
+        rx.icon("file", size=12),
+        rx.text(name, size="1"),
+        rx.icon_button(
+            rx.icon("x", size=12),
+            size="1",
+            variant="ghost",
+            color_scheme="gray",
+            type="button",
+            aria_label=t("reliability.remove_file") + " " + name,
+            on_click=_remove_file(upload_id, index),
+        ),
+        spacing="1",
+        align="center",
+        data_testid="chosen-file",
+    )
 
 
 def file_picker(upload_id: str, *, label: rx.Var | None = None) -> rx.Component:
-    """Photos or PDFs, several at once; the browser's limits are comfort, the server decides."""
+    """Photos or PDFs, several at once; the browser's limits are comfort, the server decides.
+
+    The choice lives in the browser (Reflex keeps it app-wide by id), so it is emptied each
+    time the picker appears and after each send (`clear_files`): nothing chosen for one
+    report or message rides along with the next. Each chosen file can be taken out."""
     return rx.vstack(
         rx.upload(
             rx.hstack(
@@ -69,18 +99,27 @@ def file_picker(upload_id: str, *, label: rx.Var | None = None) -> rx.Component:
             max_size=MAX_BYTES,
             max_files=MAX_FILES,
             multiple=True,
+            on_drop_rejected=lambda _rejected: rx.toast.error(
+                filled("reliability.file_rejected", mb=MAX_BYTES // (1024 * 1024), files=MAX_FILES)
+            ),
             border="1px dashed var(--gray-a8)",
             border_radius="var(--radius-2)",
             padding="0.5em 0.75em",
             cursor="pointer",
             width="100%",
         ),
-        rx.foreach(rx.selected_files(upload_id), lambda name: rx.text(rx.icon("file", size=12), " ", name, size="1")),
+        rx.foreach(rx.selected_files(upload_id), lambda name, index: _chosen(upload_id, name, index)),
         rx.text(t("case.files_hint"), size="1", color_scheme="gray"),
         spacing="1",
         width="100%",
         align="start",
+        on_mount=clear_files(upload_id),
     )
+
+
+def clear_files(upload_id: str) -> rx.event.EventSpec:
+    """Empty a file picker's selection (after a send, or when it appears)."""
+    return rx.clear_selected_files(upload_id)
 
 
 def reset_form(form_id: str) -> rx.event.EventSpec:

@@ -20,7 +20,8 @@ import reflex as rx
 from pixmania_incidents import live, settings
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.services import auth, network, unit
-from pixmania_incidents.services.common import Actor, ServiceError
+from pixmania_incidents.services.common import Actor, ServiceError, is_read_only
+from pixmania_incidents.shell.failure import log_failure, note_call
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.registry import roles_for
 
@@ -102,12 +103,14 @@ class SessionState(rx.State):
 
         Returns (result, None) or (None, the refusal)."""
         token = self._session_token()
+        note_call(fn)  # what an unexpected error failed, and whether it had saved anything (shell.failure)
         try:
             result, notified, sessions_ended = await asyncio.to_thread(
                 unit.run_as, token, fn, *args, login=login, pending_ok=pending_ok, **kwargs
             )
         except ServiceError as exc:
             return None, exc
+        note_call(fn, saved=not is_read_only(fn))
         if notified and push_notified:
             live.push(live.user_room(user_id) for user_id in notified)
         live.end_sessions(sessions_ended)
@@ -119,6 +122,16 @@ class SessionState(rx.State):
         if refusal is None:
             return result, ""
         return None, tr(refusal.code, await self._locale(), **refusal.params)
+
+    async def _read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T | None, str]:
+        """`_run` for computed vars: an unexpected error (the database gone) is logged with its
+        reference and reads as nothing, with a message, instead of raising. Why: Reflex keeps
+        retrying a computed var that raised on every later event of the tab, so each of them,
+        the error notice included, would fail as long as the outage lasts."""
+        try:
+            return await self._run(fn, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - logged with its traceback; the page says it is unavailable
+            return None, tr("reliability.unavailable", await self._locale(), reference=log_failure(exc))
 
     async def _join_live(self, roles: Collection[str] | None = None) -> Actor | None:
         """Follow this user's live room (every page re-reads itself when it ticks), when the
