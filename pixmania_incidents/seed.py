@@ -21,7 +21,7 @@ from PIL import Image
 
 from sqlmodel import Session, func, select
 
-from pixmania_incidents.calendar import as_utc
+from pixmania_incidents.calendar import as_utc, paris_date
 from pixmania_incidents.models import (
     ChecklistItem,
     CustomerOrder,
@@ -296,7 +296,7 @@ def _scenarios() -> list[tuple[str, str, str, Callable[[_Ctx, OrderLine, Actor, 
             if solution in ("replacement", "reship"):
                 fulfilment.ship_replacement(ctx.session, seller, iid, "Colissimo", f"6A{iid:09d}", kind=solution)
             else:
-                fulfilment.record_refund(ctx.session, seller, iid, _owed(ctx, iid), (ctx.real_now - timedelta(days=1)).date())
+                fulfilment.record_refund(ctx.session, seller, iid, _owed(ctx, iid), paris_date(now()))
             _tick_remaining(ctx, seller, iid, 25)
             ctx.at(24)
             incidents.confirm_closure(ctx.session, seller, iid, _version(ctx, iid))
