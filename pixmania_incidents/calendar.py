@@ -10,6 +10,7 @@ a JSON copy of its shop's calendar (``to_dict``) so later changes never move its
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -89,6 +90,15 @@ class BusinessCalendar:
     closed_days: tuple[date, ...] = ()
     work_start: time = time(8, 0)
     work_end: time = time(19, 0)
+
+    @classmethod
+    def stored(
+        cls, kind: str, subdiv: str | None, closed_days: Iterable[str | date], work_start: str | time, work_end: str | time
+    ) -> BusinessCalendar:
+        """A shop's calendar as the database and the admin form hold it (ISO strings), parsed and
+        checked by `__post_init__` like any other."""
+        return cls(kind=kind, subdiv=subdiv, closed_days=tuple(closed_days),  # type: ignore[arg-type]
+                   work_start=work_start, work_end=work_end)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         if self.kind not in CALENDAR_KINDS:

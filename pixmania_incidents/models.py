@@ -238,9 +238,10 @@ class Incident(SQLModel, table=True):
     version: int = Field(default=1)
     updated_at: datetime = When(nullable=False, default_now=True)
 
-    @declared_attr  # type: ignore[misc]
+    @declared_attr  # type: ignore[misc, arg-type]
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
-        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
+        table = cls.__table__  # type: ignore[attr-defined]
+        return {"version_id_col": table.c.version, "version_id_generator": False}
 
 
 class Deadline(SQLModel, table=True):
@@ -530,7 +531,7 @@ class ApiKey(SQLModel, table=True):
     """A back office's key: only its SHA-256 is kept. A shop key acts as the shop's seller who
     owns it (`user_id`), read or read-write; an operator key (no shop) acts as its admin."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=80)
     key_hash: str = Field(max_length=64, unique=True)
     #: The first characters of the key, shown so its owner can tell keys apart.
@@ -547,7 +548,7 @@ class ApiKey(SQLModel, table=True):
 class WebhookEndpoint(SQLModel, table=True):
     """Where a shop (or the operator, no shop) wants the desk's events, signed with `secret`."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     shop_id: int | None = Field(default=None, foreign_key="shop.id", index=True)
     url: str = Field(max_length=500)
     secret: str = Field(max_length=80)
@@ -569,7 +570,7 @@ class WebhookDelivery(SQLModel, table=True):
         sa.Index("ix_webhookdelivery_case", "endpoint_id", "incident_id", "id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     endpoint_id: int = Field(foreign_key="webhookendpoint.id")
     #: The Standard Webhooks `webhook-id`: the same on every attempt, so receivers can drop twins.
     message_id: str = Field(max_length=40, unique=True)
@@ -589,7 +590,7 @@ class WebhookDelivery(SQLModel, table=True):
 class WebhookAttempt(SQLModel, table=True):
     """Each try of a delivery, for its owner to read: status, latency, the start of the answer."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     delivery_id: int = Field(foreign_key="webhookdelivery.id", index=True)
     at: datetime = When(nullable=False, default_now=True)
     status_code: int | None = None

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents.calendar import (
     CALENDAR_KINDS,
@@ -24,7 +25,7 @@ from pixmania_incidents.calendar import (
 from pixmania_incidents.models import Role, Shop, User
 from pixmania_incidents.services.addresses import check_address
 from pixmania_incidents.services.auth import hash_password, new_temporary_password, revoke_sessions
-from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, now
+from pixmania_incidents.services.common import existing, Actor, InvalidInput, NotFound, authorize, now
 from pixmania_incidents.services.inputs import clean_text, day
 from pixmania_incidents.vocabulary import ACCOUNT_ROLES
 
@@ -94,7 +95,7 @@ def _get(session: Session, model: type, value: Any) -> Any:
 # --- shops -------------------------------------------------------------------------------
 
 
-def calendar_fields(calendar_kind: str, subdiv: str | None, closed_days: list[str] | str,
+def calendar_fields(calendar_kind: str, subdiv: str | None, closed_days: Sequence[str] | str,
                      work_start: str, work_end: str) -> dict[str, Any]:
     """Validated through `BusinessCalendar`, so a shop can never hold a calendar deadlines refuse."""
     if calendar_kind not in CALENDAR_KINDS:
@@ -119,7 +120,7 @@ def calendar_fields(calendar_kind: str, subdiv: str | None, closed_days: list[st
     if len(work_start) != 5 or len(work_end) != 5:
         raise InvalidInput("admin.error.hours")
     try:
-        BusinessCalendar(kind=calendar_kind, subdiv=subdiv, closed_days=tuple(days), work_start=work_start, work_end=work_end)
+        BusinessCalendar.stored(calendar_kind, subdiv, days, work_start, work_end)
     except CalendarError:
         raise InvalidInput("admin.error.hours") from None
     return {"calendar_kind": calendar_kind, "subdiv": subdiv, "closed_days": sorted(days),
@@ -128,7 +129,7 @@ def calendar_fields(calendar_kind: str, subdiv: str | None, closed_days: list[st
 
 def _shop_name(session: Session, name: str, shop_id: int | None = None) -> str:
     name = clean_text(name, "name", limit=120)
-    other = session.exec(select(Shop.id).where(Shop.name == name)).first()
+    other = session.exec(select(col(Shop.id)).where(col(Shop.name) == name)).first()
     if other is not None and other != shop_id:
         raise InvalidInput("admin.error.shop_name_taken")
     return name
@@ -136,11 +137,11 @@ def _shop_name(session: Session, name: str, shop_id: int | None = None) -> str:
 
 def list_shops(session: Session, actor: Actor) -> list[ShopView]:
     authorize(actor, "admin.manage")
-    return [_shop_view(s) for s in session.exec(select(Shop).order_by(Shop.name)).all()]
+    return [_shop_view(s) for s in session.exec(select(Shop).order_by(col(Shop.name))).all()]
 
 
 def create_shop(session: Session, actor: Actor, name: str, calendar_kind: str = "ouvrables", subdiv: str | None = None,
-                closed_days: list[str] | str = (), work_start: str = "08:00", work_end: str = "19:00",
+                closed_days: Sequence[str] | str = (), work_start: str = "08:00", work_end: str = "19:00",
                 address: str = "") -> ShopView:
     authorize(actor, "admin.manage")
     shop = Shop(name=_shop_name(session, name), address=clean_text(address, "address", required=False, limit=400),
@@ -172,7 +173,7 @@ def update_shop(session: Session, actor: Actor, shop_id: Any, name: str, calenda
 def list_accounts(session: Session, actor: Actor) -> list[AccountView]:
     authorize(actor, "admin.manage")
     names = {s.id: s.name for s in session.exec(select(Shop)).all()}
-    return [_account_view(u, names) for u in session.exec(select(User).order_by(User.role, User.name)).all()]
+    return [_account_view(u, names) for u in session.exec(select(User).order_by(col(User.role), col(User.name))).all()]
 
 
 def create_account(session: Session, actor: Actor, name: str, email: str, role: str,
@@ -188,7 +189,7 @@ def create_account(session: Session, actor: Actor, name: str, email: str, role: 
         if shop_id in (None, ""):
             raise InvalidInput("admin.error.seller_needs_shop")
         shop = _get(session, Shop, shop_id)
-    if session.exec(select(User.id).where(User.email == email)).first() is not None:
+    if session.exec(select(col(User.id)).where(col(User.email) == email)).first() is not None:
         raise InvalidInput("auth.error.email_taken")
     temporary = new_temporary_password()
     user = User(email=email, name=name, role=role, shop_id=shop.id if shop else None,
@@ -224,7 +225,7 @@ def set_active(session: Session, actor: Actor, user_id: Any, active: bool) -> Ac
     if not user.active:
         revoke_sessions(session, user.id)
     log.info("admin %s %s account %s", actor.id, "reactivated" if user.active else "deactivated", user.id)
-    names = {user.shop_id: session.get(Shop, user.shop_id).name} if user.shop_id else {}
+    names = {user.shop_id: existing(session, Shop, user.shop_id).name} if user.shop_id else {}
     return _account_view(user, names)
 
 

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.calendar import PARIS, paris_date
@@ -117,14 +117,14 @@ def case_rows(session: Session, start: date, end: date, shop_id: int | None = No
     callers are `trends`, `trend_rows` and `seller_insights`, which authorize."""
     since, until = _period(start, end)
     stmt = (
-        select(Incident, Shop.name, Listing.title, Listing.sku)
-        .join(Shop, Shop.id == Incident.shop_id)
-        .join(Listing, Listing.id == Incident.listing_id)
-        .where(Incident.opened_at >= since, Incident.opened_at < until)
-        .order_by(Incident.opened_at, Incident.id)
+        select(Incident, col(Shop.name), col(Listing.title), col(Listing.sku))
+        .join(Shop, col(Shop.id) == col(Incident.shop_id))
+        .join(Listing, col(Listing.id) == col(Incident.listing_id))
+        .where(col(Incident.opened_at) >= since, col(Incident.opened_at) < until)
+        .order_by(col(Incident.opened_at), col(Incident.id))
     )
     if shop_id is not None:
-        stmt = stmt.where(Incident.shop_id == shop_id)
+        stmt = stmt.where(col(Incident.shop_id) == shop_id)
     found = session.exec(stmt).all()
     ids = [inc.id for inc, *_ in found]
     if not ids:
@@ -134,7 +134,7 @@ def case_rows(session: Session, start: date, end: date, shop_id: int | None = No
         return session.exec(select(model).where(model.incident_id.in_(ids), *conds).order_by(model.id)).all()
 
     latest_clock: dict[tuple[int, str], Deadline] = {}
-    for row in by_incident(Deadline, Deadline.kind.in_((clocks.RESPONSE, clocks.RESOLUTION))):
+    for row in by_incident(Deadline, col(Deadline.kind).in_((clocks.RESPONSE, clocks.RESOLUTION))):
         latest_clock[(row.incident_id, row.kind)] = row
     arbitrated = {r.incident_id for r in by_incident(ArbitrationRequest)}
     decisions = {d.incident_id: d.outcome for d in by_incident(Decision)}

@@ -16,12 +16,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents.models import ApiKey, Role, Shop, User
 from pixmania_incidents.services import throttle
 from pixmania_incidents.services.auth import hash_token
-from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, ServiceError, authorize, now, reads
+from pixmania_incidents.services.common import existing, Actor, InvalidInput, NotFound, ServiceError, authorize, now, reads
 from pixmania_incidents.services.inputs import clean_text
 from pixmania_incidents.vocabulary import API_KEY_SCOPES
 
@@ -71,8 +71,8 @@ class Holder:
 
 
 def _view(session: Session, key: ApiKey) -> KeyView:
-    shop = session.get(Shop, key.shop_id) if key.shop_id else None
-    owner = session.get(User, key.user_id)
+    shop = existing(session, Shop, key.shop_id) if key.shop_id else None
+    owner = existing(session, User, key.user_id)
     return KeyView(key.id, key.name, key.prefix, key.scope, key.shop_id, shop.name if shop else "",
                    owner.name if owner else "", key.created_at, key.last_used_at, key.revoked_at)
 
@@ -85,9 +85,9 @@ def _owner_for(session: Session, actor: Actor, scope: str, seller_id: int | None
     if actor.role == Role.seller:
         if scope == "operator" or actor.shop_id is None:
             raise InvalidInput("api.error.scope")
-        return session.get(User, actor.id)
+        return existing(session, User, actor.id)
     if scope == "operator":
-        return session.get(User, actor.id)
+        return existing(session, User, actor.id)
     seller = session.get(User, int(seller_id)) if seller_id else None
     if seller is None or seller.role != Role.seller or seller.shop_id is None or not seller.active:
         raise InvalidInput("api.error.seller_required")
@@ -102,7 +102,7 @@ def create_key(session: Session, actor: Actor, name: str, scope: str, seller_id:
     owner = _owner_for(session, actor, scope, seller_id)
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(name=name, key_hash=hash_token(secret), prefix=secret[: len(KEY_PREFIX) + 6], user_id=owner.id,
-                 shop_id=owner.shop_id if scope != "operator" else None, scope=scope, created_by_id=actor.id,
+                 shop_id=owner.shop_id if scope != "operator" else None, scope=scope, created_by_id=actor.user_id,
                  created_at=now())
     session.add(key)
     session.flush()
@@ -117,9 +117,9 @@ def _visible(actor: Actor, key: ApiKey) -> bool:
 def keys(session: Session, actor: Actor) -> list[KeyView]:
     """The shop's keys for its seller, every key for an admin; the newest first."""
     authorize(actor, "api.manage")
-    stmt = select(ApiKey).order_by(ApiKey.created_at.desc(), ApiKey.id.desc())
+    stmt = select(ApiKey).order_by(col(ApiKey.created_at).desc(), col(ApiKey.id).desc())
     if actor.role != Role.admin:
-        stmt = stmt.where(ApiKey.shop_id == actor.shop_id)
+        stmt = stmt.where(col(ApiKey.shop_id) == actor.shop_id)
     return [_view(session, key) for key in session.exec(stmt).all()]
 
 
@@ -148,9 +148,9 @@ def admit(session: Session, raw_key: str | None) -> Holder:
     when spent) and the key's last use stamped; `KeyRefused` otherwise."""
     if not raw_key or not raw_key.startswith(KEY_PREFIX) or len(raw_key) > 200:
         raise KeyRefused()
-    key = session.exec(select(ApiKey).where(ApiKey.key_hash == hash_token(raw_key))).first()
-    user = session.get(User, key.user_id) if key is not None else None
-    if key is None or not _may_act(key, user):
+    key = session.exec(select(ApiKey).where(col(ApiKey.key_hash) == hash_token(raw_key))).first()
+    user = existing(session, User, key.user_id) if key is not None else None
+    if key is None or user is None or not _may_act(key, user):
         raise KeyRefused()
     throttle.take_quota(session, RATE, RATE.key(key.id))
     key.last_used_at = now()

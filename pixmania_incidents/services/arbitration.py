@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.lifecycle import Action
@@ -55,7 +55,7 @@ from pixmania_incidents.policy import (
     type_policy,
 )
 from pixmania_incidents.services import clocks, inputs
-from pixmania_incidents.services.common import (
+from pixmania_incidents.services.common import (existing,
     Actor,
     Forbidden,
     InvalidInput,
@@ -72,7 +72,7 @@ from pixmania_incidents.services.incidents import (
     apply_solution,
     case_facts,
     close,
-    current_arbitration,
+    open_arbitration,
     finish,
     refundable_cents,
     refusal_of,
@@ -102,11 +102,11 @@ def statement_window(request: ArbitrationRequest, at: datetime | None = None) ->
     }
 
 
-def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
+def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
+    known = {i for i in ids if i is not None}
+    if not known:
         return {}
-    return {u.id: u.name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+    return {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(known))).all()}
 
 
 def _neutrality_breaches(session: Session, incident_ids: list[int], arbitrator_id: int) -> set[int]:
@@ -114,8 +114,8 @@ def _neutrality_breaches(session: Session, incident_ids: list[int], arbitrator_i
     if not incident_ids:
         return set()
     rows = session.exec(
-        select(Message.incident_id).where(
-            Message.incident_id.in_(incident_ids), Message.author_id == arbitrator_id, Message.kind.in_(("assist", "internal"))
+        select(col(Message.incident_id)).where(
+            col(Message.incident_id).in_(incident_ids), col(Message.author_id) == arbitrator_id, col(Message.kind).in_(("assist", "internal"))
         )
     ).all()
     return set(rows)
@@ -126,11 +126,11 @@ def queue(session: Session, actor: Actor) -> list[dict[str, Any]]:
     authorize(actor, "incident.arbitrate")
     rows = session.exec(
         select(Incident, ArbitrationRequest, Shop)
-        .join(ArbitrationRequest, ArbitrationRequest.incident_id == Incident.id)
-        .join(Shop, Shop.id == Incident.shop_id)
-        .where(Incident.state == S.in_arbitration, ArbitrationRequest.decided_at.is_(None),
-               ArbitrationRequest.withdrawn_at.is_(None))
-        .order_by(ArbitrationRequest.created_at, ArbitrationRequest.id)
+        .join(ArbitrationRequest, col(ArbitrationRequest.incident_id) == col(Incident.id))
+        .join(Shop, col(Shop.id) == col(Incident.shop_id))
+        .where(col(Incident.state) == S.in_arbitration, col(ArbitrationRequest.decided_at).is_(None),
+               col(ArbitrationRequest.withdrawn_at).is_(None))
+        .order_by(col(ArbitrationRequest.created_at), col(ArbitrationRequest.id))
     ).all()
     # One line per case: the current (latest) request.
     latest: dict[int, tuple[Incident, ArbitrationRequest, Shop]] = {}
@@ -138,8 +138,8 @@ def queue(session: Session, actor: Actor) -> list[dict[str, Any]]:
         if incident.id not in latest or request.id > latest[incident.id][1].id:
             latest[incident.id] = (incident, request, shop)
     ordered = sorted(latest.values(), key=lambda r: (r[1].created_at, r[1].id))
-    names = _names(session, {r.requested_by_id for _, r, _ in ordered} | {i.arbitrator_id for i, _, _ in ordered})
-    conflicted = _neutrality_breaches(session, [i.id for i, _, _ in ordered], actor.id)
+    names = _names(session, {*(r.requested_by_id for _, r, _ in ordered), *(i.arbitrator_id for i, _, _ in ordered)})
+    conflicted = _neutrality_breaches(session, [i.id for i, _, _ in ordered], actor.user_id)
     at = now()
     out = []
     for incident, request, shop in ordered:
@@ -172,7 +172,7 @@ def arbitrators(session: Session, actor: Actor, incident_id: int) -> list[dict[s
     authorize(actor, "incident.arbitrate")
     incident = load_incident(session, actor, incident_id)
     users = session.exec(
-        select(User).where(User.role == Role.arbitrator, User.active == True).order_by(User.name)  # noqa: E712
+        select(User).where(col(User.role) == Role.arbitrator, col(User.active) == True).order_by(col(User.name))  # noqa: E712
     ).all()
     return [
         {"id": u.id, "name": u.name}
@@ -186,14 +186,14 @@ def arbitrators(session: Session, actor: Actor, incident_id: int) -> list[dict[s
 
 def _swap_arbitrator(session: Session, incident: Incident, expected: int | None, new: int | None) -> bool:
     """Set the arbitrator only if it is still `expected`: the atomic step of take/release/reassign."""
-    holder = Incident.arbitrator_id.is_(None) if expected is None else Incident.arbitrator_id == expected
+    holder = col(Incident.arbitrator_id).is_(None) if expected is None else col(Incident.arbitrator_id) == expected
     result = session.execute(
         sa.update(Incident)
-        .where(Incident.id == incident.id, Incident.state == S.in_arbitration.value, holder)
+        .where(col(Incident.id) == incident.id, col(Incident.state) == S.in_arbitration.value, holder)
         .values(arbitrator_id=new, updated_at=now())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's CursorResult
         session.refresh(incident)
         return False
     session.refresh(incident)
@@ -219,7 +219,7 @@ def take_case(session: Session, actor: Actor, incident_id: int) -> Result:
     if not _swap_arbitrator(session, incident, None, actor.id):
         raise ServiceError("error.case_already_taken")
     at = now()
-    request = current_arbitration(session, incident)
+    request = open_arbitration(session, incident)
     request.taken_by_id, request.taken_at = actor.id, at
     session.add(request)
     _start_decision_clock(session, incident, at)
@@ -241,7 +241,7 @@ def release_case(session: Session, actor: Actor, incident_id: int) -> Result:
     if not _swap_arbitrator(session, incident, actor.id, None):
         raise ServiceError("error.stale_version", current_version=incident.version)
     at = now()
-    request = current_arbitration(session, incident)
+    request = open_arbitration(session, incident)
     request.taken_by_id, request.taken_at = None, None
     session.add(request)
     clocks.settle_kind(session, incident, clocks.ARBITRATION_DECISION, "cancelled", at)
@@ -264,7 +264,7 @@ def reassign_case(session: Session, actor: Actor, incident_id: int, to_arbitrato
     if not _swap_arbitrator(session, incident, incident.arbitrator_id, target.id):
         raise ServiceError("error.stale_version", current_version=incident.version)
     at = now()
-    request = current_arbitration(session, incident)
+    request = open_arbitration(session, incident)
     request.taken_by_id, request.taken_at = target.id, at
     session.add(request)
     _start_decision_clock(session, incident, at)
@@ -353,7 +353,7 @@ def _set_due(session: Session, incident: Incident, ob: Obligation, due_at: datet
     """Replace an obligation's default deadline by the arbitrator's (its clock follows)."""
     ob.due_at = due_at
     session.add(ob)
-    row = session.exec(select(Deadline).where(Deadline.obligation_id == ob.id)).first()
+    row = session.exec(select(Deadline).where(col(Deadline.obligation_id) == ob.id)).first()
     if row is None:
         clocks.start(session, incident, ob.kind, ob.holder, due_at, at, obligation_id=ob.id)
         return
@@ -384,8 +384,8 @@ def decide(
     text = inputs.clean_text(rationale, "rationale", limit=RATIONALE_MAX)
     at = now()
     dues = _checked_dues(outcome, obligation_dues, at)
-    request = current_arbitration(session, incident)
-    decision = Decision(incident_id=incident.id, arbitration_id=request.id, arbitrator_id=actor.id,
+    request = open_arbitration(session, incident)
+    decision = Decision(incident_id=incident.id, arbitration_id=request.id, arbitrator_id=actor.user_id,
                         outcome=outcome, amount_cents=amount, rationale=text, created_at=at)
     session.add(decision)
     request.decided_at = at
@@ -411,12 +411,12 @@ def decision_of(session: Session, actor: Actor, incident_id: int) -> dict[str, A
     """The decision as both parties and staff see it (read-only), or None before one."""
     incident = load_incident(session, actor, incident_id)
     decision = session.exec(
-        select(Decision).where(Decision.incident_id == incident.id).order_by(Decision.id.desc())
+        select(Decision).where(col(Decision.incident_id) == incident.id).order_by(col(Decision.id).desc())
     ).first()
     if decision is None:
         return None
     obligations = session.exec(
-        select(Obligation).where(Obligation.source == "decision", Obligation.source_id == decision.id).order_by(Obligation.id)
+        select(Obligation).where(col(Obligation.source) == "decision", col(Obligation.source_id) == decision.id).order_by(col(Obligation.id))
     ).all()
     fr, en = SOLUTION_LABELS[decision.outcome]
     return {
@@ -466,20 +466,20 @@ def case_file(session: Session, actor: Actor, incident_id: int) -> dict[str, Any
     authorize(actor, "incident.view_internal")
     incident = load_incident(session, actor, incident_id)
     at = now()
-    order = session.get(CustomerOrder, incident.order_id)
-    line = session.get(OrderLine, incident.order_line_id)
-    listing = session.get(Listing, incident.listing_id)
-    shop = session.get(Shop, incident.shop_id)
-    customer = session.get(User, incident.customer_id)
-    shipment = session.exec(select(Shipment).where(Shipment.order_id == order.id)).first()
+    order = existing(session, CustomerOrder, incident.order_id)
+    line = existing(session, OrderLine, incident.order_line_id)
+    listing = existing(session, Listing, incident.listing_id)
+    shop = existing(session, Shop, incident.shop_id)
+    customer = existing(session, User, incident.customer_id)
+    shipment = session.exec(select(Shipment).where(col(Shipment.order_id) == order.id)).first()
 
     def rows(model: Any, *order_by: Any) -> list[Any]:
         return list(session.exec(select(model).where(model.incident_id == incident.id).order_by(*order_by)).all())
 
-    messages = rows(Message, Message.created_at, Message.id)
-    evidence = rows(Evidence, Evidence.id)
-    events = rows(IncidentEvent, IncidentEvent.id)
-    requests = rows(ArbitrationRequest, ArbitrationRequest.id)
+    messages = rows(Message, col(Message.created_at), col(Message.id))
+    evidence = rows(Evidence, col(Evidence.id))
+    events = rows(IncidentEvent, col(IncidentEvent.id))
+    requests = rows(ArbitrationRequest, col(ArbitrationRequest.id))
     names = _names(session, {m.author_id for m in messages} | {e.actor_id for e in events}
                    | {r.requested_by_id for r in requests} | {incident.arbitrator_id})
     files_by_message: dict[int | None, list[dict[str, Any]]] = {}
@@ -489,7 +489,7 @@ def case_file(session: Session, actor: Actor, incident_id: int) -> dict[str, Any
             "is_image": ev.content_type.startswith("image/"), "url": f"/api/evidence/{ev.id}",
         })
     request = requests[-1] if requests else None
-    flags = session.exec(select(ListingFlag).where(ListingFlag.listing_id == listing.id).order_by(ListingFlag.id)).all()
+    flags = session.exec(select(ListingFlag).where(col(ListingFlag.listing_id) == listing.id).order_by(col(ListingFlag.id))).all()
     policy = type_policy(incident.type)
     return {
         "incident": {
@@ -512,7 +512,7 @@ def case_file(session: Session, actor: Actor, incident_id: int) -> dict[str, Any
             "shipped_at": shipment.shipped_at, "delivered_at": shipment.delivered_at},
         "inquiries": [{"carrier": c.carrier, "reference": c.reference, "opened_at": c.opened_at,
                        "outcome": c.outcome, "outcome_at": c.outcome_at}
-                      for c in rows(CarrierInquiry, CarrierInquiry.id)],
+                      for c in rows(CarrierInquiry, col(CarrierInquiry.id))],
         "messages": [{"id": m.id, "author": names.get(m.author_id, ""), "author_role": m.author_role, "kind": m.kind,
                       "visibility": m.visibility, "body": m.body, "channel": m.channel, "counterpart": m.counterpart,
                       "occurred_at": m.occurred_at, "created_at": m.created_at,
@@ -522,7 +522,7 @@ def case_file(session: Session, actor: Actor, incident_id: int) -> dict[str, Any
                       "before": e.before, "after": e.after} for e in events],
         "proposals": [{"solution": p.solution, "amount_cents": p.amount_cents, "message": p.message, "status": p.status,
                        **refusal_of(p), "created_at": p.created_at, "answered_at": p.answered_at}
-                      for p in rows(Proposal, Proposal.id)],
+                      for p in rows(Proposal, col(Proposal.id))],
         "deadlines": [_deadline_record(r, at) for r in clocks.clocks_of(session, incident)],
         "flags": [{"reason": f.reason, "details": f.details, "status": f.status, "created_at": f.created_at,
                    "resolution_note": f.resolution_note, "this_case": f.incident_id == incident.id} for f in flags],
@@ -532,6 +532,6 @@ def case_file(session: Session, actor: Actor, incident_id: int) -> dict[str, Any
             "statement_at": request.statement_at, "taken_at": request.taken_at, "withdrawn_at": request.withdrawn_at,
             **statement_window(request, at)},
         "decision": decision_of(session, actor, incident.id),
-        "neutral": not _neutrality_breaches(session, [incident.id], actor.id),
+        "neutral": not _neutrality_breaches(session, [incident.id], actor.user_id),
     }
 

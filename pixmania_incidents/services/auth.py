@@ -21,13 +21,13 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from passlib.context import CryptContext
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import LoginAttempt, LoginSession, Role, User
 from pixmania_incidents.services import throttle
 from pixmania_incidents.services.addresses import check_address
-from pixmania_incidents.services.common import Actor, InvalidInput, ServiceError, now, reads
+from pixmania_incidents.services.common import Actor, InvalidInput, ServiceError, existing, now, reads
 
 log = logging.getLogger("pixmania.auth")
 
@@ -142,7 +142,7 @@ def create_administrator(session: Session, email: str, name: str, password: str)
     if len(name) > 120:
         raise InvalidInput("auth.error.name_required")
     check_password_rule(password)
-    if session.exec(select(User.id).where(User.email == email)).first() is not None:
+    if session.exec(select(col(User.id)).where(col(User.email) == email)).first() is not None:
         raise InvalidInput("auth.error.email_taken")
     user = User(email=email, name=name, role=Role.admin, password_hash=hash_password(password))
     session.add(user)
@@ -159,8 +159,8 @@ def _known_address(session: Session, email: str, ip: str) -> bool:
     if not ip:
         return False
     return session.exec(
-        select(LoginAttempt.id)
-        .where(LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.success.is_(True))
+        select(col(LoginAttempt.id))
+        .where(col(LoginAttempt.email) == email, col(LoginAttempt.ip) == ip, col(LoginAttempt.success).is_(True))
         .limit(1)
     ).first() is not None
 
@@ -197,12 +197,12 @@ def login(session: Session, email: str, password: str, ip: str = "", user_agent:
     email = normalize_email(email)[:254]
     ip = (ip or "")[:64]
     taken = throttle.take(session, *_guess_keys(email, ip, per_account=not _known_address(session, email, ip)))
-    user = session.exec(select(User).where(User.email == email)).first() if email else None
+    user = session.exec(select(User).where(col(User.email) == email)).first() if email else None
     password = (password or "")[:PASSWORD_MAX + 1]  # over the cap can never match: bounded work
     ok = pwd_context.verify(password, user.password_hash if user and user.password_hash.startswith("$argon2") else _dummy_hash())
     ok = ok and user is not None and user.active and len(password) <= PASSWORD_MAX
     session.add(LoginAttempt(email=email, ip=ip, success=ok, at=now()))
-    if not ok:
+    if not ok or user is None:
         session.flush()
         log.info("login failed")
         raise ServiceError("auth.error.invalid_credentials")
@@ -225,14 +225,14 @@ async def login_async(email: str, password: str, ip: str = "", user_agent: str =
         with session_scope() as session:
             try:
                 raw, actor = login(session, email, password, ip, user_agent)
-                user = session.get(User, actor.id)
+                user = existing(session, User, actor.id)
                 return (raw, Identity(actor, user.must_change_password)), None
             except ServiceError as exc:
                 return None, exc
 
     result, refused = await asyncio.to_thread(attempt)
-    if refused is not None:
-        raise refused
+    if result is None:
+        raise refused or ServiceError("auth.error.invalid_credentials")
     return result
 
 
@@ -247,8 +247,8 @@ def identify(session: Session, token: str | None) -> Identity | None:
         return None
     row = session.exec(
         select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == stored_hash(token))
+        .join(User, col(User.id) == col(LoginSession.user_id))
+        .where(col(LoginSession.token_hash) == stored_hash(token))
     ).first()
     if row is None:
         return None
@@ -265,9 +265,9 @@ def actor_for_token(session: Session, token: str | None) -> Actor | None:
 
 def revoke_sessions(session: Session, user_id: int, keep_token: str | None = None) -> int:
     """Ends every live session of a user (but `keep_token`'s); returns how many."""
-    stmt = select(LoginSession).where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
+    stmt = select(LoginSession).where(col(LoginSession.user_id) == user_id, col(LoginSession.revoked_at).is_(None))
     if keep_token:
-        stmt = stmt.where(LoginSession.token_hash != stored_hash(keep_token))
+        stmt = stmt.where(col(LoginSession.token_hash) != stored_hash(keep_token))
     rows = session.exec(stmt).all()
     for row in rows:
         row.revoked_at = now()
@@ -289,11 +289,11 @@ def sessions_ended_in(session: Session) -> set[int]:
 def sessions_running_out(session: Session, since: datetime, until: datetime) -> tuple[set[int], datetime | None]:
     """The users whose live sessions expired in (since, until] — their tabs are told now — and
     the next instant a live session expires (None when none will)."""
-    live = LoginSession.revoked_at.is_(None)
+    live = col(LoginSession.revoked_at).is_(None)
     ended = session.exec(
-        select(LoginSession.user_id).where(live, LoginSession.expires_at > since, LoginSession.expires_at <= until)
+        select(col(LoginSession.user_id)).where(live, col(LoginSession.expires_at) > since, col(LoginSession.expires_at) <= until)
     ).all()
-    upcoming = session.exec(select(sa.func.min(LoginSession.expires_at)).where(live, LoginSession.expires_at > until)).one()
+    upcoming = session.exec(select(sa.func.min(col(LoginSession.expires_at))).where(live, col(LoginSession.expires_at) > until)).one()
     return set(ended), upcoming
 
 
@@ -301,7 +301,7 @@ def logout(session: Session, token: str | None) -> None:
     """Logging out ends the session everywhere it was used (every device, every tab)."""
     actor = actor_for_token(session, token)
     if actor is not None:
-        revoke_sessions(session, actor.id)
+        revoke_sessions(session, actor.user_id)
         log.info("user %s logged out everywhere", actor.id)
 
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, select
+from sqlmodel import Session, func, select, col
 
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
 from pixmania_incidents.models import Incident, IncidentState as S, Listing, Obligation, User
@@ -88,30 +88,30 @@ def limit_for(limits: Mapping[str, int], state: str) -> int:
 
 
 def _where(actor: Actor, filters: BoardFilters) -> list[Any]:
-    conditions: list[Any] = [Incident.shop_id == actor.shop_id]
+    conditions: list[Any] = [col(Incident.shop_id) == actor.shop_id]
     if filters.type:
-        conditions.append(Incident.type == filters.type)
+        conditions.append(col(Incident.type) == filters.type)
     if filters.deadline_state:
-        conditions.append(Incident.deadline_state == filters.deadline_state)
-        conditions.append(Incident.state != S.closed)
+        conditions.append(col(Incident.deadline_state) == filters.deadline_state)
+        conditions.append(col(Incident.state) != S.closed)
     if text := clean_text(filters.text, "text", required=False, limit=100):
         pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(
             sa.or_(
-                func.lower(Incident.reference).like(pattern, escape="\\"),
-                func.lower(User.name).like(pattern, escape="\\"),
-                func.lower(Listing.title).like(pattern, escape="\\"),
+                func.lower(col(Incident.reference)).like(pattern, escape="\\"),
+                func.lower(col(User.name)).like(pattern, escape="\\"),
+                func.lower(col(Listing.title)).like(pattern, escape="\\"),
             )
         )
     # Closed cases stay on the board for a month, so the column does not grow with history.
     conditions.append(
-        sa.or_(Incident.state != S.closed, Incident.closed_at >= now() - timedelta(days=CLOSED_RECENT_DAYS))
+        sa.or_(col(Incident.state) != S.closed, col(Incident.closed_at) >= now() - timedelta(days=CLOSED_RECENT_DAYS))
     )
     return conditions
 
 
 def _joined(stmt: Any) -> Any:
-    return stmt.join(User, User.id == Incident.customer_id).join(Listing, Listing.id == Incident.listing_id)
+    return stmt.join(User, col(User.id) == col(Incident.customer_id)).join(Listing, col(Listing.id) == col(Incident.listing_id))
 
 
 @reads
@@ -123,23 +123,23 @@ def board(
     if actor.shop_id is None:
         raise Forbidden()
     where = _where(actor, filters)
-    counts = dict(session.exec(_joined(select(Incident.state, func.count())).where(*where).group_by(Incident.state)).all())
+    counts = dict(session.exec(_joined(select(col(Incident.state), func.count())).where(*where).group_by(col(Incident.state))).all())
     rows: dict[str, list[Any]] = {}
     for state in COLUMNS:
         if not counts.get(state):
             rows[state] = []
             continue
-        order = (Incident.closed_at.desc(),) if state == S.closed else (Incident.next_due_at.asc().nulls_last(),)
+        order = (col(Incident.closed_at).desc(),) if state == S.closed else (col(Incident.next_due_at).asc().nulls_last(),)
         rows[state] = list(
             session.exec(
                 _joined(
-                    select(
-                        Incident.id, Incident.reference, Incident.type, Incident.state, User.name, Listing.title,
-                        Incident.ball, Incident.next_due_at, Incident.deadline_state, Incident.outcome,
+                    select(  # type: ignore[call-overload]  # sqlmodel types up to four columns
+                        col(Incident.id), col(Incident.reference), col(Incident.type), col(Incident.state), col(User.name), col(Listing.title),
+                        col(Incident.ball), col(Incident.next_due_at), col(Incident.deadline_state), col(Incident.outcome),
                     )
                 )
-                .where(*where, Incident.state == state)
-                .order_by(*order, Incident.id)
+                .where(*where, col(Incident.state) == state)
+                .order_by(*order, col(Incident.id))
                 .limit(limit_for(limits or {}, state))
             ).all()
         )
@@ -170,9 +170,9 @@ def _open_obligations(session: Session, incident_ids: list[int]) -> dict[int, li
     if not incident_ids:
         return found
     rows = session.exec(
-        select(Obligation.incident_id, Obligation.kind, Obligation.holder, Obligation.due_at)
-        .where(Obligation.incident_id.in_(incident_ids), Obligation.met_at.is_(None), Obligation.cancelled_at.is_(None))
-        .order_by(Obligation.incident_id, Obligation.due_at.asc().nulls_last(), Obligation.id)
+        select(col(Obligation.incident_id), col(Obligation.kind), col(Obligation.holder), col(Obligation.due_at))
+        .where(col(Obligation.incident_id).in_(incident_ids), col(Obligation.met_at).is_(None), col(Obligation.cancelled_at).is_(None))
+        .order_by(col(Obligation.incident_id), col(Obligation.due_at).asc().nulls_last(), col(Obligation.id))
     ).all()
     for incident_id, kind, holder, due_at in rows:
         found.setdefault(incident_id, []).append(ObligationDue(kind, holder, due_at.isoformat() if due_at else ""))

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
 from pixmania_incidents.models import CustomerOrder, Incident, IncidentState as S, Listing, Role
@@ -110,10 +110,10 @@ def _conditions(actor: Actor, filters: FeedFilters) -> list[Any]:
         authorize(actor, "board.view")
         if actor.shop_id is None:
             raise Forbidden()
-        conditions: list[Any] = [Incident.shop_id == actor.shop_id]
+        conditions: list[Any] = [col(Incident.shop_id) == actor.shop_id]
     elif actor.role in STAFF:
         authorize(actor, "incident.supervise")
-        conditions = [Incident.shop_id == int(filters.shop_id)] if filters.shop_id else []
+        conditions = [col(Incident.shop_id) == int(filters.shop_id)] if filters.shop_id else []
     else:
         raise Forbidden()
     states = set(filters.states)
@@ -121,15 +121,15 @@ def _conditions(actor: Actor, filters: FeedFilters) -> list[Any]:
         by_status = {state for state, status in MARKETPLACE_STATUS.items() if status in filters.statuses}
         states = states & by_status if states else by_status
     if filters.states or filters.statuses:
-        conditions.append(Incident.state.in_(sorted(states)))
+        conditions.append(col(Incident.state).in_(sorted(states)))
     if filters.types:
-        conditions.append(Incident.type.in_(filters.types))
+        conditions.append(col(Incident.type).in_(filters.types))
     if filters.deadline_states:
-        conditions += [Incident.deadline_state.in_(filters.deadline_states), Incident.state != S.closed]
+        conditions += [col(Incident.deadline_state).in_(filters.deadline_states), col(Incident.state) != S.closed]
     if filters.due_before is not None:
-        conditions.append(Incident.next_due_at <= filters.due_before)
+        conditions.append(col(Incident.next_due_at) <= filters.due_before)
     if filters.updated_since is not None:
-        conditions.append(Incident.updated_at >= filters.updated_since)
+        conditions.append(col(Incident.updated_at) >= filters.updated_since)
     return conditions
 
 
@@ -141,15 +141,15 @@ def case_feed(session: Session, actor: Actor, filters: FeedFilters = FeedFilters
     conditions = _conditions(actor, filters)
     if page_token:
         updated, last_id = _after(page_token)
-        conditions.append(sa.or_(Incident.updated_at > updated,
-                                 sa.and_(Incident.updated_at == updated, Incident.id > last_id)))
+        conditions.append(sa.or_(col(Incident.updated_at) > updated,
+                                 sa.and_(col(Incident.updated_at) == updated, col(Incident.id) > last_id)))
     limit = max(1, min(int(limit), MAX_LIMIT))
     rows = session.exec(
-        select(Incident, CustomerOrder.reference, Listing.title)
-        .join(CustomerOrder, CustomerOrder.id == Incident.order_id)
-        .join(Listing, Listing.id == Incident.listing_id)
+        select(Incident, col(CustomerOrder.reference), col(Listing.title))
+        .join(CustomerOrder, col(CustomerOrder.id) == col(Incident.order_id))
+        .join(Listing, col(Listing.id) == col(Incident.listing_id))
         .where(*conditions)
-        .order_by(Incident.updated_at, Incident.id)
+        .order_by(col(Incident.updated_at), col(Incident.id))
         .limit(limit + 1)
     ).all()
     cases = [case_summary(i) | {"order_reference": ref, "listing_title": title} for i, ref, title in rows[:limit]]

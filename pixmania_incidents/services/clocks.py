@@ -7,7 +7,7 @@ states from `deadlines.deadline_state`; this module stores them, keeps `next_che
 denormalises the nearest due, the worst state and who holds the ball onto the incident.
 
 Clock kinds: response, resolution, customer_answer, arbitration_decision, statement, and
-one per obligation (`Deadline.obligation_id` set, `kind` = the obligation kind, e.g.
+one per obligation (`col(Deadline.obligation_id)` set, `kind` = the obligation kind, e.g.
 "refund"; the kind column is too short for an "obligation:" prefix).
 """
 
@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.calendar import BusinessCalendar
@@ -41,7 +42,7 @@ from pixmania_incidents.policy import (
     obligations_for,
 )
 from pixmania_incidents.services import notifications
-from pixmania_incidents.services.common import SYSTEM, now, record_event
+from pixmania_incidents.services.common import existing, SYSTEM, now, record_event
 
 RESPONSE = "response"
 RESOLUTION = "resolution"
@@ -92,7 +93,7 @@ def is_open(row: Deadline) -> bool:
 
 
 def clocks_of(session: Session, incident: Incident) -> list[Deadline]:
-    return list(session.exec(select(Deadline).where(Deadline.incident_id == incident.id).order_by(Deadline.id)).all())
+    return list(session.exec(select(Deadline).where(col(Deadline.incident_id) == incident.id).order_by(col(Deadline.id))).all())
 
 
 def current(session: Session, incident: Incident, kind: str) -> Deadline | None:
@@ -273,12 +274,12 @@ def announce(session: Session, incident: Incident, changes: Iterable[Change]) ->
     for change in changes:
         if change.after not in (DeadlineState.at_risk, DeadlineState.breached):
             continue
-        detail = {"deadline": change.kind, "holder": change.holder, "due_at": change.due_at}
+        detail: dict[str, Any] = {"deadline": change.kind, "holder": change.holder, "due_at": change.due_at}
         record_event(session, incident, SYSTEM, f"deadline_{change.after}", {"state": change.before}, {**detail, "state": change.after})
         if change.kind in _RIGHTS:
             continue
         if change.after == DeadlineState.breached and change.kind == ObligationKind.customer_return:
-            _return_missed(session, incident, session.get(Deadline, change.deadline_id))
+            _return_missed(session, incident, existing(session, Deadline, change.deadline_id))
             continue
         audiences = [HOLDER_AUDIENCE[change.holder]]
         if change.after == DeadlineState.breached:
@@ -291,12 +292,12 @@ def _return_missed(session: Session, incident: Incident, row: Deadline) -> None:
     cancelled, and the customer, the shop and support hear what follows (the case closes 7 days
     after the breach unless the item arrives) in one notice, instead of a plain breach alarm."""
     at = now()
-    cancelled = [ob for ob in _waiting_on(session, session.get(Obligation, row.obligation_id))
+    cancelled = [ob for ob in _waiting_on(session, existing(session, Obligation, row.obligation_id))
                  if ob.met_at is None and ob.cancelled_at is None]
     for ob in cancelled:
         ob.cancelled_at = at
         session.add(ob)
-    closes_at = dl.return_not_sent_close_at(row.breached_at)
+    closes_at = dl.return_not_sent_close_at(row.breached_at or at)  # breached now, when not recorded yet
     record_event(session, incident, SYSTEM, "return_missed", {},
                  {"cancelled": [ob.kind for ob in cancelled], "closes_at": closes_at})
     notifications.notify(session, "return_missed", incident, ["customer", "shop", "support"],
@@ -311,16 +312,16 @@ def open_obligations(session: Session, incident: Incident) -> list[Obligation]:
     return list(
         session.exec(
             select(Obligation).where(
-                Obligation.incident_id == incident.id, Obligation.met_at.is_(None), Obligation.cancelled_at.is_(None)
-            ).order_by(Obligation.id)
+                col(Obligation.incident_id) == incident.id, col(Obligation.met_at).is_(None), col(Obligation.cancelled_at).is_(None)
+            ).order_by(col(Obligation.id))
         ).all()
     )
 
 
 def _solution_of(session: Session, ob: Obligation) -> str:
     if ob.source == "decision":
-        return session.get(Decision, ob.source_id).outcome
-    return session.get(Proposal, ob.source_id).solution
+        return existing(session, Decision, ob.source_id).outcome
+    return existing(session, Proposal, ob.source_id).solution
 
 
 def _waiting_on(session: Session, customer_return: Obligation) -> list[Obligation]:
@@ -328,8 +329,8 @@ def _waiting_on(session: Session, customer_return: Obligation) -> list[Obligatio
     solution = _solution_of(session, customer_return)
     siblings = session.exec(
         select(Obligation)
-        .where(Obligation.source == customer_return.source, Obligation.source_id == customer_return.source_id)
-        .order_by(Obligation.id)
+        .where(col(Obligation.source) == customer_return.source, col(Obligation.source_id) == customer_return.source_id)
+        .order_by(col(Obligation.id))
     ).all()
     return [ob for ob in siblings if obligation_start(solution, ob.kind) == ObligationStart.receipt]
 
@@ -365,12 +366,12 @@ def create_obligations(
 
 
 def refunded_since(session: Session, incident: Incident, since: datetime) -> int:
-    rows = session.exec(select(Refund.amount_cents).where(Refund.incident_id == incident.id, Refund.created_at >= since))
+    rows = session.exec(select(col(Refund.amount_cents)).where(col(Refund.incident_id) == incident.id, col(Refund.created_at) >= since))
     return sum(rows.all())
 
 
 def _labels(session: Session, incident: Incident) -> list[ReturnLabel]:
-    return list(session.exec(select(ReturnLabel).where(ReturnLabel.incident_id == incident.id).order_by(ReturnLabel.id)).all())
+    return list(session.exec(select(ReturnLabel).where(col(ReturnLabel.incident_id) == incident.id).order_by(col(ReturnLabel.id))).all())
 
 
 def _met_instant(ob: Obligation, session: Session, incident: Incident) -> datetime | None:
@@ -384,15 +385,15 @@ def _met_instant(ob: Obligation, session: Session, incident: Incident) -> dateti
             return max(min(done), ob.created_at) if done else None
         case ObligationKind.replacement_shipment:
             shipped = session.exec(
-                select(ReplacementShipment.shipped_at).where(
-                    ReplacementShipment.incident_id == incident.id, ReplacementShipment.shipped_at >= ob.created_at
+                select(col(ReplacementShipment.shipped_at)).where(
+                    col(ReplacementShipment.incident_id) == incident.id, col(ReplacementShipment.shipped_at) >= ob.created_at
                 )
             ).first()
             return shipped
         case ObligationKind.refund:
             if refunded_since(session, incident, ob.created_at) >= (ob.amount_cents or 0):
                 return session.exec(
-                    select(Refund.created_at).where(Refund.incident_id == incident.id).order_by(Refund.id.desc())
+                    select(col(Refund.created_at)).where(col(Refund.incident_id) == incident.id).order_by(col(Refund.id).desc())
                 ).first()
             return None
     return None  # pragma: no cover
@@ -425,9 +426,9 @@ def reconcile_obligations(session: Session, incident: Incident, at: datetime) ->
 def _reopen_after_late_return(session: Session, incident: Incident) -> list[Obligation]:
     returned = session.exec(
         select(Obligation).where(
-            Obligation.incident_id == incident.id,
-            Obligation.kind == ObligationKind.customer_return,
-            Obligation.met_at.is_not(None),
+            col(Obligation.incident_id) == incident.id,
+            col(Obligation.kind) == ObligationKind.customer_return,
+            col(Obligation.met_at).is_not(None),
         )
     ).all()
     reopened = [ob for ret in returned for ob in _waiting_on(session, ret) if ob.cancelled_at is not None]
@@ -450,7 +451,7 @@ def _start_and_meet(session: Session, incident: Incident, at: datetime) -> list[
         if (met_at := _met_instant(ob, session, incident)) is not None:
             ob.met_at = met_at
             met.append(ob)
-            row = session.exec(select(Deadline).where(Deadline.obligation_id == ob.id)).first()
+            row = session.exec(select(Deadline).where(col(Deadline.obligation_id) == ob.id)).first()
             if row is not None and is_open(row):
                 _meet_row(session, row, met_at)
         session.add(ob)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents.models import Incident, IncidentEvent, ListingFlag, Role, User
 from pixmania_incidents.vocabulary import STAFF
@@ -110,6 +110,13 @@ class Actor:
     email: str = ""
     locale: str = "fr"
 
+    @property
+    def user_id(self) -> int:
+        """The acting person's account, for rows a person must sign (the system signs none)."""
+        if self.id is None:
+            raise Forbidden()
+        return self.id
+
     @classmethod
     def of(cls, user: User) -> "Actor":
         return cls(user.id, user.role, user.shop_id, user.name, user.email, user.locale)
@@ -177,15 +184,27 @@ def authorize(actor: Actor, action: str, resource: Any = None) -> None:
     raise Forbidden()
 
 
+T = TypeVar("T")
+
+
+def existing(session: Session, model: type[T], key: int | None) -> T:
+    """A row a foreign key or a checked id points at: its absence is a broken invariant, said
+    as `NotFound` rather than an AttributeError on None further down."""
+    found = session.get(model, key) if key is not None else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def has_flag(session: Session, incident_id: int) -> bool:
-    return session.exec(select(ListingFlag.id).where(ListingFlag.incident_id == incident_id)).first() is not None
+    return session.exec(select(col(ListingFlag.id)).where(col(ListingFlag.incident_id) == incident_id)).first() is not None
 
 
 def load_incident(session: Session, actor: Actor, incident_id: int, *, for_update: bool = False) -> Incident:
     """The incident if this actor may see it, else `NotFound`.
 
     The product team sees only incidents a listing flag points at (read-only)."""
-    stmt = select(Incident).where(Incident.id == incident_id)
+    stmt = select(Incident).where(col(Incident.id) == incident_id)
     if for_update and session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     incident = session.exec(stmt).first()

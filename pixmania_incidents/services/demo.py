@@ -7,7 +7,7 @@ pages can say that they show demonstration data.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import User
@@ -33,7 +33,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
 @reads
 def demo_data_present(session: Session) -> bool:
     emails = [email for email, *_ in DEMO_ACCOUNTS]
-    return session.exec(select(User.id).where(User.email.in_(emails)).limit(1)).first() is not None
+    return session.exec(select(col(User.id)).where(col(User.email).in_(emails)).limit(1)).first() is not None
 
 
 def start_refusal(session: Session) -> str | None:

@@ -41,12 +41,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import SessionTransaction
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import Evidence, Incident, Message, Role
 from pixmania_incidents.policy import EvidenceKind
-from pixmania_incidents.services.common import STAFF, Actor, InvalidInput, NotFound, load_incident, now, reads
+from pixmania_incidents.services.common import existing, STAFF, Actor, InvalidInput, NotFound, load_incident, now, reads
 from pixmania_incidents.vocabulary import MAX_BYTES, MAX_FILES
 
 log = logging.getLogger("pixmania.evidence")
@@ -99,7 +99,8 @@ def safe_filename(name: str, kind: str | None = None) -> str:
 
 def _library_paths() -> list[str]:
     """Where Pillow and pypdf are installed, for the worker that runs without site-packages."""
-    return sorted({str(Path(importlib.util.find_spec(name).origin).parent.parent) for name in ("PIL", "pypdf")})
+    specs = [importlib.util.find_spec(name) for name in ("PIL", "pypdf")]
+    return sorted({str(Path(spec.origin).parent.parent) for spec in specs if spec is not None and spec.origin})
 
 
 #: What the worker may answer instead of "ok"; anything else counts as "unreadable".
@@ -112,8 +113,8 @@ def _worker_replies(out: bytes) -> list[tuple[str, bytes]]:
     while b"\n" in out:
         head, _, out = out.partition(b"\n")
         try:
-            status, size = head.decode().split()
-            size = int(size)
+            status, length = head.decode().split()
+            size = int(length)
         except ValueError:
             break
         if len(out) < size:
@@ -243,7 +244,7 @@ def _on_transaction_end(session: Session, transaction: SessionTransaction) -> No
         _discard(session, transaction)
 
 
-def _staged(session: Session) -> list[tuple[str, SessionTransaction]]:
+def _staged(session: Session) -> list[tuple[str, SessionTransaction | None]]:
     if _STAGED not in session.info:
         session.info[_STAGED] = []
         sa.event.listen(session, "after_commit", _on_commit)
@@ -263,8 +264,8 @@ def _write_synced(path: Path, data: bytes) -> None:
 def _check_quota(session: Session, actor: Actor, incoming: int) -> None:
     """Refused past `settings.EVIDENCE_DAILY_BYTES` stored by this user over the last 24 hours."""
     used = session.exec(
-        select(sa.func.coalesce(sa.func.sum(Evidence.size), 0))
-        .where(Evidence.uploader_id == actor.id, Evidence.created_at > now() - timedelta(hours=24))
+        select(sa.func.coalesce(sa.func.sum(col(Evidence.size)), 0))
+        .where(col(Evidence.uploader_id) == actor.id, col(Evidence.created_at) > now() - timedelta(hours=24))
     ).one()
     if used + incoming > settings.EVIDENCE_DAILY_BYTES:
         mib = 1024 * 1024
@@ -292,7 +293,7 @@ def store(
         row = Evidence(
             incident_id=incident.id,
             message_id=message_id,
-            uploader_id=actor.id,
+            uploader_id=actor.user_id,
             purpose=purpose,
             filename=item.filename,
             stored_name=stored_name,
@@ -328,7 +329,7 @@ def _with_rows(session: Session, names: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(names), 500):
         chunk = list(names[start:start + 500])
-        found.update(session.exec(select(Evidence.stored_name).where(Evidence.stored_name.in_(chunk))).all())
+        found.update(session.exec(select(col(Evidence.stored_name)).where(col(Evidence.stored_name).in_(chunk))).all())
     return found
 
 
@@ -387,7 +388,7 @@ def open_evidence(session: Session, actor: Actor, evidence_id: int) -> tuple[Pat
     if row is None:
         raise NotFound()
     load_incident(session, actor, row.incident_id)
-    message = session.get(Message, row.message_id) if row.message_id is not None else None
+    message = existing(session, Message, row.message_id) if row.message_id is not None else None
     if not visible_to(actor, message):
         raise NotFound()
     return path_of(row.stored_name), row.content_type, row.filename

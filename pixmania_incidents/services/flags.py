@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents.models import Incident, Listing, ListingFlag, Role, Shop, User
 from pixmania_incidents.policy import StepAction, type_policy
 from pixmania_incidents.services import notifications
-from pixmania_incidents.services.common import (
+from pixmania_incidents.services.common import (existing,
     Actor,
     InvalidInput,
     NotFound,
@@ -106,12 +106,12 @@ class ListingPage:
 
 def _views(session: Session, flags: Iterable[ListingFlag]) -> list[FlagView]:
     flags = list(flags)
-    listings = {l.id: l for l in session.exec(select(Listing).where(Listing.id.in_({f.listing_id for f in flags}))).all()}
-    shops = {s.id: s for s in session.exec(select(Shop).where(Shop.id.in_({l.shop_id for l in listings.values()}))).all()}
+    listings = {l.id: l for l in session.exec(select(Listing).where(col(Listing.id).in_({f.listing_id for f in flags}))).all()}
+    shops = {s.id: s for s in session.exec(select(Shop).where(col(Shop.id).in_({l.shop_id for l in listings.values()}))).all()}
     people = {f.raised_by_id for f in flags} | {f.handled_by_id for f in flags if f.handled_by_id}
-    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(people))).all()}
-    refs = dict(session.exec(
-        select(Incident.id, Incident.reference).where(Incident.id.in_({f.incident_id for f in flags if f.incident_id}))
+    users: dict[int | None, User] = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(people))).all()}
+    refs: dict[int | None, str] = dict(session.exec(
+        select(col(Incident.id), col(Incident.reference)).where(col(Incident.id).in_({f.incident_id for f in flags if f.incident_id}))
     ).all())
     out = []
     for f in flags:
@@ -135,11 +135,11 @@ def inbox(session: Session, actor: Actor, status: str = "open") -> list[FlagView
     authorize(actor, "flag.view")
     stmt = select(ListingFlag)
     if status == "open":
-        stmt = stmt.where(ListingFlag.status.in_(OPEN)).order_by(ListingFlag.created_at, ListingFlag.id)
+        stmt = stmt.where(col(ListingFlag.status).in_(OPEN)).order_by(col(ListingFlag.created_at), col(ListingFlag.id))
     elif status in STATUSES:
-        stmt = stmt.where(ListingFlag.status == status).order_by(ListingFlag.updated_at.desc(), ListingFlag.id.desc())
+        stmt = stmt.where(col(ListingFlag.status) == status).order_by(col(ListingFlag.updated_at).desc(), col(ListingFlag.id).desc())
     elif status == "all":
-        stmt = stmt.order_by(ListingFlag.created_at.desc(), ListingFlag.id.desc())
+        stmt = stmt.order_by(col(ListingFlag.created_at).desc(), col(ListingFlag.id).desc())
     else:
         raise InvalidInput("flags.error.unknown_status")
     return _views(session, session.exec(stmt.limit(500)).all())
@@ -163,7 +163,7 @@ def group_by_listing(flags: Iterable[FlagView]) -> list[ListingGroup]:
 def flags_for_incident(session: Session, actor: Actor, incident_id: int) -> list[FlagView]:
     """The flags raised from a case, for whoever may see the case."""
     incident = load_incident(session, actor, incident_id)
-    rows = session.exec(select(ListingFlag).where(ListingFlag.incident_id == incident.id).order_by(ListingFlag.id)).all()
+    rows = session.exec(select(ListingFlag).where(col(ListingFlag.incident_id) == incident.id).order_by(col(ListingFlag.id))).all()
     return _views(session, rows)
 
 
@@ -176,17 +176,17 @@ def listing_page(session: Session, actor: Actor, listing_id: int) -> ListingPage
     if listing is None or (actor.role == Role.seller and listing.shop_id != actor.shop_id):
         raise NotFound()
     flags = session.exec(
-        select(ListingFlag).where(ListingFlag.listing_id == listing.id).order_by(ListingFlag.created_at.desc(), ListingFlag.id.desc())
+        select(ListingFlag).where(col(ListingFlag.listing_id) == listing.id).order_by(col(ListingFlag.created_at).desc(), col(ListingFlag.id).desc())
     ).all()
     incident_ids = {f.incident_id for f in flags if f.incident_id is not None}
-    incidents = session.exec(select(Incident).where(Incident.id.in_(incident_ids)).order_by(Incident.opened_at.desc())).all()
+    incidents = session.exec(select(Incident).where(col(Incident.id).in_(incident_ids)).order_by(col(Incident.opened_at).desc())).all()
     cases = []
     for inc in incidents:
         policy = type_policy(inc.type)
         cases.append(CaseSummary(inc.id, inc.reference, inc.type, policy.label_fr, policy.label_en, inc.state,
                                  inc.opened_at, inc.description))
     return ListingPage(listing.id, listing.title, listing.sku, listing.description, listing.price_cents,
-                       session.get(Shop, listing.shop_id).name, _views(session, flags), cases)
+                       existing(session, Shop, listing.shop_id).name, _views(session, flags), cases)
 
 
 # --- raising -----------------------------------------------------------------------------
@@ -199,20 +199,20 @@ def raise_flag(session: Session, actor: Actor, incident_id: int, reason: str, de
         raise InvalidInput("flags.error.reason")
     details = clean_text(details, "details")
     duplicate = session.exec(
-        select(ListingFlag.id).where(
-            ListingFlag.incident_id == incident.id, ListingFlag.reason == reason, ListingFlag.status.in_(OPEN)
+        select(col(ListingFlag.id)).where(
+            col(ListingFlag.incident_id) == incident.id, col(ListingFlag.reason) == reason, col(ListingFlag.status).in_(OPEN)
         )
     ).first()
     if duplicate is not None:
         raise ServiceError("flags.error.duplicate")
     at = now()
-    flag = ListingFlag(listing_id=incident.listing_id, incident_id=incident.id, raised_by_id=actor.id,
+    flag = ListingFlag(listing_id=incident.listing_id, incident_id=incident.id, raised_by_id=actor.user_id,
                        reason=reason, details=details, created_at=at, updated_at=at)
     session.add(flag)
     session.flush()
     auto_tick(session, incident, actor, StepAction.listing_flag)
     finish(session, incident, actor, "flag_raised", snapshot(incident), {"flag_id": flag.id, "reason": reason})
-    listing = session.get(Listing, incident.listing_id)
+    listing = existing(session, Listing, incident.listing_id)
     notified = notifications.notify(session, "flag_raised", incident, ["product"], actor,
                                     listing=listing.title, reason=reason, link="/flags")
     return FlagChange(_views(session, [flag])[0], incident.shop_id, tuple(notified))
@@ -223,8 +223,8 @@ def raise_flag(session: Session, actor: Actor, incident_id: int, reason: str, de
 
 def _move(session: Session, actor: Actor, flag_id: int, to: str, note_field: str | None = None, note: str = "") -> FlagChange:
     authorize(actor, "flag.handle")
-    note = clean_text(note, note_field) if note_field else None
-    stmt = select(ListingFlag).where(ListingFlag.id == int(flag_id))
+    note_text = clean_text(note, note_field) if note_field else None
+    stmt = select(ListingFlag).where(col(ListingFlag.id) == int(flag_id))
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     flag = session.exec(stmt).first()
@@ -234,16 +234,16 @@ def _move(session: Session, actor: Actor, flag_id: int, to: str, note_field: str
         raise ServiceError("flags.error.already_handled", status=flag.status)
     before = flag.status
     flag.status, flag.handled_by_id, flag.updated_at = to, actor.id, now()
-    if note is not None:
-        flag.resolution_note = note
+    if note_text is not None:
+        flag.resolution_note = note_text
     session.add(flag)
     session.flush()
-    incident = session.get(Incident, flag.incident_id)
+    incident = existing(session, Incident, flag.incident_id)
     finish(session, incident, actor, f"flag_{to}", snapshot(incident),
-           {"flag_id": flag.id, "flag_before": before, "note": note or ""})
-    listing = session.get(Listing, flag.listing_id)
+           {"flag_id": flag.id, "flag_before": before, "note": note_text or ""})
+    listing = existing(session, Listing, flag.listing_id)
     notified = notifications.notify(session, f"flag_{to}", incident, [f"user:{flag.raised_by_id}"], actor,
-                                    listing=listing.title, note=note or "")
+                                    listing=listing.title, note=note_text or "")
     return FlagChange(_views(session, [flag])[0], incident.shop_id, tuple(notified))
 
 

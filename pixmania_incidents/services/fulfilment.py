@@ -18,7 +18,7 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.calendar import paris_date
@@ -38,7 +38,7 @@ from pixmania_incidents.models import (
 )
 from pixmania_incidents.policy import StepAction
 from pixmania_incidents.services import clocks, evidence, inputs
-from pixmania_incidents.services.common import (
+from pixmania_incidents.services.common import (existing,
     SYSTEM,
     Actor,
     InvalidInput,
@@ -87,7 +87,7 @@ def _own_row(session: Session, model: type, row_id: int, incident: Incident):
 def _tracking_number(session: Session) -> str:
     while True:
         number = f"RT{secrets.randbelow(10**9):09d}FR"
-        if session.exec(select(ReturnLabel.id).where(ReturnLabel.tracking_number == number)).first() is None:
+        if session.exec(select(col(ReturnLabel.id)).where(col(ReturnLabel.tracking_number) == number)).first() is None:
             return number
 
 
@@ -96,12 +96,12 @@ def issue_return_label(session: Session, actor: Actor, incident_id: int, carrier
     incident = _seller_case(session, actor, incident_id)
     carrier = clean_text(carrier, "carrier", limit=60)
     before = snapshot(incident)
-    order = session.get(CustomerOrder, incident.order_id)
-    customer = session.get(User, incident.customer_id)
-    shop = session.get(Shop, incident.shop_id)
+    order = existing(session, CustomerOrder, incident.order_id)
+    customer = existing(session, User, incident.customer_id)
+    shop = existing(session, Shop, incident.shop_id)
     label = ReturnLabel(
         incident_id=incident.id,
-        issued_by_id=actor.id,
+        issued_by_id=actor.user_id,
         carrier=carrier,
         tracking_number=_tracking_number(session),
         from_address=f"{customer.name}\n{order.shipping_address or customer.address}",
@@ -225,7 +225,7 @@ def due_auto_receipts(session: Session, at: datetime) -> list[int]:
     """For the sweep: incidents with a return declared sent back and not yet received
     (through `ix_returnlabel_pending`); `apply_auto_receipts` decides for each."""
     return list(dict.fromkeys(session.exec(
-        select(ReturnLabel.incident_id).where(ReturnLabel.received_at == None, ReturnLabel.sent_back_at != None)  # noqa: E711
+        select(col(ReturnLabel.incident_id)).where(col(ReturnLabel.received_at) == None, col(ReturnLabel.sent_back_at) != None)  # noqa: E711
     ).all()))
 
 
@@ -235,7 +235,7 @@ def apply_auto_receipts(session: Session, incident: Incident, at: datetime) -> l
         return []
     labels = session.exec(
         select(ReturnLabel).where(
-            ReturnLabel.incident_id == incident.id, ReturnLabel.sent_back_at != None, ReturnLabel.received_at == None  # noqa: E711
+            col(ReturnLabel.incident_id) == incident.id, col(ReturnLabel.sent_back_at) != None, col(ReturnLabel.received_at) == None  # noqa: E711
         )
     ).all()
     results = []
@@ -252,16 +252,16 @@ def apply_auto_receipts(session: Session, incident: Incident, at: datetime) -> l
 def record_refund(session: Session, actor: Actor, incident_id: int, amount_cents: int, refunded_on: date) -> Result:
     """A refund paid on the line; refunds on one line never add up to more than its total."""
     incident = _seller_case(session, actor, incident_id)
-    line = session.get(OrderLine, incident.order_line_id)
+    line = existing(session, OrderLine, incident.order_line_id)
     amount_cents = inputs.amount_cents(amount_cents, at_most=line.total_cents - refunded_on_line(session, line.id))
-    order = session.get(CustomerOrder, incident.order_id)
+    order = existing(session, CustomerOrder, incident.order_id)
     refunded_on = inputs.day(refunded_on, "fulfilment.error.refund_date", earliest=paris_date(order.placed_at),
                              latest=paris_date(now()))
     if not take_refund(session, line.id, amount_cents):  # another refund on this line came first
         raise InvalidInput("inputs.error.amount_above_refundable",
                            refundable_cents=line.total_cents - refunded_on_line(session, line.id))
     before = snapshot(incident)
-    refund = Refund(incident_id=incident.id, recorded_by_id=actor.id, amount_cents=amount_cents,
+    refund = Refund(incident_id=incident.id, recorded_by_id=actor.user_id, amount_cents=amount_cents,
                     refunded_on=refunded_on, created_at=now())
     session.add(refund)
     session.flush()
@@ -281,7 +281,7 @@ def ship_replacement(
         raise InvalidInput("fulfilment.error.shipment_kind")
     carrier, tracking = clean_text(carrier, "carrier", limit=60), clean_text(tracking, "tracking", limit=60)
     before = snapshot(incident)
-    shipment = ReplacementShipment(incident_id=incident.id, shipped_by_id=actor.id, kind=kind, carrier=carrier,
+    shipment = ReplacementShipment(incident_id=incident.id, shipped_by_id=actor.user_id, kind=kind, carrier=carrier,
                                    tracking_number=tracking, shipped_at=now())
     session.add(shipment)
     session.flush()
@@ -301,7 +301,7 @@ def open_carrier_inquiry(session: Session, actor: Actor, incident_id: int, carri
     incident = _seller_case(session, actor, incident_id)
     carrier, reference = clean_text(carrier, "carrier", limit=60), clean_text(reference, "reference", limit=60)
     before = snapshot(incident)
-    inquiry = CarrierInquiry(incident_id=incident.id, opened_by_id=actor.id, carrier=carrier, reference=reference,
+    inquiry = CarrierInquiry(incident_id=incident.id, opened_by_id=actor.user_id, carrier=carrier, reference=reference,
                              opened_at=now())
     session.add(inquiry)
     session.flush()

@@ -13,11 +13,11 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents.models import Guideline, User
-from pixmania_incidents.policy import TYPES
-from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, now
+from pixmania_incidents.policy import TYPES, type_policy
+from pixmania_incidents.services.common import existing, Actor, InvalidInput, NotFound, authorize, now
 from pixmania_incidents.services.inputs import clean_text
 from pixmania_incidents.vocabulary import (
     GUIDELINE_BODY_MAX as BODY_MAX,
@@ -47,7 +47,7 @@ def render_markdown(text: str) -> str:
 
 
 def _view(g: Guideline, author: str) -> dict[str, Any]:
-    policy = TYPES.get(g.incident_type) if g.incident_type else None
+    policy = type_policy(g.incident_type) if g.incident_type else None
     return {
         "id": g.id,
         "kind": g.kind,
@@ -73,7 +73,7 @@ def _checked(kind: str, title: str, body_md: str, incident_type: str | None) -> 
 def publish(session: Session, actor: Actor, kind: str, title: str, body_md: str, incident_type: str | None = None) -> dict[str, Any]:
     authorize(actor, "guideline.write")
     kind, title, body_md, incident_type = _checked(kind, title, body_md, incident_type)
-    row = Guideline(kind=kind, title=title, body_md=body_md, incident_type=incident_type, author_id=actor.id, created_at=now())
+    row = Guideline(kind=kind, title=title, body_md=body_md, incident_type=incident_type, author_id=actor.user_id, created_at=now())
     session.add(row)
     session.flush()
     return _view(row, actor.name)
@@ -90,15 +90,15 @@ def update(
     row.kind, row.title, row.body_md, row.incident_type = _checked(kind, title, body_md, incident_type)
     session.add(row)
     session.flush()
-    return _view(row, (session.get(User, row.author_id) or User(name="")).name)
+    return _view(row, existing(session, User, row.author_id).name)
 
 
 def guidelines_for(session: Session, actor: Actor, incident_type: str | None = None) -> list[dict[str, Any]]:
     """Newest first. With `incident_type`, those for that type plus the general ones
     (what the seller's case workspace shows); without, all of them."""
     authorize(actor, "guideline.read")
-    stmt = select(Guideline, User.name).join(User, User.id == Guideline.author_id)
+    stmt = select(Guideline, col(User.name)).join(User, col(User.id) == col(Guideline.author_id))
     if incident_type:
-        stmt = stmt.where((Guideline.incident_type == incident_type) | (Guideline.incident_type == None))  # noqa: E711
-    rows = session.exec(stmt.order_by(Guideline.created_at.desc(), Guideline.id.desc())).all()
+        stmt = stmt.where((col(Guideline.incident_type) == incident_type) | (col(Guideline.incident_type) == None))  # noqa: E711
+    rows = session.exec(stmt.order_by(col(Guideline.created_at).desc(), col(Guideline.id).desc())).all()
     return [_view(g, name) for g, name in rows]

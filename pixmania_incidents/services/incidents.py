@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.calendar import PARIS, BusinessCalendar
@@ -50,7 +50,7 @@ from pixmania_incidents.policy import (
     type_policy,
 )
 from pixmania_incidents.services import clocks, inputs, notifications
-from pixmania_incidents.services.common import (
+from pixmania_incidents.services.common import (existing,
     Actor,
     InvalidInput,
     NotFound,
@@ -154,7 +154,7 @@ def _label(pair: tuple[str, str], locale: str) -> str:
 def case_facts(session: Session, incident: Incident, actor: Actor) -> CaseFacts:
     """What the lifecycle guards need, read from the database; names in the actor's locale."""
     at = now()
-    proposals = session.exec(select(Proposal.status).where(Proposal.incident_id == incident.id)).all()
+    proposals = session.exec(select(col(Proposal.status)).where(col(Proposal.incident_id) == incident.id)).all()
     policy = type_policy(incident.type)
     rows = clocks.clocks_of(session, incident)
     seller_obligation_breached = any(
@@ -166,16 +166,16 @@ def case_facts(session: Session, incident: Incident, actor: Actor) -> CaseFacts:
     )
     obligations = clocks.open_obligations(session, incident)
     posted_as_support = actor.id is not None and session.exec(
-        select(Message.id).where(
-            Message.incident_id == incident.id,
-            Message.author_id == actor.id,
-            Message.kind.in_(("assist", "internal")),
+        select(col(Message.id)).where(
+            col(Message.incident_id) == incident.id,
+            col(Message.author_id) == actor.id,
+            col(Message.kind).in_(("assist", "internal")),
         )
     ).first() is not None
     steps = session.exec(
         select(ChecklistItem).where(
-            ChecklistItem.incident_id == incident.id, ChecklistItem.mandatory == True, ChecklistItem.done_at == None  # noqa: E711,E712
-        ).order_by(ChecklistItem.position)
+            col(ChecklistItem.incident_id) == incident.id, col(ChecklistItem.mandatory) == True, col(ChecklistItem.done_at) == None  # noqa: E711,E712
+        ).order_by(col(ChecklistItem.position))
     ).all()
     return CaseFacts(
         seller_proposal_refused="refused" in proposals,
@@ -199,12 +199,12 @@ def case_facts(session: Session, incident: Incident, actor: Actor) -> CaseFacts:
 
 
 def _decided(session: Session, incident: Incident) -> bool:
-    return session.exec(select(Decision.id).where(Decision.incident_id == incident.id)).first() is not None
+    return session.exec(select(col(Decision.id)).where(col(Decision.incident_id) == incident.id)).first() is not None
 
 
 def pending_proposal(session: Session, incident: Incident) -> Proposal | None:
     return session.exec(
-        select(Proposal).where(Proposal.incident_id == incident.id, Proposal.status == "pending")
+        select(Proposal).where(col(Proposal.incident_id) == incident.id, col(Proposal.status) == "pending")
     ).first()
 
 
@@ -218,7 +218,7 @@ def auto_tick(session: Session, incident: Incident, actor: Actor, action: StepAc
     policy = type_policy(incident.type)
     ticked = []
     items = session.exec(
-        select(ChecklistItem).where(ChecklistItem.incident_id == incident.id, ChecklistItem.done_at == None)  # noqa: E711
+        select(ChecklistItem).where(col(ChecklistItem.incident_id) == incident.id, col(ChecklistItem.done_at) == None)  # noqa: E711
     ).all()
     for item in items:
         if policy.step(item.step_code).ticked_by(action):
@@ -249,7 +249,7 @@ def respond(session: Session, incident: Incident, actor: Actor) -> bool:
 
 
 def refunded_on_line(session: Session, order_line_id: int) -> int:
-    return int(session.exec(select(OrderLine.refunded_cents).where(OrderLine.id == order_line_id)).one())
+    return int(session.exec(select(col(OrderLine.refunded_cents)).where(col(OrderLine.id) == order_line_id)).one())
 
 
 def take_refund(session: Session, order_line_id: int, amount_cents: int) -> bool:
@@ -259,25 +259,25 @@ def take_refund(session: Session, order_line_id: int, amount_cents: int) -> bool
     racing on the same line, from one incident or two, cannot both pass."""
     taken = session.execute(
         sa.update(OrderLine)
-        .where(OrderLine.id == order_line_id, OrderLine.refunded_cents + amount_cents <= OrderLine.total_cents)
-        .values(refunded_cents=OrderLine.refunded_cents + amount_cents)
+        .where(col(OrderLine.id) == order_line_id, col(OrderLine.refunded_cents) + amount_cents <= col(OrderLine.total_cents))
+        .values(refunded_cents=col(OrderLine.refunded_cents) + amount_cents)
         .execution_options(synchronize_session="fetch")
-    ).rowcount
-    return taken == 1
+    )
+    return taken.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE's CursorResult
 
 
 def refundable_cents(session: Session, incident: Incident) -> int:
     """The line total minus refunds recorded and refunds already agreed but not yet paid."""
-    line = session.get(OrderLine, incident.order_line_id)
+    line = existing(session, OrderLine, incident.order_line_id)
     promised = 0
     obligations = session.exec(
         select(Obligation)
-        .join(Incident, Incident.id == Obligation.incident_id)
-        .where(Incident.order_line_id == line.id, Obligation.kind == ObligationKind.refund, Obligation.met_at.is_(None),
-               Obligation.cancelled_at.is_(None))
+        .join(Incident, col(Incident.id) == col(Obligation.incident_id))
+        .where(col(Incident.order_line_id) == line.id, col(Obligation.kind) == ObligationKind.refund, col(Obligation.met_at).is_(None),
+               col(Obligation.cancelled_at).is_(None))
     ).all()
     for ob in obligations:
-        owner = session.get(Incident, ob.incident_id)
+        owner = existing(session, Incident, ob.incident_id)
         promised += max(0, (ob.amount_cents or 0) - clocks.refunded_since(session, owner, ob.created_at))
     return max(0, line.total_cents - refunded_on_line(session, line.id) - promised)
 
@@ -286,13 +286,7 @@ def refundable_cents(session: Session, incident: Incident) -> int:
 
 
 def shop_calendar(shop: Shop) -> BusinessCalendar:
-    return BusinessCalendar(
-        kind=shop.calendar_kind,  # type: ignore[arg-type]
-        subdiv=shop.subdiv,
-        closed_days=tuple(shop.closed_days or ()),
-        work_start=shop.work_start,
-        work_end=shop.work_end,
-    )
+    return BusinessCalendar.stored(shop.calendar_kind, shop.subdiv, shop.closed_days or (), shop.work_start, shop.work_end)
 
 
 def opening_refusal(session: Session, line: OrderLine, type: str) -> ServiceError | None:
@@ -301,11 +295,11 @@ def opening_refusal(session: Session, line: OrderLine, type: str) -> ServiceErro
     Refused while one is not closed, after a binding decision, and after an agreed outcome
     other than a replacement or reship (the new item may fail too), and after a proposal
     left unanswered; a withdrawn case may be reopened."""
-    shipment = session.exec(select(Shipment).where(Shipment.order_id == line.order_id)).first()
+    shipment = session.exec(select(Shipment).where(col(Shipment.order_id) == line.order_id)).first()
     if shipment is None or shipment.state not in ("shipped", "delivered"):
         return InvalidInput("incidents.error.not_shipped")
     previous = session.exec(
-        select(Incident).where(Incident.order_line_id == line.id, Incident.type == type).order_by(Incident.id)
+        select(Incident).where(col(Incident.order_line_id) == line.id, col(Incident.type) == type).order_by(col(Incident.id))
     ).all()
     for old in previous:
         ref = {"reference": old.reference, "incident_id": old.id}
@@ -318,7 +312,7 @@ def opening_refusal(session: Session, line: OrderLine, type: str) -> ServiceErro
         if old.outcome == ClosedOutcome.no_customer_reply:
             return ServiceError("incidents.error.lapsed", **ref)
         accepted = session.exec(
-            select(Proposal.solution).where(Proposal.incident_id == old.id, Proposal.status == "accepted")
+            select(col(Proposal.solution)).where(col(Proposal.incident_id) == old.id, col(Proposal.status) == "accepted")
         ).first()
         if accepted not in _REOPENABLE:
             return ServiceError("incidents.error.already_settled", **ref)
@@ -329,7 +323,7 @@ def _new_reference(session: Session, at: datetime) -> str:
     year = at.astimezone(PARIS).year
     while True:
         reference = f"INC-{year}-{secrets.randbelow(1_000_000):06d}"
-        if session.exec(select(Incident.id).where(Incident.reference == reference)).first() is None:
+        if session.exec(select(col(Incident.id)).where(col(Incident.reference) == reference)).first() is None:
             return reference
 
 
@@ -347,8 +341,8 @@ def open_incident(
     except ValueError:
         raise InvalidInput("incidents.error.unknown_type") from None
     line = session.get(OrderLine, order_line_id)
-    order = session.get(CustomerOrder, line.order_id) if line is not None else None
-    if order is None or order.customer_id != actor.id:
+    order = existing(session, CustomerOrder, line.order_id) if line is not None else None
+    if line is None or order is None or order.customer_id != actor.id:
         raise NotFound()
     description = clean_text(description, "description")
     files = evidence_files.check_all(list(evidence))
@@ -357,7 +351,7 @@ def open_incident(
     if (refusal := opening_refusal(session, line, policy.code)) is not None:
         raise refusal
     at = now()
-    shop = session.get(Shop, order.shop_id)
+    shop = existing(session, Shop, order.shop_id)
     cal = shop_calendar(shop)
     incident = Incident(
         reference=_new_reference(session, at),
@@ -439,12 +433,13 @@ def post_message(
     if actor.role == Role.seller:
         responded = respond(session, incident, actor)
         auto_tick(session, incident, actor, StepAction.public_message)
-    audiences = {
+    by_role: dict[str, list[str]] = {
         Role.customer: ["shop"],
         Role.seller: ["customer"],
         Role.support: ["customer", "shop"],
         Role.arbitrator: ["customer", "shop"],
-    }.get(actor.role, []) if kind != "internal" else []
+    }
+    audiences = by_role.get(actor.role, []) if kind != "internal" else []
     finish(session, incident, actor, "internal_note" if kind == "internal" else "message", before,
             {"message_id": message.id, "kind": kind, "response": responded},
             notify=audiences, message_id=message.id)
@@ -467,7 +462,7 @@ def record_outside_exchange(
     require_active(incident)
     if channel not in OUTSIDE_CHANNELS:
         raise InvalidInput("incidents.error.channel")
-    order = session.get(CustomerOrder, incident.order_id)
+    order = existing(session, CustomerOrder, incident.order_id)
     occurred_at = inputs.instant(occurred_at, "incidents.error.occurred_at", earliest=order.placed_at, latest=now())
     summary, counterpart = clean_text(summary, "summary"), clean_text(counterpart, "counterpart", limit=120)
     message = _add_message(
@@ -509,7 +504,7 @@ def propose(
     text = clean_text(message, "message")
     _apply(incident, move)
     at = now()
-    proposal = Proposal(incident_id=incident.id, seller_id=actor.id, solution=solution, amount_cents=amount,
+    proposal = Proposal(incident_id=incident.id, seller_id=actor.user_id, solution=solution, amount_cents=amount,
                         message=text, created_at=at)
     session.add(proposal)
     session.flush()
@@ -566,7 +561,7 @@ def apply_solution(
 ) -> list[Obligation]:
     """Obligations of an accepted or decided solution; the steps tied to it become mandatory."""
     policy = type_policy(incident.type)
-    items = session.exec(select(ChecklistItem).where(ChecklistItem.incident_id == incident.id)).all()
+    items = session.exec(select(ChecklistItem).where(col(ChecklistItem.incident_id) == incident.id)).all()
     for item in items:
         if not item.mandatory and policy.step(item.step_code).is_required(solution):
             item.mandatory = True
@@ -620,7 +615,7 @@ def withdraw_arbitration(session: Session, actor: Actor, incident_id: int, versi
     before = snapshot(incident)
     move = _allowed(incident, Action.withdraw_arbitration, actor, case_facts(session, incident, actor))
     at = now()
-    request = current_arbitration(session, incident)
+    request = open_arbitration(session, incident)
     request.withdrawn_at = at
     session.add(request)
     arbitrator = "arbitrator" if incident.arbitrator_id is None else f"user:{incident.arbitrator_id}"
@@ -664,7 +659,7 @@ def request_arbitration(
     reason = clean_text(reason, "reason")
     files = evidence_files.check_all(list(evidence))
     has_evidence = session.exec(
-        select(Evidence.id).where(Evidence.incident_id == incident.id, Evidence.uploader_id == actor.id)
+        select(col(Evidence.id)).where(col(Evidence.incident_id) == incident.id, col(Evidence.uploader_id) == actor.id)
     ).first() is not None
     if not evidence and not has_evidence:
         raise InvalidInput("incidents.error.evidence_required")
@@ -678,7 +673,7 @@ def request_arbitration(
     message = _add_message(session, incident, actor, reason, "arbitration_request", "public", files)
     cal = clocks.calendar_of(incident)
     request = ArbitrationRequest(
-        incident_id=incident.id, requested_by_id=actor.id, requester_role=actor.role, reason=reason,
+        incident_id=incident.id, requested_by_id=actor.user_id, requester_role=actor.role, reason=reason,
         created_at=at, statement_due_at=dl.statement_due_at(at, cal),
     )
     session.add(request)
@@ -696,9 +691,17 @@ def request_arbitration(
 
 def current_arbitration(session: Session, incident: Incident) -> ArbitrationRequest | None:
     return session.exec(
-        select(ArbitrationRequest).where(ArbitrationRequest.incident_id == incident.id)
-        .order_by(ArbitrationRequest.id.desc())
+        select(ArbitrationRequest).where(col(ArbitrationRequest.incident_id) == incident.id)
+        .order_by(col(ArbitrationRequest.id).desc())
     ).first()
+
+
+def open_arbitration(session: Session, incident: Incident) -> ArbitrationRequest:
+    """The request of a case the lifecycle already put in arbitration: it must exist."""
+    request = current_arbitration(session, incident)
+    if request is None:
+        raise NotFound()
+    return request
 
 
 def add_statement(
@@ -772,10 +775,10 @@ def rate(session: Session, actor: Actor, incident_id: int, score: int, comment: 
         raise ServiceError("incidents.error.rate_after_close")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise InvalidInput("incidents.error.score")
-    if session.exec(select(Rating.id).where(Rating.incident_id == incident.id)).first() is not None:
+    if session.exec(select(col(Rating.id)).where(col(Rating.incident_id) == incident.id)).first() is not None:
         raise ServiceError("incidents.error.already_rated")
     text = clean_text(comment, "comment", required=False, limit=2000)
-    rating = Rating(incident_id=incident.id, customer_id=actor.id, score=score, comment=text, created_at=now())
+    rating = Rating(incident_id=incident.id, customer_id=actor.user_id, score=score, comment=text, created_at=now())
     session.add(rating)
     session.flush()
     finish(session, incident, actor, "rated", snapshot(incident), {"score": score}, notify=["shop"], score=score)
@@ -789,7 +792,7 @@ def add_lesson(session: Session, actor: Actor, incident_id: int, root_cause: str
         raise ServiceError("incidents.error.lesson_after_close")
     if root_cause not in ROOT_CAUSES:
         raise InvalidInput("incidents.error.root_cause")
-    lesson = Lesson(incident_id=incident.id, author_id=actor.id, root_cause=root_cause,
+    lesson = Lesson(incident_id=incident.id, author_id=actor.user_id, root_cause=root_cause,
                     change=clean_text(change, "change"), created_at=now())
     session.add(lesson)
     session.flush()

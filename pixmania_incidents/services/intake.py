@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents.i18n import norm_locale, tr
 from pixmania_incidents.models import CustomerOrder, Incident, Listing, OrderLine, Role, Shipment, Shop, User
@@ -101,7 +101,7 @@ def _instant(record: Mapping[str, Any], name: str, required: bool = False) -> da
     return at
 
 
-def _row(session: Session, model: type, external_id: str) -> Any:
+def _row(session: Session, model: Any, external_id: str) -> Any:
     return session.exec(select(model).where(model.external_id == external_id)).first()
 
 
@@ -158,7 +158,7 @@ def _upsert(session: Session, model: type, external_id: str, record: Mapping[str
 def _shop(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
     external_id = _text(record, "id", 64)
     name = _text(record, "name", 120)
-    _link(session, Shop, Shop.name, name, external_id, "name")
+    _link(session, Shop, col(Shop.name), name, external_id, "name")
     closed = record.get("closed_days") or []
     calendar = admin.calendar_fields(
         str(record.get("calendar_kind") or "ouvrables"), str(record.get("subdiv") or "") or None,
@@ -173,7 +173,7 @@ def _listing(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
     external_id = _text(record, "id", 64)
     shop = _ref(session, Shop, record, "shop_id", "shop")
     sku = _text(record, "sku", 40)
-    _link(session, Listing, Listing.sku, sku, external_id, "sku")
+    _link(session, Listing, col(Listing.sku), sku, external_id, "sku")
     return _upsert(session, Listing, external_id, record, {
         "shop_id": shop.id, "sku": sku, "title": _text(record, "title", 200),
         "description": _text(record, "description", 4000, required=False),
@@ -189,10 +189,10 @@ def _customer(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
         email = check_address(_text(record, "email", 254))
     except InvalidInput as exc:
         raise Refused(exc.code, **exc.params) from None
-    values = {"name": _text(record, "name", 120), "locale": norm_locale(str(record.get("locale") or "fr")[:2]),
+    values: dict[str, Any] = {"name": _text(record, "name", 120), "locale": norm_locale(str(record.get("locale") or "fr")[:2]),
               "phone": _text(record, "phone", 40, required=False),
               "address": _text(record, "address", 400, required=False)}
-    linked = _link(session, User, User.email, email, external_id, "email")
+    linked = _link(session, User, col(User.email), email, external_id, "email")
     invited: list[User] = []
 
     def create() -> User:
@@ -224,7 +224,7 @@ def _order_line(session: Session, record: Mapping[str, Any], order: CustomerOrde
     line = _row(session, OrderLine, external_id)
     if line is not None and (line.total_cents, line.unit_price_cents, line.quantity) != (
             values["total_cents"], values["unit_price_cents"], values["quantity"]):
-        if session.exec(select(Incident.id).where(Incident.order_line_id == line.id)).first() is not None:
+        if session.exec(select(col(Incident.id)).where(col(Incident.order_line_id) == line.id)).first() is not None:
             raise Refused("intake.error.desk_owned")
     return _upsert(session, OrderLine, external_id, record, values)
 
@@ -234,7 +234,7 @@ def _order(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
     shop = _ref(session, Shop, record, "shop_id", "shop")
     customer = _ref(session, User, record, "customer_id", "customer")
     reference = _text(record, "reference", 32)
-    _link(session, CustomerOrder, CustomerOrder.reference, reference, external_id, "reference")
+    _link(session, CustomerOrder, col(CustomerOrder.reference), reference, external_id, "reference")
     result, order = _upsert(session, CustomerOrder, external_id, record, {
         "reference": reference, "shop_id": shop.id, "customer_id": customer.id,
         "placed_at": _instant(record, "placed_at", required=True),
@@ -273,7 +273,7 @@ def _shipment(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
                               "tracking_number": _text(record, "tracking_number", 60, required=False)}
     shipped_at, delivered_at = _instant(record, "shipped_at"), _instant(record, "delivered_at")
     state = str(record.get("state") or ("delivered" if delivered_at else "shipped" if shipped_at else "pending"))
-    current = _row(session, Shipment, external_id) or Shipment(state="pending")
+    current = _row(session, Shipment, external_id) or Shipment(order_id=order.id, state="pending")
     values |= _forward(current, state, delivered_at or shipped_at)
     values.update({k: v for k, v in (("shipped_at", shipped_at), ("delivered_at", delivered_at)) if v is not None})
     return _upsert(session, Shipment, external_id, record, values)
@@ -329,7 +329,7 @@ def ingest(session: Session, actor: Actor, records: Iterable[Any]) -> list[Outco
 
 def operator(session: Session, email: str | None = None) -> Actor:
     """Who a file import acts as: the active admin named, or the only one there is."""
-    admins = session.exec(select(User).where(User.role == Role.admin, User.active == True)).all()  # noqa: E712
+    admins = session.exec(select(User).where(col(User.role) == Role.admin, col(User.active) == True)).all()  # noqa: E712
     chosen = [a for a in admins if email is None or a.email == email.strip().lower()]
     if len(chosen) != 1:
         raise InvalidInput("intake.error.operator")

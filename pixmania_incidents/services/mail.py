@@ -43,7 +43,7 @@ from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import settings
 from pixmania_incidents.db import session_scope
@@ -145,7 +145,7 @@ class FileTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9.@_-]", "", msg["Message-ID"]) + ".eml"
         tmp = self.folder / f".{name}.tmp"
-        tmp.write_bytes(msg.as_bytes(policy=msg.policy.clone(utf8=True)))
+        tmp.write_bytes(msg.as_bytes(policy=msg.policy.clone(utf8=True)))  # type: ignore[call-arg]  # EmailPolicy
         tmp.replace(self.folder / name)
 
 
@@ -242,7 +242,7 @@ def _finish(engine: Engine, row: MailOutbox, owner: str, bounces: bool = False, 
         if bounces:
             session.connection().execute(
                 sa.update(User)
-                .where(sa.func.lower(User.email) == row.to_addr.lower(), User.email_bounced_at.is_(None))
+                .where(sa.func.lower(col(User.email)) == row.to_addr.lower(), col(User.email_bounced_at).is_(None))
                 .values(email_bounced_at=now())
             )
 
@@ -313,22 +313,22 @@ class BouncedAccount:
     name: str
     email: str
     role: str
-    bounced_at: datetime
+    bounced_at: datetime | None
     last_error: str | None
 
 
 def bounced_accounts(session: Session, actor: Actor, user_ids: Sequence[int] | None = None) -> list[BouncedAccount]:
     """Accounts whose address refused mail for good (all, or among `user_ids`), for support."""
     authorize(actor, "incident.supervise")
-    stmt = select(User).where(User.email_bounced_at.is_not(None)).order_by(User.email_bounced_at.desc())
+    stmt = select(User).where(col(User.email_bounced_at).is_not(None)).order_by(col(User.email_bounced_at).desc())
     if user_ids is not None:
-        stmt = stmt.where(User.id.in_(list(user_ids)))
+        stmt = stmt.where(col(User.id).in_(list(user_ids)))
     out = []
     for user in session.exec(stmt).all():
         error = session.exec(
-            select(MailOutbox.last_error)
-            .where(sa.func.lower(MailOutbox.to_addr) == user.email.lower(), MailOutbox.status == "failed")
-            .order_by(MailOutbox.id.desc())
+            select(col(MailOutbox.last_error))
+            .where(sa.func.lower(col(MailOutbox.to_addr)) == user.email.lower(), col(MailOutbox.status) == "failed")
+            .order_by(col(MailOutbox.id).desc())
         ).first()
         out.append(BouncedAccount(user.id, user.name, user.email, user.role, user.email_bounced_at, error))
     return out
@@ -356,7 +356,7 @@ def failed_mails(session: Session, actor: Actor, limit: int = 100) -> list[Faile
     """Mails given up for good, the latest first, for the admins."""
     authorize(actor, "admin.manage")
     rows = session.exec(
-        select(MailOutbox).where(MailOutbox.status == "failed").order_by(MailOutbox.id.desc()).limit(limit)
+        select(MailOutbox).where(col(MailOutbox.status) == "failed").order_by(col(MailOutbox.id).desc()).limit(limit)
     ).all()
     # Rows failed before reasons were kept were all refused by the relay (5xx).
     return [FailedMail(row.id, row.to_addr, row.subject, row.created_at, row.failed_at, row.attempts,

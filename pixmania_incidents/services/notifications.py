@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import settings
 from pixmania_incidents.calendar import BusinessCalendar
@@ -34,26 +34,26 @@ NOTIFIED = "pixmania.notified_users"
 
 
 def _active(session: Session, *conditions: Any) -> list[int]:
-    return list(session.exec(select(User.id).where(User.active == True, *conditions)).all())  # noqa: E712
+    return list(session.exec(select(col(User.id)).where(col(User.active) == True, *conditions)).all())  # noqa: E712
 
 
 def _resolve(session: Session, audience: str, incident: Incident | None) -> list[int]:
     if audience.startswith("user:"):
-        return _active(session, User.id == int(audience.removeprefix("user:")))
+        return _active(session, col(User.id) == int(audience.removeprefix("user:")))
     if audience == "support":
-        return _active(session, User.role.in_((Role.support, Role.arbitrator)))
+        return _active(session, col(User.role).in_((Role.support, Role.arbitrator)))
     if audience == "product":
-        return _active(session, User.role == Role.product)
+        return _active(session, col(User.role) == Role.product)
     if incident is None:
         raise ValueError(f"audience {audience!r} needs an incident")
     if audience == "customer":
-        return _active(session, User.id == incident.customer_id)
+        return _active(session, col(User.id) == incident.customer_id)
     if audience == "shop":
-        return _active(session, User.role == Role.seller, User.shop_id == incident.shop_id)
+        return _active(session, col(User.role) == Role.seller, col(User.shop_id) == incident.shop_id)
     if audience == "arbitrator":
         if incident.arbitrator_id is not None:
-            return _active(session, User.id == incident.arbitrator_id)
-        return _active(session, User.role == Role.arbitrator)
+            return _active(session, col(User.id) == incident.arbitrator_id)
+        return _active(session, col(User.role) == Role.arbitrator)
     raise ValueError(f"unknown audience {audience!r} (expected one of {AUDIENCES})")
 
 
@@ -131,7 +131,7 @@ def _mail(
     Addresses that already refused mail for good are skipped (support sees them)."""
     if not recipients:
         return
-    users = session.exec(select(User).where(User.id.in_(recipients), User.email_bounced_at.is_(None))).all()
+    users = session.exec(select(User).where(col(User.id).in_(recipients), col(User.email_bounced_at).is_(None))).all()
     url = settings.PUBLIC_URL + link_for(incident, params)
     for user in users:
         locale = norm_locale(user.locale)
@@ -217,7 +217,7 @@ class NotificationView:
 def unread_count(session: Session, actor: Actor) -> int:
     if actor.id is None:
         return 0
-    stmt = select(sa.func.count(Notification.id)).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+    stmt = select(sa.func.count(col(Notification.id))).where(col(Notification.user_id) == actor.id, col(Notification.read_at).is_(None))
     return int(session.exec(stmt).one())
 
 
@@ -228,9 +228,9 @@ def recent(session: Session, actor: Actor, limit: int = 20, locale: str | None =
         return []
     rows = session.exec(
         select(Notification, Incident)
-        .join(Incident, Incident.id == Notification.incident_id, isouter=True)
-        .where(Notification.user_id == actor.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .join(Incident, col(Incident.id) == col(Notification.incident_id), isouter=True)
+        .where(col(Notification.user_id) == actor.id)
+        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
         .limit(max(1, min(int(limit), 100)))
     ).all()
     return [
@@ -255,7 +255,7 @@ def mark_all_read(session: Session, actor: Actor) -> int:
         return 0
     result = session.connection().execute(
         sa.update(Notification)
-        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .where(col(Notification.user_id) == actor.id, col(Notification.read_at).is_(None))
         .values(read_at=now())
     )
     return result.rowcount

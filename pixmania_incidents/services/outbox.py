@@ -32,31 +32,31 @@ def worker_name() -> str:
 def claim(engine: Engine, model: type[Row], owner: str, lease: timedelta, where: Sequence[Any] = ()) -> Row | None:
     """Lease the next due pending row of `model` (and `where`) to `owner` and commit, so no
     other sender takes it; None when nothing is due."""
-    at = now()
+    at, table = now(), sa.inspect(model).local_table.c  # any outbox table: its columns by name
     with session_scope(engine) as session:
         due = (
-            select(model.id)
+            select(table.id)
             .where(
-                model.status == "pending",
-                model.next_attempt_at <= at,
-                sa.or_(model.lease_until.is_(None), model.lease_until < at),
+                table.status == "pending",
+                table.next_attempt_at <= at,
+                sa.or_(table.lease_until.is_(None), table.lease_until < at),
                 *where,
             )
-            .order_by(model.next_attempt_at, model.id)
+            .order_by(table.next_attempt_at, table.id)
             .limit(1)
         )
         if session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         claimed = session.connection().execute(
             sa.update(model)
-            .where(model.id.in_(due.scalar_subquery()))
-            .values(lease_owner=owner, lease_until=at + lease, attempts=model.attempts + 1)
-            .returning(model.id)
+            .where(table.id.in_(due.scalar_subquery()))
+            .values(lease_owner=owner, lease_until=at + lease, attempts=table.attempts + 1)
+            .returning(table.id)
         ).scalar_one_or_none()
         return session.get(model, claimed) if claimed is not None else None
 
 
-def finish(session: Any, model: type, row_id: int, owner: str, **values: object) -> bool:
+def finish(session: Any, model: Any, row_id: int, owner: str, **values: object) -> bool:
     """Record the outcome of a claimed row in the caller's unit of work, only if `owner`
     still holds its lease; whether it did."""
     return session.connection().execute(

@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import settings
 from pixmania_incidents.i18n import tr
@@ -37,7 +37,7 @@ def request_reset(session: Session, email: str, ip: str = "") -> None:
         throttle.take(session, *throttle.mail_requests(email, ip))
     except throttle.Throttled:
         return
-    user = session.exec(select(User).where(User.email == email, User.active == True)).first()  # noqa: E712
+    user = session.exec(select(User).where(col(User.email) == email, col(User.active) == True)).first()  # noqa: E712
     if user is None:
         return
     url = new_link(session, user, LIFETIME)
@@ -63,8 +63,8 @@ def _live(session: Session, raw_token: str | None) -> tuple[PasswordReset, User]
         return None
     row = session.exec(
         select(PasswordReset, User)
-        .join(User, User.id == PasswordReset.user_id)
-        .where(PasswordReset.token_hash == hash_token(raw_token))
+        .join(User, col(User.id) == col(PasswordReset.user_id))
+        .where(col(PasswordReset.token_hash) == hash_token(raw_token))
     ).first()
     if row is None:
         return None
@@ -89,12 +89,12 @@ def reset_password(session: Session, raw_token: str | None, new_password: str) -
     at = now()
     # Spend the link atomically: of two simultaneous uses, one wins.
     spent = session.connection().execute(
-        sa.update(PasswordReset).where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None)).values(used_at=at)
+        sa.update(PasswordReset).where(col(PasswordReset.id) == reset.id, col(PasswordReset.used_at).is_(None)).values(used_at=at)
     )
     if spent.rowcount != 1:
         raise InvalidInput("password.error.invalid_link")
     session.connection().execute(
-        sa.update(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)).values(used_at=at)
+        sa.update(PasswordReset).where(col(PasswordReset.user_id) == user.id, col(PasswordReset.used_at).is_(None)).values(used_at=at)
     )
     user.password_hash = hash_password(new_password)
     user.must_change_password = False

@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import settings
 from pixmania_incidents.i18n import tr
@@ -41,7 +41,7 @@ def register_customer(session: Session, name: str, email: str, password: str, ip
     email = check_address(email)
     check_password_rule(password)
     throttle.take(session, *throttle.mail_requests(email, ip))
-    owner = session.exec(select(User).where(User.email == email)).first()
+    owner = session.exec(select(User).where(col(User.email) == email)).first()
     if owner is not None:
         mail.enqueue(session, owner.email, tr("auth.register_exists_subject", owner.locale),
                      tr("auth.register_exists_body", owner.locale, name=owner.name,
@@ -60,16 +60,16 @@ def register_customer(session: Session, name: str, email: str, password: str, ip
 def confirm(session: Session, raw_token: str | None) -> Actor:
     """Creates the account of a live link (once); the caller logs the new customer in."""
     row = session.exec(
-        select(PendingRegistration).where(PendingRegistration.token_hash == hash_token(raw_token or ""))
+        select(PendingRegistration).where(col(PendingRegistration.token_hash) == hash_token(raw_token or ""))
     ).first() if raw_token else None
     if row is None or row.used_at is not None or row.expires_at <= now():
         raise InvalidInput("auth.error.registration_link_invalid")
     # Spend the link atomically (of two simultaneous uses, one wins), then its siblings.
-    spend = sa.update(PendingRegistration).where(PendingRegistration.used_at.is_(None)).values(used_at=now())
-    if session.connection().execute(spend.where(PendingRegistration.id == row.id)).rowcount != 1:
+    spend = sa.update(PendingRegistration).where(col(PendingRegistration.used_at).is_(None)).values(used_at=now())
+    if session.connection().execute(spend.where(col(PendingRegistration.id) == row.id)).rowcount != 1:
         raise InvalidInput("auth.error.registration_link_invalid")
-    session.connection().execute(spend.where(PendingRegistration.email == row.email))
-    if session.exec(select(User.id).where(User.email == row.email)).first() is not None:
+    session.connection().execute(spend.where(col(PendingRegistration.email) == row.email))
+    if session.exec(select(col(User.id)).where(col(User.email) == row.email)).first() is not None:
         raise InvalidInput("auth.error.registration_link_invalid")
     user = User(email=row.email, name=row.name, role=Role.customer, password_hash=row.password_hash)
     session.add(user)

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, select
+from sqlmodel import Session, func, select, col
 
 from pixmania_incidents.calendar import PARIS
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES as DEADLINE_STATES
@@ -26,7 +26,7 @@ from pixmania_incidents.models import (
     Shop,
     User,
 )
-from pixmania_incidents.policy import TYPES
+from pixmania_incidents.policy import TYPES, type_policy
 from pixmania_incidents.services import incidents
 from pixmania_incidents.services.common import Actor, InvalidInput, authorize, load_incident, reads
 from pixmania_incidents.services.incidents import Result
@@ -69,21 +69,21 @@ def _paris_start(day: date) -> datetime:
 def _unanswered_help() -> Any:
     """Help requested on a case not closed, with no assisting message since."""
     answered = (
-        select(Message.id)
-        .where(Message.incident_id == Incident.id, Message.kind == "assist", Message.created_at >= Incident.help_requested_at)
+        select(col(Message.id))
+        .where(col(Message.incident_id) == col(Incident.id), col(Message.kind) == "assist", col(Message.created_at) >= col(Incident.help_requested_at))
         .exists()
     )
-    return sa.and_(Incident.help_requested_at.is_not(None), Incident.state != S.closed.value, ~answered)
+    return sa.and_(col(Incident.help_requested_at).is_not(None), col(Incident.state) != S.closed.value, ~answered)
 
 
 def _queue_condition(queue: str) -> Any:
-    active = Incident.state != S.closed.value
+    active = col(Incident.state) != S.closed.value
     return {
         "all": sa.true(),
         "help_requested": _unanswered_help(),
-        "at_risk": sa.and_(active, Incident.deadline_state == "at_risk"),
-        "breached": sa.and_(active, Incident.deadline_state == "breached"),
-        "arbitration": Incident.state == S.in_arbitration.value,
+        "at_risk": sa.and_(active, col(Incident.deadline_state) == "at_risk"),
+        "breached": sa.and_(active, col(Incident.deadline_state) == "breached"),
+        "arbitration": col(Incident.state) == S.in_arbitration.value,
     }[queue]
 
 
@@ -107,24 +107,24 @@ def _check(filters: Filters) -> None:
 def _conditions(filters: Filters) -> list[Any]:
     conds = [_queue_condition(filters.queue)]
     if filters.state:
-        conds.append(Incident.state == filters.state)
+        conds.append(col(Incident.state) == filters.state)
     if filters.type:
-        conds.append(Incident.type == filters.type)
+        conds.append(col(Incident.type) == filters.type)
     if filters.shop_id:
-        conds.append(Incident.shop_id == int(filters.shop_id))
+        conds.append(col(Incident.shop_id) == int(filters.shop_id))
     if filters.deadline_state:
-        conds.append(sa.and_(Incident.deadline_state == filters.deadline_state, Incident.state != S.closed.value))
+        conds.append(sa.and_(col(Incident.deadline_state) == filters.deadline_state, col(Incident.state) != S.closed.value))
     if filters.opened_from:
-        conds.append(Incident.opened_at >= _paris_start(filters.opened_from))
+        conds.append(col(Incident.opened_at) >= _paris_start(filters.opened_from))
     if filters.opened_to:
-        conds.append(Incident.opened_at < _paris_start(filters.opened_to + timedelta(days=1)))
+        conds.append(col(Incident.opened_at) < _paris_start(filters.opened_to + timedelta(days=1)))
     text = filters.text.strip().lower()
     if text:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = f"%{escaped}%"
         conds.append(sa.or_(*(
             func.lower(col).like(like, escape="\\")
-            for col in (Incident.reference, User.name, User.email, Listing.title, Listing.sku)
+            for col in (col(Incident.reference), col(User.name), col(User.email), col(Listing.title), col(Listing.sku))
         )))
     return conds
 
@@ -133,9 +133,9 @@ def _base(*columns: Any) -> Any:
     return (
         select(*columns)
         .select_from(Incident)
-        .join(User, User.id == Incident.customer_id)
-        .join(Listing, Listing.id == Incident.listing_id)
-        .join(Shop, Shop.id == Incident.shop_id)
+        .join(User, col(User.id) == col(Incident.customer_id))
+        .join(Listing, col(Listing.id) == col(Incident.listing_id))
+        .join(Shop, col(Shop.id) == col(Incident.shop_id))
     )
 
 
@@ -152,19 +152,19 @@ def supervise(session: Session, actor: Actor, filters: Filters = Filters(), page
     authorize(actor, "incident.supervise")
     _check(filters)
     conds = _conditions(filters)
-    total = session.exec(_base(func.count(Incident.id)).where(*conds)).one()
+    total = session.exec(_base(func.count(col(Incident.id))).where(*conds)).one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, int(page)), pages)
     rows = session.exec(
-        _base(Incident, User.name, Listing.title, Shop.name)
+        _base(Incident, col(User.name), col(Listing.title), col(Shop.name))
         .where(*conds)
-        .order_by(Incident.next_due_at.is_(None), Incident.next_due_at, Incident.opened_at, Incident.id)
+        .order_by(col(Incident.next_due_at).is_(None), col(Incident.next_due_at), col(Incident.opened_at), col(Incident.id))
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
-    arbitrators = dict(session.exec(select(User.id, User.name).where(User.role == Role.arbitrator)).all())
+    arbitrators: dict[int | None, str] = dict(session.exec(select(col(User.id), col(User.name)).where(col(User.role) == Role.arbitrator)).all())
     help_open = set(session.exec(
-        select(Incident.id).where(Incident.id.in_([r[0].id for r in rows]), _unanswered_help())
+        select(col(Incident.id)).where(col(Incident.id).in_([r[0].id for r in rows]), _unanswered_help())
     ).all())
     return Page(
         rows=[_row(inc, customer, title, shop, arbitrators, inc.id in help_open) for inc, customer, title, shop in rows],
@@ -175,8 +175,8 @@ def supervise(session: Session, actor: Actor, filters: Filters = Filters(), page
     )
 
 
-def _row(inc: Incident, customer: str, title: str, shop: str, arbitrators: dict[int, str], help_open: bool) -> dict[str, Any]:
-    policy = TYPES[inc.type]
+def _row(inc: Incident, customer: str, title: str, shop: str, arbitrators: dict[int | None, str], help_open: bool) -> dict[str, Any]:
+    policy = type_policy(inc.type)
     return {
         "id": inc.id,
         "reference": inc.reference,
@@ -202,7 +202,7 @@ def _row(inc: Incident, customer: str, title: str, shop: str, arbitrators: dict[
 def shops(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """The shop filter's choices."""
     authorize(actor, "incident.supervise")
-    return [{"id": s.id, "name": s.name} for s in session.exec(select(Shop).order_by(Shop.name)).all()]
+    return [{"id": s.id, "name": s.name} for s in session.exec(select(Shop).order_by(col(Shop.name))).all()]
 
 
 # --- the only two things support writes ---------------------------------------------------
@@ -225,10 +225,10 @@ def internal_notes(session: Session, actor: Actor, incident_id: int) -> list[dic
     authorize(actor, "incident.view_internal")
     incident = load_incident(session, actor, incident_id)
     rows = session.exec(
-        select(Message, User.name)
-        .join(User, User.id == Message.author_id, isouter=True)
-        .where(Message.incident_id == incident.id, Message.visibility == "internal")
-        .order_by(Message.created_at, Message.id)
+        select(Message, col(User.name))
+        .join(User, col(User.id) == col(Message.author_id), isouter=True)
+        .where(col(Message.incident_id) == incident.id, col(Message.visibility) == "internal")
+        .order_by(col(Message.created_at), col(Message.id))
     ).all()
     return [
         {"id": m.id, "author": name or "", "author_role": m.author_role, "body": m.body, "created_at": m.created_at}

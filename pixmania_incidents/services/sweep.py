@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.db import get_engine, session_scope
@@ -96,11 +96,11 @@ def try_lock(session: Session, at: datetime) -> bool:
     """Take the sweep's lease in the caller's transaction; False while another pass holds it."""
     conn = session.connection()
     taken = conn.execute(
-        sa.update(JobLock).where(JobLock.name == LOCK_NAME, JobLock.until < at).values(owner=_owner(), until=at + LEASE)
+        sa.update(JobLock).where(col(JobLock.name) == LOCK_NAME, col(JobLock.until) < at).values(owner=_owner(), until=at + LEASE)
     ).rowcount
     if taken:
         return True
-    if conn.execute(sa.select(JobLock.name).where(JobLock.name == LOCK_NAME)).first() is not None:
+    if conn.execute(sa.select(col(JobLock.name)).where(col(JobLock.name) == LOCK_NAME)).first() is not None:
         return False
     try:
         with conn.begin_nested():
@@ -112,7 +112,7 @@ def try_lock(session: Session, at: datetime) -> bool:
 
 def _release(session: Session, at: datetime) -> None:
     session.connection().execute(
-        sa.update(JobLock).where(JobLock.name == LOCK_NAME, JobLock.owner == _owner()).values(until=at)
+        sa.update(JobLock).where(col(JobLock.name) == LOCK_NAME, col(JobLock.owner) == _owner()).values(until=at)
     )
 
 
@@ -139,7 +139,7 @@ def run(engine: Engine | None = None, at: datetime | None = None) -> SweepReport
 def due_clock_incidents(session: Session, at: datetime, limit: int = BATCH) -> list[int]:
     """Incidents with a clock to look at now: the indexed heart of a quiet sweep."""
     rows = session.exec(
-        select(Deadline.incident_id).where(Deadline.next_check_at <= at).order_by(Deadline.next_check_at).limit(limit)
+        select(col(Deadline.incident_id)).where(col(Deadline.next_check_at) <= at).order_by(col(Deadline.next_check_at)).limit(limit)
     ).all()
     return list(dict.fromkeys(rows))
 
@@ -147,28 +147,28 @@ def due_clock_incidents(session: Session, at: datetime, limit: int = BATCH) -> l
 def _lapsed_proposals(session: Session, at: datetime) -> list[int]:
     """Awaiting the customer past the answer's deadline, whoever noticed the breach first."""
     return list(session.exec(
-        select(Incident.id).where(Incident.state == S.awaiting_customer, Incident.next_due_at <= at)
+        select(col(Incident.id)).where(col(Incident.state) == S.awaiting_customer, col(Incident.next_due_at) <= at)
     ).all())
 
 
 def _open_obligation(holder: str | None = None) -> sa.Exists:
     """An obligation of the incident at hand (of `holder`, if given) neither met nor cancelled."""
-    stmt = select(Obligation.id).where(
-        Obligation.incident_id == Incident.id, Obligation.met_at.is_(None), Obligation.cancelled_at.is_(None)
+    stmt = select(col(Obligation.id)).where(
+        col(Obligation.incident_id) == col(Incident.id), col(Obligation.met_at).is_(None), col(Obligation.cancelled_at).is_(None)
     )
-    return (stmt if holder is None else stmt.where(Obligation.holder == holder)).exists()
+    return (stmt if holder is None else stmt.where(col(Obligation.holder) == holder)).exists()
 
 
 def _closable(session: Session, at: datetime) -> list[int]:
     """Resolved, nothing running or open, last obligation met 7 days ago (SPEC section 4)."""
     open_obligation = _open_obligation()
-    open_step = select(ChecklistItem.id).where(
-        ChecklistItem.incident_id == Incident.id, ChecklistItem.mandatory == True, ChecklistItem.done_at.is_(None)  # noqa: E712
+    open_step = select(col(ChecklistItem.id)).where(
+        col(ChecklistItem.incident_id) == col(Incident.id), col(ChecklistItem.mandatory) == True, col(ChecklistItem.done_at).is_(None)  # noqa: E712
     ).exists()
-    last_met = select(sa.func.max(Obligation.met_at)).where(Obligation.incident_id == Incident.id).scalar_subquery()
+    last_met = select(sa.func.max(col(Obligation.met_at))).where(col(Obligation.incident_id) == col(Incident.id)).scalar_subquery()
     rows = session.exec(
-        select(Incident.id, Incident.resolved_at, last_met)
-        .where(Incident.state == S.resolved, Incident.next_due_at.is_(None), ~open_obligation, ~open_step)
+        select(col(Incident.id), col(Incident.resolved_at), last_met)
+        .where(col(Incident.state) == S.resolved, col(Incident.next_due_at).is_(None), ~open_obligation, ~open_step)
     ).all()
     ready = []
     for incident_id, resolved_at, met in rows:
@@ -183,14 +183,14 @@ def _return_not_sent(session: Session, at: datetime) -> list[int]:
 
     The missed return still runs, so the case's nearest due instant is at least as old (the index)."""
     rows = session.exec(
-        select(Incident.id, Deadline.breached_at)
-        .join(Deadline, Deadline.incident_id == Incident.id)
-        .where(Incident.state == S.resolved, Incident.next_due_at <= at - timedelta(days=RETURN_NOT_SENT_CLOSE_DAYS),
-               Deadline.kind == ObligationKind.customer_return,
-               Deadline.breached_at.is_not(None), Deadline.met_at.is_(None), Deadline.settled.is_(None),
+        select(col(Incident.id), col(Deadline.breached_at))
+        .join(Deadline, col(Deadline.incident_id) == col(Incident.id))
+        .where(col(Incident.state) == S.resolved, col(Incident.next_due_at) <= at - timedelta(days=RETURN_NOT_SENT_CLOSE_DAYS),
+               col(Deadline.kind) == ObligationKind.customer_return,
+               col(Deadline.breached_at).is_not(None), col(Deadline.met_at).is_(None), col(Deadline.settled).is_(None),
                ~_open_obligation("seller"))
     ).all()
-    return list(dict.fromkeys(i for i, breached in rows if dl.return_not_sent_close_at(breached) <= at))
+    return list(dict.fromkeys(i for i, breached in rows if breached and dl.return_not_sent_close_at(breached) <= at))
 
 
 def _remind(session: Session, incident: Incident, at: datetime) -> None:
@@ -220,7 +220,8 @@ def _system_close(session: Session, incident: Incident, action: Action, event: s
         if proposal is not None:
             proposal.status, proposal.answered_at = "expired", at
             session.add(proposal)
-        incident.state, incident.outcome, incident.closed_at = move.to.value, move.outcome.value, at
+        # a system close always names both a state and an outcome (lifecycle's table)
+        incident.state, incident.outcome, incident.closed_at = move.to.value, move.outcome.value, at  # type: ignore[union-attr]
         clocks.settle_all(session, incident, "cancelled", at)
     incident.version += 1
     incidents.finish(session, incident, SYSTEM, event, before)
@@ -271,7 +272,7 @@ def _in_own_transaction(
     the next pass; it never stops the others."""
     try:
         with session_scope(engine) as session, _tally(session) as (events, notified):
-            stmt = select(Incident).where(Incident.id == incident_id)
+            stmt = select(Incident).where(col(Incident.id) == incident_id)
             if session.get_bind().dialect.name == "postgresql":
                 stmt = stmt.with_for_update()
             incident = session.exec(stmt).first()

@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
 
 from pixmania_incidents.models import Throttle
 from pixmania_incidents.services.common import ServiceError, now
@@ -74,10 +76,7 @@ class Throttled(ServiceError):
 def _insert_missing(session: Session, key: str, at: datetime) -> None:
     """Creates the key's row if needed. On SQLite this write also takes the database's write
     lock first, so the read and the compare-and-set below cannot interleave with another's."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert: Any = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     row = {"key": key, "attempts": 0, "last_at": at}
     session.connection().execute(insert(Throttle).values(**row).on_conflict_do_nothing(index_elements=["key"]))
 
@@ -88,14 +87,14 @@ def _take_one(session: Session, rule: Rule, key: str, at: datetime) -> timedelta
     conn = session.connection()
     while True:
         attempts, last_at = conn.execute(
-            sa.select(Throttle.attempts, Throttle.last_at).where(Throttle.key == key)).one()
+            sa.select(col(Throttle.attempts), col(Throttle.last_at)).where(col(Throttle.key) == key)).one()
         current = 0 if at - last_at >= rule.forget_after else attempts
         ready = last_at + rule.wait(current)
         if ready > at:
             return ready - at
         taken = conn.execute(
             sa.update(Throttle)
-            .where(Throttle.key == key, Throttle.attempts == attempts, Throttle.last_at == last_at)
+            .where(col(Throttle.key) == key, col(Throttle.attempts) == attempts, col(Throttle.last_at) == last_at)
             .values(attempts=current + 1, last_at=at)
         ).rowcount
         if taken == 1:
@@ -147,13 +146,13 @@ def take_quota(session: Session, quota: Quota, key: str) -> None:
     conn = session.connection()
     while True:
         attempts, last_at = conn.execute(
-            sa.select(Throttle.attempts, Throttle.last_at).where(Throttle.key == key)).one()
+            sa.select(col(Throttle.attempts), col(Throttle.last_at)).where(col(Throttle.key) == key)).one()
         current = attempts if last_at == start else 0
         if current >= quota.limit:
             raise Throttled(start + quota.window - at)
         taken = conn.execute(
             sa.update(Throttle)
-            .where(Throttle.key == key, Throttle.attempts == attempts, Throttle.last_at == last_at)
+            .where(col(Throttle.key) == key, col(Throttle.attempts) == attempts, col(Throttle.last_at) == last_at)
             .values(attempts=current + 1, last_at=start)
         ).rowcount
         if taken == 1:
@@ -164,5 +163,5 @@ def give_back(session: Session, keys: list[tuple[Rule, str]]) -> None:
     """A success (or a refusal elsewhere) returns its place: only failures count."""
     for _rule, key in keys:
         session.connection().execute(
-            sa.update(Throttle).where(Throttle.key == key, Throttle.attempts > 0)
-            .values(attempts=Throttle.attempts - 1))
+            sa.update(Throttle).where(col(Throttle.key) == key, col(Throttle.attempts) > 0)
+            .values(attempts=col(Throttle.attempts) - 1))

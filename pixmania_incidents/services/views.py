@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
 from pixmania_incidents.formats import file_size, late_by, money, short_when, when
@@ -43,7 +43,7 @@ from pixmania_incidents.models import (
 )
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, TYPES, type_policy
 from pixmania_incidents.services import arbitration, clocks, flags, guidelines
-from pixmania_incidents.services.common import STAFF, Actor, authorize, load_incident, reads
+from pixmania_incidents.services.common import existing, STAFF, Actor, authorize, load_incident, reads
 from pixmania_incidents.services.evidence import visibilities
 from pixmania_incidents.services.incidents import case_facts, opening_refusal, refundable_cents, refusal_of
 
@@ -57,7 +57,7 @@ def iso(instant: datetime | None) -> str | None:
     return instant.isoformat() if instant is not None else None
 
 
-def _rows(session: Session, model: type, incident: Incident, order: Any = None) -> list[Any]:
+def _rows(session: Session, model: Any, incident: Incident, order: Any = None) -> list[Any]:
     return list(session.exec(select(model).where(model.incident_id == incident.id).order_by(order or model.id)).all())
 
 
@@ -79,16 +79,16 @@ def _evidence_dict(ev: Evidence) -> dict[str, Any]:
 
 def _messages(session: Session, incident_id: int, shown: tuple[str, ...], limit: int, before_id: int | None = None) -> list[dict]:
     """The last `limit` messages of the given visibilities (before `before_id`), oldest first."""
-    stmt = select(Message).where(Message.incident_id == incident_id, Message.visibility.in_(shown))
+    stmt = select(Message).where(col(Message.incident_id) == incident_id, col(Message.visibility).in_(shown))
     if before_id is not None:
-        stmt = stmt.where(Message.id < before_id)
-    rows = list(session.exec(stmt.order_by(Message.id.desc()).limit(limit)).all())[::-1]
+        stmt = stmt.where(col(Message.id) < before_id)
+    rows = list(session.exec(stmt.order_by(col(Message.id).desc()).limit(limit)).all())[::-1]
     ids = [m.id for m in rows]
-    files: dict[int, list[dict]] = {}
+    files: dict[int | None, list[dict]] = {}
     if ids:
-        for ev in session.exec(select(Evidence).where(Evidence.message_id.in_(ids)).order_by(Evidence.id)).all():
+        for ev in session.exec(select(Evidence).where(col(Evidence.message_id).in_(ids)).order_by(col(Evidence.id))).all():
             files.setdefault(ev.message_id, []).append(_evidence_dict(ev))
-    authors = {u.id: u.name for u in session.exec(select(User).where(User.id.in_({m.author_id for m in rows}))).all()}
+    authors: dict[int | None, str] = {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_({m.author_id for m in rows}))).all()}
     return [
         {
             "id": m.id,
@@ -137,11 +137,11 @@ def _proposal(p: Proposal) -> dict[str, Any]:
 
 def _arbitration(session: Session, incident: Incident) -> dict[str, Any] | None:
     request = session.exec(
-        select(ArbitrationRequest).where(ArbitrationRequest.incident_id == incident.id).order_by(ArbitrationRequest.id.desc())
+        select(ArbitrationRequest).where(col(ArbitrationRequest.incident_id) == incident.id).order_by(col(ArbitrationRequest.id).desc())
     ).first()
     if request is None:
         return None
-    decision = session.exec(select(Decision).where(Decision.arbitration_id == request.id)).first()
+    decision = session.exec(select(Decision).where(col(Decision.arbitration_id) == request.id)).first()
     return {
         "id": request.id,
         "requester_role": request.requester_role,
@@ -170,14 +170,14 @@ def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str,
     thread is apart (`public_window` through the live room, `thread_messages`)."""
     incident = load_incident(session, actor, incident_id)
     policy = type_policy(incident.type)
-    shop = session.get(Shop, incident.shop_id)
-    listing = session.get(Listing, incident.listing_id)
-    order = session.get(CustomerOrder, incident.order_id)
-    line = session.get(OrderLine, incident.order_line_id)
-    customer = session.get(User, incident.customer_id)
+    shop = existing(session, Shop, incident.shop_id)
+    listing = existing(session, Listing, incident.listing_id)
+    order = existing(session, CustomerOrder, incident.order_id)
+    line = existing(session, OrderLine, incident.order_line_id)
+    customer = existing(session, User, incident.customer_id)
     ball = clocks.ball_of(session, incident)
     pending = [p for p in _rows(session, Proposal, incident) if p.status == "pending"]
-    rating = session.exec(select(Rating).where(Rating.incident_id == incident.id)).first()
+    rating = session.exec(select(Rating).where(col(Rating.incident_id) == incident.id)).first()
     customer_info: dict[str, Any] = {"name": customer.name}
     if _sees_contact(actor, incident):
         customer_info |= {"email": customer.email, "phone": customer.phone, "address": order.shipping_address or customer.address}
@@ -213,7 +213,7 @@ def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str,
                 "en": policy.step(item.step_code).en, "mandatory": item.mandatory,
                 "done": item.done_at is not None, "done_at": iso(item.done_at), "note": item.note,
             }
-            for item in _rows(session, ChecklistItem, incident, ChecklistItem.position)
+            for item in _rows(session, ChecklistItem, incident, col(ChecklistItem.position))
         ],
         "return_labels": [
             {
@@ -285,16 +285,16 @@ def customer_orders(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """My orders, their lines, and for each line its incidents and what may be opened."""
     authorize(actor, "order.view")
     orders = session.exec(
-        select(CustomerOrder).where(CustomerOrder.customer_id == actor.id).order_by(CustomerOrder.placed_at.desc())
+        select(CustomerOrder).where(col(CustomerOrder.customer_id) == actor.id).order_by(col(CustomerOrder.placed_at).desc())
     ).all()
     result = []
     for order in orders:
-        shop = session.get(Shop, order.shop_id)
-        shipment = session.exec(select(Shipment).where(Shipment.order_id == order.id)).first()
+        shop = existing(session, Shop, order.shop_id)
+        shipment = session.exec(select(Shipment).where(col(Shipment.order_id) == order.id)).first()
         lines = []
-        for line in session.exec(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)).all():
-            listing = session.get(Listing, line.listing_id)
-            incidents = session.exec(select(Incident).where(Incident.order_line_id == line.id).order_by(Incident.id)).all()
+        for line in session.exec(select(OrderLine).where(col(OrderLine.order_id) == order.id).order_by(col(OrderLine.id))).all():
+            listing = existing(session, Listing, line.listing_id)
+            incidents = session.exec(select(Incident).where(col(Incident.order_line_id) == line.id).order_by(col(Incident.id))).all()
             openable = [code.value for code in TYPES if opening_refusal(session, line, code) is None]
             lines.append({
                 "id": line.id,
@@ -325,11 +325,11 @@ def customer_incidents(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """My incidents, most recently changed first."""
     authorize(actor, "order.view")
     rows = session.exec(
-        select(Incident, Shop.name, Listing.title)
-        .join(Shop, Shop.id == Incident.shop_id)
-        .join(Listing, Listing.id == Incident.listing_id)
-        .where(Incident.customer_id == actor.id)
-        .order_by(Incident.updated_at.desc(), Incident.id.desc())
+        select(Incident, col(Shop.name), col(Listing.title))
+        .join(Shop, col(Shop.id) == col(Incident.shop_id))
+        .join(Listing, col(Listing.id) == col(Incident.listing_id))
+        .where(col(Incident.customer_id) == actor.id)
+        .order_by(col(Incident.updated_at).desc(), col(Incident.id).desc())
     ).all()
     return [_incident_summary(i) | {"shop": shop, "listing_title": title} for i, shop, title in rows]
 
@@ -526,7 +526,8 @@ def event_detail(event: dict[str, Any], locale: str) -> str:
     if before.get("state") and after.get("state") and before["state"] != after["state"]:
         parts.append(f"{tr(states + before['state'], locale)} → {tr(states + after['state'], locale)}")
     if after.get("solution"):
-        parts.append(_pair(*SOLUTION_LABELS.get(after["solution"], (after["solution"],) * 2), locale))
+        fr, en = SOLUTION_LABELS.get(after["solution"], (after["solution"], after["solution"]))
+        parts.append(_pair(fr, en, locale))
     if after.get("amount_cents"):
         parts.append(money(int(after["amount_cents"]), locale))
     if after.get("reason"):

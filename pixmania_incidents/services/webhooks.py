@@ -42,7 +42,7 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, select, col
 from standardwebhooks.webhooks import Webhook
 
 from pixmania_incidents import settings
@@ -60,7 +60,7 @@ from pixmania_incidents.models import (
 )
 from pixmania_incidents.services import notifications, outbox
 from pixmania_incidents.services.case_feed import case_summary, iso
-from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, now, reads
+from pixmania_incidents.services.common import existing, Actor, InvalidInput, NotFound, authorize, now, reads
 from pixmania_incidents.services.evidence import visibilities
 from pixmania_incidents.vocabulary import OPERATOR_WEBHOOK_EVENTS, WEBHOOK_EVENTS
 
@@ -79,7 +79,7 @@ MAX_URL = 500
 
 # --- the events ----------------------------------------------------------------------------
 
-#: The desk's event kinds (`IncidentEvent.kind`) that are webhook events.
+#: The desk's event kinds (`col(IncidentEvent.kind)`) that are webhook events.
 _BY_EVENT = {
     "opened": "incident.opened",
     "message": "message.created",
@@ -109,7 +109,7 @@ def _message(session: Session, message_id: Any) -> dict[str, Any] | None:
     message = session.get(Message, message_id) if message_id else None
     if message is None or message.visibility not in visibilities(Role.seller):
         return None
-    author = session.get(User, message.author_id) if message.author_id else None
+    author = existing(session, User, message.author_id) if message.author_id else None
     return {"id": message.id, "author": author.name if author else "", "author_role": message.author_role,
             "kind": message.kind, "body": message.body, "created_at": iso(message.created_at)}
 
@@ -126,9 +126,9 @@ def _data(session: Session, incident: Incident, event: IncidentEvent) -> dict[st
 def _endpoints_for(session: Session, shop_id: int, event_type: str) -> list[WebhookEndpoint]:
     rows = session.exec(
         select(WebhookEndpoint).where(
-            WebhookEndpoint.active == sa.true(),
-            sa.or_(WebhookEndpoint.shop_id == shop_id, WebhookEndpoint.shop_id.is_(None)),
-        ).order_by(WebhookEndpoint.id)
+            col(WebhookEndpoint.active) == sa.true(),
+            sa.or_(col(WebhookEndpoint.shop_id) == shop_id, col(WebhookEndpoint.shop_id).is_(None)),
+        ).order_by(col(WebhookEndpoint.id))
     ).all()
     return [e for e in rows if event_type in e.events and (e.shop_id is None or event_type in WEBHOOK_EVENTS)]
 
@@ -168,7 +168,7 @@ def _on_flush(session: Session, _context: object, _instances: object) -> None:
                 if row.obligation_id is not None:
                     waiting.append(row)
                 continue
-            incident = session.get(Incident, row.incident_id)
+            incident = existing(session, Incident, row.incident_id)
             for event_type in event_types(row):
                 enqueue(session, incident, event_type, _data(session, incident, row), row.at or now())
             _obligations_due(session)
@@ -177,7 +177,7 @@ def _on_flush(session: Session, _context: object, _instances: object) -> None:
 def _obligations_due(session: Session) -> None:
     waiting = session.info.get(_OBLIGATIONS) or []
     for row in waiting:
-        incident = session.get(Incident, row.incident_id)
+        incident = existing(session, Incident, row.incident_id)
         enqueue(session, incident, "obligation.due", _obligation_due(session, row, incident), now())
     waiting.clear()
 
@@ -245,7 +245,7 @@ def check_url(url: str, resolve: bool = True) -> Destination:
     if not resolve:
         return Destination(url, host, "", port)
     try:
-        addresses = sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+        addresses = sorted({str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
     except (OSError, UnicodeError):
         raise InvalidInput("webhooks.error.unresolved", host=host) from None
     if _allowed(host, addresses):
@@ -307,13 +307,13 @@ def _view(endpoint: WebhookEndpoint) -> EndpointView:
 
 def _owned(actor: Actor) -> Any:
     """The endpoints an owner manages: their shop's, or the operator's for an admin."""
-    return WebhookEndpoint.shop_id.is_(None) if actor.role == Role.admin else WebhookEndpoint.shop_id == actor.shop_id
+    return col(WebhookEndpoint.shop_id).is_(None) if actor.role == Role.admin else col(WebhookEndpoint.shop_id) == actor.shop_id
 
 
 def _endpoint(session: Session, actor: Actor, endpoint_id: Any) -> WebhookEndpoint:
     authorize(actor, "webhooks.manage")
     try:
-        endpoint = session.exec(select(WebhookEndpoint).where(WebhookEndpoint.id == int(endpoint_id), _owned(actor))).first()
+        endpoint = session.exec(select(WebhookEndpoint).where(col(WebhookEndpoint.id) == int(endpoint_id), _owned(actor))).first()
     except (TypeError, ValueError):
         endpoint = None
     if endpoint is None:
@@ -341,7 +341,7 @@ def create_endpoint(session: Session, actor: Actor, url: str, events: Iterable[s
     destination = check_url(url)
     secret = new_secret()
     endpoint = WebhookEndpoint(shop_id=None if actor.role == Role.admin else actor.shop_id, url=destination.url,
-                               secret=secret, events=_events(actor, events), created_by_id=actor.id, created_at=now())
+                               secret=secret, events=_events(actor, events), created_by_id=actor.user_id, created_at=now())
     session.add(endpoint)
     session.flush()
     return NewSecret(_view(endpoint), secret)
@@ -350,7 +350,7 @@ def create_endpoint(session: Session, actor: Actor, url: str, events: Iterable[s
 @reads
 def endpoints(session: Session, actor: Actor) -> list[EndpointView]:
     authorize(actor, "webhooks.manage")
-    return [_view(e) for e in session.exec(select(WebhookEndpoint).where(_owned(actor)).order_by(WebhookEndpoint.id)).all()]
+    return [_view(e) for e in session.exec(select(WebhookEndpoint).where(_owned(actor)).order_by(col(WebhookEndpoint.id))).all()]
 
 
 def update_endpoint(session: Session, actor: Actor, endpoint_id: int, events: Iterable[str], active: bool) -> EndpointView:
@@ -374,9 +374,9 @@ def rotate_secret(session: Session, actor: Actor, endpoint_id: int) -> NewSecret
 def delete_endpoint(session: Session, actor: Actor, endpoint_id: int) -> None:
     """The endpoint and everything it was to be sent or was sent (its log goes with it)."""
     endpoint = _endpoint(session, actor, endpoint_id)
-    ids = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
-    session.connection().execute(sa.delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids.scalar_subquery())))
-    session.connection().execute(sa.delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
+    ids = select(col(WebhookDelivery.id)).where(col(WebhookDelivery.endpoint_id) == endpoint.id)
+    session.connection().execute(sa.delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(ids.scalar_subquery())))
+    session.connection().execute(sa.delete(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint.id))
     session.delete(endpoint)
 
 
@@ -385,13 +385,13 @@ def deliveries(session: Session, actor: Actor, endpoint_id: int, limit: int = 50
     """An endpoint's latest deliveries, newest first, each with its attempts."""
     endpoint = _endpoint(session, actor, endpoint_id)
     rows = session.exec(
-        select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
-        .order_by(WebhookDelivery.id.desc()).limit(max(1, min(int(limit), 200)))
+        select(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint.id)
+        .order_by(col(WebhookDelivery.id).desc()).limit(max(1, min(int(limit), 200)))
     ).all()
     attempts: dict[int, list[AttemptView]] = {}
     if rows:
-        for a in session.exec(select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_([r.id for r in rows]))
-                              .order_by(WebhookAttempt.id)).all():
+        for a in session.exec(select(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_([r.id for r in rows]))
+                              .order_by(col(WebhookAttempt.id))).all():
             attempts.setdefault(a.delivery_id, []).append(AttemptView(a.at, a.status_code, a.latency_ms, a.excerpt))
     return [DeliveryView(r.id, r.message_id, r.event_type, r.incident_id, r.status, r.attempts, r.created_at,
                          r.next_attempt_at if r.status == "pending" else None, attempts.get(r.id, []))
@@ -475,24 +475,24 @@ def _earlier_pending() -> Any:
     """A delivery of the same case to the same endpoint still waiting before this one."""
     earlier = aliased(WebhookDelivery)
     return select(earlier.id).where(
-        earlier.endpoint_id == WebhookDelivery.endpoint_id, earlier.incident_id == WebhookDelivery.incident_id,
-        earlier.status == "pending", earlier.id < WebhookDelivery.id,
+        earlier.endpoint_id == col(WebhookDelivery.endpoint_id), earlier.incident_id == col(WebhookDelivery.incident_id),
+        earlier.status == "pending", earlier.id < col(WebhookDelivery.id),
     ).exists()
 
 
 def _claim(engine: Engine, owner: str) -> WebhookDelivery | None:
-    active = select(WebhookEndpoint.id).where(WebhookEndpoint.active == sa.true())
+    active = select(col(WebhookEndpoint.id)).where(col(WebhookEndpoint.active) == sa.true())
     return outbox.claim(engine, WebhookDelivery, owner, LEASE,
-                        [WebhookDelivery.endpoint_id.in_(active.scalar_subquery()), ~_earlier_pending()])
+                        [col(WebhookDelivery.endpoint_id).in_(active.scalar_subquery()), ~_earlier_pending()])
 
 
 def _disable(session: Session, endpoint: WebhookEndpoint, at: datetime) -> None:
     """Failing for too long: off, and its owners hear it (the shop's sellers, or the admins)."""
     endpoint.active, endpoint.disabled_at = False, at
     session.add(endpoint)
-    owners = [User.role == Role.admin] if endpoint.shop_id is None else [User.role == Role.seller,
-                                                                         User.shop_id == endpoint.shop_id]
-    users = session.exec(select(User.id).where(User.active == sa.true(), *owners)).all()
+    owners = [col(User.role) == Role.admin] if endpoint.shop_id is None else [col(User.role) == Role.seller,
+                                                                         col(User.shop_id) == endpoint.shop_id]
+    users = session.exec(select(col(User.id)).where(col(User.active) == sa.true(), *owners)).all()
     link = "/admin/integrations" if endpoint.shop_id is None else "/integrations"
     notifications.notify(session, "webhook_disabled", None, [f"user:{u}" for u in users], url=endpoint.url, link=link)
     log.warning("webhook endpoint %s disabled after failing since %s", endpoint.id, endpoint.failing_since)
@@ -503,7 +503,7 @@ def _record(engine: Engine, row: WebhookDelivery, owner: str, answer: Answer, st
     at = now()
     ok = answer.status_code is not None and 200 <= answer.status_code < 300
     with session_scope(engine) as session:
-        endpoint = session.get(WebhookEndpoint, row.endpoint_id)
+        endpoint = existing(session, WebhookEndpoint, row.endpoint_id)
         failing_since = None if ok else endpoint.failing_since or started
         disable = failing_since is not None and failing_since < at - GIVE_UP_AFTER
         if ok:
@@ -530,7 +530,7 @@ def _record(engine: Engine, row: WebhookDelivery, owner: str, answer: Answer, st
 
 def _send_one(engine: Engine, transport: Transport, row: WebhookDelivery, owner: str, report: DeliveryReport) -> None:
     with session_scope(engine, write=False) as session:
-        endpoint = session.get(WebhookEndpoint, row.endpoint_id)
+        endpoint = existing(session, WebhookEndpoint, row.endpoint_id)
     if endpoint is None:
         return  # deleted since the claim, with its deliveries
     started = now()
