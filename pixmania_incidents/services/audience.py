@@ -19,10 +19,10 @@ import threading
 import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import Incident, ListingFlag, User
@@ -38,34 +38,30 @@ class Reach:
     desk: frozenset[int]
 
 
-def _active(stmt: Any) -> Any:
-    return stmt.where(User.active == sa.true())
-
-
 def reach(session: Session, audiences: Iterable[tuple], desk_open: Collection[int]) -> Reach:
-    """Who sees a change to `audiences`, `desk_open` being the staff with a desk page open."""
+    """Who sees a change to `audiences`, `desk_open` being the staff with a desk page open: one
+    statement, each of its parts through an index (incident id, shop, role, account id)."""
     audiences = list(audiences)
     now = {a[1] for a in audiences if a[0] == "user"}
     incidents = {a[1]: a[2] for a in audiences if a[0] == "incident"}
-    product = any(a[0] == "flags" for a in audiences)
-    desk: set[int] = set()
+    inbox = any(a[0] == "flags" for a in audiences)
+    if not incidents and not inbox:
+        return Reach(frozenset(now), frozenset())
+    active, at_once, at_desk = User.active == sa.true(), sa.literal(False), sa.literal(True)
+    ids = list(incidents)
+    parts = []
     if incidents:
-        ids, shops = list(incidents), set(incidents.values())
-        now.update(session.exec(_active(
-            select(User.id).join(Incident, Incident.customer_id == User.id).where(Incident.id.in_(ids))
-        )).all())
-        now.update(session.exec(_active(
-            select(User.id).where(User.shop_id.in_(shops), User.role == Role.seller)
-        )).all())
-        product = product or session.exec(
-            select(ListingFlag.id).where(ListingFlag.incident_id.in_(ids)).limit(1)
-        ).first() is not None
+        parts += [
+            sa.select(User.id, at_once).join(Incident, Incident.customer_id == User.id).where(Incident.id.in_(ids), active),
+            sa.select(User.id, at_once).where(User.shop_id.in_(set(incidents.values())), User.role == Role.seller, active),
+        ]
         if desk_open:
-            desk.update(session.exec(_active(
-                select(User.id).where(User.id.in_(list(desk_open)), User.role.in_(list(STAFF)))
-            )).all())
-    if product:
-        now.update(session.exec(_active(select(User.id).where(User.role == Role.product))).all())
+            parts.append(sa.select(User.id, at_desk).where(User.id.in_(list(desk_open)), User.role.in_(list(STAFF)), active))
+    flagged = sa.true() if inbox else sa.exists().where(ListingFlag.incident_id.in_(ids))
+    parts.append(sa.select(User.id, at_once).where(User.role == Role.product, active, flagged))
+    desk: set[int] = set()
+    for user_id, is_desk in session.connection().execute(sa.union_all(*parts)):
+        (desk if is_desk else now).add(user_id)
     return Reach(frozenset(now), frozenset(desk - now))
 
 
