@@ -38,30 +38,43 @@ class Reach:
     desk: frozenset[int]
 
 
+def _who() -> sa.CompoundSelect:
+    """The rule as one statement, each part through an index (incident id, shop, account id, role);
+    built once, so that a change costs only its execution."""
+    active, at_once, at_desk = User.active == sa.true(), sa.literal(False), sa.literal(True)
+    incidents = sa.bindparam("incidents", expanding=True)
+    flagged = sa.bindparam("inbox", type_=sa.Boolean) | sa.exists().where(ListingFlag.incident_id.in_(incidents))
+    return sa.union_all(
+        sa.select(User.id, at_once).join(Incident, Incident.customer_id == User.id).where(Incident.id.in_(incidents), active),
+        sa.select(User.id, at_once).where(User.shop_id.in_(sa.bindparam("shops", expanding=True)),
+                                          User.role == str(Role.seller), active),
+        # every active staff account (a few hundred, by role), matched with the desk pages open below:
+        # cheaper than naming each of them in the statement
+        sa.select(User.id, at_desk).where(sa.bindparam("desk", type_=sa.Boolean), User.role.in_(sorted(STAFF)), active),
+        sa.select(User.id, at_once).where(User.role == str(Role.product), active, flagged),
+    )
+
+
+_WHO = _who()
+
+
 def reach(session: Session, audiences: Iterable[tuple], desk_open: Collection[int]) -> Reach:
-    """Who sees a change to `audiences`, `desk_open` being the staff with a desk page open: one
-    statement, each of its parts through an index (incident id, shop, role, account id)."""
+    """Who sees a change to `audiences`, `desk_open` being the staff with a desk page open (staff
+    see a change to a case there; the product inbox is the product team's only)."""
     audiences = list(audiences)
     now = {a[1] for a in audiences if a[0] == "user"}
     incidents = {a[1]: a[2] for a in audiences if a[0] == "incident"}
     inbox = any(a[0] == "flags" for a in audiences)
     if not incidents and not inbox:
         return Reach(frozenset(now), frozenset())
-    active, at_once, at_desk = User.active == sa.true(), sa.literal(False), sa.literal(True)
-    ids = list(incidents)
-    parts = []
-    if incidents:
-        parts += [
-            sa.select(User.id, at_once).join(Incident, Incident.customer_id == User.id).where(Incident.id.in_(ids), active),
-            sa.select(User.id, at_once).where(User.shop_id.in_(set(incidents.values())), User.role == Role.seller, active),
-        ]
-        if desk_open:
-            parts.append(sa.select(User.id, at_desk).where(User.id.in_(list(desk_open)), User.role.in_(list(STAFF)), active))
-    flagged = sa.true() if inbox else sa.exists().where(ListingFlag.incident_id.in_(ids))
-    parts.append(sa.select(User.id, at_once).where(User.role == Role.product, active, flagged))
     desk: set[int] = set()
-    for user_id, is_desk in session.connection().execute(sa.union_all(*parts)):
-        (desk if is_desk else now).add(user_id)
+    params = {"incidents": list(incidents), "shops": sorted(set(incidents.values())),
+              "desk": bool(incidents and desk_open), "inbox": inbox}
+    for user_id, is_desk in session.connection().execute(_WHO, params):
+        if not is_desk:
+            now.add(user_id)
+        elif user_id in desk_open:
+            desk.add(user_id)
     return Reach(frozenset(now), frozenset(desk - now))
 
 
