@@ -1,11 +1,12 @@
 """Who sees one change to a case (`services.audience.reach`, what `live._users` runs for every
 message, proposal and sweep event), among 100 accounts and then among a million more.
 
-One database: a flagged case of a shop with two sellers, 20 other shops with a seller each,
-10 product accounts, 50 staff all with a desk page open, and customers up to 100 accounts; the
-lookup is timed (median of many). Then the marketplace's size: 1,000,000 customer accounts
-(BENCH_AUDIENCE_ACCOUNTS) and 150 more staff at their desks (200 in all) go in by bulk
-executemany, and the same change's lookup is timed again. On SQLite and on PostgreSQL.
+Two databases. The small one: a flagged case of a shop with two sellers, 20 other shops with a
+seller each, 10 product accounts, 50 staff all with a desk page open, and customers up to 100
+accounts. The large one: the same, then the marketplace's size, 1,000,000 customer accounts
+(BENCH_AUDIENCE_ACCOUNTS) and 150 more staff at their desks (200 in all), by bulk executemany.
+The same change's lookup is timed in each, alternately (median of many). On SQLite and on
+PostgreSQL.
 The old way (every active account read, then filtered in Python) is timed a few times on the
 large data for comparison, printed only.
 """
@@ -34,7 +35,7 @@ LOOKUPS = 300
 CHUNK = 20_000
 GOAL_MS = 2.0
 GOAL_RATIO = 1.5
-FIGURES = ("audience_ms_small", "audience_ms_large", "audience_ratio_large_vs_small",
+FIGURES = ("audience_ms_small", "audience_ms_large", "audience_large_vs_small",
            "audience_ms_small_postgres", "audience_ms_large_postgres", "audience_large_vs_small_postgres")
 
 
@@ -91,17 +92,26 @@ def analyze(engine: sa.Engine) -> None:
         conn.execute(sa.text("ANALYZE"))
 
 
-def lookup_ms(engine: sa.Engine, change: tuple, desk: set[int], times: int = LOOKUPS) -> float:
-    """Median ms of one change's audience, as `live._users` finds it (one read-only unit of work)."""
-    spent = []
+def _lookup(engine: sa.Engine, change: tuple, desk: set[int]) -> float:
+    """One change's audience, as `live._users` finds it (one read-only unit of work), in ms."""
+    started = time.perf_counter()
+    with session_scope(engine, write=False) as session:
+        found = reach(session, [change], desk)
+    spent = (time.perf_counter() - started) * 1000
+    assert len(found.now) == 1 + 2 + 10 and found.desk == frozenset(desk), found  # customer, 2 sellers, the product team
+    return spent
+
+
+def lookups_ms(small: tuple, large: tuple, times: int = LOOKUPS) -> tuple[float, float]:
+    """Median ms in each database, timed alternately (so the machine's load weighs on both alike;
+    the first ten of each discarded)."""
+    spent: tuple[list[float], list[float]] = ([], [])
     for k in range(times + 10):
-        started = time.perf_counter()
-        with session_scope(engine, write=False) as session:
-            found = reach(session, [change], desk)
-        if k >= 10:  # warm-up discarded
-            spent.append((time.perf_counter() - started) * 1000)
-    assert len(found.now) == 1 + 2 + 10 and found.desk == frozenset(desk), found  # customer, 2 sellers, the product team; the desk
-    return statistics.median(spent)
+        for side, (engine, change, desk) in enumerate((small, large)):
+            ms = _lookup(engine, change, desk)
+            if k >= 10:
+                spent[side].append(ms)
+    return statistics.median(spent[0]), statistics.median(spent[1])
 
 
 def floor_ms(engine: sa.Engine, times: int = LOOKUPS) -> float:
@@ -128,26 +138,30 @@ def old_scan_ms(engine: sa.Engine, times: int = 3) -> float:
 
 def run_one(kind: str) -> tuple[float, float]:
     at = datetime.now(timezone.utc)
-    with database(kind) as url:
-        migrate(url)
-        engine = make_engine(url)
+    with database(kind) as small_url, database(kind) as large_url:
+        engines = []
         try:
-            change, desk = fill_small(engine, at)
-            analyze(engine)
-            small = lookup_ms(engine, change, desk)
+            for url in (small_url, large_url):
+                migrate(url)
+                engines.append(make_engine(url))
+            small, large = engines
+            small_change, small_desk = fill_small(small, at)
+            large_change, _ = fill_small(large, at)
             started = time.monotonic()
-            desk = fill_large(engine, ACCOUNTS, at)
-            analyze(engine)
+            large_desk = fill_large(large, ACCOUNTS, at)
             print(f"audience, {kind}: {ACCOUNTS} customer accounts added in {time.monotonic() - started:.0f} s",
                   file=sys.stderr)
-            large = lookup_ms(engine, change, desk)
-            old, floor = old_scan_ms(engine), floor_ms(engine)
+            for engine in engines:
+                analyze(engine)
+            small_ms, large_ms = lookups_ms((small, small_change, small_desk), (large, large_change, large_desk))
+            old, floor = old_scan_ms(large), floor_ms(large)
         finally:
-            engine.dispose()
-    print(f"  one change's audience: {small:.2f} ms among {SMALL} accounts, {large:.2f} ms with {ACCOUNTS} more "
+            for engine in engines:
+                engine.dispose()
+    print(f"  one change's audience: {small_ms:.2f} ms among {SMALL} accounts, {large_ms:.2f} ms with {ACCOUNTS} more "
           f"and 150 more staff (floor, a unit of work around SELECT 1: {floor:.2f} ms; reading every account, "
           f"as before: {old:.0f} ms)", file=sys.stderr)
-    return small, large
+    return small_ms, large_ms
 
 
 def run() -> dict[str, dict[str, Any]]:

@@ -199,7 +199,7 @@ class Coalesced:
     def _go(self, user_id: int) -> None:
         self._due.discard(user_id)  # a change from now on needs a delivery of its own
         self._last[user_id] = asyncio.get_running_loop().time()
-        _spawn(self._deliver(user_id))
+        _spawn(self._deliver(user_id), inherit=True)  # as `push`: in the context of the change, the app's
 
 
 def _sockets(app):  # noqa: ANN001, ANN202 - rx.App; Reflex's token manager (None before the socket server starts)
@@ -258,10 +258,11 @@ def push(audiences: Iterable[Audience], messages: bool = True) -> None:
     task.add_done_callback(_PENDING.discard)
 
 
-def _spawn(coro) -> asyncio.Task:  # noqa: ANN001 - a coroutine
-    """A task kept alive until done, in a context of its own: what it enqueues for other tabs must
-    not inherit the current event's (whose router data holds this tab's own headers)."""
-    task = asyncio.get_running_loop().create_task(coro, context=contextvars.Context())
+def _spawn(coro, inherit: bool = False) -> asyncio.Task:  # noqa: ANN001 - a coroutine
+    """A task kept alive until done, in a context of its own unless `inherit`: what it enqueues for
+    other tabs must not inherit the current event's (whose router data holds this tab's own headers)."""
+    context = contextvars.copy_context() if inherit else contextvars.Context()
+    task = asyncio.get_running_loop().create_task(coro, context=context)
     _PENDING.add(task)
     task.add_done_callback(_PENDING.discard)
     task.add_done_callback(lambda t: t.cancelled() or _log_failures([t.exception()]))
