@@ -140,7 +140,7 @@ def _users(audiences: Iterable[Audience]) -> audience.Reach:
     audiences = list(audiences)
     if all(a[0] == "user" for a in audiences):
         return audience.Reach(frozenset(a[1] for a in audiences), frozenset())
-    desk_open = audience.desk.users()
+    desk_open = audience.desk.users() if any(a[0] == "incident" for a in audiences) else set()
     with session_scope(write=False) as session:
         return audience.reach(session, audiences, desk_open)
 
