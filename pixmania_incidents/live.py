@@ -20,10 +20,12 @@ A tab follows one login session (`TabState`): when the server ends sessions, the
 tabs are sent `TabState.recheck` through the users' rooms (`end_sessions`), and the session
 gate ends each tab whose session is gone.
 
-A change names its audience — an incident (its parties, customer service, and the product
-team when a listing flag points at it), the product inbox, a user — and `push()` turns it
-into the rooms concerned. It works from an event handler, an API route or a lifespan
-task, and through Redis across workers.
+A change names its audience — an incident, the product inbox, a user — and `push()` turns it
+into the rooms concerned: who that is, `services.audience` decides from indexed facts (the
+case's customer, its shop's sellers, the product team when a listing flag points at it, the
+staff with a desk page open); this module only delivers. Staff desk pages show every case, so
+their rooms move at most once a second (`Coalesced`); the incident's own room moves at once.
+It works from an event handler, an API route or a lifespan task, and through Redis across workers.
 """
 
 from __future__ import annotations
@@ -31,21 +33,17 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-from collections.abc import Iterable
+import math
+from collections.abc import Awaitable, Callable, Iterable
 
 import reflex as rx
-import sqlalchemy as sa
 from reflex_base.event import Event
 from reflex_base.registry import RegistrationContext
 from reflex_base.utils.format import format_event_handler
-from sqlmodel import select
 
 from pixmania_incidents import reflex_fixes
 from pixmania_incidents.db import session_scope
-from pixmania_incidents.models import Incident, User
-from pixmania_incidents.services import views
-from pixmania_incidents.services.common import has_flag
-from pixmania_incidents.vocabulary import STAFF, Role
+from pixmania_incidents.services import audience, views
 
 log = logging.getLogger(__name__)
 # Rooms are linked states: never let a cancelled page load keep one locked.
@@ -81,7 +79,7 @@ class TabState(rx.State):
         """How a session's end reaches a tab at once: nothing of its own, the gate runs before every event."""
 
 
-# An audience: ("incident", incident_id, shop_id) | ("shop", shop_id) | ("desk",) | ("flags",) | ("user", user_id)
+# An audience (who it reaches: `services.audience`): ("incident", incident_id, shop_id) | ("flags",) | ("user", user_id)
 Audience = tuple
 
 
@@ -137,30 +135,14 @@ def push_flag(change) -> None:  # noqa: ANN001 - services.flags.FlagChange
     push([FLAGS, *(rooms_for_incident(incident_id, change.shop_id, change.notified) if incident_id else [])])
 
 
-def _users(audiences: Iterable[Audience]) -> set[int]:
-    """The users behind the audiences, read from the database once."""
+def _users(audiences: Iterable[Audience]) -> audience.Reach:
+    """Who sees the change: the rule is the services' (`services.audience`), read in one unit of work."""
     audiences = list(audiences)
-    ids = {a[1] for a in audiences if a[0] == "user"}
-    rest = [a for a in audiences if a[0] != "user"]
-    if not rest:
-        return ids
-    incident_ids = [a[1] for a in rest if a[0] == "incident"]
+    if all(a[0] == "user" for a in audiences):
+        return audience.Reach(frozenset(a[1] for a in audiences), frozenset())
+    desk_open = audience.desk.users() if any(a[0] == "incident" for a in audiences) else set()
     with session_scope(write=False) as session:
-        active = session.exec(select(User.id, User.role, User.shop_id).where(User.active == sa.true())).all()
-        flagged = {i for i in incident_ids if has_flag(session, i)}
-        if incident_ids:
-            ids.update(session.exec(select(Incident.customer_id).where(Incident.id.in_(incident_ids))).all())
-    for audience in rest:
-        kind = audience[0]
-        shop = audience[2] if kind == "incident" else audience[1] if kind == "shop" else None
-        for user_id, role, shop_id in active:
-            if (
-                (role == Role.seller and shop is not None and shop_id == shop)
-                or (role in STAFF and kind in ("incident", "desk", "flags"))
-                or (role == Role.product and (kind == "flags" or (kind == "incident" and audience[1] in flagged)))
-            ):
-                ids.add(user_id)
-    return ids
+        return audience.reach(session, audiences, desk_open)
 
 
 async def _bump(user_id: int) -> None:
@@ -192,14 +174,73 @@ def _log_failures(results: list) -> None:
             log.warning("live push failed: %r", result)
 
 
+class Coalesced:
+    """At most one delivery per user every `interval` seconds: the first change of a quiet interval
+    goes at once, the ones that follow within it go together at its end. Why: a desk page re-reads
+    a whole list on each tick of its user's room, and every change to any case shows on it."""
+
+    def __init__(self, deliver: Callable[[int], Awaitable[None]], interval: float = 1.0) -> None:
+        self._deliver, self.interval = deliver, interval
+        self._last: dict[int, float] = {}
+        self._due: set[int] = set()
+
+    def add(self, user_ids: Iterable[int]) -> None:
+        loop = asyncio.get_running_loop()
+        for user_id in user_ids:
+            if user_id in self._due:
+                continue
+            self._due.add(user_id)
+            wait = self._last.get(user_id, -math.inf) + self.interval - loop.time()
+            if wait > 0:
+                loop.call_later(wait, self._go, user_id)
+            else:
+                self._go(user_id)
+
+    def _go(self, user_id: int) -> None:
+        self._due.discard(user_id)  # a change from now on needs a delivery of its own
+        self._last[user_id] = asyncio.get_running_loop().time()
+        _spawn(self._deliver(user_id), inherit=True)  # as `push`: in the context of the change, the app's
+
+
+def _sockets(app):  # noqa: ANN001, ANN202 - rx.App; Reflex's token manager (None before the socket server starts)
+    return app.event_namespace._token_manager if app.event_namespace else None
+
+
+async def _bump_desk(user_id: int) -> None:
+    """A staff member's desk pages, once for the changes of the last second: only while one of their
+    desk tabs is still connected; the tabs found gone leave the desk."""
+    sockets = _sockets(RegistrationContext.get().app)
+    alive = False
+    for tab, entry in (await asyncio.to_thread(audience.desk.tabs)).get(user_id, {}).items():
+        if sockets is None or await sockets.is_token_connected(tab):
+            alive = True
+        else:
+            await asyncio.to_thread(audience.desk.leave, tab, entry)
+    if alive:
+        await _bump(user_id)
+
+
+DESK = Coalesced(_bump_desk)
+
+
+async def open_desk(tab: str, user_id: int) -> None:
+    """This tab shows a desk page: its user sees every case change (coalesced) while it stays open."""
+    await asyncio.to_thread(audience.desk.open, tab, user_id)
+
+
+async def leave_desk(tab: str) -> None:
+    await asyncio.to_thread(audience.desk.leave, tab)
+
+
 async def _bump_users(audiences: list[Audience]) -> None:
-    user_ids = await asyncio.to_thread(_users, audiences)
-    _log_failures(await asyncio.gather(*(_bump(u) for u in sorted(user_ids)), return_exceptions=True))
+    reach = await asyncio.to_thread(_users, audiences)
+    DESK.add(sorted(reach.desk))
+    _log_failures(await asyncio.gather(*(_bump(u) for u in sorted(reach.now)), return_exceptions=True))
 
 
 async def push_now(audiences: Iterable[Audience], messages: bool = True) -> None:
     """Move the rooms of every incident and of every user concerned, side by side (they
-    lock different rooms), and wait until the change is delivered."""
+    lock different rooms), and wait until the change is delivered (to desk pages: within a second)."""
     audiences = list(audiences)
     incident_ids = sorted({a[1] for a in audiences if a[0] == "incident"})
     _log_failures(await asyncio.gather(
@@ -217,10 +258,11 @@ def push(audiences: Iterable[Audience], messages: bool = True) -> None:
     task.add_done_callback(_PENDING.discard)
 
 
-def _spawn(coro) -> asyncio.Task:  # noqa: ANN001 - a coroutine
-    """A task kept alive until done, in a context of its own: what it enqueues for other tabs must
-    not inherit the current event's (whose router data holds this tab's own headers)."""
-    task = asyncio.get_running_loop().create_task(coro, context=contextvars.Context())
+def _spawn(coro, inherit: bool = False) -> asyncio.Task:  # noqa: ANN001 - a coroutine
+    """A task kept alive until done, in a context of its own unless `inherit`: what it enqueues for
+    other tabs must not inherit the current event's (whose router data holds this tab's own headers)."""
+    context = contextvars.copy_context() if inherit else contextvars.Context()
+    task = asyncio.get_running_loop().create_task(coro, context=context)
     _PENDING.add(task)
     task.add_done_callback(_PENDING.discard)
     task.add_done_callback(lambda t: t.cancelled() or _log_failures([t.exception()]))
@@ -231,7 +273,7 @@ async def _open_tabs(app, user_id: int) -> list[str]:  # noqa: ANN001 - rx.App
     """The connected tabs following a user's room (the room's lock alone, taken and released)."""
     async with app.modify_state(rx.BaseStateToken(ident=user_token(user_id), cls=LiveRoom)) as root:
         tabs = sorted((await root.get_state(LiveRoom))._linked_from)
-    sockets = app.event_namespace._token_manager if app.event_namespace else None
+    sockets = _sockets(app)
     return [tab for tab in tabs if sockets is None or await sockets.is_token_connected(tab)]
 
 
@@ -255,6 +297,7 @@ def end_sessions(user_ids: Iterable[int]) -> None:
 
 
 async def _forget(app, tab: str, links: dict[str, str]) -> None:  # noqa: ANN001 - rx.App
+    await leave_desk(tab)
     for state_name, room_token in links.items():
         cls = rx.State.get_class_substate(state_name)
         async with app.modify_state(rx.BaseStateToken(ident=room_token, cls=cls)) as root:

@@ -51,7 +51,7 @@ class ArbitrationCaseState(SessionState):
             self.missing = True
             return
         self.case_id = case_id
-        await self._join_live()
+        await self._join_live(desk=True)
 
     @rx.var
     async def file(self) -> dict[str, Any]:

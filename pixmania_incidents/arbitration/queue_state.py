@@ -21,7 +21,7 @@ class ArbitrationQueueState(SessionState):
     @rx.event
     async def load(self):
         self.error = ""
-        self._linked = await self._join_live({Role.arbitrator}) is not None
+        self._linked = await self._join_live({Role.arbitrator}, desk=True) is not None
 
     @rx.var
     async def rows(self) -> list[dict[str, Any]]:

@@ -46,7 +46,7 @@ class SupervisionState(SessionState):
     @rx.event
     async def load(self):
         """Follow the viewer's room once the server-side session says this is staff."""
-        if await self._join_live(STAFF) is None:
+        if await self._join_live(STAFF, desk=True) is None:
             return
         shops, _ = await self._run(supervision.shops)
         self.shops = [{"id": str(s["id"]), "name": s["name"]} for s in shops or []]

@@ -24,6 +24,7 @@ from pixmania_incidents.services.common import Actor, ServiceError, is_read_only
 from pixmania_incidents.shell.failure import log_failure, note_call
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.registry import roles_for
+from pixmania_incidents.vocabulary import STAFF
 
 T = TypeVar("T")
 
@@ -133,10 +134,11 @@ class SessionState(rx.State):
         except Exception as exc:  # noqa: BLE001 - logged with its traceback; the page says it is unavailable
             return None, tr("reliability.unavailable", await self._locale(), reference=log_failure(exc))
 
-    async def _join_live(self, roles: Collection[str] | None = None) -> Actor | None:
+    async def _join_live(self, roles: Collection[str] | None = None, desk: bool = False) -> Actor | None:
         """Follow this user's live room (every page re-reads itself when it ticks), when the
         session is one of `roles` with a password of its own (anyone logged in without
-        `roles`); the user who joined, or None."""
+        `roles`); the user who joined, or None. `desk=True`: a staff page that shows changes to
+        any case, so the tab joins the desk (`services.audience`) until it loads another page."""
         identity = await self._identify()
         if identity is None or (
             roles is not None and (identity.must_change_password or identity.actor.role not in roles)
@@ -144,6 +146,8 @@ class SessionState(rx.State):
             return None
         room = await self.get_state(live.LiveRoom)
         await room._link_to(live.user_token(identity.actor.id))
+        if desk:
+            await live.open_desk(self.router.session.client_token, identity.actor.id)
         return identity.actor
 
     @rx.event
@@ -152,6 +156,8 @@ class SessionState(rx.State):
         path = "/" + (self.router.url.path or "").strip("/")  # the static build adds a trailing slash
         identity = await self._identify()
         self._remember(identity)
+        if identity is not None and identity.actor.role in STAFF:
+            await live.leave_desk(self.router.session.client_token)  # a desk page joins again in its own load
         if identity is None:
             target = path + (f"?{self.router.url.query}" if self.router.url.query else "")
             return rx.redirect(f"{auth.LOGIN_PAGE}?{urlencode({'next': target})}", replace=True)

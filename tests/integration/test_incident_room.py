@@ -1,6 +1,7 @@
 """Issue 4's live room, spoken to over the browser protocol: a seller's message reaches
 the customer's open page through the incident's shared room, and what a user types right
-after moving to another case never lands on the case they left."""
+after moving to another case never lands on the case they left; and a case's change moves the
+supervision page a support agent has open, not the page of staff away from their desk (issue 15)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import uuid
 import pytest
 
 from bench.live import SEND, drain, open_page, post, wait_for
-from pixmania_incidents.live import IncidentRoom
+from pixmania_incidents.live import IncidentRoom, LiveRoom
 from tests.backends import open_cases
-from tests.protocol import login_cookie
+from tests.protocol import ReflexClient, login_cookie
 
 pytestmark = pytest.mark.integration
 
@@ -70,3 +71,41 @@ def test_message_sent_before_the_new_case_loaded_stays_off_the_previous_case(app
 
     asyncio.run(scenario())
     assert body not in _messages(app_server, first) and body not in _messages(app_server, second)
+
+
+def _ticks(updates: list[dict]) -> list[int]:
+    """The values the user's room took in these deltas: each one made the page re-read itself."""
+    room = LiveRoom.get_full_name()
+    return [u["delta"][room]["tick_rx_state_"] for u in updates if "tick_rx_state_" in u.get("delta", {}).get(room, {})]
+
+
+async def _settled(client: ReflexClient) -> None:
+    """Until the page has loaded: two seconds without an update."""
+    while await client.collect(2):
+        pass
+
+
+def test_a_case_change_moves_the_supervision_page_open_and_no_staff_page_away_from_the_desk(app_server):
+    incident_id, reference, seller_email = open_cases(app_server, CUSTOMER)[0]
+    seller = login_cookie(app_server.url, seller_email, PASSWORD)
+    support = login_cookie(app_server.url, "support@demo.example.com", PASSWORD)
+    arbitrator = login_cookie(app_server.url, "arbitre@demo.example.com", PASSWORD)
+
+    async def scenario() -> tuple[list[dict], list[dict]]:
+        desk, away = ReflexClient(app_server.url, support), ReflexClient(app_server.url, arbitrator)
+        await desk.connect("/supervision")
+        await away.connect("/guidelines")  # a staff page that does not follow every case
+        writer = await open_page(app_server.url, seller, incident_id, reference)
+        try:
+            await asyncio.gather(_settled(desk), _settled(away))
+            await post(writer, f"Le colis part demain {uuid.uuid4().hex[:8]}")
+            desk_seen = []
+            while not _ticks(desk_seen):
+                desk_seen.append(await asyncio.wait_for(desk.updates.get(), 20))
+            return desk_seen, await away.collect(3)
+        finally:
+            for client in (desk, away, writer):
+                await client.close()
+
+    desk_seen, away_seen = asyncio.run(scenario())
+    assert _ticks(desk_seen) and not _ticks(away_seen)
