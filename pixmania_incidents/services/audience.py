@@ -1,7 +1,7 @@
 """Who sees a change: the rule, read from indexed facts only, never from a scan of accounts.
 
 A change names what it concerns (`live.Audience`):
-- an incident: its customer (`Incident.customer_id`), its shop's active sellers (the `shop_id` index),
+- an incident: its customer (`col(Incident.customer_id)`), its shop's active sellers (the `shop_id` index),
   the staff who have a desk page open (`desk`, below) and, when a listing flag points at the case,
   the product team (the `role` index);
 - the product inbox (`("flags",)`): the product team;
@@ -19,10 +19,10 @@ import threading
 import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import Incident, ListingFlag, User
@@ -47,17 +47,17 @@ def _role(*roles: str) -> sa.BindParameter:
 def _who() -> sa.CompoundSelect:
     """The rule as one statement, each part through an index (incident id, shop, account id, role);
     built once, so that a change costs only its execution."""
-    active, at_once, at_desk = User.active == sa.true(), sa.literal(False), sa.literal(True)
-    incidents = sa.bindparam("incidents", expanding=True)
-    flagged = sa.bindparam("inbox", type_=sa.Boolean) | sa.exists().where(ListingFlag.incident_id.in_(incidents))
+    active, at_once, at_desk = col(User.active) == sa.true(), sa.literal(False), sa.literal(True)
+    incidents: Any = sa.bindparam("incidents", expanding=True)
+    flagged = sa.bindparam("inbox", type_=sa.Boolean) | sa.exists().where(col(ListingFlag.incident_id).in_(incidents))
     return sa.union_all(
-        sa.select(User.id, at_once).join(Incident, Incident.customer_id == User.id).where(Incident.id.in_(incidents), active),
-        sa.select(User.id, at_once).where(User.shop_id.in_(sa.bindparam("shops", expanding=True)),
-                                          User.role.in_(_role(Role.seller)), active),
+        sa.select(col(User.id), at_once).join(Incident, col(Incident.customer_id) == col(User.id)).where(col(Incident.id).in_(incidents), active),
+        sa.select(col(User.id), at_once).where(col(User.shop_id).in_(sa.bindparam("shops", expanding=True)),
+                                          col(User.role).in_(_role(Role.seller)), active),
         # every active staff account (a few hundred, by role), matched with the desk pages open below:
         # cheaper than naming each of them in the statement
-        sa.select(User.id, at_desk).where(sa.bindparam("desk", type_=sa.Boolean), User.role.in_(_role(*STAFF)), active),
-        sa.select(User.id, at_once).where(User.role.in_(_role(Role.product)), active, flagged),
+        sa.select(col(User.id), at_desk).where(sa.bindparam("desk", type_=sa.Boolean), col(User.role).in_(_role(*STAFF)), active),
+        sa.select(col(User.id), at_once).where(col(User.role).in_(_role(Role.product)), active, flagged),
     )
 
 
@@ -137,7 +137,7 @@ class _Redis:
             self._client.eval(_DROP_IF, 1, self._key, tab, entry)
 
     def all(self) -> dict[str, str]:
-        return dict(self._client.hgetall(self._key))
+        return dict(self._client.hgetall(self._key))  # type: ignore[arg-type]  # a synchronous client
 
 
 class DeskPresence:
