@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
-from pixmania_incidents.models import Incident, IncidentState as S, Listing, Obligation, User
+from pixmania_incidents.formats import money
+from pixmania_incidents.models import Incident, IncidentState as S, Listing, Obligation, OrderLine, User
 from pixmania_incidents.policy import IncidentType
 from pixmania_incidents.services.common import Actor, Forbidden, authorize, now, reads
 from pixmania_incidents.services.inputs import clean_text
@@ -27,6 +28,9 @@ COLUMNS: tuple[str, ...] = tuple(s.value for s in S)
 PAGE = 25
 MAX_LIMIT = 500
 CLOSED_RECENT_DAYS = 30
+# How a seller orders the cards inside every column: nearest deadline (the default), oldest
+# opening first (first come, first served), largest order line first (what is at stake).
+SORTS: tuple[str, ...] = ("deadline", "opened", "amount")
 
 
 @dataclass(frozen=True)
@@ -36,15 +40,18 @@ class BoardFilters:
     type: str = ""
     deadline_state: str = ""
     text: str = ""
+    sort: str = "deadline"
 
     @classmethod
     def of(cls, raw: Mapping[str, Any]) -> "BoardFilters":
         type_ = str(raw.get("type") or "")
         state = str(raw.get("deadline_state") or "")
+        sort = str(raw.get("sort") or "")
         return cls(
             type=type_ if type_ in IncidentType.__members__ else "",
             deadline_state=state if state in OPEN_DEADLINE_STATES else "",
             text=str(raw.get("text") or "").strip()[:100],
+            sort=sort if sort in SORTS else "deadline",
         )
 
 
@@ -68,6 +75,7 @@ class Card:
     deadline_state: str
     obligations: list[ObligationDue] = field(default_factory=list)
     outcome: str = ""  # how a closed case ended
+    amount: str = ""  # the order line's total, in the viewer's language
 
 
 @dataclass(frozen=True)
@@ -114,11 +122,25 @@ def _joined(stmt: Any) -> Any:
     return stmt.join(User, User.id == Incident.customer_id).join(Listing, Listing.id == Incident.listing_id)
 
 
+def _order(state: str, sort: str) -> tuple[Any, ...]:
+    if sort == "opened":
+        return (Incident.opened_at.asc(),)
+    if sort == "amount":
+        return (OrderLine.total_cents.desc(), Incident.next_due_at.asc().nulls_last())
+    # By deadline: a closed case has none left, so the latest closed comes first.
+    return (Incident.closed_at.desc(),) if state == S.closed else (Incident.next_due_at.asc().nulls_last(),)
+
+
 @reads
 def board(
-    session: Session, actor: Actor, filters: BoardFilters = BoardFilters(), limits: Mapping[str, int] | None = None
+    session: Session,
+    actor: Actor,
+    filters: BoardFilters = BoardFilters(),
+    limits: Mapping[str, int] | None = None,
+    locale: str = "fr",
 ) -> list[Column]:
-    """The shop's columns in state order, each ordered by nearest open deadline (none last)."""
+    """The shop's columns in state order, each in the order the seller chose (nearest open
+    deadline first by default, none last)."""
     authorize(actor, "board.view")
     if actor.shop_id is None:
         raise Forbidden()
@@ -129,17 +151,18 @@ def board(
         if not counts.get(state):
             rows[state] = []
             continue
-        order = (Incident.closed_at.desc(),) if state == S.closed else (Incident.next_due_at.asc().nulls_last(),)
         rows[state] = list(
             session.exec(
                 _joined(
                     select(
                         Incident.id, Incident.reference, Incident.type, Incident.state, User.name, Listing.title,
                         Incident.ball, Incident.next_due_at, Incident.deadline_state, Incident.outcome,
+                        OrderLine.total_cents,
                     )
                 )
+                .join(OrderLine, OrderLine.id == Incident.order_line_id)
                 .where(*where, Incident.state == state)
-                .order_by(*order, Incident.id)
+                .order_by(*_order(state, filters.sort), Incident.id)
                 .limit(limit_for(limits or {}, state))
             ).all()
         )
@@ -155,7 +178,7 @@ def board(
                     id=r[0], reference=r[1], type=r[2], state=r[3], customer_name=r[4], listing_title=r[5],
                     ball=r[6] or "", next_due_at=r[7].isoformat() if r[7] else "",
                     deadline_state=r[8] if r[3] != S.closed else "", obligations=dues.get(r[0], []),
-                    outcome=r[9] or "",
+                    outcome=r[9] or "", amount=money(r[10], locale),
                 )
                 for r in rows[state]
             ],

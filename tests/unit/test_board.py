@@ -154,3 +154,21 @@ def test_closed_column_keeps_only_recent_cases_latest_first(world):
     col = column(world, "closed")
     assert refs(col) == [newest.reference, recent.reference]
     assert col.count == 2 and old.reference not in refs(col)
+
+
+def test_seller_sorts_columns_by_deadline_opening_or_amount(world, clock):
+    lines = ("camille_tech_delivered", "paul_tech_delivered", "camille_tech_shipped")
+    opened = []
+    for line, total in zip(lines, (5_000, 2_000, 90_000)):
+        world.lines[line].total_cents = world.lines[line].unit_price_cents = total
+    for line, due in zip(lines, (30, 5, 60)):
+        opened.append(insert(world, 1, due_in_hours=due, line=line)[0])
+        clock.advance(hours=1)
+    totals = {inc.reference: world.lines[line].total_cents for inc, line in zip(opened, lines)}
+    assert refs(column(world, "open")) == [opened[1].reference, opened[0].reference, opened[2].reference]
+    assert refs(column(world, "open", filters=BoardFilters(sort="opened"))) == [i.reference for i in opened]
+    by_amount = refs(column(world, "open", filters=BoardFilters(sort="amount")))
+    assert by_amount == sorted(totals, key=lambda ref: -totals[ref])
+    card = column(world, "open", locale="en").cards[0]
+    assert card.amount.startswith("€")
+    assert BoardFilters.of({"sort": "price; drop"}).sort == "deadline"
