@@ -199,6 +199,19 @@ class Shipment(SQLModel, table=True):
     external_updated_at: datetime | None = When()
 
 
+class ShipmentEvent(SQLModel, table=True):
+    """A tracking event the order system reported for the parcel, kept once as received:
+    checking delivery is the first step of the "non reçu" playbook."""
+
+    __table_args__ = (sa.UniqueConstraint("shipment_id", "event", "at", name="uq_shipmentevent_once"),)
+
+    id: int = Field(default=None, primary_key=True)
+    shipment_id: int = Field(foreign_key="shipment.id", index=True)
+    event: str = Field(max_length=20)
+    at: datetime = When(nullable=False)
+    received_at: datetime = When(nullable=False, default_now=True)
+
+
 # --- incidents -------------------------------------------------------------
 
 

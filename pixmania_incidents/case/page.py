@@ -12,6 +12,7 @@ from pixmania_incidents.case.customer_panel import customer_panel
 from pixmania_incidents.case.decision import decision_section
 from pixmania_incidents.case.header import case_header, view
 from pixmania_incidents.case.page_state import ROUTE, IncidentPageState
+from pixmania_incidents.case.parcel import parcel_section
 from pixmania_incidents.case.product_panel import product_panel
 from pixmania_incidents.case.seller_panel import seller_panel
 from pixmania_incidents.case.staff_panel import staff_panel
@@ -85,6 +86,7 @@ def _case() -> rx.Component:
                 decision_section(),
                 statement_section(),
                 _panel(),
+                parcel_section(),
                 timeline(),
                 spacing="4",
                 flex="1",

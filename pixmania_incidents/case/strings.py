@@ -320,4 +320,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "support.panel.arbitration": ("Arbitrage", "Arbitration"),
     "support.panel.taken": ("Un arbitre instruit le dossier.", "An arbitrator is reviewing the case."),
     "support.panel.saved": ("Enregistré.", "Saved."),
+    "case.parcel.title": ("Colis de la commande", "The order's parcel"),
+    "case.parcel.carrier": ("Transporteur", "Carrier"),
+    "case.parcel.tracking": ("N° de suivi", "Tracking number"),
+    "case.parcel.shipped": ("Expédié le", "Shipped on"),
+    "case.parcel.delivered": ("Livré le", "Delivered on"),
+    "case.parcel.events": ("Suivi reçu du transporteur", "Tracking received from the carrier"),
+    "case.parcel.no_events": ("Aucun événement de suivi reçu.", "No tracking event received."),
+    "case.parcel.none": ("Non renseigné", "Not given"),
 }

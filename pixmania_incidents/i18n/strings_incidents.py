@@ -242,4 +242,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "incidents.notif.replacement_shipped": ("Votre article pour {reference} est expédié", "Your item for {reference} has shipped"),
     "incidents.notif.deadline_at_risk": ("Délai bientôt dépassé sur {reference}", "Deadline at risk on {reference}"),
     "incidents.notif.deadline_breached": ("Délai dépassé sur {reference}", "Deadline breached on {reference}"),
+    "parcel.pending": ("En préparation", "Being prepared"),
+    "parcel.shipped": ("Expédié", "Shipped"),
+    "parcel.delivered": ("Livré", "Delivered"),
+    "parcel.returned": ("Retourné à l'expéditeur", "Returned to sender"),
 }

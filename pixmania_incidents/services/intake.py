@@ -28,7 +28,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from pixmania_incidents.i18n import norm_locale, tr
-from pixmania_incidents.models import CustomerOrder, Incident, Listing, OrderLine, Role, Shipment, Shop, User
+from pixmania_incidents.models import (
+    CustomerOrder, Incident, Listing, OrderLine, Role, Shipment, ShipmentEvent, Shop, User,
+)
 from pixmania_incidents.services import admin, mail, password_reset
 from pixmania_incidents.services.addresses import check_address
 from pixmania_incidents.services.common import Actor, InvalidInput, ServiceError, authorize
@@ -288,6 +290,11 @@ def _shipment_event(session: Session, record: Mapping[str, Any]) -> tuple[str, A
     for key, value in changed.items():
         setattr(shipment, key, value)
     session.add(shipment)
+    # The case page lists the events received (a late one included), each once however often it is sent.
+    known = session.exec(select(ShipmentEvent.id).where(
+        ShipmentEvent.shipment_id == shipment.id, ShipmentEvent.event == event, ShipmentEvent.at == at)).first()
+    if known is None:
+        session.add(ShipmentEvent(shipment_id=shipment.id, event=event, at=at))
     return ("updated" if changed else "unchanged"), shipment
 
 

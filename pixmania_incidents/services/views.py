@@ -38,6 +38,7 @@ from pixmania_incidents.models import (
     ReturnLabel,
     Role,
     Shipment,
+    ShipmentEvent,
     Shop,
     User,
 )
@@ -164,6 +165,25 @@ def _arbitration(session: Session, incident: Incident) -> dict[str, Any] | None:
     }
 
 
+# Who checks the parcel on the case page: the shop, customer service and the arbitrator
+# ("non reçu" starts with the tracking); the customer follows it in their orders.
+PARCEL_VIEWERS = frozenset({Role.seller, Role.support, Role.arbitrator})
+
+
+def _parcel(session: Session, order_id: int) -> dict[str, Any] | None:
+    shipment = session.exec(select(Shipment).where(Shipment.order_id == order_id).order_by(Shipment.id)).first()
+    if shipment is None:
+        return None
+    events = session.exec(
+        select(ShipmentEvent).where(ShipmentEvent.shipment_id == shipment.id).order_by(ShipmentEvent.at, ShipmentEvent.id)
+    ).all()
+    return {
+        "state": shipment.state, "carrier": shipment.carrier, "tracking_number": shipment.tracking_number,
+        "shipped_at": iso(shipment.shipped_at), "delivered_at": iso(shipment.delivered_at),
+        "events": [{"event": e.event, "at": iso(e.at), "received_at": iso(e.received_at)} for e in events],
+    }
+
+
 @reads
 def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str, Any]:
     """Everything the incident page shows to this viewer, and the buttons they get; its
@@ -245,6 +265,7 @@ def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str,
         ],
         "allowed": sorted(a.value for a in allowed_actions(incident.state, actor.role, case_facts(session, incident, actor))),
         "rating": None if rating is None else {"score": rating.score, "comment": rating.comment},
+        "parcel": _parcel(session, incident.order_id) if actor.role in PARCEL_VIEWERS else None,
     }
 
 
@@ -445,6 +466,24 @@ class RatingView:
 
 
 @dataclass(frozen=True)
+class ParcelEventView:
+    label: str
+    when: str
+
+
+@dataclass(frozen=True)
+class ParcelView:
+    """The order's outbound parcel as the carrier reported it."""
+
+    state_label: str
+    carrier: str
+    tracking_number: str
+    shipped_when: str
+    delivered_when: str
+    events: list[ParcelEventView]
+
+
+@dataclass(frozen=True)
 class CaseView:
     """The incident page for one viewer (its thread apart): `allowed` names the buttons they get."""
 
@@ -477,6 +516,7 @@ class CaseView:
     carrier_inquiries: list[CarrierInquiryView]
     allowed: list[str]
     rating: RatingView | None
+    parcel: ParcelView | None = None
 
 
 @dataclass(frozen=True)
@@ -611,6 +651,19 @@ def present_case(view: dict[str, Any], locale: str) -> CaseView:
         ],
         allowed=view["allowed"],
         rating=None if rating is None else RatingView(score=rating["score"], comment=rating["comment"] or ""),
+        parcel=_parcel_view(view.get("parcel"), locale),
+    )
+
+
+def _parcel_view(parcel: dict[str, Any] | None, locale: str) -> ParcelView | None:
+    if parcel is None:
+        return None
+    return ParcelView(
+        state_label=_known(f"parcel.{parcel['state']}", locale, parcel["state"]),
+        carrier=parcel["carrier"], tracking_number=parcel["tracking_number"],
+        shipped_when=when(parcel["shipped_at"], locale), delivered_when=when(parcel["delivered_at"], locale),
+        events=[ParcelEventView(label=_known(f"parcel.{e['event']}", locale, e["event"]), when=when(e["at"], locale))
+                for e in parcel["events"]],
     )
 
 

@@ -1,0 +1,41 @@
+"""desk tools: the parcel's tracking events
+
+Revision ID: d35c7001
+Revises: 1a7e9a0e0016
+Create Date: 2026-12-02 01:10:00
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+from pixmania_incidents.models import UTCDateTime
+import sqlmodel
+
+# revision identifiers, used by Alembic.
+revision: str = 'd35c7001'
+down_revision: Union[str, None] = '1a7e9a0e0016'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.create_table('shipmentevent',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shipment_id', sa.Integer(), nullable=False),
+    sa.Column('event', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('at', UTCDateTime(), nullable=False),
+    sa.Column('received_at', UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['shipment_id'], ['shipment.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('shipment_id', 'event', 'at', name='uq_shipmentevent_once')
+    )
+    with op.batch_alter_table('shipmentevent', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_shipmentevent_shipment_id'), ['shipment_id'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('shipmentevent', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_shipmentevent_shipment_id'))
+
+    op.drop_table('shipmentevent')

@@ -1,0 +1,44 @@
+"""The seller's and the agents' tools around a case: the order's parcel on the case page,
+what the customer wants, assignment within a shop, a case taken by an agent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from pixmania_incidents.models import Incident, Shipment, ShipmentEvent
+from pixmania_incidents.services import incidents as svc, views
+from pixmania_incidents.services.common import NotFound
+
+from tests.conftest import NOW, opening_evidence
+
+
+def open_case(world, type="not_received", line="camille_tech_shipped", who="camille", **kw):
+    kw.setdefault("evidence", opening_evidence(type))
+    result = svc.open_incident(world.db, world.actor(who), world.lines[line].id, type, "Toujours rien reçu.", **kw)
+    world.db.commit()
+    return world.db.get(Incident, result.incident_id)
+
+
+def test_the_case_page_shows_the_parcel_and_its_tracking_to_shop_support_and_arbitrator(world):
+    inc = open_case(world)
+    shipment = world.db.exec(select(Shipment).where(Shipment.order_id == inc.order_id)).one()
+    world.db.add(ShipmentEvent(shipment_id=shipment.id, event="shipped", at=NOW - timedelta(days=8)))
+    world.db.add(ShipmentEvent(shipment_id=shipment.id, event="returned", at=NOW - timedelta(days=2)))
+    world.db.commit()
+    for who in ("seller_tech", "support", "arbitrator"):
+        parcel = views.case_view(world.db, world.actor(who), inc.id, "fr").parcel
+        assert parcel is not None, who
+        assert (parcel.carrier, parcel.tracking_number, parcel.state_label) == (
+            "Colissimo", shipment.tracking_number, "Expédié")
+        assert parcel.shipped_when.startswith(("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"))
+        assert parcel.delivered_when == ""
+        assert [e.label for e in parcel.events] == ["Expédié", "Retourné à l'expéditeur"]
+    english = views.case_view(world.db, world.actor("support"), inc.id, "en").parcel
+    assert english is not None and english.events[-1].label == "Returned to sender"
+    # The customer follows the parcel in their orders; another shop never reaches the case at all.
+    assert views.case_view(world.db, world.actor("camille"), inc.id, "fr").parcel is None
+    with pytest.raises(NotFound):
+        views.case_view(world.db, world.actor("seller_maison"), inc.id, "fr")
