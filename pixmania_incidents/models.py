@@ -233,6 +233,8 @@ class Incident(SQLModel, table=True):
     listing_id: int = Field(foreign_key="listing.id", index=True)
     customer_id: int = Field(foreign_key="account.id", index=True)
     description: str = Field(max_length=4000)
+    # What the customer asked for when opening: one of the type's solutions, or None (no preference).
+    wanted: str | None = Field(default=None, max_length=20)
     # The shop's business calendar as it was at opening (never recomputed).
     calendar: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     opened_at: datetime = When(nullable=False, index=True)

@@ -221,8 +221,11 @@ def _fit_listing(ctx: _Ctx, line: OrderLine, text: str) -> None:
 def _open(ctx: _Ctx, line: OrderLine, customer: Actor, type: str, hours_ago: float, text: str) -> int:
     _fit_listing(ctx, line, text)
     ctx.at(hours_ago)
-    photos = [_demo_photo()] if type_policy(type).photos_required else []  # SPEC 8.3
-    return incidents.open_incident(ctx.session, customer, line.id, type, text, photos).incident_id
+    policy = type_policy(type)
+    photos = [_demo_photo()] if policy.photos_required else []  # SPEC 8.3
+    # Most customers ask for the type's usual remedy (a reshipment, a replacement…); some leave it to the seller.
+    wanted = policy.solutions[0].value if line.id % 3 else None
+    return incidents.open_incident(ctx.session, customer, line.id, type, text, photos, wanted).incident_id
 
 
 def _version(ctx: _Ctx, incident_id: int) -> int:

@@ -1,4 +1,4 @@
-"""desk tools: the parcel's tracking events
+"""desk tools: the parcel's tracking events, what the customer wants
 
 Revision ID: d35c7001
 Revises: 1a7e9a0e0016
@@ -33,8 +33,14 @@ def upgrade() -> None:
     with op.batch_alter_table('shipmentevent', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_shipmentevent_shipment_id'), ['shipment_id'], unique=False)
 
+    with op.batch_alter_table('incident', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('wanted', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('incident', schema=None) as batch_op:
+        batch_op.drop_column('wanted')
+
     with op.batch_alter_table('shipmentevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shipmentevent_shipment_id'))
 

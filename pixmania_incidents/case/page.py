@@ -76,6 +76,21 @@ def _not_found() -> rx.Component:
     )
 
 
+def _wish() -> rx.Component:
+    """What the customer asked for when opening, for everyone on the case to see."""
+    return rx.cond(
+        view.wanted_label != "",
+        rx.callout(
+            rx.text(rx.text.strong(t("case.wanted")), " ", view.wanted_label),
+            icon="hand-helping",
+            color_scheme="gray",
+            size="1",
+            width="100%",
+            data_testid="case-wanted",
+        ),
+    )
+
+
 def _case() -> rx.Component:
     return rx.vstack(
         _notice(),
@@ -85,6 +100,7 @@ def _case() -> rx.Component:
             rx.vstack(
                 decision_section(),
                 statement_section(),
+                _wish(),
                 _panel(),
                 parcel_section(),
                 timeline(),

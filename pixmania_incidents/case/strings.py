@@ -320,6 +320,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "support.panel.arbitration": ("Arbitrage", "Arbitration"),
     "support.panel.taken": ("Un arbitre instruit le dossier.", "An arbitrator is reviewing the case."),
     "support.panel.saved": ("Enregistré.", "Saved."),
+    "case.wanted": ("Le client souhaite :", "The customer would like:"),
     "case.parcel.title": ("Colis de la commande", "The order's parcel"),
     "case.parcel.carrier": ("Transporteur", "Carrier"),
     "case.parcel.tracking": ("N° de suivi", "Tracking number"),

@@ -7,6 +7,10 @@
 STRINGS: dict[str, tuple[str, str]] = {
     # refusals: opening
     "incidents.error.unknown_type": ("Type d'incident inconnu.", "Unknown incident type."),
+    "incidents.error.unknown_wish": (
+        "Cette demande n'est pas prévue pour ce type de problème.",
+        "This request is not offered for this type of problem.",
+    ),
     "incidents.error.not_shipped": (
         "Un incident ne peut être ouvert que sur un article expédié ou livré.",
         "An incident can only be opened on an item that was shipped or delivered.",

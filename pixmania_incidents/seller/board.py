@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
-from pixmania_incidents.policy import OBLIGATION_LABELS, TYPES
+from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, TYPES
 from pixmania_incidents.seller.board_state import BoardState
 from pixmania_incidents.services.board import SORTS
 from pixmania_incidents.shell.badges import DEADLINE_COLOURS, ball_label, deadline_badge, outcome_note
@@ -26,6 +26,10 @@ def state_label(state: rx.Var) -> rx.Var:
 
 def type_label(code: rx.Var) -> rx.Component:
     return rx.match(code, *[(c.value, pick(p.label_fr, p.label_en)) for c, p in TYPES.items()], code)
+
+
+def _wanted_label(code: rx.Var) -> rx.Component:
+    return rx.match(code, *[(k.value, pick(*pair)) for k, pair in SOLUTION_LABELS.items()], code)
 
 
 def _obligation_label(kind: rx.Var) -> rx.Component:
@@ -73,6 +77,14 @@ def _card(card: rx.Var) -> rx.Component:
                     spacing="2",
                     justify="between",
                     width="100%",
+                ),
+                rx.cond(
+                    card.wanted != "",
+                    rx.text(
+                        t("seller.board.wants"), " ", rx.text.strong(_wanted_label(card.wanted)),
+                        size="1",
+                        data_testid="card-wanted",
+                    ),
                 ),
                 outcome_note(card.outcome),
                 rx.flex(

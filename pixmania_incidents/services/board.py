@@ -76,6 +76,7 @@ class Card:
     obligations: list[ObligationDue] = field(default_factory=list)
     outcome: str = ""  # how a closed case ended
     amount: str = ""  # the order line's total, in the viewer's language
+    wanted: str = ""  # the solution the customer asked for when opening, "" for no preference
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def board(
                     select(
                         Incident.id, Incident.reference, Incident.type, Incident.state, User.name, Listing.title,
                         Incident.ball, Incident.next_due_at, Incident.deadline_state, Incident.outcome,
-                        OrderLine.total_cents,
+                        OrderLine.total_cents, Incident.wanted,
                     )
                 )
                 .join(OrderLine, OrderLine.id == Incident.order_line_id)
@@ -178,7 +179,7 @@ def board(
                     id=r[0], reference=r[1], type=r[2], state=r[3], customer_name=r[4], listing_title=r[5],
                     ball=r[6] or "", next_due_at=r[7].isoformat() if r[7] else "",
                     deadline_state=r[8] if r[3] != S.closed else "", obligations=dues.get(r[0], []),
-                    outcome=r[9] or "", amount=money(r[10], locale),
+                    outcome=r[9] or "", amount=money(r[10], locale), wanted=r[11] or "",
                 )
                 for r in rows[state]
             ],

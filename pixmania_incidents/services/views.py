@@ -293,6 +293,7 @@ def _incident_summary(incident: Incident) -> dict[str, Any]:
         "type_label_en": policy.label_en,
         "state": incident.state,
         "outcome": incident.outcome,
+        "wanted": incident.wanted,
         "ball": incident.ball,
         "deadline_state": incident.deadline_state,
         "next_due_at": iso(incident.next_due_at),
@@ -517,6 +518,7 @@ class CaseView:
     allowed: list[str]
     rating: RatingView | None
     parcel: ParcelView | None = None
+    wanted_label: str = ""  # what the customer asked for when opening ("" for no preference)
 
 
 @dataclass(frozen=True)
@@ -652,6 +654,7 @@ def present_case(view: dict[str, Any], locale: str) -> CaseView:
         allowed=view["allowed"],
         rating=None if rating is None else RatingView(score=rating["score"], comment=rating["comment"] or ""),
         parcel=_parcel_view(view.get("parcel"), locale),
+        wanted_label=_pair(*SOLUTION_LABELS[view["wanted"]], locale) if view.get("wanted") else "",
     )
 
 

@@ -42,3 +42,24 @@ def test_the_case_page_shows_the_parcel_and_its_tracking_to_shop_support_and_arb
     assert views.case_view(world.db, world.actor("camille"), inc.id, "fr").parcel is None
     with pytest.raises(NotFound):
         views.case_view(world.db, world.actor("seller_maison"), inc.id, "fr")
+
+
+def test_the_customer_says_what_they_want_among_the_types_solutions(world):
+    from pixmania_incidents.services import board
+    from pixmania_incidents.services.common import InvalidInput
+
+    # "Non reçu" offers a reshipment or a full refund: a replacement is not an anchor of that type.
+    with pytest.raises(InvalidInput) as refused:
+        open_case(world, wanted="replacement")
+    assert refused.value.code == "incidents.error.unknown_wish"
+    world.db.rollback()
+    inc = open_case(world, wanted="reship")
+    assert inc.wanted == "reship"
+    assert views.case_view(world.db, world.actor("seller_tech"), inc.id, "fr").wanted_label == "Réexpédition"
+    assert views.case_view(world.db, world.actor("camille"), inc.id, "en").wanted_label == "Reship"
+    card = next(c for col in board.board(world.db, world.actor("seller_tech")) for c in col.cards if c.id == inc.id)
+    assert card.wanted == "reship"
+    # No preference is a choice too.
+    plain = open_case(world, type="defective", line="camille_tech_delivered")
+    assert plain.wanted is None
+    assert views.case_view(world.db, world.actor("seller_tech"), plain.id, "fr").wanted_label == ""
