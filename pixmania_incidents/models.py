@@ -244,6 +244,9 @@ class Incident(SQLModel, table=True):
     closed_at: datetime | None = When()
     help_requested_at: datetime | None = When()
     arbitrator_id: int | None = Field(default=None, foreign_key="account.id")
+    # The shop's seller the case is assigned to, and the customer service agent who took it.
+    assignee_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    agent_id: int | None = Field(default=None, foreign_key="account.id")
     # Denormalised from the open deadlines, for the board, supervision and sweep.
     next_due_at: datetime | None = When()
     deadline_state: str = Field(default="on_track", max_length=12, index=True)

@@ -411,7 +411,7 @@ _FLAG_NOTES = (
 
 def _flags(ctx: _Ctx) -> None:
     """Listing flags on the cases whose type suggests one: raised, acknowledged and fixed."""
-    product = ctx.actor(DEMO_ACCOUNTS[7][0])
+    product = ctx.actor(next(email for email, _, role, _ in DEMO_ACCOUNTS if role == Role.product))
     suggested = ctx.session.exec(select(Incident).where(Incident.type.in_(("not_as_described", "wrong_item")),
                                                         Incident.state != "closed").order_by(Incident.id)).all()
     for n, incident in enumerate(suggested[:5]):

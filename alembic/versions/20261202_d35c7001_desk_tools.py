@@ -1,4 +1,4 @@
-"""desk tools: the parcel's tracking events, what the customer wants
+"""desk tools: the parcel's tracking events, what the customer wants, who works a case
 
 Revision ID: d35c7001
 Revises: 1a7e9a0e0016
@@ -35,10 +35,20 @@ def upgrade() -> None:
 
     with op.batch_alter_table('incident', schema=None) as batch_op:
         batch_op.add_column(sa.Column('wanted', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
+        batch_op.add_column(sa.Column('assignee_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('agent_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_incident_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_foreign_key('fk_incident_assignee_id_account', 'account', ['assignee_id'], ['id'])
+        batch_op.create_foreign_key('fk_incident_agent_id_account', 'account', ['agent_id'], ['id'])
 
 
 def downgrade() -> None:
     with op.batch_alter_table('incident', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_incident_agent_id_account', type_='foreignkey')
+        batch_op.drop_constraint('fk_incident_assignee_id_account', type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_incident_assignee_id'))
+        batch_op.drop_column('agent_id')
+        batch_op.drop_column('assignee_id')
         batch_op.drop_column('wanted')
 
     with op.batch_alter_table('shipmentevent', schema=None) as batch_op:

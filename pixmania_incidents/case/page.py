@@ -10,6 +10,7 @@ import reflex as rx
 
 from pixmania_incidents.case.customer_panel import customer_panel
 from pixmania_incidents.case.decision import decision_section
+from pixmania_incidents.case.handling import handling_section
 from pixmania_incidents.case.header import case_header, view
 from pixmania_incidents.case.page_state import ROUTE, IncidentPageState
 from pixmania_incidents.case.parcel import parcel_section
@@ -101,6 +102,7 @@ def _case() -> rx.Component:
                 decision_section(),
                 statement_section(),
                 _wish(),
+                handling_section(),
                 _panel(),
                 parcel_section(),
                 timeline(),

@@ -86,6 +86,16 @@ def _card(card: rx.Var) -> rx.Component:
                         data_testid="card-wanted",
                     ),
                 ),
+                rx.cond(
+                    card.assignee != "",
+                    rx.hstack(
+                        rx.icon("user-round", size=12, aria_hidden="true"),
+                        rx.text(t("seller.board.assigned_to"), " ", card.assignee, size="1"),
+                        spacing="1",
+                        align="center",
+                        data_testid="card-assignee",
+                    ),
+                ),
                 outcome_note(card.outcome),
                 rx.flex(
                     rx.text(ball_label(card.ball), size="1", weight="medium"),
@@ -103,7 +113,7 @@ def _card(card: rx.Var) -> rx.Component:
                 width="100%",
                 min_width="0",
                 # Long words ("Remboursement/Retour", a countdown) wrap inside a narrow column.
-                style={"overflowWrap": "anywhere"},
+                style={"overflowWrap": "anywhere", "& [data-testid='countdown']": {"whiteSpace": "normal !important"}},
             ),
             size="1",
             width="100%",
@@ -235,6 +245,12 @@ def _filters() -> rx.Component:
             BoardState.sort_by,
             "board-sort",
             default="deadline",
+        ),
+        rx.el.label(
+            rx.checkbox(on_change=BoardState.filter_mine, data_testid="filter-mine"),
+            rx.text(t("seller.board.mine"), size="2"),
+            style={"display": "flex", "gap": "0.5em", "alignItems": "center", "minHeight": "2.25em",
+                   "cursor": "pointer"},
         ),
         rx.vstack(
             rx.el.label(

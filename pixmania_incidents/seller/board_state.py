@@ -58,6 +58,10 @@ class BoardState(SessionState):
         self._set_filter("text", value)
 
     @rx.event
+    def filter_mine(self, checked: bool):
+        self._set_filter("mine", "1" if checked is True else "")
+
+    @rx.event
     def sort_by(self, value: str):
         self._set_filter("sort", value)
 

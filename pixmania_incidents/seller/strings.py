@@ -17,6 +17,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "seller.board.sort_amount": ("Montant (plus élevé d'abord)", "Amount (highest first)"),
     "seller.board.column": ("Colonne affichée", "Column shown"),
     "seller.board.wants": ("Souhaite :", "Wants:"),
+    "seller.board.mine": ("Attribués à moi", "Assigned to me"),
+    "seller.board.assigned_to": ("Attribué à", "Assigned to"),
     "seller.board.empty": ("Aucun incident", "No incidents"),
     "seller.board.show_more": ("Afficher plus", "Show more"),
     "seller.board.closed_recent": ("Clôturés depuis 30 jours", "Closed in the last 30 days"),

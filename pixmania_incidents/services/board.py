@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
@@ -24,6 +25,7 @@ from pixmania_incidents.policy import IncidentType
 from pixmania_incidents.services.common import Actor, Forbidden, authorize, now, reads
 from pixmania_incidents.services.inputs import clean_text
 
+Assignee = aliased(User)
 COLUMNS: tuple[str, ...] = tuple(s.value for s in S)
 PAGE = 25
 MAX_LIMIT = 500
@@ -41,6 +43,7 @@ class BoardFilters:
     deadline_state: str = ""
     text: str = ""
     sort: str = "deadline"
+    mine: bool = False  # only the cases assigned to the viewer
 
     @classmethod
     def of(cls, raw: Mapping[str, Any]) -> "BoardFilters":
@@ -52,6 +55,7 @@ class BoardFilters:
             deadline_state=state if state in OPEN_DEADLINE_STATES else "",
             text=str(raw.get("text") or "").strip()[:100],
             sort=sort if sort in SORTS else "deadline",
+            mine=str(raw.get("mine") or "") in ("1", "true", "True"),
         )
 
 
@@ -77,6 +81,7 @@ class Card:
     outcome: str = ""  # how a closed case ended
     amount: str = ""  # the order line's total, in the viewer's language
     wanted: str = ""  # the solution the customer asked for when opening, "" for no preference
+    assignee: str = ""  # the colleague the case is assigned to
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,8 @@ def _where(actor: Actor, filters: BoardFilters) -> list[Any]:
     conditions: list[Any] = [Incident.shop_id == actor.shop_id]
     if filters.type:
         conditions.append(Incident.type == filters.type)
+    if filters.mine:
+        conditions.append(Incident.assignee_id == actor.id)
     if filters.deadline_state:
         conditions.append(Incident.deadline_state == filters.deadline_state)
         conditions.append(Incident.state != S.closed)
@@ -158,10 +165,11 @@ def board(
                     select(
                         Incident.id, Incident.reference, Incident.type, Incident.state, User.name, Listing.title,
                         Incident.ball, Incident.next_due_at, Incident.deadline_state, Incident.outcome,
-                        OrderLine.total_cents, Incident.wanted,
+                        OrderLine.total_cents, Incident.wanted, Assignee.name,
                     )
                 )
                 .join(OrderLine, OrderLine.id == Incident.order_line_id)
+                .outerjoin(Assignee, Assignee.id == Incident.assignee_id)
                 .where(*where, Incident.state == state)
                 .order_by(*_order(state, filters.sort), Incident.id)
                 .limit(limit_for(limits or {}, state))
@@ -180,6 +188,7 @@ def board(
                     ball=r[6] or "", next_due_at=r[7].isoformat() if r[7] else "",
                     deadline_state=r[8] if r[3] != S.closed else "", obligations=dues.get(r[0], []),
                     outcome=r[9] or "", amount=money(r[10], locale), wanted=r[11] or "",
+                    assignee=r[12] or "",
                 )
                 for r in rows[state]
             ],

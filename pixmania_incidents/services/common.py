@@ -143,6 +143,8 @@ _RULES: dict[str, tuple[frozenset[str], Callable[[Actor, Any], bool] | None]] = 
     "incident.view_internal": (frozenset(STAFF), None),
     "incident.arbitrate": (frozenset({Role.arbitrator}), None),
     "incident.supervise": (frozenset(STAFF), None),
+    "incident.assign": (frozenset({Role.seller}), _owns_incident),
+    "incident.take": (frozenset({Role.support}), None),
     "flag.raise": (frozenset({Role.seller, Role.support, Role.arbitrator}), _owns_incident),
     "flag.handle": (frozenset({Role.product}), None),
     "flag.view": (frozenset({Role.product, Role.support, Role.arbitrator, Role.admin}), None),

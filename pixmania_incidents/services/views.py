@@ -49,8 +49,8 @@ from pixmania_incidents.services.evidence import visibilities
 from pixmania_incidents.services.incidents import case_facts, opening_refusal, refundable_cents, refusal_of
 
 #: Events only staff see (internal notes) or only the shop and staff (its own working notes).
-_STAFF_EVENTS = frozenset({"internal_note"})
-_SHOP_EVENTS = frozenset({"outside_exchange", "lesson_added", "first_viewed", "flag_raised", "flag_acknowledged",
+_STAFF_EVENTS = frozenset({"internal_note", "taken", "released"})
+_SHOP_EVENTS = frozenset({"assigned", "outside_exchange", "lesson_added", "first_viewed", "flag_raised", "flag_acknowledged",
                           "flag_fixed", "flag_rejected"})
 
 
@@ -184,6 +184,11 @@ def _parcel(session: Session, order_id: int) -> dict[str, Any] | None:
     }
 
 
+def _name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.name if user is not None else ""
+
+
 @reads
 def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str, Any]:
     """Everything the incident page shows to this viewer, and the buttons they get; its
@@ -266,6 +271,11 @@ def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str,
         "allowed": sorted(a.value for a in allowed_actions(incident.state, actor.role, case_facts(session, incident, actor))),
         "rating": None if rating is None else {"score": rating.score, "comment": rating.comment},
         "parcel": _parcel(session, incident.order_id) if actor.role in PARCEL_VIEWERS else None,
+        # Who works the case: the shop's assignee for the shop and staff, the agent for staff only.
+        "assignee": _name(session, incident.assignee_id) if _sees_contact(actor, incident) else "",
+        "assignee_id": incident.assignee_id if _sees_contact(actor, incident) else None,
+        "agent": _name(session, incident.agent_id) if actor.role in STAFF else "",
+        "agent_is_me": incident.agent_id is not None and incident.agent_id == actor.id,
     }
 
 
@@ -519,6 +529,10 @@ class CaseView:
     rating: RatingView | None
     parcel: ParcelView | None = None
     wanted_label: str = ""  # what the customer asked for when opening ("" for no preference)
+    assignee_name: str = ""  # the shop's seller the case is assigned to (shop and staff only)
+    agent_name: str = ""  # the customer service agent who took the case (staff only)
+    agent_is_me: bool = False
+    assignee_id: int = 0  # 0: nobody
 
 
 @dataclass(frozen=True)
@@ -577,6 +591,8 @@ def event_detail(event: dict[str, Any], locale: str) -> str:
         parts.append(str(after["tracking_number"]))
     if after.get("score"):
         parts.append(f"{after['score']}/5")
+    if after.get("assignee") or after.get("agent"):
+        parts.append(str(after.get("assignee") or after.get("agent")))
     return " · ".join(parts)
 
 
@@ -655,6 +671,8 @@ def present_case(view: dict[str, Any], locale: str) -> CaseView:
         rating=None if rating is None else RatingView(score=rating["score"], comment=rating["comment"] or ""),
         parcel=_parcel_view(view.get("parcel"), locale),
         wanted_label=_pair(*SOLUTION_LABELS[view["wanted"]], locale) if view.get("wanted") else "",
+        assignee_name=view.get("assignee", ""), agent_name=view.get("agent", ""),
+        agent_is_me=bool(view.get("agent_is_me")), assignee_id=view.get("assignee_id") or 0,
     )
 
 

@@ -63,3 +63,81 @@ def test_the_customer_says_what_they_want_among_the_types_solutions(world):
     plain = open_case(world, type="defective", line="camille_tech_delivered")
     assert plain.wanted is None
     assert views.case_view(world.db, world.actor("seller_tech"), plain.id, "fr").wanted_label == ""
+
+
+@pytest.fixture
+def colleague(world):
+    """A second seller of TechShop."""
+    from tests.conftest import _user
+    from pixmania_incidents.vocabulary import Role
+    user = _user(world.db, "tech2@example.com", "Zoé Vendeuse", Role.seller, world.shops["tech"])
+    world.users["seller_tech2"] = user
+    world.db.commit()
+    return user
+
+
+def test_a_seller_assigns_a_case_to_a_colleague_of_the_same_shop_only(world, colleague):
+    from pixmania_incidents.services import assignment, board
+    from pixmania_incidents.services.board import BoardFilters
+    from pixmania_incidents.services.common import Forbidden
+
+    inc = open_case(world)
+    seller = world.actor("seller_tech")
+    assert [c.name for c in assignment.colleagues(world.db, seller)] == ["Vendeur Tech", "Zoé Vendeuse"]
+    version = inc.version
+    assignment.assign(world.db, seller, inc.id, colleague.id)
+    world.db.commit()
+    world.db.refresh(inc)
+    assert inc.assignee_id == colleague.id and inc.version == version  # no colleague's form goes stale
+    # Never to another shop's seller, a customer or support, whatever the browser sends; nor by another shop.
+    for other in ("seller_maison", "camille", "support"):
+        with pytest.raises(Forbidden):
+            assignment.assign(world.db, seller, inc.id, world.users[other].id)
+    with pytest.raises(NotFound):
+        assignment.assign(world.db, world.actor("seller_maison"), inc.id, world.users["seller_maison"].id)
+    for who in ("support", "camille"):
+        with pytest.raises((Forbidden, NotFound)):
+            assignment.assign(world.db, world.actor(who), inc.id, colleague.id)
+    world.db.rollback()
+
+    # "Assigned to me" on the board: the colleague's card, not the first seller's.
+    mine = BoardFilters(mine=True)
+    theirs = [c for col in board.board(world.db, world.actor("seller_tech2"), mine) for c in col.cards]
+    assert [(c.reference, c.assignee) for c in theirs] == [(inc.reference, "Zoé Vendeuse")]
+    assert all(col.count == 0 for col in board.board(world.db, seller, mine))
+    assert BoardFilters.of({"mine": "1"}).mine and not BoardFilters.of({"mine": "yes please"}).mine
+
+    case = views.case_view(world.db, seller, inc.id, "fr")
+    assert case.assignee_name == "Zoé Vendeuse"
+    assert "Dossier attribué" in [e.label for e in case.timeline]
+    customer_view = views.case_view(world.db, world.actor("camille"), inc.id, "fr")
+    assert customer_view.assignee_name == "" and "Dossier attribué" not in [e.label for e in customer_view.timeline]
+
+    assignment.assign(world.db, seller, inc.id, None)
+    world.db.commit()
+    assert views.case_view(world.db, seller, inc.id, "fr").assignee_name == ""
+
+
+def test_support_takes_a_case_and_other_agents_see_it(world):
+    from pixmania_incidents.services import assignment, supervision
+    from pixmania_incidents.services.common import Forbidden
+
+    inc = open_case(world)
+    assignment.take(world.db, world.actor("support"), inc.id)
+    world.db.commit()
+    for who in ("support", "arbitrator"):
+        case = views.case_view(world.db, world.actor(who), inc.id, "fr")
+        assert case.agent_name == "Sophie Support" and case.agent_is_me == (who == "support")
+    row = next(r for r in supervision.supervise(world.db, world.actor("arbitrator")).rows if r["id"] == inc.id)
+    assert row["agent"] == "Sophie Support"
+    # The shop and the customer do not see customer service's internal handling.
+    for who in ("seller_tech", "camille"):
+        case = views.case_view(world.db, world.actor(who), inc.id, "fr")
+        assert case.agent_name == "" and "Pris en charge par le service client" not in [e.label for e in case.timeline]
+    for who in ("seller_tech", "camille", "arbitrator"):
+        with pytest.raises(Forbidden):
+            assignment.take(world.db, world.actor(who), inc.id)
+    world.db.rollback()
+    assignment.release(world.db, world.actor("support"), inc.id)
+    world.db.commit()
+    assert views.case_view(world.db, world.actor("support"), inc.id, "fr").agent_name == ""
