@@ -445,6 +445,17 @@ class Obligation(SQLModel, table=True):
     created_at: datetime = When(nullable=False, default_now=True)
 
 
+class ReplyTemplate(SQLModel, table=True):
+    """A canned reply: a shop's, shared by its sellers, or customer service's (no shop)."""
+
+    id: int = Field(default=None, primary_key=True)
+    shop_id: int | None = Field(default=None, foreign_key="shop.id", index=True)
+    title: str = Field(max_length=80)
+    body: str = Field(max_length=4000)
+    created_by_id: int = Field(foreign_key="account.id")
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
 class ChecklistItem(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)

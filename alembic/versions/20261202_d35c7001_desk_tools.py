@@ -1,4 +1,4 @@
-"""desk tools: the parcel's tracking events, what the customer wants, who works a case
+"""desk tools: the parcel's tracking events, what the customer wants, who works a case, reply templates
 
 Revision ID: d35c7001
 Revises: 1a7e9a0e0016
@@ -41,8 +41,26 @@ def upgrade() -> None:
         batch_op.create_foreign_key('fk_incident_assignee_id_account', 'account', ['assignee_id'], ['id'])
         batch_op.create_foreign_key('fk_incident_agent_id_account', 'account', ['agent_id'], ['id'])
 
+    op.create_table('replytemplate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=True),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['account.id'], ),
+    sa.ForeignKeyConstraint(['shop_id'], ['shop.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('replytemplate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_replytemplate_shop_id'), ['shop_id'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('replytemplate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_replytemplate_shop_id'))
+
+    op.drop_table('replytemplate')
     with op.batch_alter_table('incident', schema=None) as batch_op:
         batch_op.drop_constraint('fk_incident_agent_id_account', type_='foreignkey')
         batch_op.drop_constraint('fk_incident_assignee_id_account', type_='foreignkey')

@@ -18,6 +18,7 @@ from pixmania_incidents.case.product_panel import product_panel
 from pixmania_incidents.case.seller_panel import seller_panel
 from pixmania_incidents.case.staff_panel import staff_panel
 from pixmania_incidents.case.statement import statement_section
+from pixmania_incidents.case.templates import templates_section
 from pixmania_incidents.case.thread import thread
 from pixmania_incidents.case.timeline import timeline
 from pixmania_incidents.shell.failure import loaded, loading
@@ -103,6 +104,7 @@ def _case() -> rx.Component:
                 statement_section(),
                 _wish(),
                 handling_section(),
+                templates_section(),
                 _panel(),
                 parcel_section(),
                 timeline(),

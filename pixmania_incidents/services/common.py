@@ -145,6 +145,7 @@ _RULES: dict[str, tuple[frozenset[str], Callable[[Actor, Any], bool] | None]] = 
     "incident.supervise": (frozenset(STAFF), None),
     "incident.assign": (frozenset({Role.seller}), _owns_incident),
     "incident.take": (frozenset({Role.support}), None),
+    "template.use": (frozenset({Role.seller, Role.support, Role.arbitrator}), None),
     "flag.raise": (frozenset({Role.seller, Role.support, Role.arbitrator}), _owns_incident),
     "flag.handle": (frozenset({Role.product}), None),
     "flag.view": (frozenset({Role.product, Role.support, Role.arbitrator, Role.admin}), None),

@@ -33,6 +33,7 @@ GLOBAL_ACTIONS = {
     "incident.arbitrate":     {"arbitrator"},
     "incident.supervise":     {"support", "arbitrator", "admin"},
     "incident.take":          {"support"},
+    "template.use":           {"seller_tech", "seller_maison", "support", "arbitrator"},
     "flag.handle":            {"product"},
     "flag.view":              {"product", "support", "arbitrator", "admin"},
     "order.view":             {"camille", "paul"},

@@ -141,3 +141,36 @@ def test_support_takes_a_case_and_other_agents_see_it(world):
     assignment.release(world.db, world.actor("support"), inc.id)
     world.db.commit()
     assert views.case_view(world.db, world.actor("support"), inc.id, "fr").agent_name == ""
+
+
+def test_reply_templates_per_shop_and_per_desk_with_placeholders_filled_for_the_case(world, colleague):
+    from pixmania_incidents.services import templates
+    from pixmania_incidents.services.common import Forbidden
+
+    inc = open_case(world)
+    seller, support = world.actor("seller_tech"), world.actor("support")
+    mine = templates.save_template(world.db, seller, "Accusé de réception",
+                                   "Bonjour {client}, nous traitons {reference} avant le {echeance}.")
+    desk = templates.save_template(world.db, support, "Relance", "Bonjour {client}, où en êtes-vous ?")
+    world.db.commit()
+    # The shop's colleagues share the shop's templates; another shop and the desk do not see them.
+    assert [t.title for t in templates.templates(world.db, world.actor("seller_tech2"))] == ["Accusé de réception"]
+    assert templates.templates(world.db, world.actor("seller_maison")) == []
+    assert [t.title for t in templates.templates(world.db, world.actor("arbitrator"))] == ["Relance"]
+
+    text = templates.filled(world.db, seller, inc.id, mine.id)
+    assert text.startswith(f"Bonjour Camille Martin, nous traitons {inc.reference} avant le ")
+    assert "{" not in text
+    # Another scope's template, or a case the actor may not see, is not found.
+    with pytest.raises(NotFound):
+        templates.filled(world.db, seller, inc.id, desk.id)
+    with pytest.raises(NotFound):
+        templates.filled(world.db, world.actor("seller_maison"), inc.id, mine.id)
+    with pytest.raises(NotFound):
+        templates.delete_template(world.db, world.actor("seller_maison"), mine.id)
+    for who in ("camille", "product"):
+        with pytest.raises(Forbidden):
+            templates.templates(world.db, world.actor(who))
+    templates.delete_template(world.db, world.actor("seller_tech2"), mine.id)
+    world.db.commit()
+    assert templates.templates(world.db, seller) == []
