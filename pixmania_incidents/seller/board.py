@@ -42,16 +42,20 @@ def _edge_colour(state: rx.Var) -> rx.Var:
 
 def _obligation(ob: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.icon("circle-dot", size=12, color="var(--gray-10)"),
-        rx.text(_obligation_label(ob.kind), size="1"),
-        rx.cond(
-            ob.due_at != "",
-            rx.text(countdown(ob.due_at), size="1", color_scheme="gray"),
-            rx.text(t("seller.board.waiting_start"), size="1", color_scheme="gray"),
+        rx.icon("circle-dot", size=12, color="var(--gray-10)", flex_shrink="0", margin_top="0.2em"),
+        rx.flex(
+            rx.text(_obligation_label(ob.kind), size="1"),
+            rx.cond(
+                ob.due_at != "",
+                rx.text(countdown(ob.due_at), size="1", color_scheme="gray"),
+                rx.text(t("seller.board.waiting_start"), size="1", color_scheme="gray"),
+            ),
+            column_gap="0.35em",
+            wrap="wrap",
+            min_width="0",
         ),
         spacing="1",
-        align="center",
-        wrap="wrap",
+        align="start",
     )
 
 

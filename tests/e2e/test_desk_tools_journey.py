@@ -1,13 +1,18 @@
-"""The seller's board as a daily tool on a laptop and a phone: every column at a glance at
-1280 px, one column at a time with counts at 375 px, and a sort that reorders the cards."""
+"""The board and the desk's tools as their users see them: every column at a glance at
+1280 px and one at a time with counts at 375 px, a sort that reorders the cards; what the
+customer wants and the order's parcel on the case; a case assigned to a colleague and
+found under "assigned to me"; customer service taking a case, seen by the arbitrator."""
 
 from __future__ import annotations
+
+import re
 
 from pixmania_incidents.formats import parse_cents
 
 from tests.e2e.conftest import expect
 
 SELLER = "vendeur.techshop@demo.example.com"
+COLLEAGUE = "vendeur2.techshop@demo.example.com"
 STATES = ("open", "in_progress", "awaiting_customer", "in_arbitration", "resolved", "closed")
 
 
@@ -24,13 +29,13 @@ def test_board_fits_a_laptop_and_a_phone(open_session, tmp_path):
         box = page.locator(f'[data-testid="board-column"][data-state="{state}"]').bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 1280, state
     overflowing = page.get_by_test_id("board-card").evaluate_all(
-        """cards => cards.filter(card => {
+        """cards => cards.flatMap(card => {
             const outer = card.getBoundingClientRect();
-            return [...card.querySelectorAll('*')].some(el => {
+            return [...card.querySelectorAll('*')].filter(el => {
                 const r = el.getBoundingClientRect();
                 return r.width > 0 && (r.right > outer.right + 1 || r.left < outer.left - 1);
-            });
-        }).map(card => card.dataset.reference)""")
+            }).map(el => card.dataset.reference + ': ' + el.tagName + ' ' + el.textContent.slice(0, 40));
+        })""")
     assert overflowing == []
     page.screenshot(path=str(tmp_path / "board-1280.png"), full_page=True)
 
@@ -56,3 +61,54 @@ def test_board_fits_a_laptop_and_a_phone(open_session, tmp_path):
     expect(page.locator('[data-testid="board-column"]:visible')).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=str(tmp_path / "board-375.png"), full_page=True)
+
+
+def test_seller_sees_the_wish_and_the_parcel_and_assigns_a_colleague(open_session):
+    page = open_session(SELLER).page
+    page.goto("/board")
+    wished = page.get_by_test_id("board-card").filter(has=page.get_by_test_id("card-wanted")).first
+    expect(wished).to_be_visible()
+    reference = wished.get_attribute("data-reference")
+    wish = wished.get_by_test_id("card-wanted").inner_text().split(":", 1)[1].strip()
+    wished.click()
+    page.wait_for_url(re.compile(r"/incidents/"))
+    expect(page.get_by_test_id("case-wanted")).to_contain_text(wish)
+    parcel = page.get_by_test_id("parcel")
+    expect(parcel.get_by_test_id("parcel-carrier")).not_to_be_empty()
+    expect(parcel.get_by_test_id("parcel-tracking")).not_to_be_empty()
+
+    # A reply template kept for the shop lands in the message, filled for this case.
+    page.get_by_text("Gérer les modèles").click()
+    page.get_by_label("Nom du modèle").fill("Accusé de réception")
+    page.get_by_label("Texte", exact=True).fill("Bonjour {client}, votre dossier {reference} est entre nos mains.")
+    page.get_by_role("button", name="Enregistrer le modèle").click()
+    page.get_by_label("Insérer un modèle dans le message").select_option(label="Accusé de réception")
+    expect(page.locator("#thread_body")).to_have_value(re.compile(rf"^Bonjour .+, votre dossier {reference} est entre"))
+
+    page.get_by_label("Vendeur attribué :").select_option(label="Inès Fabre")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Dossier attribué")
+
+    colleague = open_session(COLLEAGUE).page
+    colleague.goto("/board")
+    colleague.get_by_text("Attribués à moi").click()
+    mine = colleague.get_by_test_id("board-card")
+    expect(mine).to_have_count(1)
+    expect(mine.first).to_have_attribute("data-reference", reference)
+    expect(mine.first.get_by_test_id("card-assignee")).to_contain_text("Inès Fabre")
+
+
+def test_support_takes_a_case_and_the_arbitrator_sees_who(open_session):
+    support = open_session("support@demo.example.com").page
+    support.goto("/supervision")
+    row = support.locator("a").filter(has_text=re.compile(r"INC-\d{4}-\d+")).first
+    reference = re.search(r"INC-\d{4}-\d+", row.inner_text()).group(0)
+    row.click()
+    support.wait_for_url(re.compile(r"/incidents/"))
+    support.get_by_role("button", name="Je m'en occupe").click()
+    expect(support.get_by_test_id("case-agent")).to_contain_text("Sophie Garnier")
+    expect(support.get_by_role("button", name="Je ne m'en occupe plus")).to_be_visible()
+
+    arbitrator = open_session("arbitre@demo.example.com").page
+    arbitrator.goto("/supervision")
+    taken = arbitrator.locator("a").filter(has_text=reference)
+    expect(taken.get_by_test_id("row-agent")).to_contain_text("Sophie Garnier")
