@@ -83,7 +83,13 @@ def _wish() -> rx.Component:
     return rx.cond(
         view.wanted_label != "",
         rx.callout(
-            rx.text(rx.text.strong(t("case.wanted")), " ", view.wanted_label),
+            rx.text(
+                rx.text.strong(
+                    rx.cond(SessionState.user_role == Role.customer.value, t("case.wanted_mine"), t("case.wanted"))
+                ),
+                " ",
+                view.wanted_label,
+            ),
             icon="hand-helping",
             color_scheme="gray",
             size="1",
@@ -103,10 +109,11 @@ def _case() -> rx.Component:
                 decision_section(),
                 statement_section(),
                 _wish(),
+                # Checking delivery is the first step of "non reçu": the parcel comes before the tools.
+                parcel_section(),
                 handling_section(),
                 templates_section(),
                 _panel(),
-                parcel_section(),
                 timeline(),
                 spacing="4",
                 flex="1",

@@ -339,6 +339,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "case.templates.save": ("Enregistrer le modèle", "Save the template"),
     "case.templates.delete": ("Supprimer", "Delete"),
     "case.wanted": ("Le client souhaite :", "The customer would like:"),
+    "case.wanted_mine": ("Vous avez demandé :", "You asked for:"),
     "case.parcel.title": ("Colis de la commande", "The order's parcel"),
     "case.parcel.carrier": ("Transporteur", "Carrier"),
     "case.parcel.tracking": ("N° de suivi", "Tracking number"),

@@ -6,6 +6,7 @@ found under "assigned to me"; customer service taking a case, seen by the arbitr
 from __future__ import annotations
 
 import re
+import sqlite3
 
 from pixmania_incidents.formats import parse_cents
 
@@ -112,3 +113,31 @@ def test_support_takes_a_case_and_the_arbitrator_sees_who(open_session):
     arbitrator.goto("/supervision")
     taken = arbitrator.locator("a").filter(has_text=reference)
     expect(taken.get_by_test_id("row-agent")).to_contain_text("Sophie Garnier")
+
+
+def test_the_customer_says_what_they_want_and_the_seller_sees_it(open_session, e2e_server):
+    with sqlite3.connect(str(e2e_server.data_dir / "pixmania.db")) as conn:
+        line_id = conn.execute(
+            "SELECT l.id FROM orderline l JOIN customerorder o ON o.id = l.order_id JOIN shop s ON s.id = o.shop_id "
+            "JOIN account a ON a.id = o.customer_id JOIN shipment sh ON sh.order_id = o.id "
+            "WHERE a.email = 'client@demo.example.com' AND s.name = 'TechShop' AND sh.state = 'delivered' "
+            "AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.order_line_id = l.id) ORDER BY l.id LIMIT 1"
+        ).fetchone()[0]
+    customer = open_session("client@demo.example.com").page
+    customer.goto(f"/orders/{line_id}/report")
+    customer.get_by_role("radio", name=re.compile("Article non conforme")).click()
+    # Only the type's remedies are offered: no reshipment for an item that does not match its description.
+    wishes = customer.get_by_test_id("report-wish")
+    expect(wishes.get_by_text("Retour et remboursement")).to_be_visible()
+    expect(wishes.get_by_text("Réexpédition")).to_have_count(0)
+    wishes.get_by_text("Retour et remboursement").click()
+    customer.get_by_label(re.compile("Description du problème")).fill("La couleur n'est pas celle de la photo.")
+    customer.get_by_role("button", name="Envoyer le signalement").click()
+    customer.wait_for_url(re.compile(r"/incidents/\d+$"))
+    expect(customer.get_by_test_id("case-wanted")).to_contain_text("Vous avez demandé : Retour et remboursement")
+    reference = customer.get_by_test_id("case-reference").inner_text().strip()
+
+    seller = open_session(SELLER).page
+    seller.goto("/board")
+    card = seller.locator(f'[data-testid="board-card"][data-reference="{reference}"]')
+    expect(card.get_by_test_id("card-wanted")).to_contain_text("Retour et remboursement")
