@@ -250,6 +250,14 @@ def _filters() -> rx.Component:
             "board-sort",
             default="deadline",
         ),
+        rx.button(
+            rx.icon("download", size=14),
+            t("seller.board.export"),
+            variant="soft",
+            size="2",
+            on_click=BoardState.export_csv,
+            data_testid="board-export",
+        ),
         rx.el.label(
             rx.checkbox(on_change=BoardState.filter_mine, data_testid="filter-mine"),
             rx.text(t("seller.board.mine"), size="2"),

@@ -62,6 +62,14 @@ class BoardState(SessionState):
         self._set_filter("mine", "1" if checked is True else "")
 
     @rx.event
+    async def export_csv(self):
+        """The cases as filtered and sorted on screen, for a spreadsheet."""
+        text, _error = await self._run(board.board_csv, board.BoardFilters.of(self._filters), await self._locale())
+        if text is None:
+            return None
+        return rx.download(data=text, filename="tableau-incidents.csv", mime_type="text/csv")
+
+    @rx.event
     def sort_by(self, value: str):
         self._set_filter("sort", value)
 

@@ -18,6 +18,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "seller.board.column": ("Colonne affichée", "Column shown"),
     "seller.board.wants": ("Souhaite :", "Wants:"),
     "seller.board.mine": ("Attribués à moi", "Assigned to me"),
+    "seller.board.export": ("Exporter (CSV)", "Export (CSV)"),
     "seller.board.assigned_to": ("Attribué à", "Assigned to"),
     "seller.board.empty": ("Aucun incident", "No incidents"),
     "seller.board.show_more": ("Afficher plus", "Show more"),

@@ -9,6 +9,8 @@ the shop's history: the closed column only holds recently closed cases.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -195,6 +197,29 @@ def board(
         )
         for state in COLUMNS
     ]
+
+
+EXPORT_COLUMNS = ("reference", "state", "type", "customer_name", "listing_title", "amount", "wanted", "assignee",
+                  "ball", "next_due_at", "deadline_state", "outcome")
+
+
+def _cell(value: object) -> str:
+    """Text a spreadsheet shows as text: a leading =, +, - or @ would run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@reads
+def board_csv(session: Session, actor: Actor, filters: BoardFilters = BoardFilters(), locale: str = "fr") -> str:
+    """The board as the seller narrowed and sorted it, one case a line, up to MAX_LIMIT per column."""
+    columns = board(session, actor, filters, {state: MAX_LIMIT for state in COLUMNS}, locale)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for column in columns:
+        for card in column.cards:
+            writer.writerow([_cell(getattr(card, name)) for name in EXPORT_COLUMNS])
+    return out.getvalue()
 
 
 def _open_obligations(session: Session, incident_ids: list[int]) -> dict[int, list[ObligationDue]]:

@@ -49,6 +49,13 @@ def test_board_fits_a_laptop_and_a_phone(open_session, tmp_path):
     amounts = [parse_cents(a) for a in open_column.get_by_test_id("card-amount").all_inner_texts()]
     assert amounts == sorted(amounts, reverse=True), (first_ref, amounts)
 
+    # The board as sorted on screen, for a spreadsheet.
+    with page.expect_download() as download:
+        page.get_by_test_id("board-export").click()
+    exported = open(download.value.path(), encoding="utf-8").read().splitlines()
+    assert exported[0].startswith("reference,state,type")
+    assert any(line.startswith(f"{first_ref},open,") for line in exported[1:])
+
     # A phone shows one column at a time; the picker names each column with its count.
     page.set_viewport_size({"width": 375, "height": 800})
     picker = page.get_by_label("Colonne affichée")

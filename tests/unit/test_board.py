@@ -172,3 +172,24 @@ def test_seller_sorts_columns_by_deadline_opening_or_amount(world, clock):
     card = column(world, "open", locale="en").cards[0]
     assert card.amount.startswith("€")
     assert BoardFilters.of({"sort": "price; drop"}).sort == "deadline"
+
+
+def test_export_follows_the_filters_and_sort_and_defuses_formulas(world):
+    import csv
+    import io
+
+    defective = open_case(world, "camille_tech_delivered", "defective")
+    damaged = open_case(world, "paul_tech_delivered", "damaged", who="paul")
+    open_case(world, "camille_maison_delivered")  # another shop's: never exported
+    world.users["paul"].name = "=HYPERLINK(\"http://x\")"
+    world.db.commit()
+    rows = list(csv.reader(io.StringIO(svc.board_csv(world.db, world.actor("seller_tech")))))
+    assert rows[0][:3] == ["reference", "state", "type"]
+    assert sorted(r[0] for r in rows[1:]) == sorted([defective.reference, damaged.reference])
+    by_ref = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert by_ref[damaged.reference]["customer_name"].startswith("'=")
+    assert by_ref[defective.reference]["amount"] == "129,99\xa0€"
+    only = list(csv.reader(io.StringIO(svc.board_csv(world.db, world.actor("seller_tech"), BoardFilters(type="damaged")))))
+    assert [r[0] for r in only[1:]] == [damaged.reference]
+    with pytest.raises(Forbidden):
+        svc.board_csv(world.db, world.actor("support"))
