@@ -199,6 +199,19 @@ class Shipment(SQLModel, table=True):
     external_updated_at: datetime | None = When()
 
 
+class ShipmentEvent(SQLModel, table=True):
+    """A tracking event the order system reported for the parcel, kept once as received:
+    checking delivery is the first step of the "non reçu" playbook."""
+
+    __table_args__ = (sa.UniqueConstraint("shipment_id", "event", "at", name="uq_shipmentevent_once"),)
+
+    id: int = Field(default=None, primary_key=True)
+    shipment_id: int = Field(foreign_key="shipment.id", index=True)
+    event: str = Field(max_length=20)
+    at: datetime = When(nullable=False)
+    received_at: datetime = When(nullable=False, default_now=True)
+
+
 # --- incidents -------------------------------------------------------------
 
 
@@ -220,6 +233,8 @@ class Incident(SQLModel, table=True):
     listing_id: int = Field(foreign_key="listing.id", index=True)
     customer_id: int = Field(foreign_key="account.id", index=True)
     description: str = Field(max_length=4000)
+    # What the customer asked for when opening: one of the type's solutions, or None (no preference).
+    wanted: str | None = Field(default=None, max_length=20)
     # The shop's business calendar as it was at opening (never recomputed).
     calendar: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     opened_at: datetime = When(nullable=False, index=True)
@@ -229,6 +244,9 @@ class Incident(SQLModel, table=True):
     closed_at: datetime | None = When()
     help_requested_at: datetime | None = When()
     arbitrator_id: int | None = Field(default=None, foreign_key="account.id")
+    # The shop's seller the case is assigned to, and the customer service agent who took it.
+    assignee_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    agent_id: int | None = Field(default=None, foreign_key="account.id")
     # Denormalised from the open deadlines, for the board, supervision and sweep.
     next_due_at: datetime | None = When()
     deadline_state: str = Field(default="on_track", max_length=12, index=True)
@@ -425,6 +443,17 @@ class Obligation(SQLModel, table=True):
     met_at: datetime | None = When()
     # Set when what it waits on will not come (the return was never sent back); a late return clears it.
     cancelled_at: datetime | None = When()
+    created_at: datetime = When(nullable=False, default_now=True)
+
+
+class ReplyTemplate(SQLModel, table=True):
+    """A canned reply: a shop's, shared by its sellers, or customer service's (no shop)."""
+
+    id: int = Field(default=None, primary_key=True)
+    shop_id: int | None = Field(default=None, foreign_key="shop.id", index=True)
+    title: str = Field(max_length=80)
+    body: str = Field(max_length=4000)
+    created_by_id: int = Field(foreign_key="account.id")
     created_at: datetime = When(nullable=False, default_now=True)
 
 

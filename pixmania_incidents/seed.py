@@ -221,8 +221,11 @@ def _fit_listing(ctx: _Ctx, line: OrderLine, text: str) -> None:
 def _open(ctx: _Ctx, line: OrderLine, customer: Actor, type: str, hours_ago: float, text: str) -> int:
     _fit_listing(ctx, line, text)
     ctx.at(hours_ago)
-    photos = [_demo_photo()] if type_policy(type).photos_required else []  # SPEC 8.3
-    return incidents.open_incident(ctx.session, customer, line.id, type, text, photos).incident_id
+    policy = type_policy(type)
+    photos = [_demo_photo()] if policy.photos_required else []  # SPEC 8.3
+    # Most customers ask for the type's usual remedy (a reshipment, a replacement…); some leave it to the seller.
+    wanted = policy.solutions[0].value if line.id % 3 else None
+    return incidents.open_incident(ctx.session, customer, line.id, type, text, photos, wanted).incident_id
 
 
 def _version(ctx: _Ctx, incident_id: int) -> int:
@@ -408,7 +411,7 @@ _FLAG_NOTES = (
 
 def _flags(ctx: _Ctx) -> None:
     """Listing flags on the cases whose type suggests one: raised, acknowledged and fixed."""
-    product = ctx.actor(DEMO_ACCOUNTS[7][0])
+    product = ctx.actor(next(email for email, _, role, _ in DEMO_ACCOUNTS if role == Role.product))
     suggested = ctx.session.exec(select(Incident).where(Incident.type.in_(("not_as_described", "wrong_item")),
                                                         Incident.state != "closed").order_by(Incident.id)).all()
     for n, incident in enumerate(suggested[:5]):

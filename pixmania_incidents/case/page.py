@@ -10,12 +10,15 @@ import reflex as rx
 
 from pixmania_incidents.case.customer_panel import customer_panel
 from pixmania_incidents.case.decision import decision_section
+from pixmania_incidents.case.handling import handling_section
 from pixmania_incidents.case.header import case_header, view
 from pixmania_incidents.case.page_state import ROUTE, IncidentPageState
+from pixmania_incidents.case.parcel import parcel_section
 from pixmania_incidents.case.product_panel import product_panel
 from pixmania_incidents.case.seller_panel import seller_panel
 from pixmania_incidents.case.staff_panel import staff_panel
 from pixmania_incidents.case.statement import statement_section
+from pixmania_incidents.case.templates import templates_section
 from pixmania_incidents.case.thread import thread
 from pixmania_incidents.case.timeline import timeline
 from pixmania_incidents.shell.failure import loaded, loading
@@ -75,6 +78,27 @@ def _not_found() -> rx.Component:
     )
 
 
+def _wish() -> rx.Component:
+    """What the customer asked for when opening, for everyone on the case to see."""
+    return rx.cond(
+        view.wanted_label != "",
+        rx.callout(
+            rx.text(
+                rx.text.strong(
+                    rx.cond(SessionState.user_role == Role.customer.value, t("case.wanted_mine"), t("case.wanted"))
+                ),
+                " ",
+                view.wanted_label,
+            ),
+            icon="hand-helping",
+            color_scheme="gray",
+            size="1",
+            width="100%",
+            data_testid="case-wanted",
+        ),
+    )
+
+
 def _case() -> rx.Component:
     return rx.vstack(
         _notice(),
@@ -84,6 +108,11 @@ def _case() -> rx.Component:
             rx.vstack(
                 decision_section(),
                 statement_section(),
+                _wish(),
+                # Checking delivery is the first step of "non reçu": the parcel comes before the tools.
+                parcel_section(),
+                handling_section(),
+                templates_section(),
                 _panel(),
                 timeline(),
                 spacing="4",

@@ -88,6 +88,29 @@ def _details(tp: TypePolicy) -> rx.Component:
     )
 
 
+def _wish(tp: TypePolicy) -> rx.Component:
+    """What the customer wants, among what the policy lets the seller offer for this type."""
+    options = [("", t("customer.report.no_preference")), *[(s.value, pick(*SOLUTION_LABELS[s])) for s in tp.solutions]]
+    return rx.radio_group.root(
+        rx.flex(
+            *[
+                rx.el.label(
+                    rx.radio_group.item(value=value or "none"),
+                    rx.text(label, size="2"),
+                    style={"display": "flex", "gap": "0.5em", "alignItems": "center", "cursor": "pointer"},
+                )
+                for value, label in options
+            ],
+            direction="column",
+            spacing="2",
+        ),
+        value=rx.cond(OpenIncidentState.wanted != "", OpenIncidentState.wanted, "none"),
+        on_change=OpenIncidentState.want,
+        aria_labelledby="report-wish",
+        data_testid="report-wish",
+    )
+
+
 def _form() -> rx.Component:
     return rx.vstack(
         rx.card(
@@ -120,6 +143,19 @@ def _form() -> rx.Component:
         ),
         rx.match(
             OpenIncidentState.chosen_type, *[(tp.code.value, _details(tp)) for tp in TYPES.values()], rx.fragment()
+        ),
+        rx.cond(
+            OpenIncidentState.chosen_type != "",
+            rx.vstack(
+                rx.heading(t("customer.report.step_wish"), size="4", as_="h2", id="report-wish"),
+                rx.match(
+                    OpenIncidentState.chosen_type,
+                    *[(tp.code.value, _wish(tp)) for tp in TYPES.values()],
+                    rx.fragment(),
+                ),
+                spacing="2",
+                width="100%",
+            ),
         ),
         rx.heading(t("customer.report.step_describe"), size="4", as_="h2"),
         rx.el.label(

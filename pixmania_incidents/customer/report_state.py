@@ -30,6 +30,8 @@ class OpenIncidentState(SessionState):
     line_id: int = 0
     missing: bool = False
     chosen_type: str = ""
+    #: What the customer asks for, among the chosen type's solutions ("" for no preference).
+    wanted: str = ""
     report_error: str = ""
     files_error: str = ""
     existing_url: str = ""
@@ -41,6 +43,7 @@ class OpenIncidentState(SessionState):
     @rx.event
     async def load(self):
         self.line_id, self.missing, self.chosen_type, self.report_error, self.existing_url = 0, False, "", "", ""
+        self.wanted = ""
         self.files_error, self.submitting = "", False
         self.line, self.blocked = {}, {}
         line_id = route_id(self.router.url.path or "", ROUTE)
@@ -79,6 +82,12 @@ class OpenIncidentState(SessionState):
     def choose(self, code: str):
         if code in {t.value for t in TYPES}:
             self.chosen_type, self.report_error, self.files_error, self.existing_url = code, "", "", ""
+            self.wanted = ""
+
+    @rx.event
+    def want(self, code: str):
+        """The service checks the choice against the type's solutions; "none" is no preference."""
+        self.wanted = "" if code == "none" else str(code or "")[:20]
 
     @rx.event
     async def submit(self, files: list[rx.UploadFile], description: str):
@@ -93,7 +102,8 @@ class OpenIncidentState(SessionState):
         yield
         text = str(description or "")
         result, refusal = await self._call(
-            incidents.open_incident, self.line_id, self.chosen_type, text, await read_uploads(files)
+            incidents.open_incident, self.line_id, self.chosen_type, text, await read_uploads(files),
+            self.wanted or None,
         )
         self.submitting = False
         if refusal is not None:

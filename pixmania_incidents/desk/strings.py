@@ -92,4 +92,5 @@ STRINGS: dict[str, tuple[str, str]] = {
     "support.guidelines.publish": ("Publier", "Publish"),
     "support.guidelines.saved": ("Directive publiée.", "Guideline published."),
     "support.guidelines.empty": ("Aucune directive publiée.", "No guideline published yet."),
+    "support.taken_by": ("Suivi par", "Handled by"),
 }

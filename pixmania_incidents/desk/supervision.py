@@ -142,6 +142,11 @@ def _row(row: rx.Var) -> rx.Component:
                     ),
                     rx.text(type_text(row), size="2", weight="medium"),
                     rx.text(row["shop"], " · ", row["customer"], " · ", row["listing"], size="1", color_scheme="gray"),
+                    rx.cond(
+                        row["agent"] != "",
+                        rx.text(t("support.taken_by"), " ", row["agent"], size="1", weight="medium",
+                                data_testid="row-agent"),
+                    ),
                     spacing="1",
                     align="start",
                     min_width="0",

@@ -7,6 +7,10 @@
 STRINGS: dict[str, tuple[str, str]] = {
     # refusals: opening
     "incidents.error.unknown_type": ("Type d'incident inconnu.", "Unknown incident type."),
+    "incidents.error.unknown_wish": (
+        "Cette demande n'est pas prévue pour ce type de problème.",
+        "This request is not offered for this type of problem.",
+    ),
     "incidents.error.not_shipped": (
         "Un incident ne peut être ouvert que sur un article expédié ou livré.",
         "An incident can only be opened on an item that was shipped or delivered.",
@@ -162,6 +166,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "incidents.event.first_viewed": ("Dossier consulté par le vendeur", "Case viewed by the seller"),
     "incidents.event.message": ("Message", "Message"),
     "incidents.event.internal_note": ("Note interne", "Internal note"),
+    "incidents.event.assigned": ("Dossier attribué", "Case assigned"),
+    "incidents.event.taken": ("Pris en charge par le service client", "Taken by customer service"),
+    "incidents.event.released": ("Plus suivi par le service client", "Released by customer service"),
     "incidents.event.outside_exchange": ("Échange hors plateforme consigné", "Outside exchange recorded"),
     "incidents.event.proposed": ("Solution proposée", "Solution proposed"),
     "incidents.event.accepted": ("Proposition acceptée", "Proposal accepted"),
@@ -242,4 +249,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "incidents.notif.replacement_shipped": ("Votre article pour {reference} est expédié", "Your item for {reference} has shipped"),
     "incidents.notif.deadline_at_risk": ("Délai bientôt dépassé sur {reference}", "Deadline at risk on {reference}"),
     "incidents.notif.deadline_breached": ("Délai dépassé sur {reference}", "Deadline breached on {reference}"),
+    "parcel.pending": ("En préparation", "Being prepared"),
+    "parcel.shipped": ("Expédié", "Shipped"),
+    "parcel.delivered": ("Livré", "Delivered"),
+    "parcel.returned": ("Retourné à l'expéditeur", "Returned to sender"),
 }

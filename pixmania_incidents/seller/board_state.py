@@ -18,6 +18,8 @@ from pixmania_incidents.vocabulary import IncidentState, Role
 
 class BoardState(SessionState):
     show_closed: bool = False
+    # The one column a phone shows (wider screens show them all).
+    current: str = IncidentState.open.value
     _filters: dict[str, str] = {}
     _limits: dict[str, int] = {}
     _shop_id: int | None = None
@@ -34,7 +36,9 @@ class BoardState(SessionState):
         _ = room.tick
         if self._shop_id is None:
             return []
-        result, _error = await self._read(board.board, board.BoardFilters.of(self._filters), dict(self._limits))
+        result, _error = await self._read(
+            board.board, board.BoardFilters.of(self._filters), dict(self._limits), await self._locale()
+        )
         return result or []
 
     def _set_filter(self, name: str, value: str) -> None:
@@ -52,6 +56,27 @@ class BoardState(SessionState):
     @rx.event
     def filter_text(self, value: str):
         self._set_filter("text", value)
+
+    @rx.event
+    def filter_mine(self, checked: bool):
+        self._set_filter("mine", "1" if checked is True else "")
+
+    @rx.event
+    async def export_csv(self):
+        """The cases as filtered and sorted on screen, for a spreadsheet."""
+        text, _error = await self._run(board.board_csv, board.BoardFilters.of(self._filters), await self._locale())
+        if text is None:
+            return None
+        return rx.download(data=text, filename="tableau-incidents.csv", mime_type="text/csv")
+
+    @rx.event
+    def sort_by(self, value: str):
+        self._set_filter("sort", value)
+
+    @rx.event
+    def show_column(self, state: str):
+        if state in IncidentState.__members__:
+            self.current = state
 
     @rx.event
     def show_more(self, state: str):

@@ -9,24 +9,32 @@ the shop's history: the closed column only holds recently closed cases.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select, col
 
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
-from pixmania_incidents.models import Incident, IncidentState as S, Listing, Obligation, User
+from pixmania_incidents.formats import money
+from pixmania_incidents.models import Incident, IncidentState as S, Listing, Obligation, OrderLine, User
 from pixmania_incidents.policy import IncidentType
 from pixmania_incidents.services.common import Actor, Forbidden, authorize, now, reads
 from pixmania_incidents.services.inputs import clean_text
 
+Assignee = aliased(User)
 COLUMNS: tuple[str, ...] = tuple(s.value for s in S)
 PAGE = 25
 MAX_LIMIT = 500
 CLOSED_RECENT_DAYS = 30
+# How a seller orders the cards inside every column: nearest deadline (the default), oldest
+# opening first (first come, first served), largest order line first (what is at stake).
+SORTS: tuple[str, ...] = ("deadline", "opened", "amount")
 
 
 @dataclass(frozen=True)
@@ -36,15 +44,20 @@ class BoardFilters:
     type: str = ""
     deadline_state: str = ""
     text: str = ""
+    sort: str = "deadline"
+    mine: bool = False  # only the cases assigned to the viewer
 
     @classmethod
     def of(cls, raw: Mapping[str, Any]) -> "BoardFilters":
         type_ = str(raw.get("type") or "")
         state = str(raw.get("deadline_state") or "")
+        sort = str(raw.get("sort") or "")
         return cls(
             type=type_ if type_ in IncidentType.__members__ else "",
             deadline_state=state if state in OPEN_DEADLINE_STATES else "",
             text=str(raw.get("text") or "").strip()[:100],
+            sort=sort if sort in SORTS else "deadline",
+            mine=str(raw.get("mine") or "") in ("1", "true", "True"),
         )
 
 
@@ -68,6 +81,9 @@ class Card:
     deadline_state: str
     obligations: list[ObligationDue] = field(default_factory=list)
     outcome: str = ""  # how a closed case ended
+    amount: str = ""  # the order line's total, in the viewer's language
+    wanted: str = ""  # the solution the customer asked for when opening, "" for no preference
+    assignee: str = ""  # the colleague the case is assigned to
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,8 @@ def _where(actor: Actor, filters: BoardFilters) -> list[Any]:
     conditions: list[Any] = [col(Incident.shop_id) == actor.shop_id]
     if filters.type:
         conditions.append(col(Incident.type) == filters.type)
+    if filters.mine:
+        conditions.append(col(Incident.assignee_id) == actor.id)
     if filters.deadline_state:
         conditions.append(col(Incident.deadline_state) == filters.deadline_state)
         conditions.append(col(Incident.state) != S.closed)
@@ -114,11 +132,25 @@ def _joined(stmt: Any) -> Any:
     return stmt.join(User, col(User.id) == col(Incident.customer_id)).join(Listing, col(Listing.id) == col(Incident.listing_id))
 
 
+def _order(state: str, sort: str) -> tuple[Any, ...]:
+    if sort == "opened":
+        return (col(Incident.opened_at).asc(),)
+    if sort == "amount":
+        return (col(OrderLine.total_cents).desc(), col(Incident.next_due_at).asc().nulls_last())
+    # By deadline: a closed case has none left, so the latest closed comes first.
+    return (col(Incident.closed_at).desc(),) if state == S.closed else (col(Incident.next_due_at).asc().nulls_last(),)
+
+
 @reads
 def board(
-    session: Session, actor: Actor, filters: BoardFilters = BoardFilters(), limits: Mapping[str, int] | None = None
+    session: Session,
+    actor: Actor,
+    filters: BoardFilters = BoardFilters(),
+    limits: Mapping[str, int] | None = None,
+    locale: str = "fr",
 ) -> list[Column]:
-    """The shop's columns in state order, each ordered by nearest open deadline (none last)."""
+    """The shop's columns in state order, each in the order the seller chose (nearest open
+    deadline first by default, none last)."""
     authorize(actor, "board.view")
     if actor.shop_id is None:
         raise Forbidden()
@@ -129,17 +161,19 @@ def board(
         if not counts.get(state):
             rows[state] = []
             continue
-        order = (col(Incident.closed_at).desc(),) if state == S.closed else (col(Incident.next_due_at).asc().nulls_last(),)
         rows[state] = list(
             session.exec(
                 _joined(
                     select(  # type: ignore[call-overload]  # sqlmodel types up to four columns
                         col(Incident.id), col(Incident.reference), col(Incident.type), col(Incident.state), col(User.name), col(Listing.title),
                         col(Incident.ball), col(Incident.next_due_at), col(Incident.deadline_state), col(Incident.outcome),
+                        col(OrderLine.total_cents), col(Incident.wanted), Assignee.name,
                     )
                 )
+                .join(OrderLine, col(OrderLine.id) == col(Incident.order_line_id))
+                .outerjoin(Assignee, Assignee.id == col(Incident.assignee_id))
                 .where(*where, col(Incident.state) == state)
-                .order_by(*order, col(Incident.id))
+                .order_by(*_order(state, filters.sort), col(Incident.id))
                 .limit(limit_for(limits or {}, state))
             ).all()
         )
@@ -155,13 +189,37 @@ def board(
                     id=r[0], reference=r[1], type=r[2], state=r[3], customer_name=r[4], listing_title=r[5],
                     ball=r[6] or "", next_due_at=r[7].isoformat() if r[7] else "",
                     deadline_state=r[8] if r[3] != S.closed else "", obligations=dues.get(r[0], []),
-                    outcome=r[9] or "",
+                    outcome=r[9] or "", amount=money(r[10], locale), wanted=r[11] or "",
+                    assignee=r[12] or "",
                 )
                 for r in rows[state]
             ],
         )
         for state in COLUMNS
     ]
+
+
+EXPORT_COLUMNS = ("reference", "state", "type", "customer_name", "listing_title", "amount", "wanted", "assignee",
+                  "ball", "next_due_at", "deadline_state", "outcome")
+
+
+def _cell(value: object) -> str:
+    """Text a spreadsheet shows as text: a leading =, +, - or @ would run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@reads
+def board_csv(session: Session, actor: Actor, filters: BoardFilters = BoardFilters(), locale: str = "fr") -> str:
+    """The board as the seller narrowed and sorted it, one case a line, up to MAX_LIMIT per column."""
+    columns = board(session, actor, filters, {state: MAX_LIMIT for state in COLUMNS}, locale)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for column in columns:
+        for card in column.cards:
+            writer.writerow([_cell(getattr(card, name)) for name in EXPORT_COLUMNS])
+    return out.getvalue()
 
 
 def _open_obligations(session: Session, incident_ids: list[int]) -> dict[int, list[ObligationDue]]:

@@ -21,6 +21,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
     ("client@demo.example.com", "Camille Martin", Role.customer, None),
     ("client2@demo.example.com", "Lucas Bernard", Role.customer, None),
     ("vendeur.techshop@demo.example.com", "Thomas Leroy", Role.seller, "TechShop"),
+    # A shop has several sellers, who assign cases to each other.
+    ("vendeur2.techshop@demo.example.com", "Inès Fabre", Role.seller, "TechShop"),
     ("vendeur.maisonplus@demo.example.com", "Julie Moreau", Role.seller, "MaisonPlus"),
     ("vendeur.alsacedeco@demo.example.com", "Paul Schmitt", Role.seller, "AlsaceDeco"),
     ("support@demo.example.com", "Sophie Garnier", Role.support, None),

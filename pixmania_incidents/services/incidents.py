@@ -334,12 +334,17 @@ def open_incident(
     type: str,
     description: str,
     evidence: Sequence[Upload] = (),
+    wanted: str | None = None,
 ) -> Result:
+    """Open a case; `wanted` is what the customer asks for, among the solutions the policy
+    offers for this type (SPEC: the marketplace's anchors), or None for no preference."""
     authorize(actor, "incident.open")
     try:
         policy = type_policy(type)
     except ValueError:
         raise InvalidInput("incidents.error.unknown_type") from None
+    if wanted is not None and wanted not in {s.value for s in policy.solutions}:
+        raise InvalidInput("incidents.error.unknown_wish")
     line = session.get(OrderLine, order_line_id)
     order = existing(session, CustomerOrder, line.order_id) if line is not None else None
     if line is None or order is None or order.customer_id != actor.id:
@@ -362,6 +367,7 @@ def open_incident(
         listing_id=line.listing_id,
         customer_id=actor.id,
         description=description,
+        wanted=wanted,
         calendar=cal.to_dict(),
         opened_at=at,
         updated_at=at,
@@ -374,7 +380,8 @@ def open_incident(
     clocks.start(session, incident, clocks.RESPONSE, "seller", dl.response_due_at(at), at,
                  at_risk_at=dl.response_target_at(at))
     clocks.start(session, incident, clocks.RESOLUTION, "seller", dl.resolution_due_at(policy.code, at, cal), at)
-    finish(session, incident, actor, "opened", {}, {"type": incident.type}, notify=["shop"], type=incident.type)
+    finish(session, incident, actor, "opened", {}, {"type": incident.type, "wanted": wanted}, notify=["shop"],
+           type=incident.type)
     return result_of(incident)
 
 

@@ -22,13 +22,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import sqlalchemy as sa
 from sqlmodel import Session, select, col
 
 from pixmania_incidents.i18n import norm_locale, tr
-from pixmania_incidents.models import CustomerOrder, Incident, Listing, OrderLine, Role, Shipment, Shop, User
+from pixmania_incidents.models import (
+    CustomerOrder, Incident, Listing, OrderLine, Role, Shipment, ShipmentEvent, Shop, User,
+)
 from pixmania_incidents.services import admin, mail, password_reset
 from pixmania_incidents.services.addresses import check_address
 from pixmania_incidents.services.common import Actor, InvalidInput, ServiceError, authorize
@@ -86,6 +88,10 @@ def _int(record: Mapping[str, Any], name: str, low: int = 0, high: int = 10**9, 
     return number
 
 
+@overload
+def _instant(record: Mapping[str, Any], name: str, required: Literal[True]) -> datetime: ...
+@overload
+def _instant(record: Mapping[str, Any], name: str, required: bool = False) -> datetime | None: ...
 def _instant(record: Mapping[str, Any], name: str, required: bool = False) -> datetime | None:
     value = record.get(name)
     if value in (None, ""):
@@ -288,6 +294,11 @@ def _shipment_event(session: Session, record: Mapping[str, Any]) -> tuple[str, A
     for key, value in changed.items():
         setattr(shipment, key, value)
     session.add(shipment)
+    # The case page lists the events received (a late one included), each once however often it is sent.
+    known = session.exec(select(col(ShipmentEvent.id)).where(
+        col(ShipmentEvent.shipment_id) == shipment.id, col(ShipmentEvent.event) == event, col(ShipmentEvent.at) == at)).first()
+    if known is None:
+        session.add(ShipmentEvent(shipment_id=shipment.id, event=event, at=at))
     return ("updated" if changed else "unchanged"), shipment
 
 

@@ -162,7 +162,7 @@ def supervise(session: Session, actor: Actor, filters: Filters = Filters(), page
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
-    arbitrators: dict[int | None, str] = dict(session.exec(select(col(User.id), col(User.name)).where(col(User.role) == Role.arbitrator)).all())
+    arbitrators: dict[int | None, str] = dict(session.exec(select(col(User.id), col(User.name)).where(col(User.role).in_([Role.arbitrator, Role.support]))).all())
     help_open = set(session.exec(
         select(col(Incident.id)).where(col(Incident.id).in_([r[0].id for r in rows]), _unanswered_help())
     ).all())
@@ -191,6 +191,7 @@ def _row(inc: Incident, customer: str, title: str, shop: str, arbitrators: dict[
         "ball": inc.ball,
         "waiting_arbitrator": inc.state == S.in_arbitration and inc.arbitrator_id is None,
         "arbitrator": arbitrators.get(inc.arbitrator_id, ""),
+        "agent": arbitrators.get(inc.agent_id, ""),  # the agent who took the case ("je m'en occupe")
         "deadline_state": inc.deadline_state if inc.state != S.closed else "",
         "next_due_at": inc.next_due_at,
         "opened_at": inc.opened_at,

@@ -38,6 +38,7 @@ from pixmania_incidents.models import (
     ReturnLabel,
     Role,
     Shipment,
+    ShipmentEvent,
     Shop,
     User,
 )
@@ -48,8 +49,8 @@ from pixmania_incidents.services.evidence import visibilities
 from pixmania_incidents.services.incidents import case_facts, opening_refusal, refundable_cents, refusal_of
 
 #: Events only staff see (internal notes) or only the shop and staff (its own working notes).
-_STAFF_EVENTS = frozenset({"internal_note"})
-_SHOP_EVENTS = frozenset({"outside_exchange", "lesson_added", "first_viewed", "flag_raised", "flag_acknowledged",
+_STAFF_EVENTS = frozenset({"internal_note", "taken", "released"})
+_SHOP_EVENTS = frozenset({"assigned", "outside_exchange", "lesson_added", "first_viewed", "flag_raised", "flag_acknowledged",
                           "flag_fixed", "flag_rejected"})
 
 
@@ -164,6 +165,30 @@ def _arbitration(session: Session, incident: Incident) -> dict[str, Any] | None:
     }
 
 
+# Who checks the parcel on the case page: the shop, customer service and the arbitrator
+# ("non reçu" starts with the tracking); the customer follows it in their orders.
+PARCEL_VIEWERS = frozenset({Role.seller, Role.support, Role.arbitrator})
+
+
+def _parcel(session: Session, order_id: int) -> dict[str, Any] | None:
+    shipment = session.exec(select(Shipment).where(col(Shipment.order_id) == order_id).order_by(col(Shipment.id))).first()
+    if shipment is None:
+        return None
+    events = session.exec(
+        select(ShipmentEvent).where(col(ShipmentEvent.shipment_id) == shipment.id).order_by(col(ShipmentEvent.at), col(ShipmentEvent.id))
+    ).all()
+    return {
+        "state": shipment.state, "carrier": shipment.carrier, "tracking_number": shipment.tracking_number,
+        "shipped_at": iso(shipment.shipped_at), "delivered_at": iso(shipment.delivered_at),
+        "events": [{"event": e.event, "at": iso(e.at), "received_at": iso(e.received_at)} for e in events],
+    }
+
+
+def _name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.name if user is not None else ""
+
+
 @reads
 def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str, Any]:
     """Everything the incident page shows to this viewer, and the buttons they get; its
@@ -245,6 +270,12 @@ def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str,
         ],
         "allowed": sorted(a.value for a in allowed_actions(incident.state, actor.role, case_facts(session, incident, actor))),
         "rating": None if rating is None else {"score": rating.score, "comment": rating.comment},
+        "parcel": _parcel(session, incident.order_id) if actor.role in PARCEL_VIEWERS else None,
+        # Who works the case: the shop's assignee for the shop and staff, the agent for staff only.
+        "assignee": _name(session, incident.assignee_id) if _sees_contact(actor, incident) else "",
+        "assignee_id": incident.assignee_id if _sees_contact(actor, incident) else None,
+        "agent": _name(session, incident.agent_id) if actor.role in STAFF else "",
+        "agent_is_me": incident.agent_id is not None and incident.agent_id == actor.id,
     }
 
 
@@ -272,6 +303,7 @@ def _incident_summary(incident: Incident) -> dict[str, Any]:
         "type_label_en": policy.label_en,
         "state": incident.state,
         "outcome": incident.outcome,
+        "wanted": incident.wanted,
         "ball": incident.ball,
         "deadline_state": incident.deadline_state,
         "next_due_at": iso(incident.next_due_at),
@@ -445,6 +477,24 @@ class RatingView:
 
 
 @dataclass(frozen=True)
+class ParcelEventView:
+    label: str
+    when: str
+
+
+@dataclass(frozen=True)
+class ParcelView:
+    """The order's outbound parcel as the carrier reported it."""
+
+    state_label: str
+    carrier: str
+    tracking_number: str
+    shipped_when: str
+    delivered_when: str
+    events: list[ParcelEventView]
+
+
+@dataclass(frozen=True)
 class CaseView:
     """The incident page for one viewer (its thread apart): `allowed` names the buttons they get."""
 
@@ -477,6 +527,12 @@ class CaseView:
     carrier_inquiries: list[CarrierInquiryView]
     allowed: list[str]
     rating: RatingView | None
+    parcel: ParcelView | None = None
+    wanted_label: str = ""  # what the customer asked for when opening ("" for no preference)
+    assignee_name: str = ""  # the shop's seller the case is assigned to (shop and staff only)
+    agent_name: str = ""  # the customer service agent who took the case (staff only)
+    agent_is_me: bool = False
+    assignee_id: int = 0  # 0: nobody
 
 
 @dataclass(frozen=True)
@@ -536,6 +592,8 @@ def event_detail(event: dict[str, Any], locale: str) -> str:
         parts.append(str(after["tracking_number"]))
     if after.get("score"):
         parts.append(f"{after['score']}/5")
+    if after.get("assignee") or after.get("agent"):
+        parts.append(str(after.get("assignee") or after.get("agent")))
     return " · ".join(parts)
 
 
@@ -612,6 +670,22 @@ def present_case(view: dict[str, Any], locale: str) -> CaseView:
         ],
         allowed=view["allowed"],
         rating=None if rating is None else RatingView(score=rating["score"], comment=rating["comment"] or ""),
+        parcel=_parcel_view(view.get("parcel"), locale),
+        wanted_label=_pair(*SOLUTION_LABELS[view["wanted"]], locale) if view.get("wanted") else "",
+        assignee_name=view.get("assignee", ""), agent_name=view.get("agent", ""),
+        agent_is_me=bool(view.get("agent_is_me")), assignee_id=view.get("assignee_id") or 0,
+    )
+
+
+def _parcel_view(parcel: dict[str, Any] | None, locale: str) -> ParcelView | None:
+    if parcel is None:
+        return None
+    return ParcelView(
+        state_label=_known(f"parcel.{parcel['state']}", locale, parcel["state"]),
+        carrier=parcel["carrier"], tracking_number=parcel["tracking_number"],
+        shipped_when=when(parcel["shipped_at"], locale), delivered_when=when(parcel["delivered_at"], locale),
+        events=[ParcelEventView(label=_known(f"parcel.{e['event']}", locale, e["event"]), when=when(e["at"], locale))
+                for e in parcel["events"]],
     )
 
 

@@ -154,3 +154,42 @@ def test_closed_column_keeps_only_recent_cases_latest_first(world):
     col = column(world, "closed")
     assert refs(col) == [newest.reference, recent.reference]
     assert col.count == 2 and old.reference not in refs(col)
+
+
+def test_seller_sorts_columns_by_deadline_opening_or_amount(world, clock):
+    lines = ("camille_tech_delivered", "paul_tech_delivered", "camille_tech_shipped")
+    opened = []
+    for line, total in zip(lines, (5_000, 2_000, 90_000)):
+        world.lines[line].total_cents = world.lines[line].unit_price_cents = total
+    for line, due in zip(lines, (30, 5, 60)):
+        opened.append(insert(world, 1, due_in_hours=due, line=line)[0])
+        clock.advance(hours=1)
+    totals = {inc.reference: world.lines[line].total_cents for inc, line in zip(opened, lines)}
+    assert refs(column(world, "open")) == [opened[1].reference, opened[0].reference, opened[2].reference]
+    assert refs(column(world, "open", filters=BoardFilters(sort="opened"))) == [i.reference for i in opened]
+    by_amount = refs(column(world, "open", filters=BoardFilters(sort="amount")))
+    assert by_amount == sorted(totals, key=lambda ref: -totals[ref])
+    card = column(world, "open", locale="en").cards[0]
+    assert card.amount.startswith("€")
+    assert BoardFilters.of({"sort": "price; drop"}).sort == "deadline"
+
+
+def test_export_follows_the_filters_and_sort_and_defuses_formulas(world):
+    import csv
+    import io
+
+    defective = open_case(world, "camille_tech_delivered", "defective")
+    damaged = open_case(world, "paul_tech_delivered", "damaged", who="paul")
+    open_case(world, "camille_maison_delivered")  # another shop's: never exported
+    world.users["paul"].name = "=HYPERLINK(\"http://x\")"
+    world.db.commit()
+    rows = list(csv.reader(io.StringIO(svc.board_csv(world.db, world.actor("seller_tech")))))
+    assert rows[0][:3] == ["reference", "state", "type"]
+    assert sorted(r[0] for r in rows[1:]) == sorted([defective.reference, damaged.reference])
+    by_ref = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert by_ref[damaged.reference]["customer_name"].startswith("'=")
+    assert by_ref[defective.reference]["amount"] == "129,99\xa0€"
+    only = list(csv.reader(io.StringIO(svc.board_csv(world.db, world.actor("seller_tech"), BoardFilters(type="damaged")))))
+    assert [r[0] for r in only[1:]] == [damaged.reference]
+    with pytest.raises(Forbidden):
+        svc.board_csv(world.db, world.actor("support"))

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from pixmania_incidents import cli, settings
-from pixmania_incidents.models import MailOutbox, OrderLine, PasswordReset, Shipment, Shop, User
+from pixmania_incidents.models import MailOutbox, OrderLine, PasswordReset, Shipment, ShipmentEvent, Shop, User
 from pixmania_incidents.services import incidents, intake, password_reset
 from pixmania_incidents.services.common import Forbidden, InvalidInput
 
@@ -115,6 +115,10 @@ def test_shipment_events_move_forward_and_open_the_way_to_an_incident(world):
     events = [{"type": "shipment_event", "shipment_id": "SH-1", "event": e, "at": at}
               for e, at in (("delivered", "2026-03-04T12:00:00Z"), ("shipped", "2026-03-02T09:00:00Z"))]
     assert [o.result for o in intake.ingest(world.db, admin, events)] == ["updated", "unchanged"]
+    intake.ingest(world.db, admin, events)  # sent again: every tracking event is kept once, the late one too
+    world.db.flush()
+    kept = world.db.exec(select(ShipmentEvent.event).order_by(ShipmentEvent.at)).all()
+    assert kept == ["shipped", "delivered"]
     shipment = world.db.exec(select(Shipment).where(Shipment.external_id == "SH-1")).one()
     assert shipment.state == "delivered" and shipment.delivered_at is not None
     opened = incidents.open_incident(world.db, Actor.of(customer), line.id, "not_as_described", "Pas la bonne couleur.")
