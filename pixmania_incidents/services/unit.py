@@ -34,10 +34,20 @@ def require(identity: auth.Identity | None, pending_ok: bool = False) -> Actor:
     return identity.actor
 
 
+class DatabaseAway(Exception):
+    """The database could not be reached: nothing was read, so nothing is known."""
+
+
 def identify(token: str | None) -> auth.Identity | None:
-    """Who holds `token` now, in a read-only unit of work (None when nobody)."""
-    with session_scope(write=False) as session:
-        return auth.identify(session, token)
+    """Who holds `token` now, in a read-only unit of work (None when nobody); `DatabaseAway`
+    when that cannot be known."""
+    try:
+        with session_scope(write=False) as session:
+            return auth.identify(session, token)
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError) as exc:
+        if isinstance(exc, sa.exc.OperationalError) and _contended(exc):
+            raise
+        raise DatabaseAway() from exc
 
 
 def _contended(exc: sa.exc.OperationalError) -> bool:

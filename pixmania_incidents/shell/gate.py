@@ -78,7 +78,13 @@ class SessionGate(Middleware):
         cookie = session_cookie(root)
         if not holds_a_session and not cookie:
             return None  # a visitor's tab: nothing to check
-        identity = await asyncio.to_thread(unit.identify, cookie) if cookie else None
+        try:
+            identity = await asyncio.to_thread(unit.identify, cookie) if cookie else None
+        except unit.DatabaseAway:
+            # Nothing can be read or changed without the database (every service checks the session
+            # again in its own unit of work): the event goes on, fails there and says what failed,
+            # and the gate decides at the first event after the database is back.
+            return None
         current = identity.session_id if identity else None
         if holds_a_session and bound != current:
             await _end(root, tab)

@@ -101,3 +101,14 @@ def test_time_is_formatted_in_notification_texts():
         "fr",
     )
     assert "mercredi 1 avril 2026 à 23:00" in text
+
+
+def test_the_session_gate_knows_nothing_when_the_database_is_away(monkeypatch):
+    """The gate lets an event through to fail in its handler, which then says what failed; it
+    must tell "nobody holds this session" apart from "the database cannot say"."""
+    from pixmania_incidents import settings
+    from pixmania_incidents.services import unit
+
+    monkeypatch.setattr(settings, "DB_URL", "postgresql+psycopg://postgres@127.0.0.1:9/away?connect_timeout=2")
+    with pytest.raises(unit.DatabaseAway):
+        unit.identify("any-token")
