@@ -1,35 +1,39 @@
 """Trends for customer service and insights for sellers (policy step 5).
 
-Why one set of rows for both: the staff trends, the seller's insights and the CSV export
-must tell the same story, so each incident becomes one `CaseRow` (its times, breaches,
-arbitration, rating and root causes) and every figure is computed from those rows.
+Why one set of facts for both: the staff trends, the seller's insights and the CSV export
+must tell the same story, so each incident becomes one row of `_facts` (its times, breaches,
+arbitration, rating), a SQL query, and every figure is computed from it by the database:
+counts, shares and averages by `GROUP BY`, percentiles by PostgreSQL's `percentile_cont`
+or, on SQLite, by ranking each group's values in a window and reading back only the two
+ranks each percentile lies between. No figure loads the period's cases into Python, and
+the CSV streams them in bounded batches (README "Performance").
 
 Definitions (shown in the pages' legends):
 * period: incidents opened between `start` and `end` (Paris dates, both included);
 * response time: opening → the seller's first customer-visible act; resolution time:
-  opening → resolution (accepted proposal or decision);
+  opening → resolution (accepted proposal or decision), in hours rounded to 0.01;
 * percentiles interpolate linearly between ranks (p50 of 1, 2, 30 is 2; p90 is 24.4);
 * answered within 24 h / 48 h: among incidents answered, or watched for that long
   without an answer (a case withdrawn after 3 hours is not counted);
 * resolved on time: among incidents whose resolution clock is judged (met, breached or
   escalated), those met by the due instant;
 * breach rates, arbitration rate: shares of all incidents of the period.
+Instants are compared to the microsecond on PostgreSQL and to the millisecond on SQLite.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
 
-from pixmania_incidents import deadlines as dl
-from pixmania_incidents.calendar import PARIS, paris_date
+from pixmania_incidents.calendar import PARIS
 from pixmania_incidents.models import (
     ArbitrationRequest,
     Deadline,
@@ -39,6 +43,7 @@ from pixmania_incidents.models import (
     Listing,
     Rating,
     Shop,
+    UTCDateTime,
 )
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES
 from pixmania_incidents.services import clocks, guidelines
@@ -47,60 +52,15 @@ from pixmania_incidents.services.inputs import search_day
 from pixmania_incidents.vocabulary import MAX_PERIOD_DAYS as MAX_DAYS
 
 TOP_LISTINGS = 10
-_HOUR = 3600.0
-
-
-@dataclass
-class CaseRow:
-    """One incident as the figures see it (also one line of the CSV export)."""
-
-    reference: str
-    opened_at: str
-    week: str
-    type: str
-    shop: str
-    listing_id: int
-    listing: str
-    sku: str
-    state: str
-    outcome: str
-    response_hours: float | None
-    resolution_hours: float | None
-    answered_24h: bool | None  # None: not watched for 24 h yet
-    answered_48h: bool | None
-    response_breached: bool
-    resolution_breached: bool
-    resolved_on_time: bool | None  # None: resolution not judged yet
-    arbitrated: bool
-    decision: str
-    rating: int | None
-    root_causes: list[str] = field(default_factory=list)
-
-
-def _hours(start: datetime, end: datetime | None) -> float | None:
-    return None if end is None else round((end - start).total_seconds() / _HOUR, 2)
-
-
-def _answered_within(inc: Incident, hours: int, at: datetime) -> bool | None:
-    if inc.first_response_at is not None and inc.first_response_at - inc.opened_at <= timedelta(hours=hours):
-        return True
-    watched_until = inc.first_response_at or inc.closed_at or at
-    return False if watched_until - inc.opened_at >= timedelta(hours=hours) else None
-
-
-def _on_time(row: Deadline | None, at: datetime) -> bool | None:
-    if row is None:
-        return None
-    if row.met_at is not None:
-        return not dl.is_overdue(row.due_at, row.met_at)
-    if clocks.was_breached(row, at) or row.settled == "escalated":
-        return False
-    return None
-
-
-def _iso_week(instant: datetime) -> str:
-    year, week, _ = paris_date(instant).isocalendar()
-    return f"{year}-W{week:02d}"
+#: Incidents per query of the CSV export: its memory does not grow with the period.
+CSV_BATCH = 1000
+_HOUR = 3600
+_PERCENTILES = {"p50": 0.5, "p90": 0.9}
+_TIMES = ("response", "resolution")
+_SHARES = ("answered_24h", "answered_48h", "response_breached", "resolution_breached", "resolved_on_time",
+           "arbitrated")
+_SHARE_NAMES = {"response_breached": "response_breach_rate", "resolution_breached": "resolution_breach_rate",
+                "arbitrated": "arbitration_rate"}
 
 
 def _period(start: date, end: date) -> tuple[datetime, datetime]:
@@ -112,171 +72,329 @@ def _period(start: date, end: date) -> tuple[datetime, datetime]:
     return (datetime.combine(start, time(0), tzinfo=PARIS), datetime.combine(end + timedelta(days=1), time(0), tzinfo=PARIS))
 
 
-def case_rows(session: Session, start: date, end: date, shop_id: int | None = None) -> list[CaseRow]:
-    """Every incident of the period (of one shop if given), oldest first. Not authorized:
-    callers are `trends`, `trend_rows` and `seller_insights`, which authorize."""
-    since, until = _period(start, end)
-    stmt = (
-        select(Incident, Shop.name, Listing.title, Listing.sku)
-        .join(Shop, Shop.id == Incident.shop_id)
-        .join(Listing, Listing.id == Incident.listing_id)
-        .where(Incident.opened_at >= since, Incident.opened_at < until)
-        .order_by(Incident.opened_at, Incident.id)
-    )
-    if shop_id is not None:
-        stmt = stmt.where(Incident.shop_id == shop_id)
-    found = session.exec(stmt).all()
-    ids = [inc.id for inc, *_ in found]
-    if not ids:
-        return []
+# --- the facts of each incident, in SQL ------------------------------------------------------
 
-    def by_incident(model: Any, *conds: Any) -> Iterable[Any]:
-        return session.exec(select(model).where(model.incident_id.in_(ids), *conds).order_by(model.id)).all()
 
-    latest_clock: dict[tuple[int, str], Deadline] = {}
-    for row in by_incident(Deadline, Deadline.kind.in_((clocks.RESPONSE, clocks.RESOLUTION))):
-        latest_clock[(row.incident_id, row.kind)] = row
-    arbitrated = {r.incident_id for r in by_incident(ArbitrationRequest)}
-    decisions = {d.incident_id: d.outcome for d in by_incident(Decision)}
-    ratings = {r.incident_id: r.score for r in by_incident(Rating)}
-    causes: dict[int, list[str]] = {}
-    for lesson in by_incident(Lesson):
-        causes.setdefault(lesson.incident_id, []).append(lesson.root_cause)
-    at = now()
-    rows = []
-    for inc, shop, title, sku in found:
-        response = latest_clock.get((inc.id, clocks.RESPONSE))
-        resolution = latest_clock.get((inc.id, clocks.RESOLUTION))
-        rows.append(CaseRow(
-            reference=inc.reference,
-            opened_at=inc.opened_at.isoformat(),
-            week=_iso_week(inc.opened_at),
-            type=inc.type,
-            shop=shop,
-            listing_id=inc.listing_id,
-            listing=title,
-            sku=sku,
-            state=inc.state,
-            outcome=inc.outcome or "",
-            response_hours=_hours(inc.opened_at, inc.first_response_at),
-            resolution_hours=_hours(inc.opened_at, inc.resolved_at),
-            answered_24h=_answered_within(inc, 24, at),
-            answered_48h=_answered_within(inc, 48, at),
-            response_breached=clocks.was_breached(response, at),
-            resolution_breached=clocks.was_breached(resolution, at),
-            resolved_on_time=_on_time(resolution, at),
-            arbitrated=inc.id in arbitrated,
-            decision=decisions.get(inc.id, ""),
-            rating=ratings.get(inc.id),
-            root_causes=causes.get(inc.id, []),
-        ))
-    return rows
+def _is_pg(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _instant(at: datetime) -> Any:
+    return sa.literal(at, UTCDateTime())
+
+
+def _week(opened_at: Any, since: datetime, until: datetime) -> Any:
+    """The ISO week (Paris) of an opening instant, from the Monday midnights of the period
+    computed here: the same label on every database, no time zone support needed."""
+    monday = since.date() - timedelta(days=since.weekday())
+    whens = []
+    while datetime.combine(monday, time(0), tzinfo=PARIS) < until:
+        after = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=PARIS)
+        year, week, _ = monday.isocalendar()
+        whens.append((opened_at < _instant(after), f"{year}-W{week:02d}"))
+        monday += timedelta(days=7)
+    return sa.case(*whens, else_="")
+
+
+class _Facts:
+    """The SQL of one period's incidents (of one shop if given), read at `at`."""
+
+    def __init__(self, session: Session, start: date, end: date, shop_id: int | None = None) -> None:
+        self.session, self.shop_id, self.at = session, shop_id, now()
+        self.since, self.until = _period(start, end)
+        self.pg = _is_pg(session)
+
+    def seconds(self, start: Any, end: Any) -> Any:
+        """Elapsed seconds between two instants (exact on PostgreSQL, to the millisecond on SQLite)."""
+        if self.pg:
+            return sa.extract("epoch", end - start)
+        return sa.func.round((sa.func.julianday(end) - sa.func.julianday(start)) * 86_400_000) / 1000.0
+
+    def hours(self, start: Any, end: Any) -> Any:
+        return sa.func.round(self.seconds(start, end) / (_HOUR if self.pg else float(_HOUR)), 2)
+
+    def where(self) -> list[Any]:
+        conds = [Incident.opened_at >= self.since, Incident.opened_at < self.until]
+        if self.shop_id is not None:
+            conds.append(Incident.shop_id == self.shop_id)
+        return conds
+
+    def select(self) -> sa.Select[Any]:
+        """One row per incident: what the CSV shows and every figure counts."""
+        inc, at = Incident, _instant(self.at)
+        cut = _instant(self.at - timedelta(seconds=1))  # a clock is breached from the second after its due instant
+
+        def latest(kind: str) -> Any:
+            row = aliased(Deadline)
+            last = sa.select(sa.func.max(Deadline.id)).where(
+                Deadline.incident_id == inc.id, Deadline.kind == kind).scalar_subquery()
+            return row, row.id == last
+
+        def breached(row: Any) -> Any:
+            return sa.or_(row.breached_at.isnot(None), sa.and_(
+                row.settled.is_(None), row.met_at.is_(None), row.paused.is_(False), row.due_at <= cut))
+
+        def answered_within(hours: int) -> Any:
+            watched = sa.func.coalesce(inc.first_response_at, inc.closed_at, at)
+            return sa.case(
+                (sa.and_(inc.first_response_at.isnot(None),
+                         self.seconds(inc.opened_at, inc.first_response_at) <= hours * _HOUR), 1),
+                (self.seconds(inc.opened_at, watched) >= hours * _HOUR, 0), else_=None)
+
+        response, on_response = latest(clocks.RESPONSE)
+        resolution, on_resolution = latest(clocks.RESOLUTION)
+        flag = lambda cond: sa.case((sa.and_(cond), 1), else_=0)  # noqa: E731
+        return (
+            sa.select(
+                inc.id, inc.reference, inc.opened_at, _week(inc.opened_at, self.since, self.until).label("week"),
+                inc.type, Shop.name.label("shop"), inc.listing_id, Listing.title.label("listing"), Listing.sku,
+                inc.state, sa.func.coalesce(inc.outcome, "").label("outcome"),
+                self.hours(inc.opened_at, inc.first_response_at).label("response"),
+                self.hours(inc.opened_at, inc.resolved_at).label("resolution"),
+                answered_within(24).label("answered_24h"),
+                answered_within(48).label("answered_48h"),
+                flag(sa.and_(response.id.isnot(None), breached(response))).label("response_breached"),
+                flag(sa.and_(resolution.id.isnot(None), breached(resolution))).label("resolution_breached"),
+                sa.case(
+                    (resolution.id.is_(None), None),
+                    (resolution.met_at.isnot(None), flag(self.seconds(resolution.due_at, resolution.met_at) < 1)),
+                    (sa.or_(breached(resolution), resolution.settled == "escalated"), 0),
+                    else_=None).label("resolved_on_time"),
+                flag(sa.exists().where(ArbitrationRequest.incident_id == inc.id)).label("arbitrated"),
+                sa.select(Decision.outcome).where(Decision.incident_id == inc.id)
+                .order_by(Decision.id.desc()).limit(1).scalar_subquery().label("decision"),
+                sa.select(Rating.score).where(Rating.incident_id == inc.id)
+                .order_by(Rating.id.desc()).limit(1).scalar_subquery().label("rating"),
+            )
+            .join(Shop, Shop.id == inc.shop_id)
+            .join(Listing, Listing.id == inc.listing_id)
+            .outerjoin(response, on_response)
+            .outerjoin(resolution, on_resolution)
+            .where(*self.where())
+        )
+
+    def incident_ids(self) -> Any:
+        return sa.select(Incident.id).where(*self.where())
 
 
 # --- figures ---------------------------------------------------------------------------------
 
 
-def percentile(values: Iterable[float], q: float) -> float | None:
-    """Linear interpolation between closest ranks (numpy's default)."""
+def _between(low: float, high: float, fraction: float) -> float:
+    return round(low + (high - low) * fraction, 2)
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Linear interpolation between closest ranks (numpy's default, PostgreSQL's `percentile_cont`)."""
     data = sorted(values)
     if not data:
         return None
     pos = (len(data) - 1) * q
     low = int(pos)
-    high = min(low + 1, len(data) - 1)
-    return round(data[low] + (data[high] - data[low]) * (pos - low), 2)
+    return _between(data[low], data[min(low + 1, len(data) - 1)], pos - low)
 
 
-def _share(flags: Iterable[bool | None]) -> float | None:
-    judged = [f for f in flags if f is not None]
-    return round(sum(judged) / len(judged), 4) if judged else None
+def _number(value: Any, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
 
 
-def summary(rows: list[CaseRow]) -> dict[str, Any]:
-    """The figures of one group of incidents."""
-    responses = [r.response_hours for r in rows if r.response_hours is not None]
-    resolutions = [r.resolution_hours for r in rows if r.resolution_hours is not None]
-    scores = [r.rating for r in rows if r.rating is not None]
-    return {
-        "count": len(rows),
-        "response_p50": percentile(responses, 0.5),
-        "response_p90": percentile(responses, 0.9),
-        "resolution_p50": percentile(resolutions, 0.5),
-        "resolution_p90": percentile(resolutions, 0.9),
-        "answered_24h": _share(r.answered_24h for r in rows),
-        "answered_48h": _share(r.answered_48h for r in rows),
-        "response_breach_rate": _share(r.response_breached for r in rows),
-        "resolution_breach_rate": _share(r.resolution_breached for r in rows),
-        "resolved_on_time": _share(r.resolved_on_time for r in rows),
-        "arbitration_rate": _share(r.arbitrated for r in rows),
-        "average_rating": round(sum(scores) / len(scores), 2) if scores else None,
-        "ratings": len(scores),
-    }
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
+    """The figures of one group, from its aggregate row, in the order the pages list them."""
+    out: dict[str, Any] = {"count": int(row["count"])}
+    for measure in _TIMES:
+        for name in _PERCENTILES:
+            out[f"{measure}_{name}"] = _number(row.get(f"{measure}_{name}"), 2)
+    for share in _SHARES:
+        out[_SHARE_NAMES.get(share, share)] = _number(row.get(share), 4)
+    out["average_rating"] = _number(row.get("average_rating"), 2)
+    out["ratings"] = int(row["ratings"] or 0)
+    return out
 
 
-def _grouped(rows: list[CaseRow], key: Callable[[CaseRow], Any], order: list[Any] | None = None) -> list[dict[str, Any]]:
-    groups: dict[Any, list[CaseRow]] = {}
-    for row in rows:
-        groups.setdefault(key(row), []).append(row)
-    keys = [k for k in order if k in groups] if order is not None else sorted(groups)
-    return [{"key": k, **summary(groups[k])} for k in keys]
+def _groups(facts: _Facts, dims: dict[str, str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every figure of every group of each dimension (`dims`: name -> column of the facts),
+    in one statement over the period's facts computed once; the overall figures as dimension ""."""
+    base = facts.select().cte("facts")
+    if facts.pg:
+        base = base.prefix_with("MATERIALIZED")  # computed once for every branch of the union
+    c = base.c
+
+    def branch(dim: str, key: Any) -> sa.Select[Any]:
+        columns = [
+            sa.literal(dim).label("dim"), sa.cast(key, sa.String).label("key"), sa.func.count().label("count"),
+            *(sa.func.avg(c[s]).label(s) for s in _SHARES),
+            sa.func.avg(c.rating).label("average_rating"), sa.func.count(c.rating).label("ratings"),
+        ]
+        if facts.pg:
+            columns += [sa.func.percentile_cont(q).within_group(c[m]).label(f"{m}_{name}")
+                        for m in _TIMES for name, q in _PERCENTILES.items()]
+        stmt = sa.select(*columns)
+        return stmt if dim == "" else stmt.where(c[dims[dim]].isnot(None)).group_by(c[dims[dim]])
+
+    stmt = sa.union_all(branch("", sa.literal("")), *(branch(d, c[col]) for d, col in dims.items()))
+    found: dict[str, dict[str, dict[str, Any]]] = {"": {}, **{d: {} for d in dims}}
+    for row in facts.session.execute(stmt).mappings():
+        found[row["dim"]][row["key"]] = dict(row)
+    if not facts.pg:
+        for (dim, key, measure, name), value in _sqlite_percentiles(facts, base, dims).items():
+            found[dim][key][f"{measure}_{name}"] = value
+    return found
 
 
-def _by_type(rows: list[CaseRow]) -> list[dict[str, Any]]:
-    groups = _grouped(rows, lambda r: r.type, list(TYPES))
-    return [g | {"label_fr": TYPES[g["key"]].label_fr, "label_en": TYPES[g["key"]].label_en} for g in groups]
+def _sqlite_percentiles(facts: _Facts, base: Any, dims: dict[str, str]) -> dict[tuple[str, str, str, str], float]:
+    """SQLite has no `percentile_cont`: each group's values are ranked in a window and only the
+    two ranks around each percentile come back (at most eight rows per group)."""
+    c = base.c
+    values = sa.union_all(*(
+        sa.select(sa.literal(dim).label("dim"), sa.cast(c[dims[dim]] if dim else sa.literal(""), sa.String).label("key"),
+                  sa.literal(m).label("measure"), c[m].label("value"))
+        .where(c[m].isnot(None), *([c[dims[dim]].isnot(None)] if dim else []))
+        for dim in ("", *dims) for m in _TIMES
+    )).subquery()
+    part = (values.c.dim, values.c.key, values.c.measure)
+    ranked = sa.select(
+        *part, values.c.value,
+        (sa.func.row_number().over(partition_by=part, order_by=values.c.value) - 1).label("rank"),
+        sa.func.count().over(partition_by=part).label("n"),
+    ).subquery()
+    r = ranked.c
+    wanted = sa.or_(*(sa.cast((r.n - 1) * q, sa.Integer) + step == r.rank for q in _PERCENTILES.values() for step in (0, 1)))
+    by_rank: dict[tuple[str, str, str], dict[int, float]] = {}
+    counts: dict[tuple[str, str, str], int] = {}
+    for dim, key, measure, value, rank, n in facts.session.execute(sa.select(r.dim, r.key, r.measure, r.value, r.rank, r.n)
+                                                                   .where(wanted)):
+        by_rank.setdefault((dim, key, measure), {})[rank] = float(value)
+        counts[(dim, key, measure)] = n
+    out = {}
+    for group, ranks in by_rank.items():
+        for name, q in _PERCENTILES.items():
+            pos = (counts[group] - 1) * q
+            low = int(pos)
+            out[(*group, name)] = _between(ranks[low], ranks[min(low + 1, counts[group] - 1)], pos - low)
+    return out
 
 
-def _outcomes(rows: list[CaseRow]) -> list[dict[str, Any]]:
-    counts = Counter(r.decision for r in rows if r.decision)
+def _by_type(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"key": k, **_summary(groups[k]), "label_fr": t.label_fr, "label_en": t.label_en}
+            for k, t in TYPES.items() if k in groups]
+
+
+def _sorted(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"key": k, **_summary(groups[k])} for k in sorted(groups)]
+
+
+def _outcomes(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    counts = sorted(((k, int(g["count"])) for k, g in groups.items()), key=lambda kv: (-kv[1], kv[0]))
     return [{"outcome": o, "label_fr": SOLUTION_LABELS[o][0], "label_en": SOLUTION_LABELS[o][1], "count": n}
-            for o, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+            for o, n in counts]
 
 
-def _root_causes(rows: list[CaseRow]) -> list[dict[str, Any]]:
-    counts = Counter(c for r in rows for c in r.root_causes)
-    return [{"cause": c, "count": n, "recurring": n >= 2} for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+def _root_causes(facts: _Facts) -> list[dict[str, Any]]:
+    n = sa.func.count().label("n")
+    rows = facts.session.execute(
+        sa.select(Lesson.root_cause, n).where(Lesson.incident_id.in_(facts.incident_ids()))
+        .group_by(Lesson.root_cause).order_by(n.desc(), Lesson.root_cause)).all()
+    return [{"cause": c, "count": int(k), "recurring": k >= 2} for c, k in rows]
 
 
-def _top_listings(rows: list[CaseRow]) -> list[dict[str, Any]]:
-    counts = Counter(r.listing_id for r in rows)
-    first = {r.listing_id: r for r in reversed(rows)}
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], first[kv[0]].listing))[:TOP_LISTINGS]
-    return [{"listing_id": lid, "listing": first[lid].listing, "sku": first[lid].sku, "shop": first[lid].shop, "count": n}
-            for lid, n in ranked]
+def _top_listings(facts: _Facts) -> list[dict[str, Any]]:
+    """The listings with most incidents (ties: by title, then the one whose first incident came first)."""
+    n = sa.func.count().label("n")
+    rows = facts.session.execute(
+        sa.select(Incident.listing_id, Listing.title, Listing.sku, Shop.name, n)
+        .join(Listing, Listing.id == Incident.listing_id).join(Shop, Shop.id == Incident.shop_id)
+        .where(*facts.where())
+        .group_by(Incident.listing_id, Listing.title, Listing.sku, Shop.name)
+        .order_by(n.desc(), Listing.title, sa.func.min(Incident.opened_at), sa.func.min(Incident.id))
+        .limit(TOP_LISTINGS)).all()
+    return [{"listing_id": lid, "listing": title, "sku": sku, "shop": shop, "count": int(k)}
+            for lid, title, sku, shop, k in rows]
 
 
 @reads
 def trends(session: Session, actor: Actor, start: date, end: date) -> dict[str, Any]:
     """Customer service's view of a period: overall, by type, shop and ISO week."""
     authorize(actor, "trends.view")
-    rows = case_rows(session, start, end)
+    facts = _Facts(session, start, end)
+    groups = _groups(facts, {"type": "type", "shop": "shop", "week": "week", "outcome": "decision"})
     return {
-        "overall": summary(rows),
-        "by_type": _by_type(rows),
-        "by_shop": _grouped(rows, lambda r: r.shop),
-        "by_week": _grouped(rows, lambda r: r.week),
-        "outcomes": _outcomes(rows),
-        "top_listings": _top_listings(rows),
-        "root_causes": _root_causes(rows),
+        "overall": _summary(groups[""][""]),
+        "by_type": _by_type(groups["type"]),
+        "by_shop": _sorted(groups["shop"]),
+        "by_week": _sorted(groups["week"]),
+        "outcomes": _outcomes(groups["outcome"]),
+        "top_listings": _top_listings(facts),
+        "root_causes": _root_causes(facts),
     }
 
 
-CSV_COLUMNS = [f for f in CaseRow.__dataclass_fields__ if f != "listing_id"]
+CSV_COLUMNS = ["reference", "opened_at", "week", "type", "shop", "listing", "sku", "state", "outcome",
+               "response_hours", "resolution_hours", "answered_24h", "answered_48h", "response_breached",
+               "resolution_breached", "resolved_on_time", "arbitrated", "decision", "rating", "root_causes"]
+
+
+def _csv_line(row: Any, causes: list[str]) -> list[Any]:
+    def flag(value: Any) -> Any:
+        return "" if value is None else bool(value)
+
+    def hours(value: Any) -> Any:
+        return "" if value is None else float(value)
+
+    return [row.reference, row.opened_at.isoformat(), row.week, row.type, row.shop, row.listing, row.sku, row.state,
+            row.outcome, hours(row.response), hours(row.resolution), flag(row.answered_24h), flag(row.answered_48h),
+            flag(row.response_breached), flag(row.resolution_breached), flag(row.resolved_on_time),
+            flag(row.arbitrated), row.decision or "", "" if row.rating is None else row.rating, ";".join(causes)]
 
 
 @reads
-def trends_csv(session: Session, actor: Actor, start: date, end: date) -> str:
-    """The rows behind the trends, one incident per line (spreadsheet-friendly)."""
+def trends_csv(session: Session, actor: Actor, start: date, end: date) -> Iterator[str]:
+    """The rows behind the trends, one incident per line (spreadsheet-friendly), oldest first.
+
+    A generator of text chunks, one per `CSV_BATCH` incidents read by keyset: an export's memory
+    stays that of one batch whatever the period. Authorized and checked at the call, before
+    the first chunk is asked for."""
     authorize(actor, "trends.view")
+    facts = _Facts(session, start, end)
+    return _csv_chunks(facts)
+
+
+#: Where the browser fetches the export (`api_files.trends_csv_route`, with the session cookie).
+CSV_PATH = "/api/trends.csv"
+
+
+@reads
+def csv_export_path(session: Session, actor: Actor, start: date, end: date) -> str:
+    """The export's address for this period, once the actor and the period are known good:
+    the page asks here first so that a refusal is shown on the page, not downloaded."""
+    authorize(actor, "trends.view")
+    _period(start, end)
+    return f"{CSV_PATH}?start={start.isoformat()}&end={end.isoformat()}"
+
+
+def _csv_chunks(facts: _Facts) -> Iterator[str]:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for row in case_rows(session, start, end):
-        data = asdict(row)
-        data["root_causes"] = ";".join(row.root_causes)
-        writer.writerow({k: "" if v is None else v for k, v in data.items()})
-    return out.getvalue()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    after: tuple[datetime, int] | None = None
+    while True:
+        stmt = facts.select().order_by(Incident.opened_at, Incident.id).limit(CSV_BATCH)
+        if after is not None:
+            stmt = stmt.where(sa.tuple_(Incident.opened_at, Incident.id) > sa.tuple_(_instant(after[0]), after[1]))
+        rows = facts.session.execute(stmt).all()
+        causes: dict[int, list[str]] = {}
+        if rows:
+            for incident_id, cause in facts.session.execute(
+                    sa.select(Lesson.incident_id, Lesson.root_cause)
+                    .where(Lesson.incident_id.in_([r.id for r in rows])).order_by(Lesson.id)):
+                causes.setdefault(incident_id, []).append(cause)
+        for row in rows:
+            writer.writerow(_csv_line(row, causes.get(row.id, [])))
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+        if len(rows) < CSV_BATCH:
+            return
+        after = (rows[-1].opened_at, rows[-1].id)
 
 
 @reads
@@ -284,17 +402,17 @@ def seller_insights(session: Session, actor: Actor, start: date, end: date) -> d
     """The seller's own shop only: by type and by listing, response times and shares,
     resolution on time, arbitration, ratings, recurring root causes, guidelines."""
     authorize(actor, "insights.view")
-    rows = case_rows(session, start, end, shop_id=actor.shop_id)
-    by_listing = _grouped(rows, lambda r: r.listing_id)
-    titles = {r.listing_id: (r.listing, r.sku) for r in rows}
+    facts = _Facts(session, start, end, shop_id=actor.shop_id)
+    groups = _groups(facts, {"type": "type", "listing": "listing_id", "outcome": "decision"})
+    listings = {lid: (title, sku) for lid, title, sku in session.execute(
+        sa.select(Listing.id, Listing.title, Listing.sku).where(Listing.id.in_([int(k) for k in groups["listing"]])))}
+    by_listing = [{"key": int(k), **_summary(g), "listing": listings[int(k)][0], "sku": listings[int(k)][1]}
+                  for k, g in groups["listing"].items()]
     return {
-        "overall": summary(rows),
-        "by_type": _by_type(rows),
-        "by_listing": sorted(
-            (g | {"listing": titles[g["key"]][0], "sku": titles[g["key"]][1]} for g in by_listing),
-            key=lambda g: (-g["count"], g["listing"]),
-        ),
-        "outcomes": _outcomes(rows),
-        "root_causes": _root_causes(rows),
+        "overall": _summary(groups[""][""]),
+        "by_type": _by_type(groups["type"]),
+        "by_listing": sorted(by_listing, key=lambda g: (-g["count"], g["listing"], g["key"])),
+        "outcomes": _outcomes(groups["outcome"]),
+        "root_causes": _root_causes(facts),
         "guidelines": guidelines.guidelines_for(session, actor),
     }

@@ -1,0 +1,32 @@
+"""indexes for the figures aggregated in SQL and the supervision queues at marketplace size
+
+Revision ID: a99e6a7e0001
+Revises: 1a7e9a0e0016
+Create Date: 2026-12-02 01:00:00
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision: str = 'a99e6a7e0001'
+down_revision: Union[str, None] = '1a7e9a0e0016'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+#: (table, index, columns): see the models' `__table_args__` for what reads each.
+INDEXES = (
+    ('incident', 'ix_incident_shop_opened', ['shop_id', 'opened_at']),
+    ('deadline', 'ix_deadline_incident_kind', ['incident_id', 'kind']),
+)
+
+
+def upgrade() -> None:
+    for table, name, columns in INDEXES:
+        op.create_index(name, table, columns, unique=False)
+
+
+def downgrade() -> None:
+    for table, name, _ in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
