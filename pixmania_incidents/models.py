@@ -205,9 +205,15 @@ class Shipment(SQLModel, table=True):
 class Incident(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_incident_board", "shop_id", "state", "next_due_at"),
-        sa.Index("ix_incident_supervision", "state", "next_due_at"),
+        sa.Index("ix_incident_supervision", "state", "next_due_at", "opened_at"),
         sa.Index("ix_incident_line_type", "order_line_id", "type"),
         sa.Index("ix_incident_shop_opened", "shop_id", "opened_at"),  # a shop's insights over a period
+        # Supervision's order (nearest deadline first) for every case, a deadline state or a type,
+        # and the few cases whose parties asked for help (`services/supervision`).
+        sa.Index("ix_incident_due", "next_due_at", "opened_at"),
+        sa.Index("ix_incident_deadline_due", "deadline_state", "next_due_at", "opened_at"),
+        sa.Index("ix_incident_type_due", "type", "next_due_at", "opened_at"),
+        sa.Index("ix_incident_help", "help_requested_at"),
     )
 
     id: int = Field(default=None, primary_key=True)

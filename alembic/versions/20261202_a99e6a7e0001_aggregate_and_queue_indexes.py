@@ -19,10 +19,17 @@ depends_on: Union[str, Sequence[str], None] = None
 INDEXES = (
     ('incident', 'ix_incident_shop_opened', ['shop_id', 'opened_at']),
     ('deadline', 'ix_deadline_incident_kind', ['incident_id', 'kind']),
+    ('incident', 'ix_incident_due', ['next_due_at', 'opened_at']),
+    ('incident', 'ix_incident_deadline_due', ['deadline_state', 'next_due_at', 'opened_at']),
+    ('incident', 'ix_incident_type_due', ['type', 'next_due_at', 'opened_at']),
+    ('incident', 'ix_incident_help', ['help_requested_at']),
 )
 
 
 def upgrade() -> None:
+    # A state's cases in supervision's order (closed ones have no deadline: then by opening).
+    op.drop_index('ix_incident_supervision', table_name='incident')
+    op.create_index('ix_incident_supervision', 'incident', ['state', 'next_due_at', 'opened_at'], unique=False)
     for table, name, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
 
@@ -30,3 +37,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table, name, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
+    op.drop_index('ix_incident_supervision', table_name='incident')
+    op.create_index('ix_incident_supervision', 'incident', ['state', 'next_due_at'], unique=False)
