@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -85,33 +85,45 @@ def _instant(at: datetime) -> Any:
 
 def _week(opened_at: Any, since: datetime, until: datetime) -> Any:
     """The ISO week (Paris) of an opening instant, from the Monday midnights of the period
-    computed here: the same label on every database, no time zone support needed."""
+    computed here: the same label on every database, no time zone support needed. A binary
+    search over those instants, so a row costs a handful of comparisons, not one per week."""
     monday = since.date() - timedelta(days=since.weekday())
-    whens = []
+    weeks: list[tuple[datetime, str]] = []  # (the next Monday midnight, this week's label)
     while datetime.combine(monday, time(0), tzinfo=PARIS) < until:
-        after = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=PARIS)
         year, week, _ = monday.isocalendar()
-        whens.append((opened_at < _instant(after), f"{year}-W{week:02d}"))
         monday += timedelta(days=7)
-    return sa.case(*whens, else_="")
+        weeks.append((datetime.combine(monday, time(0), tzinfo=PARIS), f"{year}-W{week:02d}"))
+
+    def pick(first: int, last: int) -> Any:
+        if first == last:
+            return sa.literal(weeks[first][1])
+        middle = (first + last) // 2
+        return sa.case((opened_at < _instant(weeks[middle][0]), pick(first, middle)), else_=pick(middle + 1, last))
+
+    return pick(0, len(weeks) - 1)
 
 
 class _Facts:
-    """The SQL of one period's incidents (of one shop if given), read at `at`."""
+    """The SQL of one period's incidents (of one shop if given), read at `at`.
+
+    Two levels: `_raw` reads each incident once, with its instants turned into seconds once
+    (parsing an instant is most of SQLite's cost), and is materialized; `select` derives the
+    facts from those numbers."""
 
     def __init__(self, session: Session, start: date, end: date, shop_id: int | None = None) -> None:
         self.session, self.shop_id, self.at = session, shop_id, now()
         self.since, self.until = _period(start, end)
         self.pg = _is_pg(session)
 
-    def seconds(self, start: Any, end: Any) -> Any:
-        """Elapsed seconds between two instants (exact on PostgreSQL, to the millisecond on SQLite)."""
-        if self.pg:
-            return sa.extract("epoch", end - start)
-        return sa.func.round((sa.func.julianday(end) - sa.func.julianday(start)) * 86_400_000) / 1000.0
+    def epoch(self, instant: Any) -> Any:
+        """Seconds since the epoch (exact on PostgreSQL; SQLite keeps the millisecond)."""
+        return sa.extract("epoch", instant) if self.pg else sa.func.julianday(instant) * 86_400.0
+
+    def elapsed(self, start: Any, end: Any) -> Any:
+        return end - start if self.pg else sa.func.round((end - start) * 1000) / 1000.0
 
     def hours(self, start: Any, end: Any) -> Any:
-        return sa.func.round(self.seconds(start, end) / (_HOUR if self.pg else float(_HOUR)), 2)
+        return sa.func.round(self.elapsed(start, end) / (_HOUR if self.pg else float(_HOUR)), 2)
 
     def where(self) -> list[Any]:
         conds = [Incident.opened_at >= self.since, Incident.opened_at < self.until]
@@ -119,9 +131,8 @@ class _Facts:
             conds.append(Incident.shop_id == self.shop_id)
         return conds
 
-    def select(self) -> sa.Select[Any]:
-        """One row per incident: what the CSV shows and every figure counts."""
-        inc, at = Incident, _instant(self.at)
+    def _raw(self, listings: bool, conds: list[Any], limit: int | None) -> Any:
+        inc = Incident
         cut = _instant(self.at - timedelta(seconds=1))  # a clock is breached from the second after its due instant
 
         def latest(kind: str) -> Any:
@@ -134,30 +145,26 @@ class _Facts:
             return sa.or_(row.breached_at.isnot(None), sa.and_(
                 row.settled.is_(None), row.met_at.is_(None), row.paused.is_(False), row.due_at <= cut))
 
-        def answered_within(hours: int) -> Any:
-            watched = sa.func.coalesce(inc.first_response_at, inc.closed_at, at)
-            return sa.case(
-                (sa.and_(inc.first_response_at.isnot(None),
-                         self.seconds(inc.opened_at, inc.first_response_at) <= hours * _HOUR), 1),
-                (self.seconds(inc.opened_at, watched) >= hours * _HOUR, 0), else_=None)
+        def flag(cond: Any) -> Any:
+            return sa.case((cond, 1), else_=0)
 
         response, on_response = latest(clocks.RESPONSE)
         resolution, on_resolution = latest(clocks.RESOLUTION)
-        flag = lambda cond: sa.case((sa.and_(cond), 1), else_=0)  # noqa: E731
-        return (
+        stmt = (
             sa.select(
                 inc.id, inc.reference, inc.opened_at, _week(inc.opened_at, self.since, self.until).label("week"),
-                inc.type, Shop.name.label("shop"), inc.listing_id, Listing.title.label("listing"), Listing.sku,
-                inc.state, sa.func.coalesce(inc.outcome, "").label("outcome"),
-                self.hours(inc.opened_at, inc.first_response_at).label("response"),
-                self.hours(inc.opened_at, inc.resolved_at).label("resolution"),
-                answered_within(24).label("answered_24h"),
-                answered_within(48).label("answered_48h"),
+                inc.type, Shop.name.label("shop"), inc.listing_id, inc.state,
+                sa.func.coalesce(inc.outcome, "").label("outcome"),
+                self.epoch(inc.opened_at).label("e_opened"),
+                self.epoch(inc.first_response_at).label("e_response"),
+                self.epoch(inc.resolved_at).label("e_resolution"),
+                self.epoch(sa.func.coalesce(inc.first_response_at, inc.closed_at, _instant(self.at))).label("e_watched"),
                 flag(sa.and_(response.id.isnot(None), breached(response))).label("response_breached"),
                 flag(sa.and_(resolution.id.isnot(None), breached(resolution))).label("resolution_breached"),
                 sa.case(
                     (resolution.id.is_(None), None),
-                    (resolution.met_at.isnot(None), flag(self.seconds(resolution.due_at, resolution.met_at) < 1)),
+                    (resolution.met_at.isnot(None),
+                     flag(self.elapsed(self.epoch(resolution.due_at), self.epoch(resolution.met_at)) < 1)),
                     (sa.or_(breached(resolution), resolution.settled == "escalated"), 0),
                     else_=None).label("resolved_on_time"),
                 flag(sa.exists().where(ArbitrationRequest.incident_id == inc.id)).label("arbitrated"),
@@ -165,13 +172,38 @@ class _Facts:
                 .order_by(Decision.id.desc()).limit(1).scalar_subquery().label("decision"),
                 sa.select(Rating.score).where(Rating.incident_id == inc.id)
                 .order_by(Rating.id.desc()).limit(1).scalar_subquery().label("rating"),
+                *((Listing.title.label("listing"), Listing.sku) if listings else ()),
             )
             .join(Shop, Shop.id == inc.shop_id)
-            .join(Listing, Listing.id == inc.listing_id)
             .outerjoin(response, on_response)
             .outerjoin(resolution, on_resolution)
-            .where(*self.where())
+            .where(*self.where(), *conds)
         )
+        if listings:
+            stmt = stmt.join(Listing, Listing.id == inc.listing_id)
+        if limit is not None:
+            stmt = stmt.order_by(inc.opened_at, inc.id).limit(limit)
+        return stmt.cte("raw").prefix_with("MATERIALIZED")  # each incident read once, whatever reads it after
+
+    def select(self, *, listings: bool = False, conds: tuple[Any, ...] = (), limit: int | None = None) -> Any:
+        """One row per incident: what the CSV shows (with `listings`) and every figure counts;
+        `conds` and `limit` (oldest first) pick a batch of them."""
+        r = self._raw(listings, list(conds), limit).c
+
+        def answered_within(hours: int) -> Any:
+            return sa.case(
+                (sa.and_(r.e_response.isnot(None), self.elapsed(r.e_opened, r.e_response) <= hours * _HOUR), 1),
+                (self.elapsed(r.e_opened, r.e_watched) >= hours * _HOUR, 0), else_=None)
+
+        stmt = sa.select(
+            r.id, r.reference, r.opened_at, r.week, r.type, r.shop, r.listing_id, r.state, r.outcome,
+            self.hours(r.e_opened, r.e_response).label("response"),
+            self.hours(r.e_opened, r.e_resolution).label("resolution"),
+            answered_within(24).label("answered_24h"), answered_within(48).label("answered_48h"),
+            r.response_breached, r.resolution_breached, r.resolved_on_time, r.arbitrated, r.decision, r.rating,
+            *((r.listing, r.sku) if listings else ()),
+        )
+        return stmt.order_by(r.opened_at, r.id) if limit is not None else stmt
 
     def incident_ids(self) -> Any:
         return sa.select(Incident.id).where(*self.where())
@@ -212,65 +244,64 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _groups(facts: _Facts, dims: dict[str, str]) -> dict[str, dict[str, dict[str, Any]]]:
-    """Every figure of every group of each dimension (`dims`: name -> column of the facts),
-    in one statement over the period's facts computed once; the overall figures as dimension ""."""
+    """Every figure of every group of each dimension (`dims`: name -> column of the facts), in
+    one statement over the period's incidents read once; the overall figures as dimension ""."""
     base = facts.select().cte("facts")
-    if facts.pg:
-        base = base.prefix_with("MATERIALIZED")  # computed once for every branch of the union
     c = base.c
+    percentiles = [f"{m}_{name}" for m in _TIMES for name in _PERCENTILES]
 
-    def branch(dim: str, key: Any) -> sa.Select[Any]:
+    def key_of(dim: str) -> Any:
+        return sa.cast(c[dims[dim]] if dim else sa.literal(""), sa.String)
+
+    def branch(dim: str) -> sa.Select[Any]:
         columns = [
-            sa.literal(dim).label("dim"), sa.cast(key, sa.String).label("key"), sa.func.count().label("count"),
+            sa.literal(dim).label("dim"), key_of(dim).label("key"), sa.func.count().label("count"),
             *(sa.func.avg(c[s]).label(s) for s in _SHARES),
             sa.func.avg(c.rating).label("average_rating"), sa.func.count(c.rating).label("ratings"),
         ]
         if facts.pg:
             columns += [sa.func.percentile_cont(q).within_group(c[m]).label(f"{m}_{name}")
                         for m in _TIMES for name, q in _PERCENTILES.items()]
+        else:
+            columns += [sa.null().label(p) for p in percentiles]
         stmt = sa.select(*columns)
         return stmt if dim == "" else stmt.where(c[dims[dim]].isnot(None)).group_by(c[dims[dim]])
 
-    stmt = sa.union_all(branch("", sa.literal("")), *(branch(d, c[col]) for d, col in dims.items()))
+    branches = [branch(d) for d in ("", *dims)]
+    if not facts.pg:  # outcomes are only counted: no times to rank there
+        branches += _sqlite_percentiles(c, [d for d in dims if d != "outcome"], key_of, len(_SHARES) + 3, percentiles)
     found: dict[str, dict[str, dict[str, Any]]] = {"": {}, **{d: {} for d in dims}}
-    for row in facts.session.execute(stmt).mappings():
-        found[row["dim"]][row["key"]] = dict(row)
-    if not facts.pg:
-        for (dim, key, measure, name), value in _sqlite_percentiles(facts, base, dims).items():
-            found[dim][key][f"{measure}_{name}"] = value
+    for row in facts.session.execute(sa.union_all(*branches)).mappings():
+        group = found[row["dim"]].setdefault(row["key"], {})
+        group.update({k: v for k, v in row.items() if v is not None or k not in group})
     return found
 
 
-def _sqlite_percentiles(facts: _Facts, base: Any, dims: dict[str, str]) -> dict[tuple[str, str, str, str], float]:
-    """SQLite has no `percentile_cont`: each group's values are ranked in a window and only the
-    two ranks around each percentile come back (at most eight rows per group)."""
-    c = base.c
+def _sqlite_percentiles(c: Any, dims: list[str], key_of: Callable[[str], Any], padding: int,
+                        percentiles: list[str]) -> list[sa.Select[Any]]:
+    """SQLite has no `percentile_cont`: each group's values are ranked in a window, and each
+    percentile is read off the rank it falls on and the next one (`lead`), interpolated in SQL.
+    One row per group and percentile, with the aggregate columns left empty (`padding`)."""
     values = sa.union_all(*(
-        sa.select(sa.literal(dim).label("dim"), sa.cast(c[dims[dim]] if dim else sa.literal(""), sa.String).label("key"),
-                  sa.literal(m).label("measure"), c[m].label("value"))
-        .where(c[m].isnot(None), *([c[dims[dim]].isnot(None)] if dim else []))
+        sa.select(sa.literal(dim).label("dim"), key_of(dim).label("key"), sa.literal(m).label("measure"),
+                  c[m].label("value")).where(c[m].isnot(None), *([key_of(dim).isnot(None)] if dim else []))
         for dim in ("", *dims) for m in _TIMES
     )).subquery()
     part = (values.c.dim, values.c.key, values.c.measure)
-    ranked = sa.select(
+    r = sa.select(
         *part, values.c.value,
         (sa.func.row_number().over(partition_by=part, order_by=values.c.value) - 1).label("rank"),
         sa.func.count().over(partition_by=part).label("n"),
-    ).subquery()
-    r = ranked.c
-    wanted = sa.or_(*(sa.cast((r.n - 1) * q, sa.Integer) + step == r.rank for q in _PERCENTILES.values() for step in (0, 1)))
-    by_rank: dict[tuple[str, str, str], dict[int, float]] = {}
-    counts: dict[tuple[str, str, str], int] = {}
-    for dim, key, measure, value, rank, n in facts.session.execute(sa.select(r.dim, r.key, r.measure, r.value, r.rank, r.n)
-                                                                   .where(wanted)):
-        by_rank.setdefault((dim, key, measure), {})[rank] = float(value)
-        counts[(dim, key, measure)] = n
-    out = {}
-    for group, ranks in by_rank.items():
+        sa.func.lead(values.c.value).over(partition_by=part, order_by=values.c.value).label("next"),
+    ).cte("ranked").prefix_with("MATERIALIZED").c
+    out = []
+    for m in _TIMES:
         for name, q in _PERCENTILES.items():
-            pos = (counts[group] - 1) * q
-            low = int(pos)
-            out[(*group, name)] = _between(ranks[low], ranks[min(low + 1, counts[group] - 1)], pos - low)
+            pos, low = (r.n - 1) * q, sa.cast((r.n - 1) * q, sa.Integer)
+            value = r.value + (sa.func.coalesce(r.next, r.value) - r.value) * (pos - low)
+            out.append(sa.select(r.dim, r.key, *(sa.null() for _ in range(padding)),
+                                 *(value.label(p) if p == f"{m}_{name}" else sa.null().label(p) for p in percentiles))
+                       .where(r.measure == m, r.rank == low))
     return out
 
 
@@ -298,14 +329,15 @@ def _root_causes(facts: _Facts) -> list[dict[str, Any]]:
 
 
 def _top_listings(facts: _Facts) -> list[dict[str, Any]]:
-    """The listings with most incidents (ties: by title, then the one whose first incident came first)."""
-    n = sa.func.count().label("n")
+    """The listings with most incidents (ties: by title, then the one whose first incident came
+    first), counted on the incidents alone before the ten are named."""
+    counted = (sa.select(Incident.listing_id, sa.func.count().label("n"), sa.func.min(Incident.opened_at).label("first"),
+                         sa.func.min(Incident.id).label("first_id"))
+               .where(*facts.where()).group_by(Incident.listing_id).subquery())
     rows = facts.session.execute(
-        sa.select(Incident.listing_id, Listing.title, Listing.sku, Shop.name, n)
-        .join(Listing, Listing.id == Incident.listing_id).join(Shop, Shop.id == Incident.shop_id)
-        .where(*facts.where())
-        .group_by(Incident.listing_id, Listing.title, Listing.sku, Shop.name)
-        .order_by(n.desc(), Listing.title, sa.func.min(Incident.opened_at), sa.func.min(Incident.id))
+        sa.select(counted.c.listing_id, Listing.title, Listing.sku, Shop.name, counted.c.n)
+        .join(Listing, Listing.id == counted.c.listing_id).join(Shop, Shop.id == Listing.shop_id)
+        .order_by(counted.c.n.desc(), Listing.title, counted.c.first, counted.c.first_id)
         .limit(TOP_LISTINGS)).all()
     return [{"listing_id": lid, "listing": title, "sku": sku, "shop": shop, "count": int(k)}
             for lid, title, sku, shop, k in rows]
@@ -377,10 +409,9 @@ def _csv_chunks(facts: _Facts) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     after: tuple[datetime, int] | None = None
     while True:
-        stmt = facts.select().order_by(Incident.opened_at, Incident.id).limit(CSV_BATCH)
-        if after is not None:
-            stmt = stmt.where(sa.tuple_(Incident.opened_at, Incident.id) > sa.tuple_(_instant(after[0]), after[1]))
-        rows = facts.session.execute(stmt).all()
+        keyset = () if after is None else (
+            sa.tuple_(Incident.opened_at, Incident.id) > sa.tuple_(_instant(after[0]), after[1]),)
+        rows = facts.session.execute(facts.select(listings=True, conds=keyset, limit=CSV_BATCH)).all()
         causes: dict[int, list[str]] = {}
         if rows:
             for incident_id, cause in facts.session.execute(
