@@ -4,7 +4,8 @@
 shops, one of them with 10 % of them (20,000: the insights figure), in every type, 8 % still
 open with deadlines spread so that some are at risk and some breached, with their response
 and resolution clocks, 5 % arbitrated and decided, 30 % rated and 5 % with a lesson. Rows go
-in by bulk executemany into a temporary SQLite (the default database of one machine).
+in by bulk executemany into a temporary SQLite (the default database of one machine), then
+into a PostgreSQL database of its own for the same figures suffixed `_postgres`.
 
 Figures (median of PASSES runs, first discarded): `trends_ms_1y_large` (support, one year),
 `insights_ms_large` (the big shop, one year), `trends_csv_peak_mb_1y_large` (the peak of
@@ -22,7 +23,8 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -41,17 +43,19 @@ from pixmania_incidents.services import analytics, supervision
 from pixmania_incidents.services.common import Actor, set_clock
 from pixmania_incidents.vocabulary import ROOT_CAUSES
 from tests.conftest import migrate
+from tests.server import pg_database
 
 INCIDENTS = int(os.environ.get("BENCH_ANALYTICS_INCIDENTS", "200000"))
 SHOPS = 1000
 LISTINGS_PER_SHOP = 5
 CUSTOMERS = 20_000
 BIG_SHOP_SHARE = 0.10
-PASSES = 4
+PASSES = 2
 CHUNK = 20_000
 FIGURES = ("trends_ms_1y_large", "insights_ms_large", "trends_csv_peak_mb_1y_large", "supervision_ms_large")
 GOALS = {"trends_ms_1y_large": 1000, "insights_ms_large": 300, "trends_csv_peak_mb_1y_large": 50,
          "supervision_ms_large": 50}
+KINDS = [k.strip() for k in os.environ.get("BENCH_ANALYTICS_DATABASES", "sqlite,postgres").split(",") if k.strip()]
 
 
 def fill(engine: sa.Engine, count: int, at: datetime) -> dict[str, int]:
@@ -127,6 +131,10 @@ def fill(engine: sa.Engine, count: int, at: datetime) -> dict[str, int]:
             for model, batch in rows.items():
                 if batch:
                     conn.execute(sa.insert(model), batch)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            for table in ("shop", "account", "listing", "customerorder", "orderline", "incident", "arbitrationrequest"):
+                conn.execute(sa.text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("ANALYZE"))
     return {"support": 1, "seller": 3}
@@ -175,36 +183,53 @@ def supervision_ms(engine: sa.Engine, support: Actor) -> float:
     return worst
 
 
+@contextmanager
+def database(kind: str) -> Iterator[str]:
+    if kind == "postgres":
+        with pg_database("pixmania_bench") as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-analytics-", dir=os.environ.get("BENCH_TMP")) as tmp:
+        yield f"sqlite:///{Path(tmp) / 'analytics.db'}"
+
+
+def run_one(kind: str, at: datetime) -> dict[str, float]:
+    with database(kind) as url:
+        migrate(url)
+        engine = make_engine(url)
+        try:
+            started = time.monotonic()
+            ids = fill(engine, INCIDENTS, at)
+            print(f"analytics, {kind}: {INCIDENTS} incidents filled in {time.monotonic() - started:.0f} s",
+                  file=sys.stderr)
+            with Session(engine) as session:
+                support = Actor.of(session.get(User, ids["support"]))
+                seller = Actor.of(session.get(User, ids["seller"]))
+            end = paris_date(at)
+            start = end - timedelta(days=364)
+            return {
+                "trends_ms_1y_large": timed(engine, lambda s: analytics.trends(s, support, start, end)),
+                "insights_ms_large": timed(engine, lambda s: analytics.seller_insights(s, seller, start, end)),
+                "trends_csv_peak_mb_1y_large": csv_peak_mb(engine, support, start, end),
+                "supervision_ms_large": supervision_ms(engine, support),
+            }
+        finally:
+            engine.dispose()
+
+
 def run() -> dict[str, dict[str, Any]]:
     at = datetime.now(timezone.utc).replace(microsecond=0)
     set_clock(lambda: at)
+    out = {}
     try:
-        with tempfile.TemporaryDirectory(prefix="bench-analytics-", dir=os.environ.get("BENCH_TMP")) as tmp:
-            url = f"sqlite:///{Path(tmp) / 'analytics.db'}"
-            migrate(url)
-            engine = make_engine(url)
-            try:
-                started = time.monotonic()
-                ids = fill(engine, INCIDENTS, at)
-                print(f"analytics: {INCIDENTS} incidents filled in {time.monotonic() - started:.0f} s", file=sys.stderr)
-                with Session(engine) as session:
-                    support = Actor.of(session.get(User, ids["support"]))
-                    seller = Actor.of(session.get(User, ids["seller"]))
-                end = paris_date(at)
-                start = end - timedelta(days=364)
-                figures = {
-                    "trends_ms_1y_large": timed(engine, lambda s: analytics.trends(s, support, start, end)),
-                    "insights_ms_large": timed(engine, lambda s: analytics.seller_insights(s, seller, start, end)),
-                    "trends_csv_peak_mb_1y_large": csv_peak_mb(engine, support, start, end),
-                    "supervision_ms_large": supervision_ms(engine, support),
-                }
-            finally:
-                engine.dispose()
+        for kind in KINDS:
+            suffix = "" if kind == "sqlite" else f"_{kind}"
+            for name, value in run_one(kind, at).items():
+                out[name + suffix] = {"value": round(value, 1), "unit": "MB" if name.endswith("_mb_1y_large") else "ms",
+                                      "goal": GOALS[name]}
     finally:
         set_clock(None)
-    units = {"trends_csv_peak_mb_1y_large": "MB"}
-    return {name: {"value": round(value, 1), "unit": units.get(name, "ms"), "goal": GOALS[name]}
-            for name, value in figures.items()}
+    return out
 
 
 if __name__ == "__main__":
