@@ -139,11 +139,22 @@ class _Facts:
         inc = Incident
         cut = _instant(self.at - timedelta(seconds=1))  # a clock is breached from the second after its due instant
 
+        # Each incident's latest response and resolution clocks, found in one grouped pass over
+        # the clocks of the incidents read (a lookup per incident and kind costs far more).
+        picked = sa.select(inc.id).where(*self.where(), *conds)
+        if limit is not None:
+            picked = picked.order_by(inc.opened_at, inc.id).limit(limit)
+        kinds = (clocks.RESPONSE, clocks.RESOLUTION)
+        latest_ids = (
+            sa.select(Deadline.incident_id, *(sa.func.max(sa.case((Deadline.kind == k, Deadline.id))).label(k)
+                                              for k in kinds))
+            .where(Deadline.kind.in_(kinds), Deadline.incident_id.in_(picked))
+            .group_by(Deadline.incident_id).subquery("latest")
+        )
+
         def latest(kind: str) -> Any:
             row = aliased(Deadline)
-            last = sa.select(sa.func.max(Deadline.id)).where(
-                Deadline.incident_id == inc.id, Deadline.kind == kind).scalar_subquery()
-            return row, row.id == last
+            return row, row.id == latest_ids.c[kind]
 
         def breached(row: Any) -> Any:
             return sa.or_(row.breached_at.isnot(None), sa.and_(
@@ -179,6 +190,7 @@ class _Facts:
                 *((Listing.title.label("listing"), Listing.sku) if listings else ()),
             )
             .join(Shop, Shop.id == inc.shop_id)
+            .outerjoin(latest_ids, latest_ids.c.incident_id == inc.id)
             .outerjoin(response, on_response)
             .outerjoin(resolution, on_resolution)
             .where(*self.where(), *conds)
