@@ -1,23 +1,28 @@
-"""File downloads beside Reflex: evidence and return labels.
+"""File downloads beside Reflex: evidence, return labels and the trends' CSV export.
 
 Why plain routes: these files are private, so they are never put in Reflex's public upload
 folder; each request carries the HttpOnly session cookie, and the services decide whether
 this user may have the file (anything else is a 404, exactly like a missing file).
 Images open inline; PDFs download. `nosniff` stops a browser from guessing another type.
+The CSV export streams: its rows are read and sent in batches while the response is written,
+so its memory does not grow with the period (`analytics.trends_csv`).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import date
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from pixmania_incidents import settings
 from pixmania_incidents.db import session_scope
-from pixmania_incidents.services import auth, evidence, fulfilment
+from pixmania_incidents.services import analytics, auth, evidence, fulfilment
 from pixmania_incidents.services.common import ServiceError
 
 
@@ -88,7 +93,47 @@ async def label_route(request: Request) -> Response:
     return _not_found() if data is None else file_response(data, "application/pdf", f"bordereau-retour-{label_id}.pdf")
 
 
+def _open_export(token: str | None, start: date, end: date) -> Iterator[str] | None:
+    """The export's chunks, read in a unit of work that stays open until the last one is sent,
+    or None when there is no user or the service refuses (nothing is left open then)."""
+    stack = ExitStack()
+    try:
+        session = stack.enter_context(session_scope(write=False))
+        actor = auth.actor_for_token(session, token)
+        chunks = None if actor is None else analytics.trends_csv(session, actor, start, end)
+    except ServiceError:
+        chunks = None
+    except BaseException:
+        stack.close()
+        raise
+    if chunks is None:
+        stack.close()
+        return None
+
+    def stream() -> Iterator[str]:
+        with stack:
+            yield from chunks
+
+    return stream()
+
+
+async def trends_csv_route(request: Request) -> Response:
+    try:
+        start, end = (date.fromisoformat(request.query_params.get(k, "")) for k in ("start", "end"))
+    except ValueError:
+        return _not_found()
+    chunks = await asyncio.to_thread(_open_export, request.cookies.get(settings.SESSION_COOKIE), start, end)
+    if chunks is None:
+        return _not_found()
+    return StreamingResponse(chunks, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": _disposition("attachment", f"tendances-{start}-{end}.csv"),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    })
+
+
 ROUTES = [
     Route("/api/evidence/{evidence_id:int}", evidence_route, methods=["GET"]),
     Route("/api/labels/{label_id:int}.pdf", label_route, methods=["GET"]),
+    Route(analytics.CSV_PATH, trends_csv_route, methods=["GET"]),
 ]

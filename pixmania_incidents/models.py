@@ -218,8 +218,15 @@ class ShipmentEvent(SQLModel, table=True):
 class Incident(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_incident_board", "shop_id", "state", "next_due_at"),
-        sa.Index("ix_incident_supervision", "state", "next_due_at"),
+        sa.Index("ix_incident_supervision", "state", "next_due_at", "opened_at"),
         sa.Index("ix_incident_line_type", "order_line_id", "type"),
+        sa.Index("ix_incident_shop_opened", "shop_id", "opened_at"),  # a shop's insights over a period
+        # Supervision's order (nearest deadline first) for every case, a deadline state or a type,
+        # and the few cases whose parties asked for help (`services/supervision`).
+        sa.Index("ix_incident_due", "next_due_at", "opened_at"),
+        sa.Index("ix_incident_deadline_due", "deadline_state", "next_due_at", "opened_at"),
+        sa.Index("ix_incident_type_due", "type", "next_due_at", "opened_at"),
+        sa.Index("ix_incident_help", "help_requested_at"),
     )
 
     id: int = Field(default=None, primary_key=True)
@@ -270,7 +277,10 @@ class Deadline(SQLModel, table=True):
     whose `next_check_at` has passed, through an index, so a quiet sweep is cheap.
     """
 
-    __table_args__ = (sa.Index("ix_deadline_sweep", "next_check_at"),)
+    __table_args__ = (
+        sa.Index("ix_deadline_sweep", "next_check_at"),
+        sa.Index("ix_deadline_incident_kind", "incident_id", "kind"),  # an incident's latest clock of a kind (figures)
+    )
 
     id: int = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)

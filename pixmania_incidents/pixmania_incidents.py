@@ -4,8 +4,9 @@ from importlib import import_module
 from pkgutil import iter_modules
 
 import reflex as rx
+from reflex_base.event.processor import BaseStateEventProcessor
 
-from pixmania_incidents import startup, tasks
+from pixmania_incidents import live, metrics, startup, tasks
 from pixmania_incidents.api import api
 from pixmania_incidents.shell.connection import overlay
 from pixmania_incidents.shell.failure import FailureState, on_backend_error
@@ -28,6 +29,7 @@ app.app_wraps[(5, "Overlay")] = lambda stateful: overlay() if stateful else None
 app.add_middleware(SessionGate(), index=0)  # every event checks its tab's login session first
 app.register_lifespan_task(startup.refuse_to_start_on_problems)  # first: before the background loops
 tasks.register(app)
+metrics.instrument(app, BaseStateEventProcessor, live)  # event and push latency, open tabs (`/metrics`)
 for spec in PAGES:
     # Every page with roles runs the server-side guard first, whoever wrote the page.
     on_load = [SessionState.guard, *spec.on_load] if spec.roles is not None else list(spec.on_load)

@@ -60,16 +60,21 @@ COOKIE_SECURE = PUBLIC_URL.startswith("https://")
 HSTS = COOKIE_SECURE
 
 
-def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+Networks = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+
+def _networks(value: str, name: str = "PIXMANIA_TRUSTED_PROXIES") -> Networks:
     """Addresses or CIDRs separated by commas or spaces; a bad one stops the start, not the first request."""
     try:
         return tuple(ipaddress.ip_network(part, strict=False) for part in value.replace(",", " ").split())
     except ValueError as exc:
-        raise ValueError(f"PIXMANIA_TRUSTED_PROXIES: {exc}") from None
+        raise ValueError(f"{name}: {exc}") from None
 
 
 #: Reverse proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1, 10.0.0.0/8"); empty: none.
 TRUSTED_PROXIES = _networks(os.environ.get("PIXMANIA_TRUSTED_PROXIES", ""))
+#: Who may read /metrics (the user's address as `services.network` names it); anyone else gets a 404.
+METRICS_ALLOW = _networks(os.environ.get("PIXMANIA_METRICS_ALLOW", "127.0.0.1, ::1"), "PIXMANIA_METRICS_ALLOW")
 #: Demo accounts (known passwords) are refused outside localhost unless this is "1".
 ALLOW_DEMO = os.environ.get("PIXMANIA_ALLOW_DEMO", "") == "1"
 #: Room for multipart framing and form fields on top of the evidence files of one upload.

@@ -14,7 +14,7 @@ import logging
 import os
 from datetime import datetime
 
-from pixmania_incidents import live
+from pixmania_incidents import live, metrics
 from pixmania_incidents.db import get_engine, session_scope
 from pixmania_incidents.services import auth, evidence, mail, sweep, webhooks
 from pixmania_incidents.services.common import now
@@ -39,7 +39,8 @@ async def sweep_loop() -> None:
     while True:
         more = False
         try:
-            report = await asyncio.to_thread(sweep.run)
+            with metrics.SWEEP_SECONDS.time():
+                report = await asyncio.to_thread(sweep.run)
             more = report.more
             if report.affected:
                 await live.push_now(rooms_of(report))

@@ -1,5 +1,5 @@
 """HTTP routes beside Reflex: login, registration and its confirmation link, logout, health,
-and the integrations' API under `/api/v1` (`api/v1.py`: the seller API, customer service's read
+the metrics Prometheus reads (`/metrics`, configured addresses only), and the integrations' API under `/api/v1` (`api/v1.py`: the seller API, customer service's read
 API and the order system's intake).
 
 Why plain routes: the session cookie must be set by the server (HttpOnly, SameSite=Lax),
@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from pixmania_incidents import api_files, edge, live, settings
+from pixmania_incidents import api_files, edge, live, metrics, settings
 from pixmania_incidents.api import operator, seller, v1
 from pixmania_incidents.db import get_engine, session_scope
 from pixmania_incidents.i18n import tr
@@ -187,6 +187,14 @@ async def health_route(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def metrics_route(request: Request) -> Response:
+    """Prometheus' scrape, for the addresses of `PIXMANIA_METRICS_ALLOW` only: anyone else is told
+    there is nothing here, as for any unknown path."""
+    if not network.within(_client_ip(request), settings.METRICS_ALLOW):
+        return Response("Not found", status_code=404, media_type="text/plain")
+    return Response(await asyncio.to_thread(metrics.render), media_type=metrics.CONTENT_TYPE)
+
+
 v1.app.include_router(seller.router)
 v1.app.include_router(operator.router)
 
@@ -197,6 +205,7 @@ api = Starlette(
         Route(registration.CONFIRM_PATH + "{token}", confirm_registration_route, methods=["GET"]),
         Route("/auth/logout", logout_route, methods=["POST"]),
         Route("/api/health", health_route, methods=["GET"]),
+        Route("/metrics", metrics_route, methods=["GET"]),
         *api_files.ROUTES,
         Mount(v1.PREFIX, app=v1.app),
     ],

@@ -101,7 +101,7 @@ def filters() -> rx.Component:
 
 
 def queues() -> rx.Component:
-    counts = SupervisionState.result["counts"].to(dict[str, int])
+    counts = SupervisionState.result["counts"].to(dict[str, str])
     return rx.flex(
         *[
             rx.button(
@@ -218,7 +218,7 @@ def pager() -> rx.Component:
             " / ",
             result["pages"],
             " · ",
-            result["total"],
+            result["total_label"],
             " ",
             t("support.incidents"),
             size="2",

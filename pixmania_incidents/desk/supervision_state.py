@@ -36,6 +36,11 @@ def _filters(raw: dict[str, str]) -> supervision.Filters:
     )
 
 
+def _capped(count: int) -> str:
+    """A count as shown: "1000+" once the service stopped counting."""
+    return f"{count}+" if count >= supervision.COUNT_CAP else str(count)
+
+
 class SupervisionState(SessionState):
     queue: str = "all"
     page: int = 1
@@ -58,10 +63,10 @@ class SupervisionState(SessionState):
         locale = norm_locale((await self.get_state(LocaleState)).locale)
         _ = (room.tick, self.revision)
         if not self.shops:
-            return {"rows": [], "total": 0, "page": 1, "pages": 1, "counts": {}, "error": ""}
+            return {"rows": [], "total": 0, "total_label": "0", "page": 1, "pages": 1, "counts": {}, "error": ""}
         found, error = await self._read(supervision.supervise, _filters(self._filters), self.page)
         if found is None:
-            return {"rows": [], "total": 0, "page": 1, "pages": 1, "counts": {}, "error": error}
+            return {"rows": [], "total": 0, "total_label": "0", "page": 1, "pages": 1, "counts": {}, "error": error}
         return {
             "rows": [
                 {
@@ -73,9 +78,10 @@ class SupervisionState(SessionState):
                 for r in found.rows
             ],
             "total": found.total,
+            "total_label": _capped(found.total),
             "page": found.page,
             "pages": found.pages,
-            "counts": found.queue_counts,
+            "counts": {q: _capped(n) for q, n in found.queue_counts.items()},
             "error": "",
         }
 

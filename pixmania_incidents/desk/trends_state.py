@@ -53,7 +53,8 @@ class TrendsState(PeriodState, SessionState):
         if start is None or end is None:
             self.error = tr("support.error.period", await self._locale())
             return None
-        text, self.error = await self._run(analytics.trends_csv, start, end)
-        if text is None:
+        path, self.error = await self._run(analytics.csv_export_path, start, end)
+        if path is None:
             return None
-        return rx.download(data=text, filename=f"tendances-{start}-{end}.csv", mime_type="text/csv")
+        # The browser fetches it over HTTP, streamed (`api_files.trends_csv_route`): never one string here.
+        return rx.download(url=path, filename=f"tendances-{start}-{end}.csv")

@@ -1,35 +1,39 @@
 """Trends for customer service and insights for sellers (policy step 5).
 
-Why one set of rows for both: the staff trends, the seller's insights and the CSV export
-must tell the same story, so each incident becomes one `CaseRow` (its times, breaches,
-arbitration, rating and root causes) and every figure is computed from those rows.
+Why one set of facts for both: the staff trends, the seller's insights and the CSV export
+must tell the same story, so each incident becomes one row of `_facts` (its times, breaches,
+arbitration, rating), a SQL query, and every figure is computed from it by the database:
+counts, shares and averages by `GROUP BY`, percentiles by PostgreSQL's `percentile_cont`
+or, on SQLite, by ranking each group's values in a window and reading back only the two
+ranks each percentile lies between. No figure loads the period's cases into Python, and
+the CSV streams them in bounded batches (README "Performance").
 
 Definitions (shown in the pages' legends):
 * period: incidents opened between `start` and `end` (Paris dates, both included);
 * response time: opening → the seller's first customer-visible act; resolution time:
-  opening → resolution (accepted proposal or decision);
+  opening → resolution (accepted proposal or decision), in hours rounded to 0.01;
 * percentiles interpolate linearly between ranks (p50 of 1, 2, 30 is 2; p90 is 24.4);
 * answered within 24 h / 48 h: among incidents answered, or watched for that long
   without an answer (a case withdrawn after 3 hours is not counted);
 * resolved on time: among incidents whose resolution clock is judged (met, breached or
   escalated), those met by the due instant;
 * breach rates, arbitration rate: shares of all incidents of the period.
+Instants are compared to the microsecond on PostgreSQL and to the millisecond on SQLite.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session, select, col
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
 
-from pixmania_incidents import deadlines as dl
-from pixmania_incidents.calendar import PARIS, paris_date
+from pixmania_incidents.calendar import PARIS
 from pixmania_incidents.models import (
     ArbitrationRequest,
     Deadline,
@@ -39,6 +43,7 @@ from pixmania_incidents.models import (
     Listing,
     Rating,
     Shop,
+    UTCDateTime,
 )
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES
 from pixmania_incidents.services import clocks, guidelines
@@ -47,60 +52,15 @@ from pixmania_incidents.services.inputs import search_day
 from pixmania_incidents.vocabulary import MAX_PERIOD_DAYS as MAX_DAYS
 
 TOP_LISTINGS = 10
-_HOUR = 3600.0
-
-
-@dataclass
-class CaseRow:
-    """One incident as the figures see it (also one line of the CSV export)."""
-
-    reference: str
-    opened_at: str
-    week: str
-    type: str
-    shop: str
-    listing_id: int
-    listing: str
-    sku: str
-    state: str
-    outcome: str
-    response_hours: float | None
-    resolution_hours: float | None
-    answered_24h: bool | None  # None: not watched for 24 h yet
-    answered_48h: bool | None
-    response_breached: bool
-    resolution_breached: bool
-    resolved_on_time: bool | None  # None: resolution not judged yet
-    arbitrated: bool
-    decision: str
-    rating: int | None
-    root_causes: list[str] = field(default_factory=list)
-
-
-def _hours(start: datetime, end: datetime | None) -> float | None:
-    return None if end is None else round((end - start).total_seconds() / _HOUR, 2)
-
-
-def _answered_within(inc: Incident, hours: int, at: datetime) -> bool | None:
-    if inc.first_response_at is not None and inc.first_response_at - inc.opened_at <= timedelta(hours=hours):
-        return True
-    watched_until = inc.first_response_at or inc.closed_at or at
-    return False if watched_until - inc.opened_at >= timedelta(hours=hours) else None
-
-
-def _on_time(row: Deadline | None, at: datetime) -> bool | None:
-    if row is None:
-        return None
-    if row.met_at is not None:
-        return not dl.is_overdue(row.due_at, row.met_at)
-    if clocks.was_breached(row, at) or row.settled == "escalated":
-        return False
-    return None
-
-
-def _iso_week(instant: datetime) -> str:
-    year, week, _ = paris_date(instant).isocalendar()
-    return f"{year}-W{week:02d}"
+#: Incidents per query of the CSV export: its memory does not grow with the period.
+CSV_BATCH = 1000
+_HOUR = 3600
+_PERCENTILES = {"p50": 0.5, "p90": 0.9}
+_TIMES = ("response", "resolution")
+_SHARES = ("answered_24h", "answered_48h", "response_breached", "resolution_breached", "resolved_on_time",
+           "arbitrated")
+_SHARE_NAMES = {"response_breached": "response_breach_rate", "resolution_breached": "resolution_breach_rate",
+                "arbitrated": "arbitration_rate"}
 
 
 def _period(start: date, end: date) -> tuple[datetime, datetime]:
@@ -112,171 +72,376 @@ def _period(start: date, end: date) -> tuple[datetime, datetime]:
     return (datetime.combine(start, time(0), tzinfo=PARIS), datetime.combine(end + timedelta(days=1), time(0), tzinfo=PARIS))
 
 
-def case_rows(session: Session, start: date, end: date, shop_id: int | None = None) -> list[CaseRow]:
-    """Every incident of the period (of one shop if given), oldest first. Not authorized:
-    callers are `trends`, `trend_rows` and `seller_insights`, which authorize."""
-    since, until = _period(start, end)
-    stmt = (
-        select(Incident, col(Shop.name), col(Listing.title), col(Listing.sku))
-        .join(Shop, col(Shop.id) == col(Incident.shop_id))
-        .join(Listing, col(Listing.id) == col(Incident.listing_id))
-        .where(col(Incident.opened_at) >= since, col(Incident.opened_at) < until)
-        .order_by(col(Incident.opened_at), col(Incident.id))
-    )
-    if shop_id is not None:
-        stmt = stmt.where(col(Incident.shop_id) == shop_id)
-    found = session.exec(stmt).all()
-    ids = [inc.id for inc, *_ in found]
-    if not ids:
-        return []
+# --- the facts of each incident, in SQL ------------------------------------------------------
 
-    def by_incident(model: Any, *conds: Any) -> Iterable[Any]:
-        return session.exec(select(model).where(model.incident_id.in_(ids), *conds).order_by(model.id)).all()
 
-    latest_clock: dict[tuple[int, str], Deadline] = {}
-    for row in by_incident(Deadline, col(Deadline.kind).in_((clocks.RESPONSE, clocks.RESOLUTION))):
-        latest_clock[(row.incident_id, row.kind)] = row
-    arbitrated = {r.incident_id for r in by_incident(ArbitrationRequest)}
-    decisions = {d.incident_id: d.outcome for d in by_incident(Decision)}
-    ratings = {r.incident_id: r.score for r in by_incident(Rating)}
-    causes: dict[int, list[str]] = {}
-    for lesson in by_incident(Lesson):
-        causes.setdefault(lesson.incident_id, []).append(lesson.root_cause)
-    at = now()
-    rows = []
-    for inc, shop, title, sku in found:
-        response = latest_clock.get((inc.id, clocks.RESPONSE))
-        resolution = latest_clock.get((inc.id, clocks.RESOLUTION))
-        rows.append(CaseRow(
-            reference=inc.reference,
-            opened_at=inc.opened_at.isoformat(),
-            week=_iso_week(inc.opened_at),
-            type=inc.type,
-            shop=shop,
-            listing_id=inc.listing_id,
-            listing=title,
-            sku=sku,
-            state=inc.state,
-            outcome=inc.outcome or "",
-            response_hours=_hours(inc.opened_at, inc.first_response_at),
-            resolution_hours=_hours(inc.opened_at, inc.resolved_at),
-            answered_24h=_answered_within(inc, 24, at),
-            answered_48h=_answered_within(inc, 48, at),
-            response_breached=clocks.was_breached(response, at),
-            resolution_breached=clocks.was_breached(resolution, at),
-            resolved_on_time=_on_time(resolution, at),
-            arbitrated=inc.id in arbitrated,
-            decision=decisions.get(inc.id, ""),
-            rating=ratings.get(inc.id),
-            root_causes=causes.get(inc.id, []),
-        ))
-    return rows
+def _is_pg(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _instant(at: datetime) -> Any:
+    return sa.literal(at, UTCDateTime())
+
+
+def _week(opened_at: Any, since: datetime, until: datetime) -> Any:
+    """The ISO week (Paris) of an opening instant, from the Monday midnights of the period
+    computed here: the same label on every database, no time zone support needed. A binary
+    search over those instants, so a row costs a handful of comparisons, not one per week."""
+    monday = since.date() - timedelta(days=since.weekday())
+    weeks: list[tuple[datetime, str]] = []  # (the next Monday midnight, this week's label)
+    while datetime.combine(monday, time(0), tzinfo=PARIS) < until:
+        year, week, _ = monday.isocalendar()
+        monday += timedelta(days=7)
+        weeks.append((datetime.combine(monday, time(0), tzinfo=PARIS), f"{year}-W{week:02d}"))
+
+    def pick(first: int, last: int) -> Any:
+        if first == last:
+            return sa.literal(weeks[first][1])
+        middle = (first + last) // 2
+        return sa.case((opened_at < _instant(weeks[middle][0]), pick(first, middle)), else_=pick(middle + 1, last))
+
+    return pick(0, len(weeks) - 1)
+
+
+class _Facts:
+    """The SQL of one period's incidents (of one shop if given), read at `at`.
+
+    Two levels: `_raw` reads each incident once, with its instants turned into seconds once
+    (parsing an instant is most of SQLite's cost), and is materialized; `select` derives the
+    facts from those numbers."""
+
+    def __init__(self, session: Session, start: date, end: date, shop_id: int | None = None) -> None:
+        self.session, self.shop_id, self.at = session, shop_id, now()
+        self.since, self.until = _period(start, end)
+        self.pg = _is_pg(session)
+        if self.pg:
+            # These statements are costed high enough for PostgreSQL to compile them to machine code
+            # first, which takes longer than running them (seconds against a fraction of one).
+            session.execute(sa.text("SET LOCAL jit = off"))
+
+    def epoch(self, instant: Any) -> Any:
+        """Seconds since the epoch (exact on PostgreSQL; SQLite keeps the millisecond)."""
+        return sa.extract("epoch", instant) if self.pg else sa.func.julianday(instant) * 86_400.0
+
+    def elapsed(self, start: Any, end: Any) -> Any:
+        return end - start if self.pg else sa.func.round((end - start) * 1000) / 1000.0
+
+    def hours(self, start: Any, end: Any) -> Any:
+        return sa.func.round(self.elapsed(start, end) / (_HOUR if self.pg else float(_HOUR)), 2)
+
+    def where(self) -> list[Any]:
+        conds = [col(Incident.opened_at) >= self.since, col(Incident.opened_at) < self.until]
+        if self.shop_id is not None:
+            conds.append(col(Incident.shop_id) == self.shop_id)
+        return conds
+
+    def _raw(self, listings: bool, conds: list[Any], limit: int | None) -> Any:
+        inc: Any = Incident  # its columns, read as expressions
+        cut = _instant(self.at - timedelta(seconds=1))  # a clock is breached from the second after its due instant
+
+        # Each incident's latest response and resolution clocks, found in one grouped pass over
+        # the clocks of the incidents read (a lookup per incident and kind costs far more).
+        picked = sa.select(inc.id).where(*self.where(), *conds)
+        if limit is not None:
+            picked = picked.order_by(inc.opened_at, inc.id).limit(limit)
+        kinds = (clocks.RESPONSE, clocks.RESOLUTION)
+        latest_ids = (
+            sa.select(col(Deadline.incident_id), *(sa.func.max(sa.case((col(Deadline.kind) == k, col(Deadline.id)))).label(k)
+                                              for k in kinds))
+            .where(col(Deadline.kind).in_(kinds), col(Deadline.incident_id).in_(picked))
+            .group_by(col(Deadline.incident_id)).subquery("latest")
+        )
+
+        def latest(kind: str) -> Any:
+            row = aliased(Deadline)
+            return row, row.id == latest_ids.c[kind]
+
+        def breached(row: Any) -> Any:
+            return sa.or_(row.breached_at.isnot(None), sa.and_(
+                row.settled.is_(None), row.met_at.is_(None), row.paused.is_(False), row.due_at <= cut))
+
+        def flag(cond: Any) -> Any:
+            return sa.case((cond, 1), else_=0)
+
+        response, on_response = latest(clocks.RESPONSE)
+        resolution, on_resolution = latest(clocks.RESOLUTION)
+        stmt = (
+            sa.select(
+                inc.id, inc.reference, inc.opened_at, _week(inc.opened_at, self.since, self.until).label("week"),
+                inc.type, col(Shop.name).label("shop"), inc.listing_id, inc.state,
+                sa.func.coalesce(inc.outcome, "").label("outcome"),
+                self.epoch(inc.opened_at).label("e_opened"),
+                self.epoch(inc.first_response_at).label("e_response"),
+                self.epoch(inc.resolved_at).label("e_resolution"),
+                self.epoch(sa.func.coalesce(inc.first_response_at, inc.closed_at, _instant(self.at))).label("e_watched"),
+                flag(sa.and_(response.id.isnot(None), breached(response))).label("response_breached"),
+                flag(sa.and_(resolution.id.isnot(None), breached(resolution))).label("resolution_breached"),
+                sa.case(
+                    (resolution.id.is_(None), None),
+                    (resolution.met_at.isnot(None),
+                     flag(self.elapsed(self.epoch(resolution.due_at), self.epoch(resolution.met_at)) < 1)),
+                    (sa.or_(breached(resolution), resolution.settled == "escalated"), 0),
+                    else_=None).label("resolved_on_time"),
+                flag(sa.exists().where(col(ArbitrationRequest.incident_id) == inc.id)).label("arbitrated"),
+                sa.select(col(Decision.outcome)).where(col(Decision.incident_id) == inc.id)
+                .order_by(col(Decision.id).desc()).limit(1).scalar_subquery().label("decision"),
+                sa.select(col(Rating.score)).where(col(Rating.incident_id) == inc.id)
+                .order_by(col(Rating.id).desc()).limit(1).scalar_subquery().label("rating"),
+                *((col(Listing.title).label("listing"), col(Listing.sku)) if listings else ()),
+            )
+            .join(Shop, col(Shop.id) == inc.shop_id)
+            .outerjoin(latest_ids, latest_ids.c.incident_id == inc.id)
+            .outerjoin(response, on_response)
+            .outerjoin(resolution, on_resolution)
+            .where(*self.where(), *conds)
+        )
+        if listings:
+            stmt = stmt.join(Listing, col(Listing.id) == inc.listing_id)
+        if limit is not None:
+            stmt = stmt.order_by(inc.opened_at, inc.id).limit(limit)
+        return stmt.cte("raw").prefix_with("MATERIALIZED")  # each incident read once, whatever reads it after
+
+    def select(self, *, listings: bool = False, conds: tuple[Any, ...] = (), limit: int | None = None) -> Any:
+        """One row per incident: what the CSV shows (with `listings`) and every figure counts;
+        `conds` and `limit` (oldest first) pick a batch of them."""
+        r = self._raw(listings, list(conds), limit).c
+
+        def answered_within(hours: int) -> Any:
+            return sa.case(
+                (sa.and_(r.e_response.isnot(None), self.elapsed(r.e_opened, r.e_response) <= hours * _HOUR), 1),
+                (self.elapsed(r.e_opened, r.e_watched) >= hours * _HOUR, 0), else_=None)
+
+        stmt = sa.select(
+            r.id, r.reference, r.opened_at, r.week, r.type, r.shop, r.listing_id, r.state, r.outcome,
+            self.hours(r.e_opened, r.e_response).label("response"),
+            self.hours(r.e_opened, r.e_resolution).label("resolution"),
+            answered_within(24).label("answered_24h"), answered_within(48).label("answered_48h"),
+            r.response_breached, r.resolution_breached, r.resolved_on_time, r.arbitrated, r.decision, r.rating,
+            *((r.listing, r.sku) if listings else ()),
+        )
+        return stmt.order_by(r.opened_at, r.id) if limit is not None else stmt
+
+    def incident_ids(self) -> Any:
+        return sa.select(col(Incident.id)).where(*self.where())
 
 
 # --- figures ---------------------------------------------------------------------------------
 
 
-def percentile(values: Iterable[float], q: float) -> float | None:
-    """Linear interpolation between closest ranks (numpy's default)."""
+def _between(low: float, high: float, fraction: float) -> float:
+    return round(low + (high - low) * fraction, 2)
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Linear interpolation between closest ranks (numpy's default, PostgreSQL's `percentile_cont`)."""
     data = sorted(values)
     if not data:
         return None
     pos = (len(data) - 1) * q
     low = int(pos)
-    high = min(low + 1, len(data) - 1)
-    return round(data[low] + (data[high] - data[low]) * (pos - low), 2)
+    return _between(data[low], data[min(low + 1, len(data) - 1)], pos - low)
 
 
-def _share(flags: Iterable[bool | None]) -> float | None:
-    judged = [f for f in flags if f is not None]
-    return round(sum(judged) / len(judged), 4) if judged else None
+def _number(value: Any, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
 
 
-def summary(rows: list[CaseRow]) -> dict[str, Any]:
-    """The figures of one group of incidents."""
-    responses = [r.response_hours for r in rows if r.response_hours is not None]
-    resolutions = [r.resolution_hours for r in rows if r.resolution_hours is not None]
-    scores = [r.rating for r in rows if r.rating is not None]
-    return {
-        "count": len(rows),
-        "response_p50": percentile(responses, 0.5),
-        "response_p90": percentile(responses, 0.9),
-        "resolution_p50": percentile(resolutions, 0.5),
-        "resolution_p90": percentile(resolutions, 0.9),
-        "answered_24h": _share(r.answered_24h for r in rows),
-        "answered_48h": _share(r.answered_48h for r in rows),
-        "response_breach_rate": _share(r.response_breached for r in rows),
-        "resolution_breach_rate": _share(r.resolution_breached for r in rows),
-        "resolved_on_time": _share(r.resolved_on_time for r in rows),
-        "arbitration_rate": _share(r.arbitrated for r in rows),
-        "average_rating": round(sum(scores) / len(scores), 2) if scores else None,
-        "ratings": len(scores),
-    }
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
+    """The figures of one group, from its aggregate row, in the order the pages list them."""
+    out: dict[str, Any] = {"count": int(row["count"])}
+    for measure in _TIMES:
+        for name in _PERCENTILES:
+            out[f"{measure}_{name}"] = _number(row.get(f"{measure}_{name}"), 2)
+    for share in _SHARES:
+        out[_SHARE_NAMES.get(share, share)] = _number(row.get(share), 4)
+    out["average_rating"] = _number(row.get("average_rating"), 2)
+    out["ratings"] = int(row["ratings"] or 0)
+    return out
 
 
-def _grouped(rows: list[CaseRow], key: Callable[[CaseRow], Any], order: list[Any] | None = None) -> list[dict[str, Any]]:
-    groups: dict[Any, list[CaseRow]] = {}
-    for row in rows:
-        groups.setdefault(key(row), []).append(row)
-    keys = [k for k in order if k in groups] if order is not None else sorted(groups)
-    return [{"key": k, **summary(groups[k])} for k in keys]
+def _groups(facts: _Facts, dims: dict[str, str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every figure of every group of each dimension (`dims`: name -> column of the facts), in
+    one statement over the period's incidents read once; the overall figures as dimension ""."""
+    base = facts.select().cte("facts")
+    c = base.c
+    percentiles = [f"{m}_{name}" for m in _TIMES for name in _PERCENTILES]
+
+    def key_of(dim: str) -> Any:
+        return sa.cast(c[dims[dim]] if dim else sa.literal(""), sa.String)
+
+    def branch(dim: str) -> sa.Select[Any]:
+        columns = [
+            sa.literal(dim).label("dim"), key_of(dim).label("key"), sa.func.count().label("count"),
+            *(sa.func.avg(c[s]).label(s) for s in _SHARES),
+            sa.func.avg(c.rating).label("average_rating"), sa.func.count(c.rating).label("ratings"),
+        ]
+        if facts.pg:
+            columns += [sa.func.percentile_cont(q).within_group(c[m]).label(f"{m}_{name}")
+                        for m in _TIMES for name, q in _PERCENTILES.items()]
+        else:
+            columns += [sa.null().label(p) for p in percentiles]
+        stmt = sa.select(*columns)
+        return stmt if dim == "" else stmt.where(c[dims[dim]].isnot(None)).group_by(c[dims[dim]])
+
+    branches = [branch(d) for d in ("", *dims)]
+    if not facts.pg:  # outcomes are only counted: no times to rank there
+        branches += _sqlite_percentiles(c, [d for d in dims if d != "outcome"], key_of, len(_SHARES) + 3, percentiles)
+    found: dict[str, dict[str, dict[str, Any]]] = {"": {}, **{d: {} for d in dims}}
+    for row in facts.session.execute(sa.union_all(*branches)).mappings():
+        group = found[row["dim"]].setdefault(row["key"], {})
+        group.update({k: v for k, v in row.items() if v is not None or k not in group})
+    return found
 
 
-def _by_type(rows: list[CaseRow]) -> list[dict[str, Any]]:
-    groups = _grouped(rows, lambda r: r.type, list(TYPES))
-    return [g | {"label_fr": TYPES[g["key"]].label_fr, "label_en": TYPES[g["key"]].label_en} for g in groups]
+def _sqlite_percentiles(c: Any, dims: list[str], key_of: Callable[[str], Any], padding: int,
+                        percentiles: list[str]) -> list[sa.Select[Any]]:
+    """SQLite has no `percentile_cont`: each group's values are ranked in a window, and each
+    percentile is read off the rank it falls on and the next one (`lead`), interpolated in SQL.
+    One row per group and percentile, with the aggregate columns left empty (`padding`)."""
+    values = sa.union_all(*(
+        sa.select(sa.literal(dim).label("dim"), key_of(dim).label("key"), sa.literal(m).label("measure"),
+                  c[m].label("value")).where(c[m].isnot(None), *([key_of(dim).isnot(None)] if dim else []))
+        for dim in ("", *dims) for m in _TIMES
+    )).subquery()
+    part = (values.c.dim, values.c.key, values.c.measure)
+    r = sa.select(
+        *part, values.c.value,
+        (sa.func.row_number().over(partition_by=part, order_by=values.c.value) - 1).label("rank"),
+        sa.func.count().over(partition_by=part).label("n"),
+        sa.func.lead(values.c.value).over(partition_by=part, order_by=values.c.value).label("next"),
+    ).cte("ranked").prefix_with("MATERIALIZED").c
+    out = []
+    for m in _TIMES:
+        for name, q in _PERCENTILES.items():
+            pos, low = (r.n - 1) * q, sa.cast((r.n - 1) * q, sa.Integer)
+            value = r.value + (sa.func.coalesce(r.next, r.value) - r.value) * (pos - low)
+            out.append(sa.select(r.dim, r.key, *(sa.null() for _ in range(padding)),
+                                 *(value.label(p) if p == f"{m}_{name}" else sa.null().label(p) for p in percentiles))
+                       .where(r.measure == m, r.rank == low))
+    return out
 
 
-def _outcomes(rows: list[CaseRow]) -> list[dict[str, Any]]:
-    counts = Counter(r.decision for r in rows if r.decision)
+def _by_type(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"key": k, **_summary(groups[k]), "label_fr": t.label_fr, "label_en": t.label_en}
+            for k, t in TYPES.items() if k in groups]
+
+
+def _sorted(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"key": k, **_summary(groups[k])} for k in sorted(groups)]
+
+
+def _outcomes(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    counts = sorted(((k, int(g["count"])) for k, g in groups.items()), key=lambda kv: (-kv[1], kv[0]))
     return [{"outcome": o, "label_fr": SOLUTION_LABELS[o][0], "label_en": SOLUTION_LABELS[o][1], "count": n}
-            for o, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+            for o, n in counts]
 
 
-def _root_causes(rows: list[CaseRow]) -> list[dict[str, Any]]:
-    counts = Counter(c for r in rows for c in r.root_causes)
-    return [{"cause": c, "count": n, "recurring": n >= 2} for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+def _root_causes(facts: _Facts) -> list[dict[str, Any]]:
+    n = sa.func.count().label("n")
+    rows = facts.session.execute(
+        sa.select(col(Lesson.root_cause), n).where(col(Lesson.incident_id).in_(facts.incident_ids()))
+        .group_by(col(Lesson.root_cause)).order_by(n.desc(), col(Lesson.root_cause))).all()
+    return [{"cause": c, "count": int(k), "recurring": k >= 2} for c, k in rows]
 
 
-def _top_listings(rows: list[CaseRow]) -> list[dict[str, Any]]:
-    counts = Counter(r.listing_id for r in rows)
-    first = {r.listing_id: r for r in reversed(rows)}
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], first[kv[0]].listing))[:TOP_LISTINGS]
-    return [{"listing_id": lid, "listing": first[lid].listing, "sku": first[lid].sku, "shop": first[lid].shop, "count": n}
-            for lid, n in ranked]
+def _top_listings(facts: _Facts) -> list[dict[str, Any]]:
+    """The listings with most incidents (ties: by title, then the one whose first incident came
+    first), counted on the incidents alone before the ten are named."""
+    counted = (sa.select(col(Incident.listing_id), sa.func.count().label("n"), sa.func.min(col(Incident.opened_at)).label("first"),
+                         sa.func.min(col(Incident.id)).label("first_id"))
+               .where(*facts.where()).group_by(col(Incident.listing_id)).subquery())
+    rows = facts.session.execute(
+        sa.select(counted.c.listing_id, col(Listing.title), col(Listing.sku), col(Shop.name), counted.c.n)
+        .join(Listing, col(Listing.id) == counted.c.listing_id).join(Shop, col(Shop.id) == col(Listing.shop_id))
+        .order_by(counted.c.n.desc(), col(Listing.title), counted.c.first, counted.c.first_id)
+        .limit(TOP_LISTINGS)).all()
+    return [{"listing_id": lid, "listing": title, "sku": sku, "shop": shop, "count": int(k)}
+            for lid, title, sku, shop, k in rows]
 
 
 @reads
 def trends(session: Session, actor: Actor, start: date, end: date) -> dict[str, Any]:
     """Customer service's view of a period: overall, by type, shop and ISO week."""
     authorize(actor, "trends.view")
-    rows = case_rows(session, start, end)
+    facts = _Facts(session, start, end)
+    groups = _groups(facts, {"type": "type", "shop": "shop", "week": "week", "outcome": "decision"})
     return {
-        "overall": summary(rows),
-        "by_type": _by_type(rows),
-        "by_shop": _grouped(rows, lambda r: r.shop),
-        "by_week": _grouped(rows, lambda r: r.week),
-        "outcomes": _outcomes(rows),
-        "top_listings": _top_listings(rows),
-        "root_causes": _root_causes(rows),
+        "overall": _summary(groups[""][""]),
+        "by_type": _by_type(groups["type"]),
+        "by_shop": _sorted(groups["shop"]),
+        "by_week": _sorted(groups["week"]),
+        "outcomes": _outcomes(groups["outcome"]),
+        "top_listings": _top_listings(facts),
+        "root_causes": _root_causes(facts),
     }
 
 
-CSV_COLUMNS = [f for f in CaseRow.__dataclass_fields__ if f != "listing_id"]
+CSV_COLUMNS = ["reference", "opened_at", "week", "type", "shop", "listing", "sku", "state", "outcome",
+               "response_hours", "resolution_hours", "answered_24h", "answered_48h", "response_breached",
+               "resolution_breached", "resolved_on_time", "arbitrated", "decision", "rating", "root_causes"]
+
+
+def _csv_line(row: Any, causes: list[str]) -> list[Any]:
+    def flag(value: Any) -> Any:
+        return "" if value is None else bool(value)
+
+    def hours(value: Any) -> Any:
+        return "" if value is None else float(value)
+
+    return [row.reference, row.opened_at.isoformat(), row.week, row.type, row.shop, row.listing, row.sku, row.state,
+            row.outcome, hours(row.response), hours(row.resolution), flag(row.answered_24h), flag(row.answered_48h),
+            flag(row.response_breached), flag(row.resolution_breached), flag(row.resolved_on_time),
+            flag(row.arbitrated), row.decision or "", "" if row.rating is None else row.rating, ";".join(causes)]
 
 
 @reads
-def trends_csv(session: Session, actor: Actor, start: date, end: date) -> str:
-    """The rows behind the trends, one incident per line (spreadsheet-friendly)."""
+def trends_csv(session: Session, actor: Actor, start: date, end: date) -> Iterator[str]:
+    """The rows behind the trends, one incident per line (spreadsheet-friendly), oldest first.
+
+    A generator of text chunks, one per `CSV_BATCH` incidents read by keyset: an export's memory
+    stays that of one batch whatever the period. Authorized and checked at the call, before
+    the first chunk is asked for."""
     authorize(actor, "trends.view")
+    facts = _Facts(session, start, end)
+    return _csv_chunks(facts)
+
+
+#: Where the browser fetches the export (`api_files.trends_csv_route`, with the session cookie).
+CSV_PATH = "/api/trends.csv"
+
+
+@reads
+def csv_export_path(session: Session, actor: Actor, start: date, end: date) -> str:
+    """The export's address for this period, once the actor and the period are known good:
+    the page asks here first so that a refusal is shown on the page, not downloaded."""
+    authorize(actor, "trends.view")
+    _period(start, end)
+    return f"{CSV_PATH}?start={start.isoformat()}&end={end.isoformat()}"
+
+
+def _csv_chunks(facts: _Facts) -> Iterator[str]:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for row in case_rows(session, start, end):
-        data = asdict(row)
-        data["root_causes"] = ";".join(row.root_causes)
-        writer.writerow({k: "" if v is None else v for k, v in data.items()})
-    return out.getvalue()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    after: tuple[datetime, int] | None = None
+    while True:
+        keyset = () if after is None else (
+            sa.tuple_(col(Incident.opened_at), col(Incident.id)) > sa.tuple_(_instant(after[0]), after[1]),)
+        rows = facts.session.execute(facts.select(listings=True, conds=keyset, limit=CSV_BATCH)).all()
+        causes: dict[int, list[str]] = {}
+        if rows:
+            for incident_id, cause in facts.session.execute(
+                    sa.select(col(Lesson.incident_id), col(Lesson.root_cause))
+                    .where(col(Lesson.incident_id).in_([r.id for r in rows])).order_by(col(Lesson.id))):
+                causes.setdefault(incident_id, []).append(cause)
+        for row in rows:
+            writer.writerow(_csv_line(row, causes.get(row.id, [])))
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+        if len(rows) < CSV_BATCH:
+            return
+        after = (rows[-1].opened_at, rows[-1].id)
 
 
 @reads
@@ -284,17 +449,17 @@ def seller_insights(session: Session, actor: Actor, start: date, end: date) -> d
     """The seller's own shop only: by type and by listing, response times and shares,
     resolution on time, arbitration, ratings, recurring root causes, guidelines."""
     authorize(actor, "insights.view")
-    rows = case_rows(session, start, end, shop_id=actor.shop_id)
-    by_listing = _grouped(rows, lambda r: r.listing_id)
-    titles = {r.listing_id: (r.listing, r.sku) for r in rows}
+    facts = _Facts(session, start, end, shop_id=actor.shop_id)
+    groups = _groups(facts, {"type": "type", "listing": "listing_id", "outcome": "decision"})
+    listings = {lid: (title, sku) for lid, title, sku in session.execute(
+        sa.select(col(Listing.id), col(Listing.title), col(Listing.sku)).where(col(Listing.id).in_([int(k) for k in groups["listing"]])))}
+    by_listing = [{"key": int(k), **_summary(g), "listing": listings[int(k)][0], "sku": listings[int(k)][1]}
+                  for k, g in groups["listing"].items()]
     return {
-        "overall": summary(rows),
-        "by_type": _by_type(rows),
-        "by_listing": sorted(
-            (g | {"listing": titles[g["key"]][0], "sku": titles[g["key"]][1]} for g in by_listing),
-            key=lambda g: (-g["count"], g["listing"]),
-        ),
-        "outcomes": _outcomes(rows),
-        "root_causes": _root_causes(rows),
+        "overall": _summary(groups[""][""]),
+        "by_type": _by_type(groups["type"]),
+        "by_listing": sorted(by_listing, key=lambda g: (-g["count"], g["listing"], g["key"])),
+        "outcomes": _outcomes(groups["outcome"]),
+        "root_causes": _root_causes(facts),
         "guidelines": guidelines.guidelines_for(session, actor),
     }

@@ -9,17 +9,22 @@ the HTTP routes (`api.py`) and the pages' states (a websocket's headers and peer
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from pixmania_incidents import settings
 
 
-def _trusted(address: str) -> bool:
+def within(address: str, networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    """Whether `address` is one of `networks` (something that is not an address is in none)."""
     try:
         ip = ipaddress.ip_address(address.strip().strip("[]"))
     except ValueError:
         return False
-    return any(ip in network for network in settings.TRUSTED_PROXIES)
+    return any(ip in network for network in networks)
+
+
+def _trusted(address: str) -> bool:
+    return within(address, settings.TRUSTED_PROXIES)
 
 
 def client_address(headers: Mapping[str, str], peer: str) -> str:

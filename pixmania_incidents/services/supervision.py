@@ -1,6 +1,14 @@
 """Passive supervision by customer service (policy steps 1–3): every incident, filtered,
 ordered by the nearest deadline and paginated on the server, plus the four queues.
 
+Why bounded: at marketplace size (a million cases) every queue and filter reads through an
+index (see `models.Incident`), the order `next_due_at NULLS LAST, opened_at, id` follows one,
+pages stop at `MAX_PAGES` (an offset of at most 975 rows) and counts stop at `COUNT_CAP`
+(shown as "1000+"): past that, a filter narrows the list. The text search finds a case by
+its reference (whole, or its number), a customer's e-mail (whole) or an article's SKU (whole)
+through their unique indexes; any other text is looked for in customer names and listing
+titles, which scans them (README "Performance").
+
 Why passive: the policy says support watches and steps in only when asked. So the only
 writes here are an assisting message (public, both parties see it) and an internal note
 (staff only); both go through `incidents.post_message`, which owns the thread rules.
@@ -8,14 +16,15 @@ writes here are an assisting message (public, both parties see it) and an intern
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, func, select, col
 
-from pixmania_incidents.calendar import PARIS
+from pixmania_incidents.calendar import PARIS, paris_date
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES as DEADLINE_STATES
 from pixmania_incidents.models import (
     Incident,
@@ -28,7 +37,7 @@ from pixmania_incidents.models import (
 )
 from pixmania_incidents.policy import TYPES, type_policy
 from pixmania_incidents.services import incidents
-from pixmania_incidents.services.common import Actor, InvalidInput, authorize, load_incident, reads
+from pixmania_incidents.services.common import Actor, InvalidInput, authorize, load_incident, now, reads
 from pixmania_incidents.services.incidents import Result
 from pixmania_incidents.services.inputs import clean_text, search_day
 from pixmania_incidents.vocabulary import SUPERVISION_QUEUES as QUEUES
@@ -37,6 +46,13 @@ from pixmania_incidents.vocabulary import SUPERVISION_QUEUES as QUEUES
 MAX_SEARCH = 100
 
 PAGE_SIZE = 25
+#: The deepest page: the offset stays bounded whatever the number of cases.
+MAX_PAGES = 40
+#: Counts stop here ("1000+"); counting a million rows on every change would not.
+COUNT_CAP = PAGE_SIZE * MAX_PAGES
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_REFERENCE = re.compile(r"(?:INC-)?(?:(\d{4})-)?(\d{6})")
 
 
 @dataclass(frozen=True)
@@ -56,10 +72,10 @@ class Filters:
 @dataclass(frozen=True)
 class Page:
     rows: list[dict[str, Any]]
-    total: int
+    total: int  # at most COUNT_CAP
     page: int
     pages: int
-    queue_counts: dict[str, int]
+    queue_counts: dict[str, int]  # each at most COUNT_CAP
 
 
 def _paris_start(day: date) -> datetime:
@@ -73,7 +89,9 @@ def _unanswered_help() -> Any:
         .where(col(Message.incident_id) == col(Incident.id), col(Message.kind) == "assist", col(Message.created_at) >= col(Incident.help_requested_at))
         .exists()
     )
-    return sa.and_(col(Incident.help_requested_at).is_not(None), col(Incident.state) != S.closed.value, ~answered)
+    # A range rather than IS NOT NULL: SQLite reads a range through `ix_incident_help`, not a NOT NULL test.
+    asked = col(Incident.help_requested_at) >= _EPOCH
+    return sa.and_(asked, col(Incident.state) != S.closed.value, ~answered)
 
 
 def _queue_condition(queue: str) -> Any:
@@ -104,7 +122,7 @@ def _check(filters: Filters) -> None:
     clean_text(filters.text, "text", required=False, limit=MAX_SEARCH)
 
 
-def _conditions(filters: Filters) -> list[Any]:
+def _conditions(session: Session, filters: Filters) -> list[Any]:
     conds = [_queue_condition(filters.queue)]
     if filters.state:
         conds.append(col(Incident.state) == filters.state)
@@ -118,15 +136,32 @@ def _conditions(filters: Filters) -> list[Any]:
         conds.append(col(Incident.opened_at) >= _paris_start(filters.opened_from))
     if filters.opened_to:
         conds.append(col(Incident.opened_at) < _paris_start(filters.opened_to + timedelta(days=1)))
-    text = filters.text.strip().lower()
-    if text:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{escaped}%"
-        conds.append(sa.or_(*(
-            func.lower(col).like(like, escape="\\")
-            for col in (col(Incident.reference), col(User.name), col(User.email), col(Listing.title), col(Listing.sku))
-        )))
+    if filters.text.strip():
+        conds.append(_text_condition(session, filters.text.strip()))
     return conds
+
+
+def _text_condition(session: Session, text: str) -> Any:
+    """A reference, an e-mail or a SKU through its unique index; other text in names and titles."""
+    reference = _REFERENCE.fullmatch(text.upper())
+    if reference is not None:
+        year, number = reference.groups()
+        if year is not None:
+            return col(Incident.reference) == f"INC-{year}-{number}"
+        first = session.exec(select(func.min(col(Incident.opened_at)))).one()
+        years = range(paris_date(first or now()).year, paris_date(now()).year + 1)
+        return col(Incident.reference).in_([f"INC-{y}-{number}" for y in years])
+    if "@" in text:
+        return col(Incident.customer_id).in_(select(col(User.id)).where(col(User.email) == text.lower()))
+    listings = session.exec(select(col(Listing.id)).where(col(Listing.sku).in_({text, text.upper()}))).all()
+    if listings:
+        return col(Incident.listing_id).in_(listings)
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = f"%{escaped}%"
+    return sa.or_(
+        col(Incident.customer_id).in_(select(col(User.id)).where(func.lower(col(User.name)).like(like, escape="\\"))),
+        col(Incident.listing_id).in_(select(col(Listing.id)).where(func.lower(col(Listing.title)).like(like, escape="\\"))),
+    )
 
 
 def _base(*columns: Any) -> Any:
@@ -139,26 +174,35 @@ def _base(*columns: Any) -> Any:
     )
 
 
+def _count(session: Session, *conds: Any) -> int:
+    """How many cases match, counted up to `COUNT_CAP` only (an index range of that length at most)."""
+    found = select(col(Incident.id)).where(*conds).limit(COUNT_CAP).subquery()
+    return int(session.exec(select(func.count()).select_from(found)).one())
+
+
 def queue_counts(session: Session) -> dict[str, int]:
-    return {
-        q: session.exec(select(func.count()).select_from(Incident).where(_queue_condition(q))).one()
-        for q in QUEUES
-    }
+    return {q: _count(session, _queue_condition(q)) for q in QUEUES}
 
 
 @reads
 def supervise(session: Session, actor: Actor, filters: Filters = Filters(), page: int = 1) -> Page:
-    """One page of incidents, nearest deadline first (cases with no running clock last)."""
+    """One page of incidents, nearest deadline first (cases with no running clock last); past
+    `COUNT_CAP` matches, the total and the pages stop there."""
     authorize(actor, "incident.supervise")
     _check(filters)
-    conds = _conditions(filters)
-    total = session.exec(_base(func.count(col(Incident.id))).where(*conds)).one()
+    conds = _conditions(session, filters)
+    total = _count(session, *conds)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, int(page)), pages)
+    due: Any = col(Incident.next_due_at)
+    if filters.queue == "help_requested":
+        # The few cases asking for help (`ix_incident_help`), then sorted: ordering on an expression
+        # stops SQLite from walking the whole deadline index in search of them instead.
+        due = func.coalesce(col(Incident.next_due_at), col(Incident.next_due_at))
     rows = session.exec(
         _base(Incident, col(User.name), col(Listing.title), col(Shop.name))
         .where(*conds)
-        .order_by(col(Incident.next_due_at).is_(None), col(Incident.next_due_at), col(Incident.opened_at), col(Incident.id))
+        .order_by(due.asc().nulls_last(), col(Incident.opened_at), col(Incident.id))
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()

@@ -8,7 +8,8 @@ T0 = Tuesday 2026-03-10 09:00 UTC (ISO week 11). Hours are counted from T0.
   E  TechShop  not_as_described  opened T0+7   withdrawn at +8 h, same listing as A, lesson packaging
   D  MaisonPlus wrong_item       opened T0+168 (week 12) answered +1 h, proposal +2 h, accepted +3 h
 
-Figures are read at T0+172.
+Figures are read at T0+172. Every test runs on SQLite and on PostgreSQL: the figures are
+computed by the database, with `percentile_cont` on one and ranked windows on the other.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from datetime import date, timedelta
 
 import pytest
 from PIL import Image
+from sqlmodel import Session
+
+from pixmania_incidents.db import make_engine
 
 from pixmania_incidents.services import analytics, arbitration as arb, fulfilment, guidelines, incidents as svc
 from pixmania_incidents.services.analytics import percentile
@@ -30,6 +34,15 @@ from tests.conftest import opening_evidence
 
 START, END = date(2026, 3, 9), date(2026, 3, 22)
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, engine):
+    """The `world` of tests/conftest.py, in each database."""
+    eng = engine if request.param == "sqlite" else make_engine(request.getfixturevalue("pg_url"))
+    with Session(eng, expire_on_commit=False) as session:
+        yield session
+    if eng is not engine:
+        eng.dispose()
 
 
 def photo() -> Upload:
@@ -130,9 +143,12 @@ def test_period_bounds_are_paris_days(data):
     assert empty["overall"]["count"] == 0 and empty["overall"]["response_p50"] is None
 
 
-def test_csv_export_has_one_line_per_incident(data):
-    text = analytics.trends_csv(data.db, data.actor("arbitrator"), START, END)
-    rows = list(csv.DictReader(io.StringIO(text)))
+def test_csv_export_has_one_line_per_incident(data, monkeypatch):
+    monkeypatch.setattr(analytics, "CSV_BATCH", 2)
+    chunks = list(analytics.trends_csv(data.db, data.actor("arbitrator"), START, END))
+    assert len(chunks) == 3  # header and A, B; C, E; D: read and sent two by two
+    rows = list(csv.DictReader(io.StringIO("".join(chunks))))
+    assert [r["type"] for r in rows] == ["defective", "not_received", "damaged", "not_as_described", "wrong_item"]
     assert len(rows) == 5
     c = next(r for r in rows if r["type"] == "damaged")
     assert c["decision"] == "refund_full" and c["response_hours"] == "" and c["response_breached"] == "True"
@@ -170,3 +186,27 @@ def test_seller_insights_cover_only_their_shop(data):
     assert other["root_causes"] == [] and other["outcomes"] == []
     with pytest.raises(Forbidden):
         analytics.seller_insights(data.db, data.actor("support"), START, END)
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_csv_export_is_served_streamed_to_staff_only(data, engine, monkeypatch):
+    from starlette.testclient import TestClient
+
+    from pixmania_incidents import settings
+    from pixmania_incidents.api import api
+    from pixmania_incidents.services import auth
+
+    monkeypatch.setattr(settings, "DB_URL", str(engine.url))
+    tokens = {who: auth.open_session(data.db, data.users[who].id, "127.0.0.1", "test") for who in ("support", "seller_tech")}
+    data.db.commit()
+    path = analytics.csv_export_path(data.db, data.actor("support"), START, END)
+    with TestClient(api, base_url="http://localhost:3000") as client:
+        client.cookies.set(settings.SESSION_COOKIE, tokens["support"])
+        answer = client.get(path)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+        assert "attachment" in answer.headers["content-disposition"] and "content-length" not in answer.headers
+        assert len(list(csv.DictReader(io.StringIO(answer.text)))) == 5
+        client.cookies.set(settings.SESSION_COOKIE, tokens["seller_tech"])
+        assert client.get(path).status_code == 404
+        client.cookies.clear()
+        assert client.get(path).status_code == 404

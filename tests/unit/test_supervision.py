@@ -65,6 +65,10 @@ def test_ordered_by_nearest_deadline_and_filtered(world, clock):
     reference = world.db.get(Incident, closed).reference
     assert ids(sup.supervise(world.db, support, Filters(text=reference[-6:]))) == [closed]
     assert sup.supervise(world.db, support, Filters(text="%")).total == 0  # wildcards are literal
+    assert ids(sup.supervise(world.db, support, Filters(text="PAUL@example.com"))) == [newer]  # a customer's e-mail
+    assert ids(sup.supervise(world.db, support, Filters(text=reference.lower()))) == [closed]  # the whole reference
+    assert ids(sup.supervise(world.db, support, Filters(text=reference[-11:]))) == [closed]  # year and number
+    assert sup.supervise(world.db, support, Filters(text="camille@example")).total == 0  # e-mails are whole
     assert sup.supervise(world.db, support, Filters(opened_from=date(2026, 3, 11))).total == 0
     assert sup.supervise(world.db, support, Filters(opened_from=date(2026, 3, 10), opened_to=date(2026, 3, 10))).total == 3
     with pytest.raises(InvalidInput):
@@ -90,6 +94,17 @@ def test_pages_of_twenty_five_with_the_total(world, clock):
     assert (first.total, first.pages, len(first.rows), len(second.rows)) == (30, 2, 25, 5)
     assert not set(ids(first)) & set(ids(second))
     assert sup.supervise(world.db, support, page=99).page == 2
+
+
+def test_counts_and_pages_stop_at_the_cap(world, clock, monkeypatch):
+    """Past the cap the list says "at least" and stops paging (a filter narrows it)."""
+    monkeypatch.setattr(sup, "COUNT_CAP", 4)
+    for key in ("camille_tech_delivered", "camille_tech_shipped", "paul_tech_delivered", "paul_maison_delivered",
+                "camille_maison_delivered"):
+        open_(world, key.split("_")[0], key)
+    page = sup.supervise(world.db, world.actor("support"))
+    assert (page.total, page.queue_counts["all"]) == (4, 4)
+    assert sup.supervise(world.db, world.actor("support"), Filters(shop_id=world.shops["maison"].id)).total == 2
 
 
 def test_queues_help_at_risk_breached_arbitration(world, clock):
