@@ -15,6 +15,7 @@ import re
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
+from tests.e2e.conftest import CASE_URL
 
 pytestmark = pytest.mark.e2e
 
@@ -36,8 +37,8 @@ def test_arbitration_partial_refund_to_closure(open_session, tmp_path):
     customer = open_session("client@demo.example.com").page
     customer.goto("/incidents")
     customer.get_by_text("En attente du client").first.click()
-    customer.wait_for_url(re.compile(r"/incidents/\d+$"))
-    incident_path = re.search(r"/incidents/\d+$", customer.url).group(0)
+    customer.wait_for_url(CASE_URL)
+    incident_path = CASE_URL.search(customer.url).group(0)
     expect(customer.get_by_test_id("case-reference")).to_have_text(re.compile(r"^INC-\d{4}-\d{6}$"))
     reference = customer.get_by_test_id("case-reference").inner_text()
     customer.get_by_role("button", name="Demander un arbitrage").click()

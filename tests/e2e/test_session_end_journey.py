@@ -40,7 +40,7 @@ def _write(page: Page, text: str) -> None:
 
 
 def _open_case(page: Page, incident_id: int, reference: str) -> None:
-    page.goto(f"/incidents/{incident_id}")
+    page.goto(f"/incidents/{reference}")
     expect(page.get_by_text(reference).first).to_be_visible()
 
 
