@@ -65,9 +65,10 @@ def _nav_menu(items: list[tuple[str, str]]) -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(rx.button(rx.icon("menu", size=16), t("nav.menu"), variant="soft", size="2")),
         rx.menu.content(
-            *[rx.menu.item(rx.link(t(key), href=href, underline="none", width="100%")) for key, href in items],
+            # The item is the link itself (as_child): one focus stop per entry.
+            *[rx.menu.item(rx.link(t(key), href=href, underline="none"), as_child=True) for key, href in items],
             rx.menu.separator(),
-            rx.menu.item(rx.link(t("nav.account"), href="/account", underline="none", width="100%")),
+            rx.menu.item(rx.link(t("nav.account"), href="/account", underline="none"), as_child=True),
         ),
     )
 
