@@ -67,7 +67,10 @@ def test_arbitration_partial_refund_to_closure(open_session, tmp_path):
                     "Échanges, notes internes et preuves", "Historique complet"):
         expect(arbitrator.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(arbitrator.get_by_text("Le geste de 30 € ne couvre pas le connecteur cassé.").first).to_be_visible()
-    expect(arbitrator.get_by_role("img", name="preuve.jpg")).to_be_visible()
+    # Every piece of evidence, with who gave it: the customer's opening photo and the request's proof.
+    pieces = arbitrator.get_by_test_id("file-evidence")
+    expect(pieces.filter(has_text="à l'ouverture").first).to_contain_text("(Client)")
+    expect(pieces.filter(has=arbitrator.get_by_role("img", name="preuve.jpg"))).to_contain_text("Fournie par Camille")
 
     # The decision: a partial refund with its rationale, after a confirmation.
     arbitrator.get_by_label("Issue").select_option(label="Remboursement partiel")
