@@ -7,6 +7,8 @@ PORT ?= 3000
 #: Every package pinned with its hashes (`make lock` refreshes it from pyproject.toml).
 LOCK := requirements.lock
 BUN_VERSION := 1.4.5
+#: The accessibility test injects axe-core into every page (tests/e2e/test_accessibility.py).
+AXE_VERSION := 4.14.1
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := 0
@@ -15,7 +17,7 @@ export PORT
 
 .PHONY: run test check lock bench setup migrate seed system-deps clean
 
-setup: $(VENV)/.installed .tools/node_modules/.bin/bun
+setup: $(VENV)/.installed .tools/node_modules/.bin/bun .tools/node_modules/axe-core/axe.min.js
 
 # The locked packages (hashes checked), then the project itself without resolving anything.
 $(VENV)/.installed: pyproject.toml $(LOCK)
@@ -32,6 +34,10 @@ lock: $(VENV)/.installed
 .tools/node_modules/.bin/bun:
 	mkdir -p .tools
 	cd .tools && npm install --no-audit --no-fund --silent bun@$(BUN_VERSION)
+
+.tools/node_modules/axe-core/axe.min.js:
+	mkdir -p .tools
+	cd .tools && npm install --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 
 migrate: setup
 	mkdir -p data

@@ -66,6 +66,14 @@ def when(instant: datetime | str | None, locale: str | None = DEFAULT_LOCALE) ->
     return format_datetime(value, pattern, tzinfo=PARIS, locale=_babel_locale(locale))
 
 
+def due_when(instant: datetime | str | None, locale: str | None = DEFAULT_LOCALE) -> str:
+    """`mardi 1 décembre, 23:59` (Paris time): a deadline beside its countdown, which says how near; "" for none."""
+    value = _instant(instant)
+    if value is None:
+        return ""
+    return format_datetime(value, "EEEE d MMMM, HH:mm", tzinfo=PARIS, locale=_babel_locale(locale))
+
+
 def short_when(instant: datetime | str | None, locale: str | None = DEFAULT_LOCALE) -> str:
     """`29/12/2026 23:59` (Paris time), for lists and timelines; "" for no instant."""
     value = _instant(instant)
@@ -99,14 +107,13 @@ def parse_paris(text: str) -> datetime | None:
 
 
 def late_by(seconds: int | None, locale: str | None = DEFAULT_LOCALE) -> str:
-    """How late a deadline was met or still is: `2 j 3 h`, `5 h 07` (`2 d 3 h`, `5 h 7 min`)."""
+    """How late a deadline was met or still is, as the countdowns say it: `2 j 3 h`, `5 h 07` (`2 d 3 h`, `5 h 07`)."""
     if seconds is None:
         return ""
     hours, minutes = divmod(max(0, seconds) // 60, 60)
     days, hours = divmod(hours, 24)
-    if norm_locale(locale) == "en":
-        return f"{days} d {hours} h" if days else f"{hours} h {minutes} min"
-    return f"{days} j {hours} h" if days else f"{hours} h {minutes:02d}"
+    day = "d" if norm_locale(locale) == "en" else "j"
+    return f"{days} {day} {hours} h" if days else f"{hours} h {minutes:02d}"
 
 
 def decimal(value: float, digits: int, locale: str | None = DEFAULT_LOCALE) -> str:

@@ -96,3 +96,8 @@ WEBHOOK_EVENTS = (
     "proposal.refused", "arbitration.requested", "decision.made", "obligation.due", "incident.closed",
 )
 OPERATOR_WEBHOOK_EVENTS = (*WEBHOOK_EVENTS, "flag.raised")
+
+
+def case_path(reference: str) -> str:
+    """A case's address: its public reference, as people read and quote it (`/incidents/INC-2026-155915`)."""
+    return f"/incidents/{reference}"

@@ -6,7 +6,7 @@ from pixmania_incidents.admin.accounts_state import AccountsState
 from pixmania_incidents.shell.forms import form_field
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
-from pixmania_incidents.shell.text import t
+from pixmania_incidents.shell.text import filled, t
 from pixmania_incidents.vocabulary import ACCOUNT_ROLES, Role
 
 
@@ -23,17 +23,25 @@ def error_callout(error: rx.Var) -> rx.Component:
     return rx.cond(error != "", rx.callout(error, icon="triangle_alert", color_scheme="red", role="alert"))
 
 
+_LABEL = {"fontWeight": "500", "fontSize": "var(--font-size-2)"}
+
+
 def _role_label(role: rx.Var) -> rx.Component:
     return rx.match(role, *[(r.value, t(f"role.{r.value}")) for r in Role], role)
 
 
 def _shop_select(row: rx.Var) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(placeholder=t("admin.col_shop")),
-        rx.select.content(rx.foreach(AccountsState.shops, lambda s: rx.select.item(s["name"], value=s["id"]))),
-        value=row["shop_id"],
-        on_change=lambda shop_id: AccountsState.attach(row["id"], shop_id),
-        size="1",
+    """Each row's shop picker is named after its seller, for whoever does not see the column header."""
+    picker_id = f"shop-of-{row['id']}"
+    return rx.fragment(
+        rx.el.label(filled("admin.shop_of", name=row["name"]), html_for=picker_id, class_name="sr-only"),
+        rx.select.root(
+            rx.select.trigger(placeholder=t("admin.col_shop"), id=picker_id),
+            rx.select.content(rx.foreach(AccountsState.shops, lambda s: rx.select.item(s["name"], value=s["id"]))),
+            value=row["shop_id"],
+            on_change=lambda shop_id: AccountsState.attach(row["id"], shop_id),
+            size="1",
+        ),
     )
 
 
@@ -87,9 +95,9 @@ def _create_account_dialog() -> rx.Component:
                 rx.vstack(
                     form_field("name", t("admin.col_name"), required=True, max_length=120, id="account-name"),
                     form_field("email", t("admin.col_email"), type="email", required=True, id="account-email"),
-                    rx.text(t("admin.col_role"), weight="medium", size="2"),
+                    rx.el.label(t("admin.col_role"), html_for="account-role", style=_LABEL),
                     rx.select.root(
-                        rx.select.trigger(aria_label="role"),
+                        rx.select.trigger(id="account-role"),
                         rx.select.content(*[rx.select.item(t(f"role.{r}"), value=str(r)) for r in ACCOUNT_ROLES]),
                         value=AccountsState.new_role,
                         on_change=AccountsState.set_new_role,
@@ -97,9 +105,10 @@ def _create_account_dialog() -> rx.Component:
                     rx.cond(
                         AccountsState.new_role == Role.seller.value,
                         rx.vstack(
-                            rx.text(t("admin.col_shop"), weight="medium", size="2"),
+                            rx.el.label(t("admin.col_shop"), html_for="account-shop", style=_LABEL),
                             rx.el.select(
                                 rx.foreach(AccountsState.shops, lambda s: rx.el.option(s["name"], value=s["id"])),
+                                id="account-shop",
                                 name="shop_id",
                                 style={"padding": "0.4em"},
                             ),

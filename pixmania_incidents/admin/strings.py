@@ -21,6 +21,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "admin.col_email": ("E-mail", "E-mail"),
     "admin.col_role": ("Rôle", "Role"),
     "admin.col_shop": ("Boutique", "Shop"),
+    "admin.shop_of": ("Boutique de {name}", "Shop of {name}"),
     "admin.col_status": ("Statut", "Status"),
     "admin.col_actions": ("Actions", "Actions"),
     "admin.col_calendar": ("Calendrier", "Calendar"),

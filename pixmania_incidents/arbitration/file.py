@@ -14,6 +14,7 @@ from pixmania_incidents.shell.failure import loading
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
 from pixmania_incidents.shell.text import pick, t
+from pixmania_incidents.vocabulary import case_path
 
 _PROPOSAL_STATUSES = ("pending", "accepted", "refused", "cancelled")
 #: The deadlines that are not an obligation (those have their own labels).
@@ -65,6 +66,37 @@ def _file_link(f: rx.Var) -> rx.Component:
         ),
         href=f["url"].to(str),
         is_external=True,
+    )
+
+
+def _piece(f: rx.Var) -> rx.Component:
+    """One piece of evidence with who gave it, when, and at which step (the opening or the exchanges)."""
+    return rx.vstack(
+        _file_link(f),
+        rx.text(
+            t("support.file.given_by"), " ", f["given_by"], " (", role_text(f["given_by_role"].to(str)), ")",
+            size="1",
+        ),
+        rx.text(
+            f["given_at"], " · ",
+            rx.cond(f["purpose"] == "opening", t("support.file.purpose.opening"), t("support.file.purpose.other")),
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="1",
+        max_width="180px",
+        data_testid="file-evidence",
+    )
+
+
+def _evidence(pieces: rx.Var) -> rx.Component:
+    return section(
+        "support.file.evidence",
+        rx.cond(
+            pieces.length() > 0,
+            rx.flex(rx.foreach(pieces, _piece), gap="1em", wrap="wrap"),
+            rx.text(t("support.file.evidence_none"), size="2", color_scheme="gray"),
+        ),
     )
 
 
@@ -365,7 +397,7 @@ def case_file() -> rx.Component:
             rx.heading(inc["reference"], size="6", as_="h1", font_family="monospace"),
             state_outline(inc["state"].to(str)),
             rx.text(pick(inc["type_fr"].to(str), inc["type_en"].to(str)), weight="medium"),
-            rx.link(t("support.open_incident"), href="/incidents/" + inc["id"].to(str), size="2"),
+            rx.link(t("support.open_incident"), href=case_path(inc["reference"].to(str)), size="2"),
             spacing="3",
             wrap="wrap",
             align="center",
@@ -464,6 +496,7 @@ def case_file() -> rx.Component:
             width="100%",
         ),
         section("support.file.description", rx.text(inc["description"], white_space="pre-wrap")),
+        _evidence(file["evidence"].to(list[dict])),
         section(
             "support.file.deadlines",
             rx.box(
@@ -521,5 +554,10 @@ def arbitration_case_page() -> rx.Component:
             ArbitrationCaseState.missing,
             rx.callout(t("error.not_found"), color_scheme="red"),
             rx.cond(ArbitrationCaseState.file["incident"], case_file(), loading()),
+        ),
+        title=rx.cond(
+            ArbitrationCaseState.file["incident"],
+            ArbitrationCaseState.file["incident"].to(dict)["reference"].to(str) + " · " + t("arbitration.file_title"),
+            "",
         ),
     )

@@ -1,6 +1,7 @@
 """The arbitration queue and case file."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    "arbitration.file_title": ("Dossier d'arbitrage", "Arbitration case file"),
     "support.error.amount_format": (
         "Indiquez un montant en euros, par exemple 12,50.",
         "Enter an amount in euros, for example 12.50.",
@@ -51,6 +52,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "support.file.inquiry_pending": ("résultat en attente", "outcome pending"),
     "support.file.description": ("Description du client", "Customer's description"),
     "support.file.deadlines": ("Délais de chaque partie", "Each party's deadlines"),
+    "support.file.evidence": ("Toutes les pièces du dossier", "Every piece of evidence"),
+    "support.file.evidence_none": ("Aucune pièce jointe au dossier.", "No evidence in this case."),
+    "support.file.given_by": ("Fournie par", "Given by"),
+    "support.file.purpose.opening": ("à l'ouverture", "when opening"),
+    "support.file.purpose.other": ("dans les échanges", "in the exchanges"),
     "support.file.proposals": ("Propositions et réponses du client", "Proposals and the customer's answers"),
     "support.file.messages": ("Échanges, notes internes et preuves", "Exchanges, internal notes and evidence"),
     "support.file.flags": ("Signalements de la fiche", "Listing flags"),

@@ -375,7 +375,8 @@ def _arbitration_dialog() -> rx.Component:
 
 def customer_panel() -> rx.Component:
     return rx.vstack(
-        _proposal(),
+        # Always on the page, so a proposal arriving live is announced, politely.
+        rx.box(_proposal(), aria_live="polite", width="100%", data_testid="proposal-region"),
         _return_labels(),
         _rating(),
         _actions(),

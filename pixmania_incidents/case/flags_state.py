@@ -16,7 +16,7 @@ from pixmania_incidents.formats import short_when
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.services import flags
 from pixmania_incidents.shell.session import SessionState
-from pixmania_incidents.vocabulary import OPEN_FLAG_STATUSES
+from pixmania_incidents.vocabulary import OPEN_FLAG_STATUSES, case_path
 
 
 def flag_row(f: flags.FlagView, locale: str) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def flag_row(f: flags.FlagView, locale: str) -> dict[str, Any]:
         "sku": f.sku,
         "shop_name": f.shop_name,
         "incident_reference": f.incident_reference,
-        "incident_href": f"/incidents/{f.incident_id}" if f.incident_id else "",
+        "incident_href": case_path(f.incident_reference) if f.incident_id else "",
         "raised_by": f.raised_by,
         "raised_by_role": tr(f"role.{f.raised_by_role}", locale) if f.raised_by_role else "",
         "when": short_when(f.created_at, locale),

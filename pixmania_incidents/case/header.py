@@ -29,10 +29,9 @@ def _deadline(deadline: rx.Var) -> rx.Component:
         rx.cond(
             deadline.paused,
             rx.badge(t("case.paused"), color_scheme="gray", variant="soft"),
-            rx.text(countdown(deadline.due_at), size="2", weight="bold"),
+            rx.text(countdown(deadline.due_at, label=deadline.label, when=deadline.when), size="2"),
         ),
         deadline_badge(deadline.state),
-        rx.text(t("ball.until"), " ", deadline.when, size="1", color_scheme="gray"),
         align="center",
         spacing="2",
         wrap="wrap",
@@ -47,16 +46,7 @@ def _ball() -> rx.Component:
         rx.callout.text(
             rx.hstack(
                 rx.text(ball_label(ball.holder), weight="bold"),
-                rx.cond(
-                    ball.due_at,
-                    rx.hstack(
-                        rx.text(countdown(ball.due_at), weight="bold"),
-                        rx.text("(", t("ball.until"), " ", ball.when, ")", size="2"),
-                        spacing="2",
-                        align="center",
-                        wrap="wrap",
-                    ),
-                ),
+                rx.cond(ball.due_at, rx.text(countdown(ball.due_at, label=ball_label(ball.holder), when=ball.when))),
                 spacing="3",
                 align="center",
                 wrap="wrap",

@@ -137,5 +137,7 @@ def incident_page() -> rx.Component:
             IncidentPageState.missing,
             _not_found(),
             rx.cond(loaded(view), _case(), loading()),
-        )
+        ),
+        # Every case tab is told apart by the reference people quote, and the kind of case.
+        title=rx.cond(loaded(view), view.reference.to(str) + " · " + view.type_label.to(str), ""),
     )

@@ -27,9 +27,9 @@ from pixmania_incidents.shell.drafts import draft_sent
 from pixmania_incidents.shell.failure import busy_flags
 from pixmania_incidents.shell.forms import clear_files, read_uploads
 from pixmania_incidents.shell.locale import LocaleState
-from pixmania_incidents.shell.registry import route_id
+from pixmania_incidents.shell.registry import route_text
 from pixmania_incidents.shell.session import SessionState
-from pixmania_incidents.vocabulary import Role
+from pixmania_incidents.vocabulary import Role, case_path
 
 ROUTE = "/incidents/[incident_id]"
 #: Messages shown at first (the room's window); "earlier messages" widens it by as many.
@@ -50,29 +50,41 @@ class IncidentPageState(SessionState):
     is_sending: bool = False
     revision: int = 0
     message_limit: int = MESSAGE_PAGE
+    _case_reference: str = ""
     #: The version shown when a confirmation opened: the action is judged against it.
     _seen_version: int | None = None
 
-    def _route_case(self) -> int:
-        return route_id(self.router.url.path or "", ROUTE)
+    def _route_key(self) -> str:
+        """The case the address names: its reference, or its number in older links."""
+        return route_text(self.router.url.path or "", ROUTE)
+
+    def _on_this_case(self) -> bool:
+        """The address still names the case this tab holds."""
+        key = self._route_key()
+        return bool(self.case_id) and key.upper() in (str(self.case_id), self._case_reference)
 
     @rx.event
     async def load(self):
         """Link the room only once the service agreed this viewer may see the case."""
         self.case_id, self.missing, self.notice, self.error, self.thread_error = 0, False, "", "", ""
+        self._case_reference = ""
         self.message_limit = MESSAGE_PAGE
-        case_id = self._route_case()
+        key = self._route_key()
+        case_id, _ = await self._run(incidents.find_case, key) if key else (None, "")
         result, _ = await self._run(incidents.mark_viewed, case_id) if case_id else (None, "")
         if result is None:
             self.missing = True
             return
-        self.case_id = case_id
+        self.case_id, self._case_reference = result.incident_id, result.reference
         await self._join_live()  # the user's room first: see live.py on lock order
         room = await (await self.get_state(live.IncidentRoom))._link_to(live.incident_token(case_id))
         if room.incident_id != case_id:  # the first page of this case since the room was made
             await live.share_window(room, case_id)
         if self.user_role == Role.seller:
             live.push_result(result)
+        if key != result.reference:  # an old numeric link: the address becomes the reference
+            return rx.redirect(case_path(result.reference), replace=True)
+        return None
 
     @rx.var
     async def view(self) -> views.CaseView | None:
@@ -134,7 +146,7 @@ class IncidentPageState(SessionState):
         Refused while the tab still holds another case: right after a navigation the form
         is on screen before the page's load has run, and what was typed must not land on
         the case the user left."""
-        if self._route_case() != self.case_id:
+        if not self._on_this_case():
             self.notice, self.error = "", tr("case.error.still_loading", await self._locale())
             return None
         # A changed case is pushed below to all it shows to, the notified users among them.

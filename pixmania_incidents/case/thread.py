@@ -129,7 +129,7 @@ def _opening() -> rx.Component:
             role_badge("customer"),
             rx.badge(t("case.kind.opening"), size="1", variant="outline"),
             rx.spacer(),
-            rx.text(view.opened_when, size="1", color_scheme="gray"),
+            rx.text(view.opened_short, size="1", color_scheme="gray"),
             align="center",
             spacing="2",
             wrap="wrap",
@@ -195,14 +195,24 @@ def _send_button(with_files: bool) -> rx.Component:
 
 def thread() -> rx.Component:
     return rx.card(
-        rx.heading(t("case.thread"), size="3", as_="h2", margin_bottom="0.5em"),
+        rx.heading(t("case.thread"), size="3", as_="h2", margin_bottom="0.5em", id="thread-heading"),
         rx.vstack(
             rx.cond(
                 IncidentPageState.thread.length() >= IncidentPageState.message_limit,
                 rx.button(t("case.earlier"), variant="ghost", size="1", on_click=IncidentPageState.show_earlier),
                 _opening(),
             ),
-            rx.foreach(IncidentPageState.thread, _message),
+            # A log: screen readers read each message as it arrives, without interrupting.
+            rx.vstack(
+                rx.foreach(IncidentPageState.thread, _message),
+                role="log",
+                aria_live="polite",
+                aria_relevant="additions",
+                aria_labelledby="thread-heading",
+                spacing="3",
+                width="100%",
+                data_testid="thread-log",
+            ),
             composer(),
             spacing="3",
             width="100%",

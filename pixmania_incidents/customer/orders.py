@@ -9,6 +9,7 @@ import reflex as rx
 
 from pixmania_incidents.customer.orders_state import OrdersState
 from pixmania_incidents.shell.badges import state_badge
+from pixmania_incidents.shell.forms import button_link
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
 from pixmania_incidents.shell.text import t
@@ -91,9 +92,12 @@ def _line(line: rx.Var) -> rx.Component:
         rx.vstack(
             rx.cond(
                 blocked == "",
-                rx.link(
-                    rx.button(rx.icon("flag", size=14), t("customer.orders.report"), size="2", variant="soft"),
+                button_link(
+                    rx.icon("flag", size=14),
+                    t("customer.orders.report"),
                     href=line["report_url"].to(str),
+                    size="2",
+                    variant="soft",
                 ),
                 rx.button(
                     rx.icon("flag", size=14), t("customer.orders.report"), size="2", variant="soft", disabled=True

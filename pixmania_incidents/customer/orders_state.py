@@ -11,13 +11,14 @@ from pixmania_incidents.i18n import norm_locale
 from pixmania_incidents.services import views
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.vocabulary import case_path
 
 
 def incident_row(incident: dict[str, Any], locale: str) -> dict[str, Any]:
     return {
         **incident,
         "type_label": incident["type_label_en" if locale == "en" else "type_label_fr"],
-        "url": f"/incidents/{incident['id']}",
+        "url": case_path(incident["reference"]),
         "updated_when": short_when(incident.get("updated_at"), locale),
     }
 

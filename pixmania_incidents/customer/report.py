@@ -13,7 +13,7 @@ from pixmania_incidents.customer.report_state import OpenIncidentState
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES, TypePolicy
 from pixmania_incidents.shell.drafts import draft_keeper, draft_scope, draft_value
 from pixmania_incidents.shell.failure import loaded, loading
-from pixmania_incidents.shell.forms import file_picker
+from pixmania_incidents.shell.forms import button_link, file_picker
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
 from pixmania_incidents.shell.text import filled, pick, t
@@ -203,7 +203,7 @@ def _form() -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.link(rx.button(t("customer.cancel"), variant="soft", color_scheme="gray"), href="/orders"),
+            button_link(t("customer.cancel"), href="/orders", variant="soft", color_scheme="gray"),
             rx.button(
                 rx.icon("send", size=16),
                 t("customer.report.submit"),

@@ -16,7 +16,7 @@ from pixmania_incidents.shell.failure import busy_flags
 from pixmania_incidents.shell.forms import clear_files, read_uploads
 from pixmania_incidents.shell.registry import route_id
 from pixmania_incidents.shell.session import SessionState
-from pixmania_incidents.vocabulary import IncidentState
+from pixmania_incidents.vocabulary import IncidentState, case_path
 
 ROUTE = "/orders/[line_id]/report"
 #: Refusals about the attached files (the evidence a type needs, a file refused): shown under the picker.
@@ -74,7 +74,7 @@ class OpenIncidentState(SessionState):
                 last = previous[-1]
                 self.blocked[code.value] = {
                     "reference": last["reference"],
-                    "url": f"/incidents/{last['id']}",
+                    "url": case_path(last["reference"]),
                     "open": "1" if last["state"] != IncidentState.closed else "",
                 }
 
@@ -118,5 +118,5 @@ class OpenIncidentState(SessionState):
         yield [
             draft_sent("report_description", text),
             clear_files("report_files"),
-            rx.redirect(f"/incidents/{result.incident_id}"),
+            rx.redirect(case_path(result.reference)),
         ]

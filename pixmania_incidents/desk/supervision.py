@@ -12,7 +12,7 @@ from pixmania_incidents.shell.countdown import countdown
 from pixmania_incidents.shell.layout import app_shell
 from pixmania_incidents.shell.registry import page
 from pixmania_incidents.shell.text import pick, t
-from pixmania_incidents.vocabulary import STAFF, SUPERVISION_QUEUES, IncidentState
+from pixmania_incidents.vocabulary import STAFF, SUPERVISION_QUEUES, IncidentState, case_path
 
 
 def type_text(row: rx.Var) -> rx.Component:
@@ -191,7 +191,7 @@ def _row(row: rx.Var) -> rx.Component:
             size="1",
             width="100%",
         ),
-        href="/incidents/" + row["id"].to(str),
+        href=case_path(row["reference"].to(str)),
         underline="none",
         color="inherit",
         width="100%",

@@ -14,6 +14,7 @@ from pixmania_incidents.services import flags
 from pixmania_incidents.shell.locale import LocaleState
 from pixmania_incidents.shell.registry import route_id
 from pixmania_incidents.shell.session import SessionState
+from pixmania_incidents.vocabulary import case_path
 
 ROUTE = "/listings/[listing_id]"
 
@@ -56,7 +57,7 @@ class ListingPageState(SessionState):
             "incidents": [
                 {
                     "id": c.id,
-                    "href": f"/incidents/{c.id}",
+                    "href": case_path(c.reference),
                     "reference": c.reference,
                     "type_label": c.type_en if locale == "en" else c.type_fr,
                     "state": c.state,

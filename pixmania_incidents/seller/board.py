@@ -123,7 +123,7 @@ def _card(card: rx.Var) -> rx.Component:
             width="100%",
             style={"borderLeft": "4px solid", "borderLeftColor": _edge_colour(card.deadline_state)},
         ),
-        href=f"/incidents/{card.id}",
+        href=f"/incidents/{card.reference}",  # the case's address is its reference (vocabulary.case_path)
         underline="none",
         color="inherit",
         data_testid="board-card",

@@ -481,12 +481,16 @@ def case_file(session: Session, actor: Actor, incident_id: int) -> dict[str, Any
     events = rows(IncidentEvent, col(IncidentEvent.id))
     requests = rows(ArbitrationRequest, col(ArbitrationRequest.id))
     names = _names(session, {m.author_id for m in messages} | {e.actor_id for e in events}
-                   | {r.requested_by_id for r in requests} | {incident.arbitrator_id})
+                   | {r.requested_by_id for r in requests} | {incident.arbitrator_id} | {ev.uploader_id for ev in evidence})
+    roles = {m.author_id: m.author_role for m in messages} | {incident.customer_id: Role.customer.value}
     files_by_message: dict[int | None, list[dict[str, Any]]] = {}
     for ev in evidence:
+        # Who gave each piece and when: the arbitrator weighs a photo by its giver and its date.
         files_by_message.setdefault(ev.message_id, []).append({
             "id": ev.id, "filename": ev.filename, "content_type": ev.content_type, "size": ev.size,
             "is_image": ev.content_type.startswith("image/"), "url": f"/api/evidence/{ev.id}",
+            "purpose": ev.purpose, "given_by": names.get(ev.uploader_id, ""),
+            "given_by_role": roles.get(ev.uploader_id, ""), "given_at": ev.created_at,
         })
     request = requests[-1] if requests else None
     flags = session.exec(select(ListingFlag).where(col(ListingFlag.listing_id) == listing.id).order_by(col(ListingFlag.id))).all()
@@ -517,7 +521,7 @@ def case_file(session: Session, actor: Actor, incident_id: int) -> dict[str, Any
                       "visibility": m.visibility, "body": m.body, "channel": m.channel, "counterpart": m.counterpart,
                       "occurred_at": m.occurred_at, "created_at": m.created_at,
                       "files": files_by_message.get(m.id, [])} for m in messages],
-        "evidence": [f for files in files_by_message.values() for f in files],
+        "evidence": sorted((f for files in files_by_message.values() for f in files), key=lambda f: f["id"]),
         "timeline": [{"kind": e.kind, "actor": names.get(e.actor_id, ""), "actor_role": e.actor_role, "at": e.at,
                       "before": e.before, "after": e.after} for e in events],
         "proposals": [{"solution": p.solution, "amount_cents": p.amount_cents, "message": p.message, "status": p.status,

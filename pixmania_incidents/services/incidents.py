@@ -385,6 +385,20 @@ def open_incident(
     return result_of(incident)
 
 
+def find_case(session: Session, actor: Actor, key: str) -> int:
+    """The case a page address names: its public reference (`INC-2026-155915`, as people read
+    and quote it) or, from older links, its number. `NotFound` when there is no such case or
+    this actor may not see it, alike."""
+    key = key.strip()
+    if key.isdigit() and len(key) < 12:
+        found = session.exec(select(Incident.id).where(Incident.id == int(key))).first()
+    else:
+        found = session.exec(select(Incident.id).where(Incident.reference == key.upper())).first()
+    if found is None:
+        raise NotFound()
+    return load_incident(session, actor, found).id
+
+
 def mark_viewed(session: Session, actor: Actor, incident_id: int) -> Result:
     """The seller's first look at the case (shown to support; not a response)."""
     incident = load_incident(session, actor, incident_id)

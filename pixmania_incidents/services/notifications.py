@@ -26,6 +26,7 @@ from pixmania_incidents.models import Incident, Notification, Role, User
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, type_policy
 from pixmania_incidents.services import mail
 from pixmania_incidents.services.common import Actor, NotFound, now, reads
+from pixmania_incidents.vocabulary import case_path
 
 AUDIENCES = ("customer", "shop", "support", "arbitrator", "product", "user:<id>")
 #: E-mails of these kinds wait for the holder's working hours (SPEC section 3, Reminders).
@@ -120,7 +121,7 @@ def mail_at(kind: str, incident: Incident | None, holder: Any, due_at: Any, at: 
 
 
 def link_for(incident: Incident | None, params: dict[str, Any]) -> str:
-    return params.get("link") or (f"/incidents/{incident.id}" if incident is not None else "/")
+    return params.get("link") or (case_path(incident.reference) if incident is not None else "/")
 
 
 def _mail(

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, select, col
 
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
-from pixmania_incidents.formats import file_size, late_by, money, short_when, when
+from pixmania_incidents.formats import due_when, file_size, late_by, money, short_when, when
 from pixmania_incidents.i18n import CATALOGUE, norm_locale, tr
 from pixmania_incidents.lifecycle import allowed_actions
 from pixmania_incidents.models import (
@@ -513,6 +513,7 @@ class CaseView:
     order_reference: str
     line_total_label: str
     opened_when: str
+    opened_short: str  # the opening as the thread dates its messages
     responded: bool
     help_requested: bool
     ball: BallView
@@ -618,13 +619,14 @@ def present_case(view: dict[str, Any], locale: str) -> CaseView:
         order_reference=view["order_reference"],
         line_total_label=money(view["line_total_cents"], locale),
         opened_when=when(view["opened_at"], locale),
+        opened_short=short_when(view["opened_at"], locale),
         responded=view["first_response_at"] is not None,
         help_requested=view["help_requested_at"] is not None,
         ball=BallView(holder=view["ball"]["holder"] or "", due_at=view["ball"]["due_at"] or "",
-                      when=when(view["ball"]["due_at"], locale)),
+                      when=due_when(view["ball"]["due_at"], locale)),
         deadlines=[
             RunningDeadline(kind=d["kind"], label=deadline_label(d["kind"], locale), state=d["state"],
-                            paused=bool(d["paused"]), due_at=d["due_at"] or "", when=when(d["due_at"], locale))
+                            paused=bool(d["paused"]), due_at=d["due_at"] or "", when=due_when(d["due_at"], locale))
             for d in sorted(running, key=lambda d: d["due_at"] or "")
         ],
         pending_proposal=None if pending is None else ProposalView(

@@ -1,4 +1,4 @@
-"""Deadline countdowns computed in the browser from an ISO-8601 instant."""
+"""Deadline countdowns computed in the browser from an ISO-8601 instant (`assets/countdown.jsx`)."""
 
 import reflex as rx
 
@@ -11,8 +11,13 @@ class _Countdown(rx.Component):
 
     due: rx.Var[str]
     locale: rx.Var[str]
+    label: rx.Var[str]
+    when: rx.Var[str]
 
 
-def countdown(due: rx.Var[str] | str) -> rx.Component:
-    """Time left until `due` (or how late), ticking every second with no server traffic."""
-    return _Countdown.create(due=due, locale=rx.cond(LocaleState.is_en, "en", "fr"))
+def countdown(due: rx.Var[str] | str, *, label: rx.Var | str = "", when: rx.Var | str = "") -> rx.Component:
+    """Time left until `due` (or "overdue by"), ticking every second with no server traffic.
+
+    A timer named `label` (which deadline it is) for screen readers, not announced at each
+    tick; with `when` (the due date in words) it also says by when, or since when it is due."""
+    return _Countdown.create(due=due, locale=rx.cond(LocaleState.is_en, "en", "fr"), label=label, when=when)

@@ -32,6 +32,11 @@ class NativeForm(BaseHTML):
 native_form = NativeForm.create
 
 
+def button_link(*children: rx.Component | rx.Var | str, href: rx.Var | str, **button_props: Any) -> rx.Component:
+    """A link that looks like a button: one element, so one Tab stop (a link wrapping a button makes two)."""
+    return rx.button(rx.link(*children, href=href, underline="none"), as_child=True, **button_props)
+
+
 def form_field(
     name: str, label: rx.Var, *, hint: rx.Component | None = None, error: rx.Component | None = None, **input_props: Any
 ) -> rx.Component:
@@ -86,11 +91,12 @@ def file_picker(upload_id: str, *, label: rx.Var | None = None) -> rx.Component:
     The choice lives in the browser (Reflex keeps it app-wide by id), so it is emptied each
     time the picker appears and after each send (`clear_files`): nothing chosen for one
     report or message rides along with the next. Each chosen file can be taken out."""
+    words = label if label is not None else t("case.attach")
     return rx.vstack(
-        rx.upload(
+        _name_file_input(rx.upload(
             rx.hstack(
                 rx.icon("paperclip", size=16),
-                rx.text(label if label is not None else t("case.attach"), size="2"),
+                rx.text(words, size="2"),
                 spacing="2",
                 align="center",
             ),
@@ -107,7 +113,7 @@ def file_picker(upload_id: str, *, label: rx.Var | None = None) -> rx.Component:
             padding="0.5em 0.75em",
             cursor="pointer",
             width="100%",
-        ),
+        ), words),
         rx.foreach(rx.selected_files(upload_id), lambda name, index: _chosen(upload_id, name, index)),
         rx.text(t("case.files_hint"), size="1", color_scheme="gray"),
         spacing="1",
@@ -115,6 +121,16 @@ def file_picker(upload_id: str, *, label: rx.Var | None = None) -> rx.Component:
         align="start",
         on_mount=clear_files(upload_id),
     )
+
+
+def _name_file_input(upload: rx.Component, name: rx.Var) -> rx.Component:
+    """The drop zone's hidden file input is what assistive technology meets: it gets the picker's words.
+
+    Reflex builds that input itself (react-dropzone's props), so its name is set on it here."""
+    zone = upload.children[0]
+    file_input = next(c for c in zone.children if getattr(c, "tag", None) == "input")
+    file_input.custom_attrs["aria-label"] = name
+    return upload
 
 
 def clear_files(upload_id: str) -> rx.event.EventSpec:

@@ -23,10 +23,16 @@ from pixmania_incidents.vocabulary import Role
 NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
     Role.customer: [("nav.orders", "/orders"), ("nav.incidents", "/incidents")],
     Role.seller: [("nav.board", "/board"), ("nav.insights", "/insights"), ("nav.integrations", "/integrations")],
-    Role.support: [("nav.supervision", "/supervision"), ("nav.trends", "/trends"), ("nav.guidelines", "/guidelines")],
+    Role.support: [
+        ("nav.supervision", "/supervision"),
+        ("nav.flags", "/flags"),
+        ("nav.trends", "/trends"),
+        ("nav.guidelines", "/guidelines"),
+    ],
     Role.arbitrator: [
         ("nav.supervision", "/supervision"),
         ("nav.arbitration", "/arbitration"),
+        ("nav.flags", "/flags"),
         ("nav.trends", "/trends"),
         ("nav.guidelines", "/guidelines"),
     ],
@@ -59,9 +65,10 @@ def _nav_menu(items: list[tuple[str, str]]) -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(rx.button(rx.icon("menu", size=16), t("nav.menu"), variant="soft", size="2")),
         rx.menu.content(
-            *[rx.menu.item(rx.link(t(key), href=href, underline="none", width="100%")) for key, href in items],
+            # The item is the link itself (as_child): one focus stop per entry.
+            *[rx.menu.item(rx.link(t(key), href=href, underline="none"), as_child=True) for key, href in items],
             rx.menu.separator(),
-            rx.menu.item(rx.link(t("nav.account"), href="/account", underline="none", width="100%")),
+            rx.menu.item(rx.link(t("nav.account"), href="/account", underline="none"), as_child=True),
         ),
     )
 
@@ -75,9 +82,50 @@ def logout_button() -> rx.Component:
     )
 
 
-def app_shell(*children: rx.Component) -> rx.Component:
-    """Wraps a logged-in page."""
+class _DocumentTitle(rx.Component):
+    """The tab's title: `title` when given (a case: its reference), else the page's h1 (`assets/a11y.jsx`)."""
+
+    library = "$/public/a11y.jsx"
+    tag = "DocumentTitle"
+
+    title: rx.Var[str]
+    brand: rx.Var[str]
+
+
+class _SkipLink(rx.Component):
+    """The first Tab stop: to the page's content, past the header (`assets/a11y.jsx`)."""
+
+    library = "$/public/a11y.jsx"
+    tag = "SkipLink"
+
+    label: rx.Var[str]
+
+
+class _ScrollRegions(rx.Component):
+    """Scrolling regions take the keyboard focus (`assets/a11y.jsx`)."""
+
+    library = "$/public/a11y.jsx"
+    tag = "ScrollRegions"
+
+
+def _for_assistive_technology(title: rx.Var | str) -> list[rx.Component]:
+    """What every page starts with: the skip link, the tab's title, keyboard-scrollable regions."""
+    return [
+        _SkipLink.create(label=t("a11y.skip_to_main")),
+        _DocumentTitle.create(title=title, brand=t("app.brand")),
+        _ScrollRegions.create(),
+    ]
+
+
+def _main(*children: rx.Component, **props) -> rx.Component:
+    """The page's own content, which the skip link jumps to."""
+    return rx.el.main(*children, id="main", tab_index=-1, style={"outline": "none"}, **props)
+
+
+def app_shell(*children: rx.Component, title: rx.Var | str = "") -> rx.Component:
+    """Wraps a logged-in page; `title` names the tab when the page's heading is not enough."""
     return rx.box(
+        *_for_assistive_technology(title),
         demo_band(),
         rx.el.header(
             rx.hstack(
@@ -112,15 +160,16 @@ def app_shell(*children: rx.Component) -> rx.Component:
             padding="0.75em 1.5em",
             border_bottom="1px solid var(--gray-a5)",
         ),
-        rx.el.main(*children, max_width="1200px", margin="0 auto", padding=rx.breakpoints(initial="1em", md="1.5em")),
+        _main(*children, max_width="1200px", margin="0 auto", padding=rx.breakpoints(initial="1em", md="1.5em")),
     )
 
 
 def public_page(*children: rx.Component) -> rx.Component:
     """Wraps a page for visitors: brand, language, log in."""
     return rx.box(
+        *_for_assistive_technology(""),
         demo_band(),
-        rx.hstack(
+        rx.el.header(rx.hstack(
             rx.link(rx.heading(t("app.brand"), size="5"), href="/", underline="none"),
             rx.spacer(),
             language_switch(),
@@ -129,6 +178,6 @@ def public_page(*children: rx.Component) -> rx.Component:
             padding="1em 1.5em",
             border_bottom="1px solid var(--gray-a5)",
             spacing="4",
-        ),
-        rx.box(*children, max_width="960px", margin="0 auto", padding="1.5em"),
+        )),
+        _main(*children, max_width="960px", margin="0 auto", padding="1.5em"),
     )

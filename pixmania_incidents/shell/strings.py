@@ -14,6 +14,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.shops": ("Boutiques", "Shops"),
     "nav.account": ("Mon compte", "My account"),
     "nav.menu": ("Menu", "Menu"),
+    "a11y.skip_to_main": ("Aller au contenu", "Skip to content"),
     "app.brand": ("Pixmania Incidents", "Pixmania Incidents"),
     "nav.login": ("Se connecter", "Log in"),
     "nav.logout": ("Se déconnecter", "Log out"),
@@ -27,7 +28,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ball.arbitrator": ("L'arbitre instruit le dossier", "The arbitrator is reviewing the case"),
     "ball.waiting_arbitrator": ("En attente d'un arbitre", "Waiting for an arbitrator"),
     "ball.none": ("Aucune action attendue", "No move expected"),
-    "ball.until": ("avant le", "by"),
     "case.attach": ("Joindre des photos ou des PDF", "Attach photos or PDFs"),
     "case.files_hint": (
         "Photos JPEG, PNG ou WebP, ou PDF ; 5 fichiers au plus, 10 Mo chacun.",
@@ -43,6 +43,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "incidents.root_cause.other": ("Autre", "Other"),
     "mail.bell.title": ("Notifications", "Notifications"),
     "mail.bell.open": ("Ouvrir les notifications", "Open notifications"),
+    "mail.bell.unread_count": ("{n} notifications non lues", "{n} unread notifications"),
     "mail.bell.empty": ("Aucune notification pour l'instant.", "No notifications yet."),
     "mail.bell.mark_all": ("Tout marquer comme lu", "Mark all as read"),
     "mail.bell.mark_read": ("Marquer comme lu", "Mark as read"),

@@ -17,6 +17,7 @@ def pick(fr: str, en: str) -> rx.Var:
 
 
 def filled(key: str, **params: object) -> rx.Var:
-    """A catalogue string with its `{name}` placeholders filled from values known when the page is built."""
+    """A catalogue string with its `{name}` placeholders filled from values known when the page is built,
+    or from state vars (filled in the browser)."""
     fr, en = CATALOGUE[key]
     return pick(fr.format(**params), en.format(**params))

@@ -18,6 +18,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from tests.backends import parametrize_scaled, server_fixtures
 
 DEMO_PASSWORD = "demo-Pixmania-2026"
+#: A case page's address: its public reference.
+CASE_URL = re.compile(r"/incidents/INC-\d{4}-\d{6}$")
 # Live pushes and page loads on a shared 2-core machine: wait as long as a patient user would.
 expect.set_options(timeout=15_000)
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -44,8 +46,9 @@ def browser():
 class Session:
     """One user's browser context, with their console errors collected."""
 
-    def __init__(self, browser: Browser, base_url: str) -> None:
-        self.context: BrowserContext = browser.new_context(base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris")
+    def __init__(self, browser: Browser, base_url: str, **context_options) -> None:
+        self.context: BrowserContext = browser.new_context(
+            base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris", **context_options)
         self.context.set_default_timeout(15_000)
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []

@@ -15,6 +15,7 @@ import re
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
+from tests.e2e.conftest import CASE_URL
 
 pytestmark = pytest.mark.e2e
 
@@ -36,8 +37,8 @@ def test_arbitration_partial_refund_to_closure(open_session, tmp_path):
     customer = open_session("client@demo.example.com").page
     customer.goto("/incidents")
     customer.get_by_text("En attente du client").first.click()
-    customer.wait_for_url(re.compile(r"/incidents/\d+$"))
-    incident_path = re.search(r"/incidents/\d+$", customer.url).group(0)
+    customer.wait_for_url(CASE_URL)
+    incident_path = CASE_URL.search(customer.url).group(0)
     expect(customer.get_by_test_id("case-reference")).to_have_text(re.compile(r"^INC-\d{4}-\d{6}$"))
     reference = customer.get_by_test_id("case-reference").inner_text()
     customer.get_by_role("button", name="Demander un arbitrage").click()
@@ -66,7 +67,10 @@ def test_arbitration_partial_refund_to_closure(open_session, tmp_path):
                     "Échanges, notes internes et preuves", "Historique complet"):
         expect(arbitrator.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(arbitrator.get_by_text("Le geste de 30 € ne couvre pas le connecteur cassé.").first).to_be_visible()
-    expect(arbitrator.get_by_role("img", name="preuve.jpg")).to_be_visible()
+    # Every piece of evidence, with who gave it: the customer's opening photo and the request's proof.
+    pieces = arbitrator.get_by_test_id("file-evidence")
+    expect(pieces.filter(has_text="à l'ouverture").first).to_contain_text("(Client)")
+    expect(pieces.filter(has=arbitrator.get_by_role("img", name="preuve.jpg"))).to_contain_text("Fournie par Camille")
 
     # The decision: a partial refund with its rationale, after a confirmation.
     arbitrator.get_by_label("Issue").select_option(label="Remboursement partiel")

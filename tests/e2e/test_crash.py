@@ -83,8 +83,8 @@ def test_a_crash_while_sending_a_photo_leaves_no_half_message_no_orphan_file_and
 ):
     customer = open_session(CUSTOMER)
     page = customer.page
-    case_id = open_cases(e2e_server, CUSTOMER)[0][0]
-    page.goto(f"/incidents/{case_id}")
+    reference = open_cases(e2e_server, CUSTOMER)[0][1]
+    page.goto(f"/incidents/{reference}")
     expect(page.get_by_test_id("case-reference")).to_be_visible()
     page.get_by_label("Votre message").fill(TEXT)
     page.locator("#thread_files input[type=file]").set_input_files(_large_photo(tmp_path))

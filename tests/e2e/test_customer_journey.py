@@ -21,6 +21,7 @@ from pixmania_incidents.db import make_engine, session_scope
 from pixmania_incidents.models import Incident, User
 from pixmania_incidents.services import incidents
 from pixmania_incidents.services.common import Actor
+from tests.e2e.conftest import CASE_URL
 
 CUSTOMER = "client@demo.example.com"
 OTHER_CUSTOMER = "client2@demo.example.com"
@@ -73,7 +74,7 @@ def _report_damaged_item(page: Page, server, photo: str, text: str) -> str:
     page.locator("input[type=file]").set_input_files(photo)
     expect(page.get_by_text("arceau-fissure.png")).to_be_visible()
     page.get_by_role("button", name="Envoyer le signalement").click()
-    page.wait_for_url(re.compile(r"/incidents/\d+$"))
+    page.wait_for_url(CASE_URL)
     expect(page.get_by_test_id("case-state")).to_contain_text("Ouvert")
     return page.get_by_test_id("case-reference").inner_text().strip()
 
@@ -122,7 +123,7 @@ def test_customer_and_seller_follow_one_case_live(open_session, e2e_server, tmp_
 
     # The photo arrived with it: the seller's incident page previews it.
     seller.page.get_by_text(reference).first.click()
-    seller.page.wait_for_url(re.compile(r"/incidents/\d+$"))
+    seller.page.wait_for_url(CASE_URL)
     expect(seller.page.get_by_role("img", name="arceau-fissure.png")).to_be_visible()
     _mark(seller.page)
     _mark(customer.page)

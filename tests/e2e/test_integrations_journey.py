@@ -21,7 +21,7 @@ from pixmania_incidents.services import api_keys, webhooks
 from pixmania_incidents.services.common import Actor
 from pixmania_incidents.vocabulary import WEBHOOK_EVENTS
 from sqlmodel import select
-from tests.e2e.conftest import Session
+from tests.e2e.conftest import CASE_URL, Session
 from tests.receiver import WAIT, Receiver
 from tests.server import make_server
 
@@ -103,7 +103,7 @@ def test_an_order_from_intake_becomes_a_case_the_back_office_answers(server, bro
     page.get_by_role("radio", name=re.compile("Article non reçu")).click()
     page.get_by_label(re.compile("Description du problème")).fill("L'enceinte n'est jamais arrivée.")
     page.get_by_role("button", name="Envoyer le signalement").click()
-    page.wait_for_url(re.compile(r"/incidents/\d+$"))
+    page.wait_for_url(CASE_URL)
     reference = page.get_by_test_id("case-reference").inner_text().strip()
     page.evaluate("window.__noReload = 'still here'")
 

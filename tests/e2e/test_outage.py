@@ -120,8 +120,8 @@ def _mark(page: Page) -> None:
 def test_the_database_goes_away_under_an_open_case_and_the_same_tab_works_again(open_session, e2e_server, proxy):
     customer = open_session(CUSTOMER)
     page = customer.page
-    (case_id, *_), (other_id, *_) = open_cases(e2e_server, CUSTOMER)[:2]
-    page.goto(f"/incidents/{case_id}")
+    (_, case_ref, _), (_, other_ref, _) = open_cases(e2e_server, CUSTOMER)[:2]
+    page.goto(f"/incidents/{case_ref}")
     expect(page.get_by_test_id("case-reference")).to_be_visible()
     _mark(page)
     composer = page.get_by_label("Votre message")
@@ -143,7 +143,7 @@ def test_the_database_goes_away_under_an_open_case_and_the_same_tab_works_again(
 
         # A page opened during the outage says it cannot load, and keeps trying by itself.
         other = customer.new_tab()
-        other.goto(f"/incidents/{other_id}")
+        other.goto(f"/incidents/{other_ref}")
         expect(other.get_by_test_id("page-loading")).to_contain_text("n'a pas pu se charger", timeout=25_000)
         other.wait_for_timeout(8_000)  # the outage lasts
         expect(other.get_by_test_id("page-loading")).to_contain_text("n'a pas pu se charger")

@@ -271,13 +271,13 @@ def test_the_recipe_serves_a_live_desk_over_https_through_nginx(site: Site, brow
         assert ips and {ip for (ip,) in ips} == {"::1"}
 
         page = customer.page
-        page.goto(f"/incidents/{incident_id}")
+        page.goto(f"/incidents/{reference}")
         expect(page.get_by_text(reference).first).to_be_visible()
         customer_worker = _websocket_workers(site)
         assert len(customer_worker) == 1, customer_worker
 
         seller.login(seller_email)
-        seller.page.goto(f"/incidents/{incident_id}")
+        seller.page.goto(f"/incidents/{reference}")
         first = f"Nous expédions un échange aujourd'hui {uuid.uuid4().hex[:6]}"
         _post(seller.page, first, reference)
         expect(page.get_by_text(first)).to_be_visible()

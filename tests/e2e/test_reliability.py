@@ -27,6 +27,7 @@ from pixmania_incidents.services.common import Actor
 from pixmania_incidents.services.evidence import Upload
 from tests.backends import open_cases
 from tests.server import run_cli
+from tests.e2e.conftest import CASE_URL
 
 CUSTOMER = "client@demo.example.com"
 SELLER = "vendeur.techshop@demo.example.com"
@@ -59,9 +60,11 @@ def _untouched_lines(server, count: int, shop: str = "%") -> list[int]:
     return [r[0] for r in rows[:count]]
 
 
-def _evidence_of(server, incident_id: int) -> list[str]:
+def _evidence_of(server, reference: str) -> list[str]:
     with sqlite3.connect(_db(server)) as conn:
-        return [r[0] for r in conn.execute("SELECT filename FROM evidence WHERE incident_id = ?", (incident_id,))]
+        return [r[0] for r in conn.execute(
+            "SELECT filename FROM evidence e JOIN incident i ON i.id = e.incident_id WHERE i.reference = ?",
+            (reference,))]
 
 
 def _report(page: Page, line_id: int, type_label: str, text: str) -> None:
@@ -76,9 +79,10 @@ def _report(page: Page, line_id: int, type_label: str, text: str) -> None:
     page.get_by_label(re.compile("Description du problème")).fill(text)
 
 
-def _incident_id(page: Page) -> int:
-    page.wait_for_url(re.compile(r"/incidents/\d+$"))
-    return int(page.url.rsplit("/", 1)[1])
+def _case_reference(page: Page) -> str:
+    """The case the page opened, read from its address."""
+    page.wait_for_url(CASE_URL)
+    return page.url.rsplit("/", 1)[1]
 
 
 def test_a_photo_never_leaks_from_one_report_into_the_next(open_session, e2e_server, tmp_path):
@@ -91,14 +95,14 @@ def test_a_photo_never_leaks_from_one_report_into_the_next(open_session, e2e_ser
     page.locator("#report_files input[type=file]").set_input_files(_photo(tmp_path))
     expect(page.get_by_text("arceau-fissure.png")).to_be_visible()
     page.get_by_role("button", name="Envoyer le signalement").click()
-    first_case = _incident_id(page)
+    first_case = _case_reference(page)
     assert _evidence_of(e2e_server, first_case) == ["arceau-fissure.png"]
 
     # The next report starts with nothing attached, and sends nothing it did not show.
     _report(page, second, "Article non conforme", "La couleur n'est pas celle de la fiche.")
     expect(page.get_by_text("arceau-fissure.png")).to_have_count(0)
     page.get_by_role("button", name="Envoyer le signalement").click()
-    second_case = _incident_id(page)
+    second_case = _case_reference(page)
     assert _evidence_of(e2e_server, second_case) == []
     assert not customer.errors
 
@@ -128,12 +132,12 @@ def test_the_service_refuses_a_report_without_its_photo_and_each_chosen_file_can
     expect(page.get_by_test_id("chosen-file")).to_have_count(1)
     expect(page.get_by_test_id("chosen-file")).to_contain_text("ecran-raye.png")
     page.get_by_role("button", name="Envoyer le signalement").click()
-    assert _evidence_of(e2e_server, _incident_id(page)) == ["ecran-raye.png"]
+    assert _evidence_of(e2e_server, _case_reference(page)) == ["ecran-raye.png"]
     assert not customer.errors
 
 
-def _case_page(page: Page, case_id: int) -> None:
-    page.goto(f"/incidents/{case_id}")
+def _case_page(page: Page, reference: str) -> None:
+    page.goto(f"/incidents/{reference}")
     expect(page.get_by_test_id("case-reference")).to_be_visible()
 
 
@@ -150,8 +154,8 @@ def test_a_message_typed_while_another_is_sent_is_never_erased(open_session, e2e
     message typed meanwhile ("Ce champ est obligatoire." followed)."""
     customer = open_session(CUSTOMER)
     page = customer.page
-    case_id = open_cases(e2e_server, CUSTOMER)[0][0]
-    _case_page(page, case_id)
+    reference = open_cases(e2e_server, CUSTOMER)[0][1]
+    _case_page(page, reference)
     writer = sqlite3.connect(_db(e2e_server), timeout=30, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # the server's write waits: "under load"
     try:
@@ -195,8 +199,8 @@ def _in_server_log(server, text: str) -> str:
 def test_an_unexpected_error_says_what_failed_frees_the_composer_and_keeps_the_draft(open_session, e2e_server, tmp_path):
     customer = open_session(CUSTOMER)
     page = customer.page
-    case_id = open_cases(e2e_server, CUSTOMER)[0][0]
-    _case_page(page, case_id)
+    reference = open_cases(e2e_server, CUSTOMER)[0][1]
+    _case_page(page, reference)
     send = page.get_by_role("button", name="Envoyer")
     with _failing(e2e_server, "message"):
         _composer(page).fill("Voici la photo du carton abîmé.")
@@ -280,9 +284,9 @@ def _table_away(server, table: str) -> Iterator[None]:
 def test_a_page_that_cannot_load_says_so_and_loads_by_itself_once_it_can(open_session, e2e_server):
     customer = open_session(CUSTOMER)
     page = customer.page
-    case_id = open_cases(e2e_server, CUSTOMER)[0][0]
+    reference = open_cases(e2e_server, CUSTOMER)[0][1]
     page.goto("/incidents")
-    link = page.locator(f"a[href='/incidents/{case_id}']").first
+    link = page.locator(f"a[href='/incidents/{reference}']").first
     expect(link).to_be_visible()
     page.evaluate("window.__noReload = 'still here'")
     with _table_away(e2e_server, "rating"):

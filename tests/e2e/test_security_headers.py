@@ -52,6 +52,6 @@ def test_an_incident_page_runs_under_the_policy(open_session, e2e_server):
     incident_id, reference, _seller = open_cases(e2e_server, "client@demo.example.com")[0]
     session, console = _watched(open_session)
     session.login("client@demo.example.com")
-    session.page.goto(f"/incidents/{incident_id}")
+    session.page.goto(f"/incidents/{reference}")
     expect(session.page.get_by_text(reference).first).to_be_visible()
     _assert_clean(session, console)

@@ -4,13 +4,12 @@ sees the card move live), propose a partial refund, issue and download a return 
 from __future__ import annotations
 
 import io
-import re
 from datetime import datetime
 
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.conftest import expect
+from tests.e2e.conftest import CASE_URL, expect
 
 SELLER = "vendeur.techshop@demo.example.com"
 PARTIAL_REFUND_TYPES = ("defective", "not_as_described", "refund_not_processed", "damaged")
@@ -48,7 +47,7 @@ def test_seller_works_a_case_from_the_board(open_session):
     chosen = next(c for c in open_cards.all() if c.get_attribute("data-type") in PARTIAL_REFUND_TYPES)
     reference = chosen.get_attribute("data-reference")
     chosen.click()
-    page.wait_for_url(re.compile(r"/incidents/\d+"))
+    page.wait_for_url(CASE_URL)
     expect(page.get_by_test_id("seller-panel")).to_be_visible(timeout=15_000)
     expect(page.get_by_test_id("checklist-item").first).to_be_visible()
 

@@ -380,3 +380,14 @@ def test_case_file_shows_internal_notes_deadline_records_and_is_staff_only(world
     for outsider in ("camille", "seller_tech"):
         with pytest.raises((Forbidden, NotFound)):
             arb.case_file(world.db, world.actor(outsider), inc.id)
+
+
+def test_case_file_lists_every_piece_of_evidence_with_its_giver_and_date(world, clock):
+    """The customer's opening photo is in the case file too, not only the exchanges' files."""
+    inc = in_arbitration(world)  # a photo at opening (defective), another with the request
+    file = arb.case_file(world.db, world.actor("arbitrator"), inc.id)
+    pieces = file["evidence"]
+    assert [p["purpose"] for p in pieces] == ["opening", "arbitration_request"]
+    camille = world.users["camille"]
+    assert {(p["given_by"], p["given_by_role"]) for p in pieces} == {(camille.name, "customer")}
+    assert all(p["given_at"] is not None for p in pieces)

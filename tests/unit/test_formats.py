@@ -13,6 +13,7 @@ from pixmania_incidents.formats import (
     parse_day,
     parse_paris,
     percent,
+    due_when,
     short_when,
     when,
 )
@@ -89,6 +90,10 @@ def test_dates_are_french_in_paris_time():
     assert when(instant) == "mardi 29 décembre 2026 à 23:59"
     assert when(instant, "en") == "Tuesday 29 December 2026 at 23:59"
     assert short_when(instant) == "29/12/2026 23:59"
+    # Beside a countdown, which says how near: "échéance : mardi 29 décembre, 23:59".
+    assert due_when(instant) == "mardi 29 décembre, 23:59"
+    assert due_when(instant, "en") == "Tuesday 29 December, 23:59"
+    assert due_when(None) == ""
 
 
 def test_iso_text_and_instants_print_alike():
@@ -108,7 +113,8 @@ def test_typed_days_and_local_times():
 def test_durations_and_figures():
     assert late_by(3 * 86400 + 4 * 3600, "fr") == "3 j 4 h"
     assert late_by(5 * 3600 + 7 * 60, "fr") == "5 h 07"
-    assert late_by(5 * 3600 + 7 * 60, "en") == "5 h 7 min"
+    assert late_by(5 * 3600 + 7 * 60, "en") == "5 h 07"  # as the countdown says "Overdue by 5 h 07"
+    assert late_by(2 * 86400 + 3 * 3600, "en") == "2 d 3 h"
     assert late_by(None) == ""
     assert hours(4.25, "fr") == "4,2 h" and hours(None) == "—"
     assert percent(0.125) == "12 %" and percent(None) == "—"

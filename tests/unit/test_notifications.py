@@ -157,7 +157,7 @@ def test_bell_counts_lists_and_marks_read(world):
     assert notifications.unread_count(world.db, seller) == 2
     items = notifications.recent(world.db, seller)
     assert [i.kind for i in items] == ["message", "opened"]
-    assert items[0].text == f"Nouveau message sur {inc.reference}" and items[0].link == f"/incidents/{inc.id}"
+    assert items[0].text == f"Nouveau message sur {inc.reference}" and items[0].link == f"/incidents/{inc.reference}"
     notifications.mark_read(world.db, seller, items[0].id)
     assert notifications.unread_count(world.db, seller) == 1
     assert notifications.mark_all_read(world.db, seller) == 1
