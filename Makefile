@@ -58,9 +58,10 @@ system-deps:  # Chromium for the browser tests, pdftoppm to read the return-labe
 		apt-get install -y $$missing >/dev/null || (apt-get update >/dev/null && apt-get install -y $$missing >/dev/null); \
 	elif echo "$$missing" | grep -q chromium; then $(BIN)/playwright install chromium; fi
 
-# The gates: lint, the architecture contract (layers and areas), types of the pure layers.
+# The gates: lint and format, the architecture contract (layers and areas), types (pure layers strict, services).
 check: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 

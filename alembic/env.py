@@ -3,12 +3,14 @@
 `reflex db migrate` applies the same scripts through its own runner.
 """
 
-from alembic import context
 from sqlmodel import SQLModel
 
-from pixmania_incidents import models  # noqa: F401  (registers the tables)
+from alembic import context
+from pixmania_incidents import (
+    models,  # noqa: F401  (registers the tables)
+    settings,
+)
 from pixmania_incidents.db import make_engine
-from pixmania_incidents import settings
 
 config = context.config
 

@@ -16,7 +16,6 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-
 MODULES = ("propagation", "memory", "page_load", "board", "sweep", "open_rate", "evidence", "audience", "analytics")
 RESULTS = Path(__file__).resolve().parent / "results.json"
 #: Figures where more is better; for the others the goal is a ceiling.

@@ -35,7 +35,17 @@ from sqlmodel import Session
 from pixmania_incidents.calendar import paris_date
 from pixmania_incidents.db import make_engine
 from pixmania_incidents.models import (
-    ArbitrationRequest, CustomerOrder, Deadline, Decision, Incident, Lesson, Listing, OrderLine, Rating, Role, Shop,
+    ArbitrationRequest,
+    CustomerOrder,
+    Deadline,
+    Decision,
+    Incident,
+    Lesson,
+    Listing,
+    OrderLine,
+    Rating,
+    Role,
+    Shop,
     User,
 )
 from pixmania_incidents.policy import SOLUTION_LABELS, TYPES
@@ -53,8 +63,12 @@ BIG_SHOP_SHARE = 0.10
 PASSES = 2
 CHUNK = 20_000
 FIGURES = ("trends_ms_1y_large", "insights_ms_large", "trends_csv_peak_mb_1y_large", "supervision_ms_large")
-GOALS = {"trends_ms_1y_large": 1000, "insights_ms_large": 300, "trends_csv_peak_mb_1y_large": 50,
-         "supervision_ms_large": 50}
+GOALS = {
+    "trends_ms_1y_large": 1000,
+    "insights_ms_large": 300,
+    "trends_csv_peak_mb_1y_large": 50,
+    "supervision_ms_large": 50,
+}
 KINDS = [k.strip() for k in os.environ.get("BENCH_ANALYTICS_DATABASES", "sqlite,postgres").split(",") if k.strip()]
 
 
@@ -63,26 +77,66 @@ def fill(engine: sa.Engine, count: int, at: datetime) -> dict[str, int]:
     rnd = random.Random(15)
     types, outcomes = list(TYPES), list(SOLUTION_LABELS)
     with engine.begin() as conn:
-        conn.execute(sa.insert(Shop), [{"id": s, "name": f"Boutique {s:04d}", "address": "1 rue A, 69002 Lyon",
-                                        "closed_days": [], "created_at": at} for s in range(1, SHOPS + 1)])
-        staff = [{"id": 1, "email": "support@bench.example.com", "name": "Support", "role": Role.support},
-                 {"id": 2, "email": "arbitre@bench.example.com", "name": "Arbitre", "role": Role.arbitrator},
-                 {"id": 3, "email": "vendeur@bench.example.com", "name": "Vendeur", "role": Role.seller, "shop_id": 1}]
-        customers = [{"id": 10 + c, "email": f"client{c}@bench.example.com", "name": f"Client {c:05d}",
-                      "role": Role.customer} for c in range(CUSTOMERS)]
-        conn.execute(sa.insert(User), [{"shop_id": None, "password_hash": "!", "created_at": at, **u}
-                                       for u in staff + customers])
-        listings = [{"id": n, "shop_id": (n - 1) // LISTINGS_PER_SHOP + 1, "sku": f"SKU-{n:06d}",
-                     "title": f"Article {n}", "price_cents": 5_000} for n in range(1, SHOPS * LISTINGS_PER_SHOP + 1)]
+        conn.execute(
+            sa.insert(Shop),
+            [
+                {
+                    "id": s,
+                    "name": f"Boutique {s:04d}",
+                    "address": "1 rue A, 69002 Lyon",
+                    "closed_days": [],
+                    "created_at": at,
+                }
+                for s in range(1, SHOPS + 1)
+            ],
+        )
+        staff = [
+            {"id": 1, "email": "support@bench.example.com", "name": "Support", "role": Role.support},
+            {"id": 2, "email": "arbitre@bench.example.com", "name": "Arbitre", "role": Role.arbitrator},
+            {"id": 3, "email": "vendeur@bench.example.com", "name": "Vendeur", "role": Role.seller, "shop_id": 1},
+        ]
+        customers = [
+            {"id": 10 + c, "email": f"client{c}@bench.example.com", "name": f"Client {c:05d}", "role": Role.customer}
+            for c in range(CUSTOMERS)
+        ]
+        conn.execute(
+            sa.insert(User), [{"shop_id": None, "password_hash": "!", "created_at": at, **u} for u in staff + customers]
+        )
+        listings = [
+            {
+                "id": n,
+                "shop_id": (n - 1) // LISTINGS_PER_SHOP + 1,
+                "sku": f"SKU-{n:06d}",
+                "title": f"Article {n}",
+                "price_cents": 5_000,
+            }
+            for n in range(1, SHOPS * LISTINGS_PER_SHOP + 1)
+        ]
         conn.execute(sa.insert(Listing), listings)
-        conn.execute(sa.insert(CustomerOrder), [{"id": n, "reference": f"CMD-{n:06d}", "customer_id": 10,
-                                                 "shop_id": lst["shop_id"], "placed_at": at - timedelta(days=400)}
-                                                for n, lst in enumerate(listings, 1)])
-        conn.execute(sa.insert(OrderLine), [{"id": n, "order_id": n, "listing_id": n, "unit_price_cents": 5_000,
-                                             "total_cents": 5_000} for n in range(1, len(listings) + 1)])
+        conn.execute(
+            sa.insert(CustomerOrder),
+            [
+                {
+                    "id": n,
+                    "reference": f"CMD-{n:06d}",
+                    "customer_id": 10,
+                    "shop_id": lst["shop_id"],
+                    "placed_at": at - timedelta(days=400),
+                }
+                for n, lst in enumerate(listings, 1)
+            ],
+        )
+        conn.execute(
+            sa.insert(OrderLine),
+            [
+                {"id": n, "order_id": n, "listing_id": n, "unit_price_cents": 5_000, "total_cents": 5_000}
+                for n in range(1, len(listings) + 1)
+            ],
+        )
     for start in range(0, count, CHUNK):
-        rows: dict[type, list[dict[str, Any]]] = {m: [] for m in (Incident, Deadline, ArbitrationRequest, Decision,
-                                                                   Rating, Lesson)}
+        rows: dict[type, list[dict[str, Any]]] = {
+            m: [] for m in (Incident, Deadline, ArbitrationRequest, Decision, Rating, Lesson)
+        }
         for i in range(start + 1, min(start + CHUNK, count) + 1):
             shop = 1 if rnd.random() < BIG_SHOP_SHARE else rnd.randint(2, SHOPS)
             listing = (shop - 1) * LISTINGS_PER_SHOP + rnd.randint(1, LISTINGS_PER_SHOP)
@@ -95,38 +149,95 @@ def fill(engine: sa.Engine, count: int, at: datetime) -> dict[str, int]:
             due = opened + timedelta(days=10)
             state = rnd.choice(("open", "in_progress", "awaiting_customer")) if is_open else "closed"
             next_due = at + timedelta(hours=rnd.uniform(-30, 200)) if is_open else None
-            deadline_state = ("breached" if next_due < at else "at_risk" if next_due < at + timedelta(hours=24)
-                              else "on_track") if next_due else "on_track"
-            rows[Incident].append({
-                "id": i, "reference": f"INC-{paris_date(opened).year}-{i:06d}", "type": rnd.choice(types),
-                "state": state, "outcome": None if is_open else "agreed", "order_line_id": listing,
-                "order_id": listing, "shop_id": shop, "listing_id": listing, "customer_id": 10 + rnd.randrange(CUSTOMERS),
-                "description": "Problème.", "calendar": {}, "opened_at": opened, "first_response_at": answered,
-                "resolved_at": resolved, "closed_at": resolved and resolved + timedelta(days=2),
-                "help_requested_at": opened + timedelta(hours=1) if is_open and rnd.random() < 0.05 else None,
-                "next_due_at": next_due, "deadline_state": deadline_state, "ball": "seller", "version": 2,
-                "updated_at": opened,
-            })
-            for kind, due_at, met in (("response", opened + timedelta(hours=48), answered), ("resolution", due, resolved)):
-                rows[Deadline].append({
-                    "incident_id": i, "kind": kind, "holder": "seller", "due_at": due_at, "met_at": met,
-                    "at_risk_at": due_at - timedelta(hours=12), "state": "met" if met else "on_track",
-                    "settled": "escalated" if arbitrated and kind == "resolution" else None, "created_at": opened,
-                })
+            deadline_state = (
+                ("breached" if next_due < at else "at_risk" if next_due < at + timedelta(hours=24) else "on_track")
+                if next_due
+                else "on_track"
+            )
+            rows[Incident].append(
+                {
+                    "id": i,
+                    "reference": f"INC-{paris_date(opened).year}-{i:06d}",
+                    "type": rnd.choice(types),
+                    "state": state,
+                    "outcome": None if is_open else "agreed",
+                    "order_line_id": listing,
+                    "order_id": listing,
+                    "shop_id": shop,
+                    "listing_id": listing,
+                    "customer_id": 10 + rnd.randrange(CUSTOMERS),
+                    "description": "Problème.",
+                    "calendar": {},
+                    "opened_at": opened,
+                    "first_response_at": answered,
+                    "resolved_at": resolved,
+                    "closed_at": resolved and resolved + timedelta(days=2),
+                    "help_requested_at": opened + timedelta(hours=1) if is_open and rnd.random() < 0.05 else None,
+                    "next_due_at": next_due,
+                    "deadline_state": deadline_state,
+                    "ball": "seller",
+                    "version": 2,
+                    "updated_at": opened,
+                }
+            )
+            for kind, due_at, met in (
+                ("response", opened + timedelta(hours=48), answered),
+                ("resolution", due, resolved),
+            ):
+                rows[Deadline].append(
+                    {
+                        "incident_id": i,
+                        "kind": kind,
+                        "holder": "seller",
+                        "due_at": due_at,
+                        "met_at": met,
+                        "at_risk_at": due_at - timedelta(hours=12),
+                        "state": "met" if met else "on_track",
+                        "settled": "escalated" if arbitrated and kind == "resolution" else None,
+                        "created_at": opened,
+                    }
+                )
             if arbitrated:
-                rows[ArbitrationRequest].append({"id": i, "incident_id": i, "requested_by_id": 10,
-                                                 "requester_role": "customer", "reason": "Aucune réponse.",
-                                                 "created_at": opened + timedelta(days=3),
-                                                 "statement_due_at": opened + timedelta(days=6)})
-                rows[Decision].append({"incident_id": i, "arbitration_id": i, "arbitrator_id": 2,
-                                       "outcome": rnd.choice(outcomes), "rationale": "Décidé.",
-                                       "created_at": opened + timedelta(days=8)})
+                rows[ArbitrationRequest].append(
+                    {
+                        "id": i,
+                        "incident_id": i,
+                        "requested_by_id": 10,
+                        "requester_role": "customer",
+                        "reason": "Aucune réponse.",
+                        "created_at": opened + timedelta(days=3),
+                        "statement_due_at": opened + timedelta(days=6),
+                    }
+                )
+                rows[Decision].append(
+                    {
+                        "incident_id": i,
+                        "arbitration_id": i,
+                        "arbitrator_id": 2,
+                        "outcome": rnd.choice(outcomes),
+                        "rationale": "Décidé.",
+                        "created_at": opened + timedelta(days=8),
+                    }
+                )
             if not is_open and rnd.random() < 0.3:
-                rows[Rating].append({"incident_id": i, "customer_id": 10, "score": rnd.randint(1, 5),
-                                     "created_at": opened + timedelta(days=16)})
+                rows[Rating].append(
+                    {
+                        "incident_id": i,
+                        "customer_id": 10,
+                        "score": rnd.randint(1, 5),
+                        "created_at": opened + timedelta(days=16),
+                    }
+                )
             if rnd.random() < 0.05:
-                rows[Lesson].append({"incident_id": i, "author_id": 3, "root_cause": rnd.choice(ROOT_CAUSES),
-                                     "change": "Corrigé.", "created_at": opened + timedelta(days=16)})
+                rows[Lesson].append(
+                    {
+                        "incident_id": i,
+                        "author_id": 3,
+                        "root_cause": rnd.choice(ROOT_CAUSES),
+                        "change": "Corrigé.",
+                        "created_at": opened + timedelta(days=16),
+                    }
+                )
         with engine.begin() as conn:
             for model, batch in rows.items():
                 if batch:
@@ -168,12 +279,17 @@ def supervision_ms(engine: sa.Engine, support: Actor) -> float:
         email = session.execute(sa.select(User.email).where(User.id == 10)).scalar_one()
         reference = session.execute(sa.select(Incident.reference).where(Incident.id == INCIDENTS // 2)).scalar_one()
     cases = {
-        "all": supervision.Filters(), "help asked": supervision.Filters(queue="help_requested"),
-        "at risk": supervision.Filters(queue="at_risk"), "breached": supervision.Filters(queue="breached"),
-        "arbitration asked": supervision.Filters(queue="arbitration"), "a shop": supervision.Filters(shop_id=500),
-        "a type": supervision.Filters(type="damaged"), "reference": supervision.Filters(text=reference),
+        "all": supervision.Filters(),
+        "help asked": supervision.Filters(queue="help_requested"),
+        "at risk": supervision.Filters(queue="at_risk"),
+        "breached": supervision.Filters(queue="breached"),
+        "arbitration asked": supervision.Filters(queue="arbitration"),
+        "a shop": supervision.Filters(shop_id=500),
+        "a type": supervision.Filters(type="damaged"),
+        "reference": supervision.Filters(text=reference),
         "reference number": supervision.Filters(text=reference[-6:]),
-        "customer e-mail": supervision.Filters(text=email), "article": supervision.Filters(text="SKU-000123"),
+        "customer e-mail": supervision.Filters(text=email),
+        "article": supervision.Filters(text="SKU-000123"),
     }
     worst = 0.0
     for name, filters in cases.items():
@@ -200,8 +316,10 @@ def run_one(kind: str, at: datetime) -> dict[str, float]:
         try:
             started = time.monotonic()
             ids = fill(engine, INCIDENTS, at)
-            print(f"analytics, {kind}: {INCIDENTS} incidents filled in {time.monotonic() - started:.0f} s",
-                  file=sys.stderr)
+            print(
+                f"analytics, {kind}: {INCIDENTS} incidents filled in {time.monotonic() - started:.0f} s",
+                file=sys.stderr,
+            )
             with Session(engine) as session:
                 support = Actor.of(session.get(User, ids["support"]))
                 seller = Actor.of(session.get(User, ids["seller"]))
@@ -225,8 +343,11 @@ def run() -> dict[str, dict[str, Any]]:
         for kind in KINDS:
             suffix = "" if kind == "sqlite" else f"_{kind}"
             for name, value in run_one(kind, at).items():
-                out[name + suffix] = {"value": round(value, 1), "unit": "MB" if name.endswith("_mb_1y_large") else "ms",
-                                      "goal": GOALS[name]}
+                out[name + suffix] = {
+                    "value": round(value, 1),
+                    "unit": "MB" if name.endswith("_mb_1y_large") else "ms",
+                    "goal": GOALS[name],
+                }
     finally:
         set_clock(None)
     return out

@@ -35,14 +35,29 @@ LOOKUPS = 300
 CHUNK = 20_000
 GOAL_MS = 2.0
 GOAL_RATIO = 1.5
-FIGURES = ("audience_ms_small", "audience_ms_large", "audience_large_vs_small",
-           "audience_ms_small_postgres", "audience_ms_large_postgres", "audience_large_vs_small_postgres")
+FIGURES = (
+    "audience_ms_small",
+    "audience_ms_large",
+    "audience_large_vs_small",
+    "audience_ms_small_postgres",
+    "audience_ms_large_postgres",
+    "audience_large_vs_small_postgres",
+)
 
 
 def _accounts(role: Role, start: int, count: int, at: datetime, shop_of: Any = None) -> list[dict[str, Any]]:
-    return [{"email": f"{role}-{i}@bench.example.com", "name": f"{role} {i}", "role": role, "password_hash": "!",
-             "shop_id": shop_of(i) if shop_of else None, "created_at": at, "active": True}
-            for i in range(start, start + count)]
+    return [
+        {
+            "email": f"{role}-{i}@bench.example.com",
+            "name": f"{role} {i}",
+            "role": role,
+            "password_hash": "!",
+            "shop_id": shop_of(i) if shop_of else None,
+            "created_at": at,
+            "active": True,
+        }
+        for i in range(start, start + count)
+    ]
 
 
 def _staff(engine: sa.Engine) -> set[int]:
@@ -53,26 +68,62 @@ def _staff(engine: sa.Engine) -> set[int]:
 def fill_small(engine: sa.Engine, at: datetime) -> tuple[tuple, set[int]]:
     """100 accounts and one flagged case: the change, and the staff at their desks."""
     with engine.begin() as conn:
-        shops = [conn.execute(sa.insert(Shop).values(name=f"Boutique {i}", address="1 rue A, 69002 Lyon", closed_days=[],
-                                                     created_at=at)).inserted_primary_key[0] for i in range(21)]
-        rows = (_accounts(Role.seller, 0, 22, at, lambda i: shops[max(i - 1, 0)]) + _accounts(Role.product, 0, 10, at)
-                + _accounts(Role.support, 0, 35, at) + _accounts(Role.arbitrator, 0, 15, at))
+        shops = [
+            conn.execute(
+                sa.insert(Shop).values(
+                    name=f"Boutique {i}", address="1 rue A, 69002 Lyon", closed_days=[], created_at=at
+                )
+            ).inserted_primary_key[0]
+            for i in range(21)
+        ]
+        rows = (
+            _accounts(Role.seller, 0, 22, at, lambda i: shops[max(i - 1, 0)])
+            + _accounts(Role.product, 0, 10, at)
+            + _accounts(Role.support, 0, 35, at)
+            + _accounts(Role.arbitrator, 0, 15, at)
+        )
         conn.execute(sa.insert(User), rows + _accounts(Role.customer, 0, SMALL - len(rows), at))
         customer = conn.execute(sa.select(sa.func.min(User.id)).where(User.role == Role.customer)).scalar_one()
-        listing = conn.execute(sa.insert(Listing).values(shop_id=shops[0], sku="AUD-1", title="Article",
-                                                         price_cents=1000)).inserted_primary_key[0]
-        order = conn.execute(sa.insert(CustomerOrder).values(reference="CMD-AUD", customer_id=customer,
-                                                             shop_id=shops[0], placed_at=at)).inserted_primary_key[0]
-        line = conn.execute(sa.insert(OrderLine).values(order_id=order, listing_id=listing, unit_price_cents=1000,
-                                                        total_cents=1000)).inserted_primary_key[0]
-        incident = conn.execute(sa.insert(Incident).values(
-            reference="INC-AUD-1", type="defective", state="open", order_line_id=line, order_id=order,
-            shop_id=shops[0], listing_id=listing, customer_id=customer, description="Ne s'allume plus.", calendar={},
-            opened_at=at, next_due_at=at, deadline_state="on_track", ball="seller", version=1, updated_at=at,
-        )).inserted_primary_key[0]
-        conn.execute(sa.insert(ListingFlag).values(listing_id=listing, incident_id=incident, raised_by_id=customer,
-                                                   reason="description", details="42 cm, pas 30.", created_at=at,
-                                                   updated_at=at))
+        listing = conn.execute(
+            sa.insert(Listing).values(shop_id=shops[0], sku="AUD-1", title="Article", price_cents=1000)
+        ).inserted_primary_key[0]
+        order = conn.execute(
+            sa.insert(CustomerOrder).values(reference="CMD-AUD", customer_id=customer, shop_id=shops[0], placed_at=at)
+        ).inserted_primary_key[0]
+        line = conn.execute(
+            sa.insert(OrderLine).values(order_id=order, listing_id=listing, unit_price_cents=1000, total_cents=1000)
+        ).inserted_primary_key[0]
+        incident = conn.execute(
+            sa.insert(Incident).values(
+                reference="INC-AUD-1",
+                type="defective",
+                state="open",
+                order_line_id=line,
+                order_id=order,
+                shop_id=shops[0],
+                listing_id=listing,
+                customer_id=customer,
+                description="Ne s'allume plus.",
+                calendar={},
+                opened_at=at,
+                next_due_at=at,
+                deadline_state="on_track",
+                ball="seller",
+                version=1,
+                updated_at=at,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            sa.insert(ListingFlag).values(
+                listing_id=listing,
+                incident_id=incident,
+                raised_by_id=customer,
+                reason="description",
+                details="42 cm, pas 30.",
+                created_at=at,
+                updated_at=at,
+            )
+        )
     return ("incident", incident, shops[0]), _staff(engine)
 
 
@@ -98,7 +149,9 @@ def _lookup(engine: sa.Engine, change: tuple, desk: set[int]) -> float:
     with session_scope(engine, write=False) as session:
         found = reach(session, [change], desk)
     spent = (time.perf_counter() - started) * 1000
-    assert len(found.now) == 1 + 2 + 10 and found.desk == frozenset(desk), found  # customer, 2 sellers, the product team
+    assert len(found.now) == 1 + 2 + 10 and found.desk == frozenset(desk), (
+        found
+    )  # customer, 2 sellers, the product team
     return spent
 
 
@@ -149,8 +202,10 @@ def run_one(kind: str) -> tuple[float, float]:
             large_change, _ = fill_small(large, at)
             started = time.monotonic()
             large_desk = fill_large(large, ACCOUNTS, at)
-            print(f"audience, {kind}: {ACCOUNTS} customer accounts added in {time.monotonic() - started:.0f} s",
-                  file=sys.stderr)
+            print(
+                f"audience, {kind}: {ACCOUNTS} customer accounts added in {time.monotonic() - started:.0f} s",
+                file=sys.stderr,
+            )
             for engine in engines:
                 analyze(engine)
             small_ms, large_ms = lookups_ms((small, small_change, small_desk), (large, large_change, large_desk))
@@ -158,9 +213,12 @@ def run_one(kind: str) -> tuple[float, float]:
         finally:
             for engine in engines:
                 engine.dispose()
-    print(f"  one change's audience: {small_ms:.2f} ms among {SMALL} accounts, {large_ms:.2f} ms with {ACCOUNTS} more "
-          f"and 150 more staff (floor, a unit of work around SELECT 1: {floor:.2f} ms; reading every account, "
-          f"as before: {old:.0f} ms)", file=sys.stderr)
+    print(
+        f"  one change's audience: {small_ms:.2f} ms among {SMALL} accounts, {large_ms:.2f} ms with {ACCOUNTS} more "
+        f"and 150 more staff (floor, a unit of work around SELECT 1: {floor:.2f} ms; reading every account, "
+        f"as before: {old:.0f} ms)",
+        file=sys.stderr,
+    )
     return small_ms, large_ms
 
 
@@ -170,8 +228,7 @@ def run() -> dict[str, dict[str, Any]]:
         small, large = run_one(kind)
         out[f"audience_ms_small{suffix}"] = {"value": round(small, 2), "unit": "ms", "goal": GOAL_MS}
         out[f"audience_ms_large{suffix}"] = {"value": round(large, 2), "unit": "ms", "goal": GOAL_MS}
-        out[f"audience_large_vs_small{suffix}"] = {"value": round(large / small, 2), "unit": "×",
-                                                         "goal": GOAL_RATIO}
+        out[f"audience_large_vs_small{suffix}"] = {"value": round(large / small, 2), "unit": "×", "goal": GOAL_RATIO}
     return out
 
 

@@ -30,8 +30,9 @@ async def wait_for(client: ReflexClient, text: str, timeout: float = 30.0) -> fl
                 return time.monotonic()
 
 
-async def open_page(base_url: str, cookie: str, incident_id: int, reference: str,
-                    timeout: float = 60.0) -> ReflexClient:
+async def open_page(
+    base_url: str, cookie: str, incident_id: int, reference: str, timeout: float = 60.0
+) -> ReflexClient:
     """A connected tab showing the incident (its reference arrived in a delta)."""
     client = ReflexClient(base_url, cookie)
     await client.connect(f"/incidents/{incident_id}")

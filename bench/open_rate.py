@@ -19,7 +19,17 @@ from sqlmodel import Session
 
 from bench.sweep import database
 from pixmania_incidents.db import make_engine, session_scope
-from pixmania_incidents.models import CustomerOrder, Incident, IncidentEvent, Listing, OrderLine, Role, Shipment, Shop, User
+from pixmania_incidents.models import (
+    CustomerOrder,
+    Incident,
+    IncidentEvent,
+    Listing,
+    OrderLine,
+    Role,
+    Shipment,
+    Shop,
+    User,
+)
 from pixmania_incidents.services import incidents
 from pixmania_incidents.services.common import Actor
 from tests.conftest import migrate
@@ -37,41 +47,89 @@ def fill(engine: sa.Engine, count: int) -> tuple[list[tuple[Actor, int]], list[d
         shop = Shop(name="Boutique Ouverture", address="2 rue B, 33000 Bordeaux")
         s.add(shop)
         s.flush()
-        customers = [User(email=f"client{k}@ouverture.example.com", name=f"Client {k}", role=Role.customer,
-                          password_hash="!") for k in range(CUSTOMERS)]
+        customers = [
+            User(email=f"client{k}@ouverture.example.com", name=f"Client {k}", role=Role.customer, password_hash="!")
+            for k in range(CUSTOMERS)
+        ]
         listing = Listing(shop_id=shop.id, sku="OPEN-1", title="Bouilloire inox 1,7 L", price_cents=3590)
         s.add_all([*customers, listing])
         s.flush()
-        orders = [CustomerOrder(reference=f"CMD-O{k:06d}", customer_id=customers[k % CUSTOMERS].id, shop_id=shop.id,
-                                placed_at=at - timedelta(days=10)) for k in range(2 * count)]
+        orders = [
+            CustomerOrder(
+                reference=f"CMD-O{k:06d}",
+                customer_id=customers[k % CUSTOMERS].id,
+                shop_id=shop.id,
+                placed_at=at - timedelta(days=10),
+            )
+            for k in range(2 * count)
+        ]
         s.add_all(orders)
         s.flush()
-        lines = [OrderLine(order_id=o.id, listing_id=listing.id, unit_price_cents=3590, total_cents=3590) for o in orders]
-        s.add_all([*lines, *(Shipment(order_id=o.id, carrier="Colissimo", tracking_number=f"6O{o.id:09d}", state="delivered",
-                                      shipped_at=at - timedelta(days=8), delivered_at=at - timedelta(days=5)) for o in orders)])
+        lines = [
+            OrderLine(order_id=o.id, listing_id=listing.id, unit_price_cents=3590, total_cents=3590) for o in orders
+        ]
+        s.add_all(
+            [
+                *lines,
+                *(
+                    Shipment(
+                        order_id=o.id,
+                        carrier="Colissimo",
+                        tracking_number=f"6O{o.id:09d}",
+                        state="delivered",
+                        shipped_at=at - timedelta(days=8),
+                        delivered_at=at - timedelta(days=5),
+                    )
+                    for o in orders
+                ),
+            ]
+        )
         s.commit()
         owners = {c.id: Actor.of(c) for c in customers}
-        service = [(owners[o.customer_id], line.id) for o, line in zip(orders[:count], lines[:count])]
-        floor = [{"order_line_id": line.id, "order_id": o.id, "shop_id": shop.id, "listing_id": listing.id,
-                  "customer_id": o.customer_id} for o, line in zip(orders[count:], lines[count:])]
+        service = [(owners[o.customer_id], line.id) for o, line in zip(orders[:count], lines[:count], strict=True)]
+        floor = [
+            {
+                "order_line_id": line.id,
+                "order_id": o.id,
+                "shop_id": shop.id,
+                "listing_id": listing.id,
+                "customer_id": o.customer_id,
+            }
+            for o, line in zip(orders[count:], lines[count:], strict=False)
+        ]
     return service, floor
 
 
 def _floor_open(engine: sa.Engine, k: int, keys: dict[str, Any]) -> None:
     at = datetime.now(timezone.utc)
     with session_scope(engine) as s:
-        incident = Incident(reference=f"INC-F-{k:06d}", type="defective", description="Ne chauffe plus.", calendar={},
-                            opened_at=at, updated_at=at, **keys)
+        incident = Incident(
+            reference=f"INC-F-{k:06d}",
+            type="defective",
+            description="Ne chauffe plus.",
+            calendar={},
+            opened_at=at,
+            updated_at=at,
+            **keys,
+        )
         s.add(incident)
         s.flush()
-        s.add(IncidentEvent(incident_id=incident.id, actor_id=keys["customer_id"], actor_role="customer", kind="opened",
-                            after={"type": "defective"}, at=at))
+        s.add(
+            IncidentEvent(
+                incident_id=incident.id,
+                actor_id=keys["customer_id"],
+                actor_role="customer",
+                kind="opened",
+                after={"type": "defective"},
+                at=at,
+            )
+        )
 
 
 def measure(engine: sa.Engine, count: int) -> tuple[float, float]:
     service, floor = fill(engine, count)
     ours = base = 0.0
-    for k, ((actor, line_id), keys) in enumerate(zip(service, floor)):
+    for k, ((actor, line_id), keys) in enumerate(zip(service, floor, strict=False)):
         started = time.perf_counter()
         with session_scope(engine) as s:
             incidents.open_incident(s, actor, line_id, "defective", "La bouilloire ne chauffe plus du tout.")
@@ -92,8 +150,10 @@ def run() -> dict[str, dict[str, Any]]:
                 ours, floor = measure(engine, COUNT)
             finally:
                 engine.dispose()
-        print(f"open rate, {kind}: {ours:.0f}/s through the service (floor: bare row + event {floor:.0f}/s)",
-              file=sys.stderr)
+        print(
+            f"open rate, {kind}: {ours:.0f}/s through the service (floor: bare row + event {floor:.0f}/s)",
+            file=sys.stderr,
+        )
         out[f"open_incident_per_s_{kind}"] = {"value": round(ours, 1), "unit": "/s", "goal": GOAL}
     return out
 

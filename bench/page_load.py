@@ -17,14 +17,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.propagation import blank_server, fill
 from pixmania_incidents.db import make_engine, session_scope
 from pixmania_incidents.services import auth, incidents
-from bench.propagation import blank_server, fill
 from tests.server import make_server
 
 MESSAGES = 50
 RUNS = int(os.environ.get("BENCH_PAGE_RUNS", "7"))
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 GOALS = {"incident_page_load_ms": 1500, "incident_page_load_ratio_vs_blank": 1.5}
 FIGURES = tuple(GOALS)
 
@@ -76,7 +82,7 @@ def run() -> dict[str, dict[str, Any]]:
                 exe = shutil.which("chromium") or shutil.which("chromium-browser")
                 browser = p.chromium.launch(executable_path=exe, args=LAUNCH_ARGS)
                 ours, base = [], []
-                for k in range(RUNS + 1):
+                for _ in range(RUNS + 1):
                     ours.append(_load(browser, app.url, f"/incidents/{incident_id}", customer, newest))
                     base.append(_load(browser, blank.url, "/", None, "Page vide"))
                 browser.close()
@@ -84,13 +90,19 @@ def run() -> dict[str, dict[str, Any]]:
             app.stop()
             blank.stop()
     ours, base = ours[1:], base[1:]  # the first of each warms the servers' file caches
-    print(f"  incident page {statistics.median(ours):.0f} ms (runs {[round(x) for x in ours]}), blank page "
-          f"{statistics.median(base):.0f} ms (runs {[round(x) for x in base]})", file=sys.stderr)
+    print(
+        f"  incident page {statistics.median(ours):.0f} ms (runs {[round(x) for x in ours]}), blank page "
+        f"{statistics.median(base):.0f} ms (runs {[round(x) for x in base]})",
+        file=sys.stderr,
+    )
     page_ms, blank_ms = statistics.median(ours), statistics.median(base)
     return {
         "incident_page_load_ms": {"value": round(page_ms), "unit": "ms", "goal": GOALS["incident_page_load_ms"]},
-        "incident_page_load_ratio_vs_blank": {"value": round(page_ms / blank_ms, 2), "unit": "x",
-                                              "goal": GOALS["incident_page_load_ratio_vs_blank"]},
+        "incident_page_load_ratio_vs_blank": {
+            "value": round(page_ms / blank_ms, 2),
+            "unit": "x",
+            "goal": GOALS["incident_page_load_ratio_vs_blank"],
+        },
     }
 
 

@@ -41,7 +41,17 @@ from pixmania_incidents.services import incidents
 from pixmania_incidents.services.auth import hash_token
 from pixmania_incidents.services.common import Actor
 from tests.protocol import ReflexClient, state_name
-from tests.server import AppServer, SCALED_WORKERS, base_env, free_port, make_server, pg_database, redis_database, _reuse_web_build, rss_mb
+from tests.server import (
+    SCALED_WORKERS,
+    AppServer,
+    _reuse_web_build,
+    base_env,
+    free_port,
+    make_server,
+    pg_database,
+    redis_database,
+    rss_mb,
+)
 
 PAIRS = int(os.environ.get("BENCH_PAIRS", "250"))
 SCALED_PAIRS = int(os.environ.get("BENCH_SCALED_PAIRS", "500"))
@@ -50,8 +60,13 @@ SAMPLES = int(os.environ.get("BENCH_SAMPLES", "200"))
 CONNECT_AT_ONCE = 20
 BLANK_DIR = Path(__file__).resolve().parent / "blank_app"
 BLANK_SEND = f"{state_name('blank_app.blank_app', 'RelayState')}.send"
-GOALS = {"propagation_p95_ms_500": 100, "propagation_p50_ms_500": 100, "propagation_ratio_vs_blank": 1.5,
-         "propagation_p95_ms_1000_scaled": 150, "backend_rss_mb_500": 500}
+GOALS = {
+    "propagation_p95_ms_500": 100,
+    "propagation_p50_ms_500": 100,
+    "propagation_ratio_vs_blank": 1.5,
+    "propagation_p95_ms_1000_scaled": 150,
+    "backend_rss_mb_500": 500,
+}
 FIGURES = tuple(GOALS)
 
 
@@ -82,24 +97,64 @@ def fill(db_url: str, pairs: int) -> list[tuple[int, str, str, str]]:
         shops = [Shop(name=f"Boutique Bench {k:04d}", address=f"{k} quai du Test, 69002 Lyon") for k in range(pairs)]
         s.add_all(shops)
         s.flush()
-        sellers = [User(email=f"vendeur{k}@bench.example.com", name=f"Vendeur {k}", role=Role.seller,
-                        shop_id=shop.id, password_hash="!") for k, shop in enumerate(shops)]
-        customers = [User(email=f"client{k}@bench.example.com", name=f"Client {k}", role=Role.customer,
-                          password_hash="!", address=f"{k} rue du Banc, 75011 Paris") for k in range(pairs)]
-        listings = [Listing(shop_id=shop.id, sku=f"PB-{k:05d}", title=f"Casque audio {k}", price_cents=4990)
-                    for k, shop in enumerate(shops)]
+        sellers = [
+            User(
+                email=f"vendeur{k}@bench.example.com",
+                name=f"Vendeur {k}",
+                role=Role.seller,
+                shop_id=shop.id,
+                password_hash="!",
+            )
+            for k, shop in enumerate(shops)
+        ]
+        customers = [
+            User(
+                email=f"client{k}@bench.example.com",
+                name=f"Client {k}",
+                role=Role.customer,
+                password_hash="!",
+                address=f"{k} rue du Banc, 75011 Paris",
+            )
+            for k in range(pairs)
+        ]
+        listings = [
+            Listing(shop_id=shop.id, sku=f"PB-{k:05d}", title=f"Casque audio {k}", price_cents=4990)
+            for k, shop in enumerate(shops)
+        ]
         s.add_all([*sellers, *customers, *listings])
         s.flush()
-        orders = [CustomerOrder(reference=f"CMD-P{k:06d}", customer_id=customers[k].id, shop_id=shops[k].id,
-                                placed_at=at - timedelta(days=10), shipping_address="1 rue A, 75001 Paris")
-                  for k in range(pairs)]
+        orders = [
+            CustomerOrder(
+                reference=f"CMD-P{k:06d}",
+                customer_id=customers[k].id,
+                shop_id=shops[k].id,
+                placed_at=at - timedelta(days=10),
+                shipping_address="1 rue A, 75001 Paris",
+            )
+            for k in range(pairs)
+        ]
         s.add_all(orders)
         s.flush()
-        lines = [OrderLine(order_id=o.id, listing_id=listings[k].id, quantity=1, unit_price_cents=4990, total_cents=4990)
-                 for k, o in enumerate(orders)]
-        s.add_all([*lines, *(Shipment(order_id=o.id, carrier="Colissimo", tracking_number=f"6P{k:09d}", state="delivered",
-                                      shipped_at=at - timedelta(days=8), delivered_at=at - timedelta(days=5))
-                               for k, o in enumerate(orders))])
+        lines = [
+            OrderLine(order_id=o.id, listing_id=listings[k].id, quantity=1, unit_price_cents=4990, total_cents=4990)
+            for k, o in enumerate(orders)
+        ]
+        s.add_all(
+            [
+                *lines,
+                *(
+                    Shipment(
+                        order_id=o.id,
+                        carrier="Colissimo",
+                        tracking_number=f"6P{k:09d}",
+                        state="delivered",
+                        shipped_at=at - timedelta(days=8),
+                        delivered_at=at - timedelta(days=5),
+                    )
+                    for k, o in enumerate(orders)
+                ),
+            ]
+        )
         s.flush()
         cookies: dict[int, str] = {}
         for user in (*sellers, *customers):
@@ -107,8 +162,9 @@ def fill(db_url: str, pairs: int) -> list[tuple[int, str, str, str]]:
             s.add(LoginSession(user_id=user.id, token_hash=hash_token(raw), expires_at=at + timedelta(hours=12)))
             cookies[user.id] = f"{settings.SESSION_COOKIE}={raw}"
         for k in range(pairs):
-            result = incidents.open_incident(s, Actor.of(customers[k]), lines[k].id, "defective",
-                                             "L'appareil ne s'allume plus depuis la livraison.")
+            result = incidents.open_incident(
+                s, Actor.of(customers[k]), lines[k].id, "defective", "L'appareil ne s'allume plus depuis la livraison."
+            )
             out.append((result.incident_id, result.reference, cookies[customers[k].id], cookies[sellers[k].id]))
         s.commit()
     engine.dispose()
@@ -125,7 +181,10 @@ def backends(tmp: Path, pairs: int, scaled: bool) -> Iterator[tuple[AppServer, A
         app_db = blank_db = redis_app = redis_blank = None
         workers = SCALED_WORKERS if scaled else 1
         if scaled:
-            app_db, blank_db = stack.enter_context(pg_database("pixmania_bench")), stack.enter_context(pg_database("pixmania_bench"))
+            app_db, blank_db = (
+                stack.enter_context(pg_database("pixmania_bench")),
+                stack.enter_context(pg_database("pixmania_bench")),
+            )
             redis_app, redis_blank = stack.enter_context(redis_database()), stack.enter_context(redis_database())
         app = make_server(tmp, seed=False, db_url=app_db, redis_url=redis_app, workers=workers)
         print(f"  filling {pairs} incidents ...", file=sys.stderr)
@@ -142,13 +201,17 @@ def blank_server(tmp: Path, db_url: str | None, redis_url: str | None, workers: 
     port = free_port()
     data_dir = tmp / f"blank-{port}"
     data_dir.mkdir(parents=True)
-    extra = {"REFLEX_WEB_WORKDIR": str(data_dir / "web"), "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
-             "BLANK_DB_URL": db_url or f"sqlite:///{data_dir / 'blank.db'}"}
+    extra = {
+        "REFLEX_WEB_WORKDIR": str(data_dir / "web"),
+        "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
+        "BLANK_DB_URL": db_url or f"sqlite:///{data_dir / 'blank.db'}",
+    }
     if redis_url:
         extra.update(REFLEX_REDIS_URL=redis_url, GRANIAN_WORKERS=str(workers))
     _reuse_web_build(data_dir / "web")
-    return AppServer(port, data_dir, base_env(data_dir, port, extra), app_dir=BLANK_DIR, migrate=False,
-                     health_path="/ping")
+    return AppServer(
+        port, data_dir, base_env(data_dir, port, extra), app_dir=BLANK_DIR, migrate=False, health_path="/ping"
+    )
 
 
 # --- clients ------------------------------------------------------------------------------
@@ -174,9 +237,14 @@ async def open_rooms(app: AppServer, blank: AppServer, cases: list) -> tuple[lis
     started = time.monotonic()
     app_clients = await _connect_all(app_openers)
     blank_clients = await _connect_all(blank_openers)
-    print(f"  {len(app_clients) + len(blank_clients)} tabs connected in {time.monotonic() - started:.0f} s", file=sys.stderr)
-    return ([Room(app_clients[i], app_clients[i + 1], True) for i in range(0, len(app_clients), 2)],
-            [Room(blank_clients[i], blank_clients[i + 1], False) for i in range(0, len(blank_clients), 2)])
+    print(
+        f"  {len(app_clients) + len(blank_clients)} tabs connected in {time.monotonic() - started:.0f} s",
+        file=sys.stderr,
+    )
+    return (
+        [Room(app_clients[i], app_clients[i + 1], True) for i in range(0, len(app_clients), 2)],
+        [Room(blank_clients[i], blank_clients[i + 1], False) for i in range(0, len(blank_clients), 2)],
+    )
 
 
 async def _open_blank(base_url: str, room: int) -> ReflexClient:
@@ -215,21 +283,27 @@ async def _session(app: AppServer, blank: AppServer, cases: list, samples: int) 
         ours, base = await measure(app_rooms, blank_rooms, samples)
         rss = {"app": rss_mb(app), "blank": rss_mb(blank)}
     finally:
-        await asyncio.gather(*(c.close() for r in (*app_rooms, *blank_rooms) for c in (r.sender, r.receiver)),
-                             return_exceptions=True)
+        await asyncio.gather(
+            *(c.close() for r in (*app_rooms, *blank_rooms) for c in (r.sender, r.receiver)), return_exceptions=True
+        )
     return {"ours": ours, "blank": base, "rss": rss}
 
 
 def run_one(pairs: int, scaled: bool, samples: int = SAMPLES) -> dict[str, Any]:
     label = f"{'scaled ' if scaled else ''}{2 * pairs} clients"
     print(f"propagation, {label}:", file=sys.stderr)
-    with tempfile.TemporaryDirectory(prefix="bench-prop-", dir=os.environ.get("BENCH_TMP")) as tmp, \
-            backends(Path(tmp), pairs, scaled) as (app, blank, cases):
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-prop-", dir=os.environ.get("BENCH_TMP")) as tmp,
+        backends(Path(tmp), pairs, scaled) as (app, blank, cases),
+    ):
         out = asyncio.run(_session(app, blank, cases, samples))
     ours, base = out["ours"], out["blank"]
-    print(f"  desk p50 {statistics.median(ours):.1f} ms p95 {p95(ours):.1f} ms; blank p50 "
-          f"{statistics.median(base):.1f} ms p95 {p95(base):.1f} ms; RSS desk {out['rss']['app']:.0f} MB, "
-          f"blank {out['rss']['blank']:.0f} MB", file=sys.stderr)
+    print(
+        f"  desk p50 {statistics.median(ours):.1f} ms p95 {p95(ours):.1f} ms; blank p50 "
+        f"{statistics.median(base):.1f} ms p95 {p95(base):.1f} ms; RSS desk {out['rss']['app']:.0f} MB, "
+        f"blank {out['rss']['blank']:.0f} MB",
+        file=sys.stderr,
+    )
     return out
 
 

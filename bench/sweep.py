@@ -25,7 +25,15 @@ import sqlalchemy as sa
 
 from pixmania_incidents.db import make_engine
 from pixmania_incidents.models import (
-    CustomerOrder, Deadline, Incident, Listing, OrderLine, ReturnLabel, Role, Shop, User,
+    CustomerOrder,
+    Deadline,
+    Incident,
+    Listing,
+    OrderLine,
+    ReturnLabel,
+    Role,
+    Shop,
+    User,
 )
 from tests.conftest import migrate
 from tests.server import pg_database
@@ -41,41 +49,86 @@ FIGURES = ("sweep_ms_1m_sqlite", "sweep_ms_1m_postgres")
 def fill(engine: sa.Engine, count: int, at: datetime) -> None:
     """`count` incidents on one order line (the sweep never looks at orders)."""
     with engine.begin() as conn:
-        shop = conn.execute(sa.insert(Shop).values(name="Boutique Balayage", address="1 rue A, 69002 Lyon",
-                                                   closed_days=[], created_at=at)).inserted_primary_key[0]
-        user = conn.execute(sa.insert(User).values(email="client@balayage.example.com", name="Client Balayage",
-                                                   role=Role.customer, password_hash="!", created_at=at)).inserted_primary_key[0]
-        listing = conn.execute(sa.insert(Listing).values(shop_id=shop, sku="SWEEP-1", title="Article",
-                                                         price_cents=1000)).inserted_primary_key[0]
-        order = conn.execute(sa.insert(CustomerOrder).values(reference="CMD-SWEEP", customer_id=user, shop_id=shop,
-                                                             placed_at=at)).inserted_primary_key[0]
-        line = conn.execute(sa.insert(OrderLine).values(order_id=order, listing_id=listing, unit_price_cents=1000,
-                                                        total_cents=1000)).inserted_primary_key[0]
+        shop = conn.execute(
+            sa.insert(Shop).values(
+                name="Boutique Balayage", address="1 rue A, 69002 Lyon", closed_days=[], created_at=at
+            )
+        ).inserted_primary_key[0]
+        user = conn.execute(
+            sa.insert(User).values(
+                email="client@balayage.example.com",
+                name="Client Balayage",
+                role=Role.customer,
+                password_hash="!",
+                created_at=at,
+            )
+        ).inserted_primary_key[0]
+        listing = conn.execute(
+            sa.insert(Listing).values(shop_id=shop, sku="SWEEP-1", title="Article", price_cents=1000)
+        ).inserted_primary_key[0]
+        order = conn.execute(
+            sa.insert(CustomerOrder).values(reference="CMD-SWEEP", customer_id=user, shop_id=shop, placed_at=at)
+        ).inserted_primary_key[0]
+        line = conn.execute(
+            sa.insert(OrderLine).values(order_id=order, listing_id=listing, unit_price_cents=1000, total_cents=1000)
+        ).inserted_primary_key[0]
     open_every = round(1 / OPEN_SHARE)
     for start in range(0, count, CHUNK):
         rows, deadlines, labels = [], [], []
         for i in range(start, min(start + CHUNK, count)):
             is_open = i % open_every == 0
             opened = at - timedelta(days=2 if is_open else 200 + i % 300)
-            rows.append({
-                "id": i + 1, "reference": f"INC-S-{i:07d}", "type": "defective",
-                "state": ("open", "in_progress")[i % 2] if is_open else "closed",
-                "outcome": None if is_open else "agreed", "order_line_id": line, "order_id": order, "shop_id": shop,
-                "listing_id": listing, "customer_id": user, "description": "Ne s'allume plus.", "calendar": {},
-                "opened_at": opened, "closed_at": None if is_open else opened + timedelta(days=9),
-                "next_due_at": at + timedelta(days=3) if is_open else None, "deadline_state": "on_track",
-                "ball": "seller" if is_open else "", "version": 2, "updated_at": opened,
-            })
+            rows.append(
+                {
+                    "id": i + 1,
+                    "reference": f"INC-S-{i:07d}",
+                    "type": "defective",
+                    "state": ("open", "in_progress")[i % 2] if is_open else "closed",
+                    "outcome": None if is_open else "agreed",
+                    "order_line_id": line,
+                    "order_id": order,
+                    "shop_id": shop,
+                    "listing_id": listing,
+                    "customer_id": user,
+                    "description": "Ne s'allume plus.",
+                    "calendar": {},
+                    "opened_at": opened,
+                    "closed_at": None if is_open else opened + timedelta(days=9),
+                    "next_due_at": at + timedelta(days=3) if is_open else None,
+                    "deadline_state": "on_track",
+                    "ball": "seller" if is_open else "",
+                    "version": 2,
+                    "updated_at": opened,
+                }
+            )
             if is_open:
                 for kind, due in (("response", at + timedelta(days=1)), ("resolution", at + timedelta(days=3))):
-                    deadlines.append({"incident_id": i + 1, "kind": kind, "holder": "seller", "due_at": due,
-                                      "at_risk_at": due - timedelta(hours=12), "state": "on_track",
-                                      "next_check_at": due - timedelta(hours=12), "created_at": opened})
+                    deadlines.append(
+                        {
+                            "incident_id": i + 1,
+                            "kind": kind,
+                            "holder": "seller",
+                            "due_at": due,
+                            "at_risk_at": due - timedelta(hours=12),
+                            "state": "on_track",
+                            "next_check_at": due - timedelta(hours=12),
+                            "created_at": opened,
+                        }
+                    )
             elif i % 10 == 1:
-                labels.append({"incident_id": i + 1, "issued_by_id": user, "carrier": "Colissimo",
-                               "tracking_number": f"RS{i:09d}", "from_address": "a", "to_address": "b",
-                               "created_at": opened, "sent_back_at": opened + timedelta(days=2),
-                               "received_at": opened + timedelta(days=4)})
+                labels.append(
+                    {
+                        "incident_id": i + 1,
+                        "issued_by_id": user,
+                        "carrier": "Colissimo",
+                        "tracking_number": f"RS{i:09d}",
+                        "from_address": "a",
+                        "to_address": "b",
+                        "created_at": opened,
+                        "sent_back_at": opened + timedelta(days=2),
+                        "received_at": opened + timedelta(days=4),
+                    }
+                )
         with engine.begin() as conn:
             conn.execute(sa.insert(Incident), rows)
             if deadlines:
@@ -91,8 +144,12 @@ def fill(engine: sa.Engine, count: int, at: datetime) -> None:
 
 def _floor(engine: sa.Engine, at: datetime) -> None:
     with engine.begin() as conn:
-        conn.execute(sa.select(Deadline.incident_id).where(Deadline.next_check_at <= at)
-                     .order_by(Deadline.next_check_at).limit(500)).all()
+        conn.execute(
+            sa.select(Deadline.incident_id)
+            .where(Deadline.next_check_at <= at)
+            .order_by(Deadline.next_check_at)
+            .limit(500)
+        ).all()
 
 
 def measure(engine: sa.Engine, at: datetime) -> tuple[float, float]:

@@ -25,7 +25,6 @@ from pixmania_incidents.db import session_scope
 from pixmania_incidents.services import analytics, auth, evidence, fulfilment
 from pixmania_incidents.services.common import ServiceError
 
-
 #: The largest id a database integer column holds (PostgreSQL's INTEGER): anything above is not found.
 MAX_ID = 2**31 - 1
 
@@ -46,12 +45,16 @@ def _disposition(kind: str, filename: str) -> str:
 
 def file_response(data: bytes, content_type: str, filename: str) -> Response:
     inline = content_type.startswith("image/")
-    return Response(data, media_type=content_type, headers={
-        "Content-Disposition": _disposition("inline" if inline else "attachment", filename),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-    })
+    return Response(
+        data,
+        media_type=content_type,
+        headers={
+            "Content-Disposition": _disposition("inline" if inline else "attachment", filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
 
 
 async def _as_user(request: Request, read):
@@ -125,11 +128,15 @@ async def trends_csv_route(request: Request) -> Response:
     chunks = await asyncio.to_thread(_open_export, request.cookies.get(settings.SESSION_COOKIE), start, end)
     if chunks is None:
         return _not_found()
-    return StreamingResponse(chunks, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": _disposition("attachment", f"tendances-{start}-{end}.csv"),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-    })
+    return StreamingResponse(
+        chunks,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": _disposition("attachment", f"tendances-{start}-{end}.csv"),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 ROUTES = [

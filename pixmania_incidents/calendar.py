@@ -93,29 +93,35 @@ class BusinessCalendar:
 
     @classmethod
     def stored(
-        cls, kind: str, subdiv: str | None, closed_days: Iterable[str | date], work_start: str | time, work_end: str | time
+        cls,
+        kind: str,
+        subdiv: str | None,
+        closed_days: Iterable[str | date],
+        work_start: str | time,
+        work_end: str | time,
     ) -> BusinessCalendar:
         """A shop's calendar as the database and the admin form hold it (ISO strings), parsed and
         checked by `__post_init__` like any other."""
-        return cls(kind=kind, subdiv=subdiv, closed_days=tuple(closed_days),  # type: ignore[arg-type]
-                   work_start=work_start, work_end=work_end)  # type: ignore[arg-type]
+        stored: dict[str, Any] = {
+            "kind": kind,
+            "subdiv": subdiv,
+            "closed_days": tuple(closed_days),
+            "work_start": work_start,
+            "work_end": work_end,
+        }
+        return cls(**stored)
 
     def __post_init__(self) -> None:
         if self.kind not in CALENDAR_KINDS:
-            raise CalendarError(
-                f"unknown calendar kind {self.kind!r} (expected one of: {', '.join(CALENDAR_KINDS)})"
-            )
+            raise CalendarError(f"unknown calendar kind {self.kind!r} (expected one of: {', '.join(CALENDAR_KINDS)})")
         if self.subdiv not in SUBDIVISIONS:
             raise CalendarError(
-                f"unsupported subdivision {self.subdiv!r}: allowed are none, "
-                "'57' (Moselle) and '6AE' (Alsace)"
+                f"unsupported subdivision {self.subdiv!r}: allowed are none, '57' (Moselle) and '6AE' (Alsace)"
             )
         if isinstance(self.closed_days, (str, date)):
             raise CalendarError("closed_days must be a sequence of dates")
         # Normalise whatever iterable was given into a sorted tuple of unique dates.
-        object.__setattr__(
-            self, "closed_days", tuple(sorted({_parse_date(d) for d in self.closed_days}))
-        )
+        object.__setattr__(self, "closed_days", tuple(sorted({_parse_date(d) for d in self.closed_days})))
         object.__setattr__(self, "work_start", _parse_time(self.work_start, "work_start"))
         object.__setattr__(self, "work_end", _parse_time(self.work_end, "work_end"))
         if self.work_start.tzinfo is not None or self.work_end.tzinfo is not None:
@@ -124,8 +130,7 @@ class BusinessCalendar:
             raise CalendarError("working hours are whole minutes (HH:MM)")
         if not self.work_start < self.work_end:
             raise CalendarError(
-                f"working hours must start before they end "
-                f"({self.work_start:%H:%M}–{self.work_end:%H:%M})"
+                f"working hours must start before they end ({self.work_start:%H:%M}–{self.work_end:%H:%M})"
             )
 
     # --- days ----------------------------------------------------------------------------
@@ -135,9 +140,7 @@ class BusinessCalendar:
             raise TypeError("is_business_day takes a date; use paris_date() for an instant")
         last_weekday = 5 if self.kind == "ouvrables" else 4  # Saturday / Friday
         return (
-            d.weekday() <= last_weekday
-            and d not in _public_holidays(self.subdiv, d.year)
-            and d not in self.closed_days
+            d.weekday() <= last_weekday and d not in _public_holidays(self.subdiv, d.year) and d not in self.closed_days
         )
 
     def add_business_days(self, d: date, n: int) -> date:

@@ -180,8 +180,11 @@ def _cmd_cleanup_evidence(args: argparse.Namespace) -> int:
 
 def _add_cleanup_evidence(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("cleanup-evidence", help="settle evidence files a crash left staged for more than an hour")
-    p.add_argument("--orphans", action="store_true",
-                   help="also remove files in the evidence folder that no row names (left by older versions)")
+    p.add_argument(
+        "--orphans",
+        action="store_true",
+        help="also remove files in the evidence folder that no row names (left by older versions)",
+    )
     p.set_defaults(handler=_cmd_cleanup_evidence)
 
 
@@ -215,9 +218,11 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     elif report.complete:
         print(f"backup: {report.files} evidence files copied beside the dump in {args.folder}; complete")
     else:
-        print(f"backup: {report.files} evidence files copied to {args.folder}. Now take the database dump"
-              f"{_pg_password_note()}:\n  {shlex.join(report.commands[0])}\n"
-              f"then run this command again: it adds the files of rows written meanwhile and completes the backup.")
+        print(
+            f"backup: {report.files} evidence files copied to {args.folder}. Now take the database dump"
+            f"{_pg_password_note()}:\n  {shlex.join(report.commands[0])}\n"
+            f"then run this command again: it adds the files of rows written meanwhile and completes the backup."
+        )
     return _problems(report)
 
 
@@ -239,8 +244,10 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     if report.database == "sqlite":
         print(f"restore: the database and {report.files} evidence files from {args.folder}")
     else:
-        print(f"restore: {report.files} evidence files back in place. Now restore the database"
-              f"{_pg_password_note()}:\n  {shlex.join(report.commands[0])}")
+        print(
+            f"restore: {report.files} evidence files back in place. Now restore the database"
+            f"{_pg_password_note()}:\n  {shlex.join(report.commands[0])}"
+        )
     return _problems(report)
 
 
@@ -288,11 +295,16 @@ def _cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def _add_check_config(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check-config", help="check the configuration as the app does before serving "
-                       "(one line per problem on stderr, exit status 2)")
+    p = sub.add_parser(
+        "check-config",
+        help="check the configuration as the app does before serving (one line per problem on stderr, exit status 2)",
+    )
     p.add_argument("--env-file", help="read the variables of this file first (e.g. /etc/pixmania/pixmania.env)")
-    p.add_argument("--frontend", action="store_true",
-                   help="also check the frontend built for `serve` (REFLEX_WEB_WORKDIR) fits the public URL")
+    p.add_argument(
+        "--frontend",
+        action="store_true",
+        help="also check the frontend built for `serve` (REFLEX_WEB_WORKDIR) fits the public URL",
+    )
     p.set_defaults(handler=_cmd_check_config)
 
 
@@ -357,8 +369,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
     print(file=sys.stderr)
     marker.unlink(missing_ok=True)
     print(", ".join(f"{counts[k]} {k}" for k in ("created", "updated", "unchanged", "refused")))
-    print("\n".join(refused[:200]) + (f"\n  ... and {len(refused) - 200} more" if len(refused) > 200 else ""),
-          end="\n" if refused else "")
+    print(
+        "\n".join(refused[:200]) + (f"\n  ... and {len(refused) - 200} more" if len(refused) > 200 else ""),
+        end="\n" if refused else "",
+    )
     return 1 if refused else 0
 
 
@@ -366,16 +380,25 @@ def _add_import(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="upsert the order system's records from an NDJSON or CSV file (resumable)")
     p.add_argument("file", type=Path, help="FILE.ndjson (one JSON record a line) or FILE.csv (a `type` column)")
     p.add_argument("--as", dest="as_email", default=None, help="the administrator it acts as (default: the only one)")
-    p.add_argument("--batch", type=_batch_size, default=500, metavar="N",
-                   help="records per transaction (1..1000, default 500)")
+    p.add_argument(
+        "--batch", type=_batch_size, default=500, metavar="N", help="records per transaction (1..1000, default 500)"
+    )
     p.add_argument("--restart", action="store_true", help="start from the first record again")
     p.set_defaults(handler=_cmd_import)
 
 
 #: Subcommand registrars, in help order.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    _add_deadlines, _add_seed, _add_accounts, _add_sweep, _add_create_admin, _add_check_config,
-    _add_cleanup_evidence, _add_backup, _add_restore, _add_import,
+    _add_deadlines,
+    _add_seed,
+    _add_accounts,
+    _add_sweep,
+    _add_create_admin,
+    _add_check_config,
+    _add_cleanup_evidence,
+    _add_backup,
+    _add_restore,
+    _add_import,
 )
 
 

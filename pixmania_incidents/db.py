@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -55,12 +55,12 @@ def make_engine(url: str) -> sa.Engine:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def engine_for(url: str) -> sa.Engine:
     return make_engine(url)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _writer(engine: sa.Engine) -> sa.Engine:
     """The same pool, whose SQLite transactions take the write lock at their first statement."""
     return engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})

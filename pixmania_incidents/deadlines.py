@@ -82,6 +82,7 @@ def at_risk_window(start: datetime, due_at: datetime) -> timedelta:
     quarter of its span, 24 h at most (SPEC 8.6)."""
     return min((as_utc(due_at) - as_utc(start)) / AT_RISK_SHARE, AT_RISK_WINDOW)
 
+
 #: The states of a deadline that is still running (what boards and filters offer).
 OPEN_DEADLINE_STATES: tuple[str, ...] = (DeadlineState.on_track, DeadlineState.at_risk, DeadlineState.breached)
 

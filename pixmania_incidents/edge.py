@@ -78,8 +78,11 @@ _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S
 @lru_cache(maxsize=256)
 def _html_policy(body: bytes) -> bytes:
     """The policy of one HTML page: the hashes of exactly the inline scripts it carries."""
-    hashes = tuple(dict.fromkeys(
-        base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode() for m in _INLINE_SCRIPT.finditer(body)))
+    hashes = tuple(
+        dict.fromkeys(
+            base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode() for m in _INLINE_SCRIPT.finditer(body)
+        )
+    )
     return content_security_policy(hashes).encode()
 
 
@@ -139,9 +142,16 @@ class BodyTooLarge(Exception):
 
 async def _plain_response(send, status: int, text: str) -> None:  # noqa: ANN001
     body = text.encode()
-    await send({"type": "http.response.start", "status": status, "headers": _with_headers(
-        [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())],
-        [(b"content-security-policy", content_security_policy().encode()), *security_headers()])})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": _with_headers(
+                [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())],
+                [(b"content-security-policy", content_security_policy().encode()), *security_headers()],
+            ),
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -173,8 +183,9 @@ class Edge:
             # Pages come back whole, as plain bytes, for their scripts to be hashed: not precompressed, not
             # sent by path, and never "304 Not Modified" (its headers would replace the cached page's policy).
             scope["headers"] = [(k, v) for k, v in scope["headers"] if k.lower() not in _PAGE_REQUEST_DROPS]
-            scope["extensions"] = {k: v for k, v in (scope.get("extensions") or {}).items()
-                                   if k != "http.response.pathsend"}
+            scope["extensions"] = {
+                k: v for k, v in (scope.get("extensions") or {}).items() if k != "http.response.pathsend"
+            }
         await self._with_policy(scope, receive, send)
 
     async def _with_policy(self, scope, receive, send) -> None:  # noqa: ANN001
@@ -185,13 +196,23 @@ class Edge:
             nonlocal start
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                html = scope.get("method") != "HEAD" and not any(k.lower() == b"content-encoding" for k, _ in headers) \
+                html = (
+                    scope.get("method") != "HEAD"
+                    and not any(k.lower() == b"content-encoding" for k, _ in headers)
                     and any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+                )
                 if html:
                     start = {**message, "headers": headers}  # held until the page's scripts are known
                     return
-                await send({**message, "headers": _with_headers(
-                    headers, [(b"content-security-policy", content_security_policy().encode()), *security_headers()])})
+                await send(
+                    {
+                        **message,
+                        "headers": _with_headers(
+                            headers,
+                            [(b"content-security-policy", content_security_policy().encode()), *security_headers()],
+                        ),
+                    }
+                )
                 return
             if start is None or message["type"] not in ("http.response.body", "http.response.pathsend"):
                 await send(message)
@@ -205,8 +226,14 @@ class Edge:
             body = b"".join(chunks)
             headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode()))
-            await send({**start, "headers": _with_headers(
-                headers, [(b"content-security-policy", _html_policy(body)), *security_headers()])})
+            await send(
+                {
+                    **start,
+                    "headers": _with_headers(
+                        headers, [(b"content-security-policy", _html_policy(body)), *security_headers()]
+                    ),
+                }
+            )
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, send_with_headers)

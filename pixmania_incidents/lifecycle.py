@@ -159,9 +159,7 @@ def _table() -> dict[tuple[S, Action], Transition]:
         (S.awaiting_customer, Action.no_customer_reply): Transition(
             S.closed, frozenset({SYSTEM}), outcome=ClosedOutcome.no_customer_reply
         ),
-        (S.resolved, Action.request_arbitration): Transition(
-            S.in_arbitration, CUSTOMER, _arbitration_from_resolved
-        ),
+        (S.resolved, Action.request_arbitration): Transition(S.in_arbitration, CUSTOMER, _arbitration_from_resolved),
         (S.in_arbitration, Action.take_case): Transition(None, ARBITRATOR, _neutral_and_free),
         (S.in_arbitration, Action.release_case): Transition(None, ARBITRATOR, _taken),
         (S.in_arbitration, Action.reassign_case): Transition(None, ARBITRATOR),

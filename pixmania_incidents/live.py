@@ -243,9 +243,11 @@ async def push_now(audiences: Iterable[Audience], messages: bool = True) -> None
     lock different rooms), and wait until the change is delivered (to desk pages: within a second)."""
     audiences = list(audiences)
     incident_ids = sorted({a[1] for a in audiences if a[0] == "incident"})
-    _log_failures(await asyncio.gather(
-        *(_refresh_incident(i, messages) for i in incident_ids), _bump_users(audiences), return_exceptions=True
-    ))
+    _log_failures(
+        await asyncio.gather(
+            *(_refresh_incident(i, messages) for i in incident_ids), _bump_users(audiences), return_exceptions=True
+        )
+    )
 
 
 _PENDING: set[asyncio.Task] = set()

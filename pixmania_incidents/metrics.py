@@ -41,15 +41,25 @@ Info("pixmania_worker", "The worker answering this scrape.", registry=REGISTRY).
 #: From a few milliseconds (a click) to the seconds a slow page load takes.
 _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
-EVENT_SECONDS = Histogram("pixmania_event_seconds", "Time one browser event holds its tab's state, handler included.",
-                          buckets=_BUCKETS, registry=REGISTRY)
-PUSH_SECONDS = Histogram("pixmania_push_seconds", "Time to move the rooms of one change's audience (live updates).",
-                         buckets=_BUCKETS, registry=REGISTRY)
-SWEEP_SECONDS = Histogram("pixmania_sweep_seconds", "Time of one deadline sweep pass.", buckets=_BUCKETS,
-                          registry=REGISTRY)
+EVENT_SECONDS = Histogram(
+    "pixmania_event_seconds",
+    "Time one browser event holds its tab's state, handler included.",
+    buckets=_BUCKETS,
+    registry=REGISTRY,
+)
+PUSH_SECONDS = Histogram(
+    "pixmania_push_seconds",
+    "Time to move the rooms of one change's audience (live updates).",
+    buckets=_BUCKETS,
+    registry=REGISTRY,
+)
+SWEEP_SECONDS = Histogram(
+    "pixmania_sweep_seconds", "Time of one deadline sweep pass.", buckets=_BUCKETS, registry=REGISTRY
+)
 OPEN_TABS = Gauge("pixmania_open_tabs", "Browser tabs connected to this worker.", registry=REGISTRY)
-DB_POOL_IN_USE = Gauge("pixmania_db_pool_in_use", "Database connections checked out of this worker's pool.",
-                       registry=REGISTRY)
+DB_POOL_IN_USE = Gauge(
+    "pixmania_db_pool_in_use", "Database connections checked out of this worker's pool.", registry=REGISTRY
+)
 
 _OUTBOXES = {"mail": MailOutbox, "webhook": WebhookDelivery}
 
@@ -68,13 +78,15 @@ class _Outboxes(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         backlog = GaugeMetricFamily("pixmania_outbox_backlog", "Rows waiting to be sent.", labels=["outbox"])
-        oldest = GaugeMetricFamily("pixmania_outbox_oldest_age_seconds", "Age of the oldest row waiting to be sent.",
-                                   labels=["outbox"])
+        oldest = GaugeMetricFamily(
+            "pixmania_outbox_oldest_age_seconds", "Age of the oldest row waiting to be sent.", labels=["outbox"]
+        )
         at = now()
         with get_engine().connect() as conn:
             for name, model in _OUTBOXES.items():
-                count, first = conn.execute(sa.select(sa.func.count(), sa.func.min(model.created_at))
-                                            .where(model.status == "pending")).one()
+                count, first = conn.execute(
+                    sa.select(sa.func.count(), sa.func.min(model.created_at)).where(model.status == "pending")
+                ).one()
                 backlog.add_metric([name], count)
                 oldest.add_metric([name], 0.0 if first is None else max(0.0, (at - first).total_seconds()))
         yield backlog

@@ -15,7 +15,9 @@ from sqlalchemy.orm import declared_attr
 from sqlmodel import JSON, Column, Field, SQLModel
 
 # The tables' words come from the vocabulary below them (re-exported for the services).
-from pixmania_incidents.vocabulary import ClosedOutcome as ClosedOutcome, IncidentState, Role as Role
+from pixmania_incidents.vocabulary import ClosedOutcome as ClosedOutcome
+from pixmania_incidents.vocabulary import IncidentState
+from pixmania_incidents.vocabulary import Role as Role
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -171,7 +173,9 @@ class OrderLine(SQLModel, table=True):
     refuses more than the line's total, whatever runs at the same time."""
 
     __table_args__ = (
-        sa.CheckConstraint("refunded_cents >= 0 AND refunded_cents <= total_cents", name="ck_orderline_refunds_within_total"),
+        sa.CheckConstraint(
+            "refunded_cents >= 0 AND refunded_cents <= total_cents", name="ck_orderline_refunds_within_total"
+        ),
     )
 
     id: int = Field(default=None, primary_key=True)

@@ -24,9 +24,7 @@ for _area in AREAS:
 
 # One handler for every unexpected error (logged with a reference, told to the tab in its
 # language), and our own connection banner in place of Reflex's English toast.
-app = rx.App(
-    api_transformer=api, html_lang="fr", backend_exception_handler=on_backend_error, stylesheets=["/desk.css"]
-)
+app = rx.App(api_transformer=api, html_lang="fr", backend_exception_handler=on_backend_error, stylesheets=["/desk.css"])
 app.app_wraps[(5, "Overlay")] = lambda stateful: overlay() if stateful else None
 app.add_middleware(SessionGate(), index=0)  # every event checks its tab's login session first
 app.register_lifespan_task(startup.refuse_to_start_on_problems)  # first: before the background loops

@@ -8,10 +8,10 @@ wording next to an English label. Pure Python: no Reflex, no database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
 
 class IncidentType(StrEnum):
@@ -197,7 +197,10 @@ _RETURN = frozenset({_S.replacement, _S.return_and_refund})
 
 def _informing(code: str, fr: str, en: str) -> ChecklistStep:
     """A "keep the customer informed" step: any public message ticks it, a proposal too."""
-    return ChecklistStep(code, fr, en, mandatory=True, action=_A.public_message, also_ticked_by=frozenset({_A.proposal}))
+    return ChecklistStep(
+        code, fr, en, mandatory=True, action=_A.public_message, also_ticked_by=frozenset({_A.proposal})
+    )
+
 
 _POLICIES: tuple[TypePolicy, ...] = (
     TypePolicy(
@@ -224,8 +227,7 @@ _POLICIES: tuple[TypePolicy, ...] = (
             ),
             ChecklistStep(
                 "carrier_inquiry",
-                "Contactez le transporteur pour obtenir des précisions et ouvrez une "
-                "enquête si nécessaire.",
+                "Contactez le transporteur pour obtenir des précisions et ouvrez une enquête si nécessaire.",
                 "Contact the carrier for details and open an inquiry if needed.",
                 action=_A.carrier_inquiry,
             ),
@@ -241,24 +243,19 @@ _POLICIES: tuple[TypePolicy, ...] = (
             "tout échange avec le transporteur."
         ),
         evidence_en=(
-            "Nothing required; say whether the parcel was reported delivered and attach any "
-            "exchange with the carrier."
+            "Nothing required; say whether the parcel was reported delivered and attach any exchange with the carrier."
         ),
     ),
     TypePolicy(
         code=IncidentType.defective,
         label_fr="Article défectueux",
         label_en="Defective item",
-        summary_fr=(
-            "Vous êtes responsable de traiter les retours ou les remplacements pour les "
-            "produits défectueux."
-        ),
+        summary_fr=("Vous êtes responsable de traiter les retours ou les remplacements pour les produits défectueux."),
         summary_en="You are responsible for handling returns or replacements of defective products.",
         checklist=(
             ChecklistStep(
                 "return_label",
-                "Organisez le retour du produit défectueux à vos frais en fournissant un "
-                "bordereau de retour.",
+                "Organisez le retour du produit défectueux à vos frais en fournissant un bordereau de retour.",
                 "Arrange the return of the defective item at your cost by providing a return label.",
                 required_by=_RETURN,
                 action=_A.return_label,
@@ -268,9 +265,7 @@ _POLICIES: tuple[TypePolicy, ...] = (
                 "Envoyez un produit de remplacement ou effectuez un remboursement.",
                 "Send a replacement or make a refund.",
                 mandatory=True,
-                required_by=frozenset(
-                    {_S.replacement, _S.return_and_refund, _S.refund_full, _S.refund_partial}
-                ),
+                required_by=frozenset({_S.replacement, _S.return_and_refund, _S.refund_full, _S.refund_partial}),
                 action=_A.replacement_shipment,
                 also_ticked_by=frozenset({_A.refund}),
             ),
@@ -289,10 +284,7 @@ _POLICIES: tuple[TypePolicy, ...] = (
         code=IncidentType.not_as_described,
         label_fr="Article non conforme à la description",
         label_en="Item not as described",
-        summary_fr=(
-            "En cas de produit non conforme, vous devez proposer un remboursement ou un "
-            "remplacement."
-        ),
+        summary_fr=("En cas de produit non conforme, vous devez proposer un remboursement ou un remplacement."),
         summary_en="When a product does not match its description, you must offer a refund or a replacement.",
         checklist=(
             ChecklistStep(
@@ -337,8 +329,7 @@ _POLICIES: tuple[TypePolicy, ...] = (
             ),
             ChecklistStep(
                 "process_refund",
-                "Traitez les retours et effectuez les remboursements dans les 48 heures "
-                "suivant réception du retour.",
+                "Traitez les retours et effectuez les remboursements dans les 48 heures suivant réception du retour.",
                 "Process the return and refund within 48 hours of receiving it.",
                 required_by=frozenset({_S.refund_full, _S.refund_partial}),
                 action=_A.refund,
@@ -358,8 +349,7 @@ _POLICIES: tuple[TypePolicy, ...] = (
         label_fr="Article reçu n’est pas celui commandé",
         label_en="Wrong item received",
         summary_fr=(
-            "Corrigez les erreurs d’expédition en envoyant le produit correct ou en "
-            "proposant un remboursement."
+            "Corrigez les erreurs d’expédition en envoyant le produit correct ou en proposant un remboursement."
         ),
         summary_en="Correct shipping errors by sending the right product or offering a refund.",
         checklist=(
@@ -377,8 +367,7 @@ _POLICIES: tuple[TypePolicy, ...] = (
             ),
             ChecklistStep(
                 "ship_right_item",
-                "Organisez l’envoi du bon produit en fournissant un bordereau de retour "
-                "prépayé au client.",
+                "Organisez l’envoi du bon produit en fournissant un bordereau de retour prépayé au client.",
                 "Ship the right item and give the customer a prepaid return label.",
                 required_by=frozenset({_S.replacement}),
                 action=_A.replacement_shipment,
@@ -400,10 +389,7 @@ _POLICIES: tuple[TypePolicy, ...] = (
         code=IncidentType.damaged,
         label_fr="Article endommagé",
         label_en="Damaged item",
-        summary_fr=(
-            "Pour les articles endommagés pendant la livraison, assurez un retour et un "
-            "remplacement rapide."
-        ),
+        summary_fr=("Pour les articles endommagés pendant la livraison, assurez un retour et un remplacement rapide."),
         summary_en="For items damaged in transit, ensure a quick return and replacement.",
         checklist=(
             ChecklistStep(
@@ -414,8 +400,7 @@ _POLICIES: tuple[TypePolicy, ...] = (
             ),
             ChecklistStep(
                 "return_label",
-                "Organisez le retour de l’article endommagé en fournissant un bordereau de "
-                "retour prépayé.",
+                "Organisez le retour de l’article endommagé en fournissant un bordereau de retour prépayé.",
                 "Arrange the return of the damaged item with a prepaid return label.",
                 required_by=_RETURN,
                 action=_A.return_label,
@@ -486,6 +471,7 @@ OBLIGATION_LABELS: dict[str, tuple[str, str]] = {
     ObligationKind.customer_return: ("Renvoyer l’article avec le bordereau", "Send the item back with the label"),
 }
 
+
 class ObligationStart(StrEnum):
     """What starts an obligation's clock."""
 
@@ -501,11 +487,15 @@ _OBLIGATIONS: Mapping[str, tuple[tuple[ObligationKind, ObligationStart], ...]] =
         DecisionOutcome.refund_full: ((_O.refund, _AGREED),),
         DecisionOutcome.refund_partial: ((_O.refund, _AGREED),),
         DecisionOutcome.replacement: (
-            (_O.return_label, _AGREED), (_O.replacement_shipment, _AGREED), (_O.customer_return, _LABEL),
+            (_O.return_label, _AGREED),
+            (_O.replacement_shipment, _AGREED),
+            (_O.customer_return, _LABEL),
         ),
         DecisionOutcome.reship: ((_O.replacement_shipment, _AGREED),),
         DecisionOutcome.return_and_refund: (
-            (_O.return_label, _AGREED), (_O.customer_return, _LABEL), (_O.refund, _RECEIPT),
+            (_O.return_label, _AGREED),
+            (_O.customer_return, _LABEL),
+            (_O.refund, _RECEIPT),
         ),
         DecisionOutcome.no_action: (),
     }

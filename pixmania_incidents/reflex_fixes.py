@@ -35,13 +35,11 @@ import inspect
 from collections.abc import AsyncIterator
 from importlib.metadata import version
 
-from reflex_base.constants import ROUTER_DATA, ROUTER_VARS
-
 from reflex.istate import shared
 from reflex.istate.delta import _suppress_delta_recording
 from reflex.istate.shared import SharedState, SharedStateBaseInternal, _do_update_other_tokens
 from reflex.state import BaseState
-
+from reflex_base.constants import ROUTER_DATA, ROUTER_VARS
 
 _MODIFY_LINKED_STATES_SHA256 = "bdbdeccf3b8afa3ce791c0bec7f73e2ab7bf7d9a13af15833b4c040b7aa1833f"
 _PATCH_STATE_SHA256 = "9c4918579a38d33fa4b9018d8d4e441111aeff83d879bf0b2821812e3fe58be3"
@@ -60,7 +58,9 @@ async def _patch_state(original_state: BaseState, linked_state: BaseState, full_
     try:
         if full_delta:
             linked_cls = type(linked_state)
-            linked_state.dirty_vars.update(name for name, f in linked_cls.get_fields().items() if f._owner is linked_cls)
+            linked_state.dirty_vars.update(
+                name for name, f in linked_cls.get_fields().items() if f._owner is linked_cls
+            )
             linked_state.dirty_vars.update(linked_state.computed_vars)
             linked_state._mark_dirty()
         root_state = original_state._get_root_state()

@@ -93,6 +93,7 @@ def allowed_origins() -> list[str]:
         origins.add(f"http://{host}:{PORT}")
     return sorted(origins)
 
+
 # --- integrations (issue 16) -------------------------------------------------------------
 
 #: Webhook receivers allowed although private or over plain HTTP (tests, on-premise receivers):

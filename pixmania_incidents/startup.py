@@ -49,8 +49,9 @@ class Problem:
 # --- how users reach the app ---------------------------------------------------------------
 
 
-def public_url_problems(public_url: str | None, port: int, proxies: Sequence[IPv4Network | IPv6Network],
-                        listening: Iterable[int] = ()) -> list[Problem]:
+def public_url_problems(
+    public_url: str | None, port: int, proxies: Sequence[IPv4Network | IPv6Network], listening: Iterable[int] = ()
+) -> list[Problem]:
     """`public_url`: PIXMANIA_PUBLIC_URL as set (None: unset, the app assumes http://localhost:PORT);
     `listening`: the ports this process really serves, when known."""
     url = (f"http://localhost:{port}" if public_url is None else public_url).rstrip("/")
@@ -59,31 +60,68 @@ def public_url_problems(public_url: str | None, port: int, proxies: Sequence[IPv
         url_port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         url_port = None
-    if parts.scheme not in ("http", "https") or not parts.hostname or url_port is None or parts.path \
-            or parts.query or parts.fragment:
-        return [Problem("PIXMANIA_PUBLIC_URL", f"{url!r} is not an address users can type: give the scheme and "
-                        "the host, without a path, e.g. https://incidents.example.com")]
-    problems = [Problem("PORT", f"is {port} but the app listens on {served}: set PORT={served} (the app's own "
-                        "address and the origins it accepts are built from it)")
-                for served in sorted(set(listening)) if served != port]
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or url_port is None
+        or parts.path
+        or parts.query
+        or parts.fragment
+    ):
+        return [
+            Problem(
+                "PIXMANIA_PUBLIC_URL",
+                f"{url!r} is not an address users can type: give the scheme and "
+                "the host, without a path, e.g. https://incidents.example.com",
+            )
+        ]
+    problems = [
+        Problem(
+            "PORT",
+            f"is {port} but the app listens on {served}: set PORT={served} (the app's own "
+            "address and the origins it accepts are built from it)",
+        )
+        for served in sorted(set(listening))
+        if served != port
+    ]
     if proxies:
         if public_url is None:
-            problems.append(Problem("PIXMANIA_PUBLIC_URL", "is not set while PIXMANIA_TRUSTED_PROXIES is: users "
-                                    "reach the app through the proxy, so set it to the address they type, "
-                                    "e.g. https://incidents.example.com"))
+            problems.append(
+                Problem(
+                    "PIXMANIA_PUBLIC_URL",
+                    "is not set while PIXMANIA_TRUSTED_PROXIES is: users "
+                    "reach the app through the proxy, so set it to the address they type, "
+                    "e.g. https://incidents.example.com",
+                )
+            )
         elif parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
-            problems.append(Problem("PIXMANIA_PUBLIC_URL", f"{url} is plain http: passwords and login cookies "
-                                    "would cross the network in clear; serve it over https (deploy/nginx) and "
-                                    "write https://"))
+            problems.append(
+                Problem(
+                    "PIXMANIA_PUBLIC_URL",
+                    f"{url} is plain http: passwords and login cookies "
+                    "would cross the network in clear; serve it over https (deploy/nginx) and "
+                    "write https://",
+                )
+            )
     elif parts.scheme == "https":
-        problems.append(Problem("PIXMANIA_TRUSTED_PROXIES", f"is empty but PIXMANIA_PUBLIC_URL is {url}, and the app "
-                                "itself serves plain HTTP: set it to the address of the HTTPS proxy in front "
-                                "(e.g. 127.0.0.1)"))
+        problems.append(
+            Problem(
+                "PIXMANIA_TRUSTED_PROXIES",
+                f"is empty but PIXMANIA_PUBLIC_URL is {url}, and the app "
+                "itself serves plain HTTP: set it to the address of the HTTPS proxy in front "
+                "(e.g. 127.0.0.1)",
+            )
+        )
     elif url_port != port:
         host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-        problems.append(Problem("PIXMANIA_PUBLIC_URL", f"{url} names port {url_port} but the app serves PORT={port} "
-                                f"with no proxy in front: write http://{host}:{port}, or set "
-                                "PIXMANIA_TRUSTED_PROXIES to the proxy's address"))
+        problems.append(
+            Problem(
+                "PIXMANIA_PUBLIC_URL",
+                f"{url} names port {url_port} but the app serves PORT={port} "
+                f"with no proxy in front: write http://{host}:{port}, or set "
+                "PIXMANIA_TRUSTED_PROXIES to the proxy's address",
+            )
+        )
     return problems
 
 
@@ -108,8 +146,11 @@ def served_ports() -> set[int]:
         except OSError:
             continue
         try:
-            if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM \
-                    and sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] in _SERVER_STATES:
+            if (
+                sock.family in (socket.AF_INET, socket.AF_INET6)
+                and sock.type == socket.SOCK_STREAM
+                and sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] in _SERVER_STATES
+            ):
                 ports.add(sock.getsockname()[1])
         except OSError:
             pass
@@ -132,9 +173,14 @@ def worker_problems(workers: str | None, redis_url: str | None) -> list[Problem]
     if count < 1:
         return [Problem("GRANIAN_WORKERS", f"{workers!r} is not a number of worker processes: write e.g. 3")]
     if count > 1 and not redis_url:
-        return [Problem("REFLEX_REDIS_URL", f"is not set while GRANIAN_WORKERS={count}: each worker would keep its "
-                        "own tabs and rooms, and a change made on one would never reach the pages of another; "
-                        "set REFLEX_REDIS_URL=redis://HOST:6379/0 (a database of its own) or GRANIAN_WORKERS=1")]
+        return [
+            Problem(
+                "REFLEX_REDIS_URL",
+                f"is not set while GRANIAN_WORKERS={count}: each worker would keep its "
+                "own tabs and rooms, and a change made on one would never reach the pages of another; "
+                "set REFLEX_REDIS_URL=redis://HOST:6379/0 (a database of its own) or GRANIAN_WORKERS=1",
+            )
+        ]
     return []
 
 
@@ -144,15 +190,20 @@ def redis_problems(redis_url: str | None) -> list[Problem]:
     import redis
 
     try:
-        client = redis.Redis.from_url(redis_url, socket_connect_timeout=CONNECT_TIMEOUT_S,
-                                      socket_timeout=CONNECT_TIMEOUT_S)
+        client = redis.Redis.from_url(
+            redis_url, socket_connect_timeout=CONNECT_TIMEOUT_S, socket_timeout=CONNECT_TIMEOUT_S
+        )
         try:
             client.ping()
         finally:
             client.close()
     except (redis.RedisError, ValueError, OSError) as exc:
-        return [Problem("REFLEX_REDIS_URL", f"cannot reach Redis at {_masked(redis_url)} ({_one_line(exc)}): "
-                        "start Redis or correct the URL")]
+        return [
+            Problem(
+                "REFLEX_REDIS_URL",
+                f"cannot reach Redis at {_masked(redis_url)} ({_one_line(exc)}): start Redis or correct the URL",
+            )
+        ]
     return []
 
 
@@ -168,8 +219,13 @@ def database_problems(db_url: str) -> list[Problem]:
     shown = _masked(db_url)
     url = sa.engine.make_url(db_url)
     if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
-        return [Problem("REFLEX_DB_URL", f"the database file {url.database} does not exist yet: run "
-                        "`reflex db migrate` (the pixmania-migrate unit) first")]
+        return [
+            Problem(
+                "REFLEX_DB_URL",
+                f"the database file {url.database} does not exist yet: run "
+                "`reflex db migrate` (the pixmania-migrate unit) first",
+            )
+        ]
     connect_args = {"connect_timeout": CONNECT_TIMEOUT_S} if url.get_backend_name() == "postgresql" else {}
     engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool, connect_args=connect_args)
     try:
@@ -177,23 +233,42 @@ def database_problems(db_url: str) -> list[Problem]:
             with engine.connect() as conn:
                 current = set(MigrationContext.configure(conn).get_current_heads())
         except sa.exc.SQLAlchemyError as exc:
-            return [Problem("REFLEX_DB_URL", f"cannot reach the database {shown} ({_one_line(exc.orig or exc)}): "
-                            "start it or correct the URL")]
+            return [
+                Problem(
+                    "REFLEX_DB_URL",
+                    f"cannot reach the database {shown} ({_one_line(exc.orig or exc)}): start it or correct the URL",
+                )
+            ]
         script = ScriptDirectory(str(settings.PROJECT_ROOT / "alembic"))
         heads = set(script.get_heads())
         known = {revision.revision for revision in script.walk_revisions()}
         needed = ", ".join(sorted(heads))
         if not current:
-            return [Problem("REFLEX_DB_URL", f"the database {shown} has no tables yet: run `reflex db migrate` "
-                            "(the pixmania-migrate unit) before starting the workers")]
+            return [
+                Problem(
+                    "REFLEX_DB_URL",
+                    f"the database {shown} has no tables yet: run `reflex db migrate` "
+                    "(the pixmania-migrate unit) before starting the workers",
+                )
+            ]
         if current - known:
-            return [Problem("REFLEX_DB_URL", f"the database {shown} is at revision {', '.join(sorted(current))}, "
-                            f"which this release does not know (a newer release migrated it?): deploy that "
-                            "release, or restore the database")]
+            return [
+                Problem(
+                    "REFLEX_DB_URL",
+                    f"the database {shown} is at revision {', '.join(sorted(current))}, "
+                    f"which this release does not know (a newer release migrated it?): deploy that "
+                    "release, or restore the database",
+                )
+            ]
         if current != heads:
-            return [Problem("REFLEX_DB_URL", f"the database {shown} is at revision {', '.join(sorted(current))} "
-                            f"but this release needs {needed}: run `reflex db migrate` (the pixmania-migrate "
-                            "unit) before starting the workers")]
+            return [
+                Problem(
+                    "REFLEX_DB_URL",
+                    f"the database {shown} is at revision {', '.join(sorted(current))} "
+                    f"but this release needs {needed}: run `reflex db migrate` (the pixmania-migrate "
+                    "unit) before starting the workers",
+                )
+            ]
         with Session(engine) as session:
             refusal = demo.start_refusal(session)
         return [Problem("PIXMANIA_ALLOW_DEMO", refusal)] if refusal else []
@@ -210,17 +285,26 @@ def mail_problems(env: Mapping[str, str], public: bool) -> list[Problem]:
     problems = []
     if not host:
         if public:
-            problems.append(Problem("PIXMANIA_SMTP_HOST", f"is not set: registration links, password resets and "
-                                    f"notifications would only be written to {settings.MAIL_DIR}; set it to "
-                                    "your mail relay"))
+            problems.append(
+                Problem(
+                    "PIXMANIA_SMTP_HOST",
+                    f"is not set: registration links, password resets and "
+                    f"notifications would only be written to {settings.MAIL_DIR}; set it to "
+                    "your mail relay",
+                )
+            )
     else:
         port = env.get("PIXMANIA_SMTP_PORT", "25")
         starttls = env.get("PIXMANIA_SMTP_STARTTLS", "").lower()
         if not port.isdigit() or not 0 < int(port) < 65536:
             problems.append(Problem("PIXMANIA_SMTP_PORT", f"{port!r} is not a port: write e.g. 587"))
         elif int(port) == 465:
-            problems.append(Problem("PIXMANIA_SMTP_PORT", "465 (TLS from the first byte) is not supported: use "
-                                    "587 with PIXMANIA_SMTP_STARTTLS=1"))
+            problems.append(
+                Problem(
+                    "PIXMANIA_SMTP_PORT",
+                    "465 (TLS from the first byte) is not supported: use 587 with PIXMANIA_SMTP_STARTTLS=1",
+                )
+            )
         if starttls not in _TRUE + _FALSE:
             problems.append(Problem("PIXMANIA_SMTP_STARTTLS", f"{starttls!r} is neither 1 nor 0"))
         user, password = env.get("PIXMANIA_SMTP_USER", ""), env.get("PIXMANIA_SMTP_PASSWORD", "")
@@ -228,8 +312,13 @@ def mail_problems(env: Mapping[str, str], public: bool) -> list[Problem]:
             missing = "PIXMANIA_SMTP_PASSWORD" if user else "PIXMANIA_SMTP_USER"
             problems.append(Problem(missing, "is not set while its pair is: the relay's login needs both"))
         elif user and starttls in _FALSE and host not in LOCAL_HOSTS:
-            problems.append(Problem("PIXMANIA_SMTP_STARTTLS", f"is off: the relay's password would cross the "
-                                    f"network to {host} in clear; set PIXMANIA_SMTP_STARTTLS=1"))
+            problems.append(
+                Problem(
+                    "PIXMANIA_SMTP_STARTTLS",
+                    f"is off: the relay's password would cross the "
+                    f"network to {host} in clear; set PIXMANIA_SMTP_STARTTLS=1",
+                )
+            )
     if _reserved(host):
         problems.append(Problem("PIXMANIA_SMTP_HOST", f"{host!r} is an example host: write your mail relay's"))
     if public:
@@ -253,9 +342,15 @@ def secret_problems(env: Mapping[str, str]) -> list[Problem]:
         "REFLEX_REDIS_URL": _url_password(env.get("REFLEX_REDIS_URL", "")),
         "PIXMANIA_SMTP_PASSWORD": env.get("PIXMANIA_SMTP_PASSWORD", ""),
     }
-    return [Problem(variable, f"holds the password {value!r} of an example or a default: set a real one "
-                    "(e.g. `openssl rand -hex 24`), in the service as in the URL")
-            for variable, value in secrets.items() if value and value.lower() in PLACEHOLDER_SECRETS]
+    return [
+        Problem(
+            variable,
+            f"holds the password {value!r} of an example or a default: set a real one "
+            "(e.g. `openssl rand -hex 24`), in the service as in the URL",
+        )
+        for variable, value in secrets.items()
+        if value and value.lower() in PLACEHOLDER_SECRETS
+    ]
 
 
 # --- the built frontend --------------------------------------------------------------------
@@ -274,20 +369,30 @@ def frontend_problems() -> list[Problem]:
     except (OSError, ValueError, KeyError):
         built = None
     if built is None or not (web / constants.Dirs.STATIC / "index.html").is_file():
-        return [Problem("REFLEX_WEB_WORKDIR", f"no built frontend in {web}: build it (the pixmania-build unit, "
-                        "deploy/build-frontend)")]
+        return [
+            Problem(
+                "REFLEX_WEB_WORKDIR",
+                f"no built frontend in {web}: build it (the pixmania-build unit, deploy/build-frontend)",
+            )
+        ]
     expected = constants.Endpoint.EVENT.get_url()
     if built != expected:
-        return [Problem("PIXMANIA_PUBLIC_URL", f"the frontend in {web} was built to reach {built}, not {expected}: "
-                        "build it again (the pixmania-build unit) after changing the public URL")]
+        return [
+            Problem(
+                "PIXMANIA_PUBLIC_URL",
+                f"the frontend in {web} was built to reach {built}, not {expected}: "
+                "build it again (the pixmania-build unit) after changing the public URL",
+            )
+        ]
     return []
 
 
 # --- all of them ---------------------------------------------------------------------------
 
 
-def problems(*, listening: Iterable[int] = (), frontend: bool = False,
-             env: Mapping[str, str] = os.environ) -> list[Problem]:
+def problems(
+    *, listening: Iterable[int] = (), frontend: bool = False, env: Mapping[str, str] = os.environ
+) -> list[Problem]:
     """Every problem of this configuration; the cheap ones first, then those that need the network."""
     found = [
         *public_url_problems(env.get("PIXMANIA_PUBLIC_URL"), settings.PORT, settings.TRUSTED_PROXIES, listening),

@@ -92,8 +92,16 @@ MARKETPLACE_STATUS: dict[str, str] = {
 API_KEY_SCOPES = ("read", "write", "operator")
 #: Events a webhook endpoint may subscribe to; the operator's endpoints may also have `flag.raised`.
 WEBHOOK_EVENTS = (
-    "incident.opened", "message.created", "deadline.at_risk", "deadline.breached", "proposal.accepted",
-    "proposal.refused", "arbitration.requested", "decision.made", "obligation.due", "incident.closed",
+    "incident.opened",
+    "message.created",
+    "deadline.at_risk",
+    "deadline.breached",
+    "proposal.accepted",
+    "proposal.refused",
+    "arbitration.requested",
+    "decision.made",
+    "obligation.due",
+    "incident.closed",
 )
 OPERATOR_WEBHOOK_EVENTS = (*WEBHOOK_EVENTS, "flag.raised")
 

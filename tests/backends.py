@@ -22,11 +22,17 @@ def open_cases(server: AppServer, customer_email: str) -> list[tuple[int, str, s
     engine = sa.create_engine(server.db_url)
     try:
         with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(sa.text(
-                "SELECT i.id, i.reference, s.email FROM incident i JOIN account c ON c.id = i.customer_id "
-                "JOIN account s ON s.shop_id = i.shop_id AND s.role = 'seller' "
-                "WHERE c.email = :c AND i.state IN ('open', 'in_progress', 'awaiting_customer') ORDER BY i.id"
-            ), {"c": customer_email})]
+            return [
+                tuple(row)
+                for row in conn.execute(
+                    sa.text(
+                        "SELECT i.id, i.reference, s.email FROM incident i JOIN account c ON c.id = i.customer_id "
+                        "JOIN account s ON s.shop_id = i.shop_id AND s.role = 'seller' "
+                        "WHERE c.email = :c AND i.state IN ('open', 'in_progress', 'awaiting_customer') ORDER BY i.id"
+                    ),
+                    {"c": customer_email},
+                )
+            ]
     finally:
         engine.dispose()
 

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
 
+from alembic import command
 from pixmania_incidents import settings
 from pixmania_incidents.db import make_engine
 from pixmania_incidents.models import (
@@ -128,7 +128,14 @@ class World:
 
 
 def _user(db: Session, email: str, name: str, role: Role, shop: Shop | None = None) -> User:
-    user = User(email=email, name=name, role=role, shop_id=shop.id if shop else None, password_hash="!", address=f"1 rue de {name}, 75001 Paris")
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        shop_id=shop.id if shop else None,
+        password_hash="!",
+        address=f"1 rue de {name}, 75001 Paris",
+    )
     db.add(user)
     db.flush()
     return user
@@ -187,15 +194,27 @@ def make_world(db: Session) -> World:
                 listing = Listing(shop_id=shop.id, sku=f"SKU-{n:03d}", title=f"Article {n}", price_cents=12_999)
                 db.add(listing)
                 db.flush()
-                order = CustomerOrder(reference=f"CMD-{n:05d}", customer_id=w.users[customer].id, shop_id=shop.id,
-                                      placed_at=NOW - timedelta(days=10), shipping_address="1 rue A, 75001 Paris")
+                order = CustomerOrder(
+                    reference=f"CMD-{n:05d}",
+                    customer_id=w.users[customer].id,
+                    shop_id=shop.id,
+                    placed_at=NOW - timedelta(days=10),
+                    shipping_address="1 rue A, 75001 Paris",
+                )
                 db.add(order)
                 db.flush()
-                line = OrderLine(order_id=order.id, listing_id=listing.id, quantity=1, unit_price_cents=12_999, total_cents=12_999)
+                line = OrderLine(
+                    order_id=order.id, listing_id=listing.id, quantity=1, unit_price_cents=12_999, total_cents=12_999
+                )
                 db.add(line)
-                shipment = Shipment(order_id=order.id, carrier="Colissimo", tracking_number=f"6A{n:09d}", state=ship_state,
-                                    shipped_at=None if ship_state == "pending" else NOW - timedelta(days=8),
-                                    delivered_at=NOW - timedelta(days=5) if ship_state == "delivered" else None)
+                shipment = Shipment(
+                    order_id=order.id,
+                    carrier="Colissimo",
+                    tracking_number=f"6A{n:09d}",
+                    state=ship_state,
+                    shipped_at=None if ship_state == "pending" else NOW - timedelta(days=8),
+                    delivered_at=NOW - timedelta(days=5) if ship_state == "delivered" else None,
+                )
                 db.add(shipment)
                 db.flush()
                 key = f"{customer}_{shop_key}_{ship_state}"

@@ -94,7 +94,7 @@ class ReflexClient:
         while (left := end - loop.time()) > 0:
             try:
                 out.append(await asyncio.wait_for(self.updates.get(), left))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
         return out
 

@@ -66,8 +66,12 @@ class Receiver:
     def wait_for(self, path: str, wanted: set[str] | None = None, ids: set[str] | None = None) -> None:
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
-            if (wanted is None or wanted <= self.types(path)) and (ids is None or ids <= {e["id"] for e in self.got[path]}):
+            if (wanted is None or wanted <= self.types(path)) and (
+                ids is None or ids <= {e["id"] for e in self.got[path]}
+            ):
                 return
             time.sleep(0.5)
-        raise AssertionError(f"{path}: still missing {(wanted or set()) - self.types(path)}, "
-                             f"{len((ids or set()) - {e['id'] for e in self.got[path]})} deliveries")
+        raise AssertionError(
+            f"{path}: still missing {(wanted or set()) - self.types(path)}, "
+            f"{len((ids or set()) - {e['id'] for e in self.got[path]})} deliveries"
+        )

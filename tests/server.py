@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 _ENV_DB = os.environ.get("REFLEX_DB_URL", "")
 PG_ADMIN_URL = os.environ.get("PIXMANIA_TEST_PG") or (
-    _ENV_DB if _ENV_DB.startswith("postgresql") else "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    _ENV_DB if _ENV_DB.startswith("postgresql") else "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 REDIS_URL = os.environ.get("PIXMANIA_TEST_REDIS") or os.environ.get("REFLEX_REDIS_URL") or "redis://127.0.0.1:6379"
 #: Workers of a scaled server: enough that connections through one port land on different ones.
 SCALED_WORKERS = 3
@@ -58,8 +59,14 @@ def base_env(data_dir: Path, port: int, extra: dict[str, str] | None = None) -> 
 
 
 def run_cli(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run([str(BIN / "python"), "-m", "pixmania_incidents", *args], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [str(BIN / "python"), "-m", "pixmania_incidents", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"cli {args} failed: {out.stderr[-2000:]}")
     return out.stdout
@@ -91,13 +98,32 @@ class AppServer:
 
     def start(self, timeout: float = 600) -> "AppServer":
         if self.migrate:
-            subprocess.run([str(BIN / "reflex"), "db", "migrate"], cwd=self.app_dir, env=self.env, check=True,
-                           capture_output=True, timeout=300)
+            subprocess.run(
+                [str(BIN / "reflex"), "db", "migrate"],
+                cwd=self.app_dir,
+                env=self.env,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
         log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [str(BIN / "reflex"), "run", "--env", "prod", "--single-port",
-             "--frontend-port", str(self.port), "--backend-port", str(self.port)],
-            cwd=self.app_dir, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(BIN / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(self.port),
+                "--backend-port",
+                str(self.port),
+            ],
+            cwd=self.app_dir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -188,14 +214,25 @@ def redis_database(base_url: str = REDIS_URL, hours: int = 4) -> Iterator[str]:
         client.close()
 
 
-def make_server(tmp: Path, *, seed: bool = True, db_url: str | None = None, redis_url: str | None = None,
-                workers: int = 1, extra_env: dict[str, str] | None = None) -> AppServer:
+def make_server(
+    tmp: Path,
+    *,
+    seed: bool = True,
+    db_url: str | None = None,
+    redis_url: str | None = None,
+    workers: int = 1,
+    extra_env: dict[str, str] | None = None,
+) -> AppServer:
     """A server on a free port; `db_url`/`redis_url` switch it to PostgreSQL/Redis."""
     port = free_port()
     data_dir = tmp / f"app-{port}"
     data_dir.mkdir(parents=True, exist_ok=True)
-    extra = {"REFLEX_WEB_WORKDIR": str(data_dir / "web"), "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
-             "PIXMANIA_MAIL_DIR": str(data_dir / "mail"), **(extra_env or {})}
+    extra = {
+        "REFLEX_WEB_WORKDIR": str(data_dir / "web"),
+        "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
+        "PIXMANIA_MAIL_DIR": str(data_dir / "mail"),
+        **(extra_env or {}),
+    }
     if db_url:
         extra["REFLEX_DB_URL"] = db_url
     if redis_url:
@@ -204,7 +241,9 @@ def make_server(tmp: Path, *, seed: bool = True, db_url: str | None = None, redi
     _reuse_web_build(data_dir / "web")
     env = base_env(data_dir, port, extra)
     server = AppServer(port, data_dir, env)
-    subprocess.run([str(BIN / "reflex"), "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [str(BIN / "reflex"), "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
+    )
     if seed:
         run_cli(env, "seed")
     return server
@@ -219,13 +258,13 @@ def _reuse_web_build(web_dir: Path) -> None:
 
 
 @contextmanager
-def scaled_server(tmp: Path, *, workers: int = SCALED_WORKERS, seed: bool = True,
-                  extra_env: dict[str, str] | None = None) -> Iterator[AppServer]:
+def scaled_server(
+    tmp: Path, *, workers: int = SCALED_WORKERS, seed: bool = True, extra_env: dict[str, str] | None = None
+) -> Iterator[AppServer]:
     """A started server on a fresh PostgreSQL database and Redis database with several
     workers; everything it created is dropped on exit."""
     with pg_database() as db_url, redis_database() as redis_url:
-        server = make_server(tmp, seed=seed, db_url=db_url, redis_url=redis_url, workers=workers,
-                             extra_env=extra_env)
+        server = make_server(tmp, seed=seed, db_url=db_url, redis_url=redis_url, workers=workers, extra_env=extra_env)
         try:
             yield server.start()
         finally:

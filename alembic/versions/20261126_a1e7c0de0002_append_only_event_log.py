@@ -7,6 +7,7 @@ Create Date: 2026-11-26
 The audit trail must not be editable even by a bug or a hand-written SQL
 statement: triggers refuse UPDATE and DELETE on incidentevent.
 """
+
 from typing import Sequence, Union
 
 from alembic import op

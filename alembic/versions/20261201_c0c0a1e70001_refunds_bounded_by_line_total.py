@@ -7,11 +7,12 @@ Create Date: 2026-12-01 21:30:00
 Each order line keeps what its incidents refunded together, and a CHECK refuses more than
 the line's total, so two refunds racing on two incidents of one line cannot both pass.
 """
+
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 
+from alembic import op
 
 revision: str = "c0c0a1e70001"
 down_revision: Union[str, None] = "e784059a8612"

@@ -11,7 +11,12 @@ from pixmania_incidents.shell.session import SessionState
 #: the tab's session ended (the session gate, `shell/gate.py`).
 LOGIN_ERRORS = ("invalid_credentials", "throttled", "retry_in", "session_ended")
 REGISTER_ERRORS = (
-    "email_invalid", "email_international", "weak_password", "password_too_long", "name_required", "throttled",
+    "email_invalid",
+    "email_international",
+    "weak_password",
+    "password_too_long",
+    "name_required",
+    "throttled",
     "retry_in",
 )
 #: The longest wait the throttle imposes (15 minutes), shown when a link names none.

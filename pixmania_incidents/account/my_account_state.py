@@ -25,7 +25,11 @@ class AccountState(SessionState):
             self.error = tr("auth.error.password_mismatch", await self._locale())
             return
         _, self.error = await self._run(
-            auth.change_password, current, new, keep_token=self._session_token(), ip=client_address(self),
+            auth.change_password,
+            current,
+            new,
+            keep_token=self._session_token(),
+            ip=client_address(self),
             pending_ok=True,
         )
         if not self.error:

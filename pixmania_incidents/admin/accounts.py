@@ -210,8 +210,13 @@ def _failed_mails() -> rx.Component:
         rx.cond(
             AccountsState.failed_mails.length() > 0,
             table(
-                ["admin.mails_col_when", "admin.mails_col_to", "admin.mails_col_subject", "admin.mails_col_reason",
-                 "admin.mails_col_attempts"],
+                [
+                    "admin.mails_col_when",
+                    "admin.mails_col_to",
+                    "admin.mails_col_subject",
+                    "admin.mails_col_reason",
+                    "admin.mails_col_attempts",
+                ],
                 rx.foreach(AccountsState.failed_mails, _failed_mail),
             ),
             rx.text(t("admin.mails_none"), size="2"),

@@ -1,6 +1,7 @@
 """HTTP routes beside Reflex: login, registration and its confirmation link, logout, health,
-the metrics Prometheus reads (`/metrics`, configured addresses only), and the integrations' API under `/api/v1` (`api/v1.py`: the seller API, customer service's read
-API and the order system's intake).
+the metrics Prometheus reads (`/metrics`, configured addresses only), and the integrations' API
+under `/api/v1` (`api/v1.py`: the seller API, customer service's read API and the order
+system's intake).
 
 Why plain routes: the session cookie must be set by the server (HttpOnly, SameSite=Lax),
 which a websocket event cannot do; forms post here and the browser follows a 303. Reflex
@@ -45,22 +46,26 @@ def _origin_allowed(request: Request) -> bool:
 
 def notice_page(title_key: str, body_key: str, status_code: int = 200, **params: object) -> HTMLResponse:
     """A small page of our own, French first and English below, for answers given outside Reflex."""
+
     def text(key: str, locale: str) -> str:
         return html.escape(tr(key, locale, **params), quote=False)
 
     def part(locale: str) -> str:
-        return f"<section lang=\"{locale}\"><h1>{text(title_key, locale)}</h1><p>{text(body_key, locale)}</p></section>"
+        return f'<section lang="{locale}"><h1>{text(title_key, locale)}</h1><p>{text(body_key, locale)}</p></section>'
 
-    page = (f"<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{text(title_key, 'fr')}"
-            f"</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em\">"
-            f"{part('fr')}<hr>{part('en')}</body></html>")
+    page = (
+        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{text(title_key, "fr")}'
+        f'</title></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em">'
+        f"{part('fr')}<hr>{part('en')}</body></html>"
+    )
     return HTMLResponse(page, status_code=status_code)
 
 
 def _refuse_origin(request: Request) -> Response:
     sent = request.headers.get("origin") or request.headers.get("referer", "")
-    log.warning("refused %s from origin %r: expected one of %s", request.url.path, sent,
-                ", ".join(settings.allowed_origins()))
+    log.warning(
+        "refused %s from origin %r: expected one of %s", request.url.path, sent, ", ".join(settings.allowed_origins())
+    )
     return notice_page("auth.origin_refused_title", "auth.origin_refused", 403, url=settings.PUBLIC_URL)
 
 
@@ -109,8 +114,10 @@ async def login_route(request: Request) -> Response:
     next_path = auth.safe_next(str(form.get("next") or ""))
     try:
         raw, identity = await auth.login_async(
-            str(form.get("email") or ""), str(form.get("password") or ""),
-            _client_ip(request), request.headers.get("user-agent", ""),
+            str(form.get("email") or ""),
+            str(form.get("password") or ""),
+            _client_ip(request),
+            request.headers.get("user-agent", ""),
         )
     except ServiceError as exc:
         query = _refusal_query(exc)
@@ -170,7 +177,9 @@ async def logout_route(request: Request) -> Response:
 
     live.end_sessions(await asyncio.to_thread(end))  # every open tab of the user, this browser's included
     response = _see_other(auth.LOGIN_PAGE)
-    response.delete_cookie(settings.SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.COOKIE_SECURE)
+    response.delete_cookie(
+        settings.SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.COOKIE_SECURE
+    )
     return response
 
 

@@ -26,15 +26,20 @@ Key = Annotated[Holder, Depends(operator_key)]
 
 
 @router.get("/operator/incidents", response_model=schemas.CasePage, responses=READS, summary="List every case")
-async def list_all(key: Key, filters: Filters, page_token: PageToken = None, limit: Limit = 50,
-                   shop_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Any:
-    page = await call(key, case_feed.case_feed, case_feed.FeedFilters(**{**filters.__dict__, "shop_id": shop_id}),
-                      page_token, limit)
+async def list_all(
+    key: Key,
+    filters: Filters,
+    page_token: PageToken = None,
+    limit: Limit = 50,
+    shop_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Any:
+    page = await call(
+        key, case_feed.case_feed, case_feed.FeedFilters(**{**filters.__dict__, "shop_id": shop_id}), page_token, limit
+    )
     return {"cases": page.cases, "next_page_token": page.next_page_token}
 
 
-@router.get("/operator/incidents/{incident_id}", response_model=schemas.Case, responses=READS,
-            summary="Read any case")
+@router.get("/operator/incidents/{incident_id}", response_model=schemas.Case, responses=READS, summary="Read any case")
 async def read_any(key: Key, incident_id: Id) -> Any:
     return await call(key, case_record, incident_id)
 
@@ -67,13 +72,29 @@ def _report(outcomes: list[intake.Outcome], locale: str) -> dict[str, Any]:
     counts = {kind: 0 for kind in ("created", "updated", "unchanged", "refused")}
     for outcome in outcomes:
         counts[outcome.result] += 1
-    return {"counts": counts, "results": [
-        {"index": o.index, "type": o.type, "id": o.id, "result": o.result, "code": o.code,
-         "reason": o.reason(locale) or None} for o in outcomes]}
+    return {
+        "counts": counts,
+        "results": [
+            {
+                "index": o.index,
+                "type": o.type,
+                "id": o.id,
+                "result": o.result,
+                "code": o.code,
+                "reason": o.reason(locale) or None,
+            }
+            for o in outcomes
+        ],
+    }
 
 
-Record = Annotated[dict[str, Any], Body(description="`type`: shop, listing, customer, order, order_line, shipment "
-                                                    "or shipment_event, `id`: the order system's own id")]
+Record = Annotated[
+    dict[str, Any],
+    Body(
+        description="`type`: shop, listing, customer, order, order_line, shipment "
+        "or shipment_event, `id`: the order system's own id"
+    ),
+]
 
 
 @router.post("/intake/records", response_model=IntakeReport, responses=WRITES, summary="Upsert one record")
@@ -81,10 +102,20 @@ async def upsert_one(key: Key, request: Request, record: Record) -> Any:
     return _report(await call(key, intake.ingest, [record]), locale_of(request))
 
 
-@router.post("/intake/bulk", response_model=IntakeReport, responses=problems(400, 401, 403, 413, 422, 429, 503),
-             summary="Upsert up to 1,000 records (NDJSON)",
-             openapi_extra={"requestBody": {"required": True, "content": {"application/x-ndjson": {
-                 "schema": {"type": "string", "description": "One JSON record per line"}}}}})
+@router.post(
+    "/intake/bulk",
+    response_model=IntakeReport,
+    responses=problems(400, 401, 403, 413, 422, 429, 503),
+    summary="Upsert up to 1,000 records (NDJSON)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-ndjson": {"schema": {"type": "string", "description": "One JSON record per line"}}
+            },
+        }
+    },
+)
 async def upsert_bulk(key: Key, request: Request) -> Any:
     """One JSON record per line; a line that is not JSON is refused alone, with its index."""
     lines = [line for line in (await request.body()).decode("utf-8", "replace").splitlines() if line.strip()]

@@ -38,8 +38,9 @@ class CaseSummary(Shape):
     id: int
     reference: str
     type: str
-    state: str = Field(description="The desk's state: open, in_progress, awaiting_customer, in_arbitration, "
-                                   "resolved, closed")
+    state: str = Field(
+        description="The desk's state: open, in_progress, awaiting_customer, in_arbitration, resolved, closed"
+    )
     status: Status = Field(description="The marketplace's status for the same state")
     outcome: str | None
     version: int = Field(description="Give it back with a write (`If-Match` or `version`)")
@@ -238,8 +239,7 @@ class Done(Shape):
 
 class Versioned(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: int | None = Field(None, description="The case's version (or the `If-Match` header)", ge=0,
-                                le=2**31 - 1)
+    version: int | None = Field(None, description="The case's version (or the `If-Match` header)", ge=0, le=2**31 - 1)
 
 
 class Tick(Versioned):

@@ -51,8 +51,14 @@ def case_record(session: Session, actor: Actor, incident_id: int) -> dict[str, A
 
 
 def done(result: incidents.Result) -> schemas.Done:
-    return schemas.Done(incident_id=result.incident_id, reference=result.reference, state=result.state,
-                        status=MARKETPLACE_STATUS[result.state], version=result.version, id=result.id)
+    return schemas.Done(
+        incident_id=result.incident_id,
+        reference=result.reference,
+        state=result.state,
+        status=MARKETPLACE_STATUS[result.state],
+        version=result.version,
+        id=result.id,
+    )
 
 
 def feed_filters(
@@ -63,8 +69,14 @@ def feed_filters(
     due_before: Annotated[datetime | None, Query(description="Next deadline at or before (ISO-8601)")] = None,
     updated_since: Annotated[datetime | None, Query(description="Changed at or after (ISO-8601)")] = None,
 ) -> case_feed.FeedFilters:
-    return case_feed.FeedFilters(tuple(state or ()), tuple(status or ()), tuple(type or ()),
-                                 tuple(deadline_state or ()), due_before, updated_since)
+    return case_feed.FeedFilters(
+        tuple(state or ()),
+        tuple(status or ()),
+        tuple(type or ()),
+        tuple(deadline_state or ()),
+        due_before,
+        updated_since,
+    )
 
 
 Filters = Annotated[case_feed.FeedFilters, Depends(feed_filters)]
@@ -86,13 +98,18 @@ async def read_case(key: Key, incident_id: Id, response: Response) -> Any:
     return record
 
 
-_FILES = {t: {"schema": {"type": "string", "format": "binary"}}
-          for t in ("image/jpeg", "image/png", "image/webp", "application/pdf")}
+_FILES = {
+    t: {"schema": {"type": "string", "format": "binary"}}
+    for t in ("image/jpeg", "image/png", "image/webp", "application/pdf")
+}
 
 
-@router.get("/evidence/{evidence_id}", response_class=Response,
-            responses={200: {"content": _FILES, "description": "The file"}, **READS},
-            summary="Download a file of a case")
+@router.get(
+    "/evidence/{evidence_id}",
+    response_class=Response,
+    responses={200: {"content": _FILES, "description": "The file"}, **READS},
+    summary="Download a file of a case",
+)
 async def download_evidence(key: Key, evidence_id: Id) -> Response:
     path, content_type, filename = await call(key, evidence.open_evidence, evidence_id)
     try:
@@ -102,10 +119,15 @@ async def download_evidence(key: Key, evidence_id: Id) -> Response:
     return file_response(data, content_type, filename)
 
 
-@router.get("/return-labels/{label_id}/pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": _FILES["application/pdf"]},
-                             "description": "The printable label"}, **READS},
-            summary="Get a return label's PDF")
+@router.get(
+    "/return-labels/{label_id}/pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": _FILES["application/pdf"]}, "description": "The printable label"},
+        **READS,
+    },
+    summary="Get a return label's PDF",
+)
 async def label_pdf(key: Key, label_id: Id) -> Response:
     data = await call(key, fulfilment.return_label_pdf, label_id)
     return file_response(data, "application/pdf", f"bordereau-retour-{label_id}.pdf")
@@ -118,10 +140,17 @@ async def _uploads(files: list[UploadFile] | None) -> list[Upload]:
     return [Upload(f.filename or "fichier", await f.read(MAX_BYTES + 1)) for f in files or []]
 
 
-@router.post("/incidents/{incident_id}/messages", response_model=schemas.Done, status_code=201, responses=WRITES,
-             summary="Post a message (with attachments)")
+@router.post(
+    "/incidents/{incident_id}/messages",
+    response_model=schemas.Done,
+    status_code=201,
+    responses=WRITES,
+    summary="Post a message (with attachments)",
+)
 async def post_message(
-    key: Key, request: Request, incident_id: Id,
+    key: Key,
+    request: Request,
+    incident_id: Id,
     body: Annotated[str, Form(max_length=4000, description="The text (may be empty with files)")] = "",
     version: Annotated[int | None, Form(ge=0, le=MAX_ID, description="Optional for a message")] = None,
     files: Annotated[list[UploadFile] | None, File(description="Photos or PDFs")] = None,
@@ -130,92 +159,220 @@ async def post_message(
     uploads = await _uploads(files)
     if version is None and not request.headers.get("if-match"):
         return done(await call(key, incidents.post_message, incident_id, body, uploads))
-    return done(await act(key, request, incident_id, version, incidents.post_message, body, uploads,
-                          current=case_record))
+    return done(
+        await act(key, request, incident_id, version, incidents.post_message, body, uploads, current=case_record)
+    )
 
 
-@router.post("/incidents/{incident_id}/checklist/{item_id}/tick", response_model=schemas.Done, responses=WRITES,
-             summary="Tick a step of the playbook")
+@router.post(
+    "/incidents/{incident_id}/checklist/{item_id}/tick",
+    response_model=schemas.Done,
+    responses=WRITES,
+    summary="Tick a step of the playbook",
+)
 async def tick(key: Key, request: Request, incident_id: Id, item_id: Id, form: schemas.Tick) -> Any:
-    return done(await act(key, request, incident_id, form.version, fulfilment.tick_checklist, item_id, form.note,
-                          current=case_record))
+    return done(
+        await act(
+            key, request, incident_id, form.version, fulfilment.tick_checklist, item_id, form.note, current=case_record
+        )
+    )
 
 
-@router.post("/incidents/{incident_id}/proposals", response_model=schemas.Done, status_code=201, responses=WRITES,
-             summary="Propose a solution the type offers")
+@router.post(
+    "/incidents/{incident_id}/proposals",
+    response_model=schemas.Done,
+    status_code=201,
+    responses=WRITES,
+    summary="Propose a solution the type offers",
+)
 async def propose(key: Key, request: Request, incident_id: Id, form: schemas.ProposalIn) -> Any:
-    return done(await act(key, request, incident_id, form.version, incidents.propose, form.solution,
-                          form.amount_cents, form.message, takes_version=True, current=case_record))
+    return done(
+        await act(
+            key,
+            request,
+            incident_id,
+            form.version,
+            incidents.propose,
+            form.solution,
+            form.amount_cents,
+            form.message,
+            takes_version=True,
+            current=case_record,
+        )
+    )
 
 
-@router.post("/incidents/{incident_id}/return-labels", response_model=schemas.Done, status_code=201,
-             responses=WRITES, summary="Issue the prepaid return label (then GET its PDF)")
+@router.post(
+    "/incidents/{incident_id}/return-labels",
+    response_model=schemas.Done,
+    status_code=201,
+    responses=WRITES,
+    summary="Issue the prepaid return label (then GET its PDF)",
+)
 async def issue_label(key: Key, request: Request, incident_id: Id, form: schemas.LabelIn) -> Any:
-    return done(await act(key, request, incident_id, form.version, fulfilment.issue_return_label, form.carrier,
-                          current=case_record))
+    return done(
+        await act(
+            key, request, incident_id, form.version, fulfilment.issue_return_label, form.carrier, current=case_record
+        )
+    )
 
 
-@router.post("/incidents/{incident_id}/return-labels/{label_id}/receive", response_model=schemas.Done,
-             responses=WRITES, summary="Mark the return received")
+@router.post(
+    "/incidents/{incident_id}/return-labels/{label_id}/receive",
+    response_model=schemas.Done,
+    responses=WRITES,
+    summary="Mark the return received",
+)
 async def receive(key: Key, request: Request, incident_id: Id, label_id: Id, form: schemas.Versioned) -> Any:
-    return done(await act(key, request, incident_id, form.version, fulfilment.mark_return_received, label_id,
-                          current=case_record))
+    return done(
+        await act(
+            key, request, incident_id, form.version, fulfilment.mark_return_received, label_id, current=case_record
+        )
+    )
 
 
-@router.post("/incidents/{incident_id}/refunds", response_model=schemas.Done, status_code=201, responses=WRITES,
-             summary="Record a refund paid")
+@router.post(
+    "/incidents/{incident_id}/refunds",
+    response_model=schemas.Done,
+    status_code=201,
+    responses=WRITES,
+    summary="Record a refund paid",
+)
 async def refund(key: Key, request: Request, incident_id: Id, form: schemas.RefundIn) -> Any:
     try:
         day = date.fromisoformat(form.refunded_on)
     except ValueError:
         raise InvalidInput("fulfilment.error.refund_date") from None
-    return done(await act(key, request, incident_id, form.version, fulfilment.record_refund, form.amount_cents, day,
-                          current=case_record))
+    return done(
+        await act(
+            key,
+            request,
+            incident_id,
+            form.version,
+            fulfilment.record_refund,
+            form.amount_cents,
+            day,
+            current=case_record,
+        )
+    )
 
 
-@router.post("/incidents/{incident_id}/shipments", response_model=schemas.Done, status_code=201, responses=WRITES,
-             summary="Record a replacement or a reship sent")
+@router.post(
+    "/incidents/{incident_id}/shipments",
+    response_model=schemas.Done,
+    status_code=201,
+    responses=WRITES,
+    summary="Record a replacement or a reship sent",
+)
 async def ship(key: Key, request: Request, incident_id: Id, form: schemas.ShipmentIn) -> Any:
-    return done(await act(key, request, incident_id, form.version, fulfilment.ship_replacement, form.carrier,
-                          form.tracking_number, form.kind, current=case_record))
+    return done(
+        await act(
+            key,
+            request,
+            incident_id,
+            form.version,
+            fulfilment.ship_replacement,
+            form.carrier,
+            form.tracking_number,
+            form.kind,
+            current=case_record,
+        )
+    )
 
 
-@router.post("/incidents/{incident_id}/carrier-inquiries", response_model=schemas.Done, status_code=201,
-             responses=WRITES, summary="Open a carrier inquiry")
+@router.post(
+    "/incidents/{incident_id}/carrier-inquiries",
+    response_model=schemas.Done,
+    status_code=201,
+    responses=WRITES,
+    summary="Open a carrier inquiry",
+)
 async def open_inquiry(key: Key, request: Request, incident_id: Id, form: schemas.InquiryIn) -> Any:
-    return done(await act(key, request, incident_id, form.version, fulfilment.open_carrier_inquiry, form.carrier,
-                          form.reference, current=case_record))
+    return done(
+        await act(
+            key,
+            request,
+            incident_id,
+            form.version,
+            fulfilment.open_carrier_inquiry,
+            form.carrier,
+            form.reference,
+            current=case_record,
+        )
+    )
 
 
-@router.post("/incidents/{incident_id}/carrier-inquiries/{inquiry_id}/outcome", response_model=schemas.Done,
-             responses=WRITES, summary="Record the carrier's answer")
+@router.post(
+    "/incidents/{incident_id}/carrier-inquiries/{inquiry_id}/outcome",
+    response_model=schemas.Done,
+    responses=WRITES,
+    summary="Record the carrier's answer",
+)
 async def inquiry_outcome(key: Key, request: Request, incident_id: Id, inquiry_id: Id, form: schemas.OutcomeIn) -> Any:
-    return done(await act(key, request, incident_id, form.version, fulfilment.record_inquiry_outcome, inquiry_id,
-                          form.outcome, current=case_record))
+    return done(
+        await act(
+            key,
+            request,
+            incident_id,
+            form.version,
+            fulfilment.record_inquiry_outcome,
+            inquiry_id,
+            form.outcome,
+            current=case_record,
+        )
+    )
 
 
-@router.post("/incidents/{incident_id}/arbitration", response_model=schemas.Done, status_code=201,
-             responses=WRITES, summary="Request arbitration (after a refused proposal)")
+@router.post(
+    "/incidents/{incident_id}/arbitration",
+    response_model=schemas.Done,
+    status_code=201,
+    responses=WRITES,
+    summary="Request arbitration (after a refused proposal)",
+)
 async def request_arbitration(
-    key: Key, request: Request, incident_id: Id,
+    key: Key,
+    request: Request,
+    incident_id: Id,
     reason: Annotated[str, Form(max_length=4000)],
     version: Annotated[int | None, Form(ge=0, le=MAX_ID)] = None,
     files: Annotated[list[UploadFile] | None, File(description="Evidence, unless the shop already sent some")] = None,
 ) -> Any:
     uploads = await _uploads(files)
-    return done(await act(key, request, incident_id, version, incidents.request_arbitration, reason, uploads,
-                          takes_version=True, current=case_record))
+    return done(
+        await act(
+            key,
+            request,
+            incident_id,
+            version,
+            incidents.request_arbitration,
+            reason,
+            uploads,
+            takes_version=True,
+            current=case_record,
+        )
+    )
 
 
-@router.post("/incidents/{incident_id}/help", response_model=schemas.Done, responses=WRITES,
-             summary="Ask customer service for help")
+@router.post(
+    "/incidents/{incident_id}/help",
+    response_model=schemas.Done,
+    responses=WRITES,
+    summary="Ask customer service for help",
+)
 async def ask_help(key: Key, request: Request, incident_id: Id, form: schemas.HelpIn) -> Any:
-    return done(await act(key, request, incident_id, form.version, incidents.request_help, form.message,
-                          current=case_record))
+    return done(
+        await act(key, request, incident_id, form.version, incidents.request_help, form.message, current=case_record)
+    )
 
 
-@router.post("/incidents/{incident_id}/outside-exchanges", response_model=schemas.Done, status_code=201,
-             responses=WRITES, summary="Record a call or an e-mail held outside the desk")
+@router.post(
+    "/incidents/{incident_id}/outside-exchanges",
+    response_model=schemas.Done,
+    status_code=201,
+    responses=WRITES,
+    summary="Record a call or an e-mail held outside the desk",
+)
 async def outside_exchange(key: Key, request: Request, incident_id: Id, form: schemas.OutsideIn) -> Any:
     try:
         occurred = datetime.fromisoformat(form.occurred_at.replace("Z", "+00:00"))
@@ -223,22 +380,56 @@ async def outside_exchange(key: Key, request: Request, incident_id: Id, form: sc
         raise InvalidInput("incidents.error.occurred_at") from None
     if occurred.tzinfo is None or not 2000 <= occurred.year <= 2100:
         raise InvalidInput("incidents.error.occurred_at")
-    return done(await act(key, request, incident_id, form.version, incidents.record_outside_exchange, form.channel,
-                          occurred, form.counterpart, form.summary, current=case_record))
+    return done(
+        await act(
+            key,
+            request,
+            incident_id,
+            form.version,
+            incidents.record_outside_exchange,
+            form.channel,
+            occurred,
+            form.counterpart,
+            form.summary,
+            current=case_record,
+        )
+    )
 
 
-@router.post("/incidents/{incident_id}/close", response_model=schemas.Done, responses=WRITES,
-             summary="Close the case once nothing is left open")
+@router.post(
+    "/incidents/{incident_id}/close",
+    response_model=schemas.Done,
+    responses=WRITES,
+    summary="Close the case once nothing is left open",
+)
 async def close(key: Key, request: Request, incident_id: Id, form: schemas.Versioned) -> Any:
-    return done(await act(key, request, incident_id, form.version, incidents.confirm_closure, takes_version=True,
-                          current=case_record))
+    return done(
+        await act(
+            key, request, incident_id, form.version, incidents.confirm_closure, takes_version=True, current=case_record
+        )
+    )
 
 
-@router.post("/incidents/{incident_id}/lessons", response_model=schemas.Done, status_code=201, responses=WRITES,
-             summary="Record a lesson learned (closed cases)")
+@router.post(
+    "/incidents/{incident_id}/lessons",
+    response_model=schemas.Done,
+    status_code=201,
+    responses=WRITES,
+    summary="Record a lesson learned (closed cases)",
+)
 async def lesson(key: Key, request: Request, incident_id: Id, form: schemas.LessonIn) -> Any:
-    return done(await act(key, request, incident_id, form.version, incidents.add_lesson, form.root_cause, form.change,
-                          current=case_record))
+    return done(
+        await act(
+            key,
+            request,
+            incident_id,
+            form.version,
+            incidents.add_lesson,
+            form.root_cause,
+            form.change,
+            current=case_record,
+        )
+    )
 
 
 def _flag(session: Session, actor: Actor, incident_id: int, version: int, reason: str, details: str) -> Any:
@@ -247,10 +438,24 @@ def _flag(session: Session, actor: Actor, incident_id: int, version: int, reason
     return change, incidents.result_of(load_incident(session, actor, incident_id), change.flag.id)
 
 
-@router.post("/incidents/{incident_id}/flags", response_model=schemas.Done, status_code=201, responses=WRITES,
-             summary="Flag the listing to the product team")
+@router.post(
+    "/incidents/{incident_id}/flags",
+    response_model=schemas.Done,
+    status_code=201,
+    responses=WRITES,
+    summary="Flag the listing to the product team",
+)
 async def raise_flag(key: Key, request: Request, incident_id: Id, form: schemas.FlagIn) -> Any:
-    change, result = await act(key, request, incident_id, form.version, _flag, form.reason, form.details,
-                               takes_version=True, current=case_record)
+    change, result = await act(
+        key,
+        request,
+        incident_id,
+        form.version,
+        _flag,
+        form.reason,
+        form.details,
+        takes_version=True,
+        current=case_record,
+    )
     live.push_flag(change)
     return done(result)

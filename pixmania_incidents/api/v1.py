@@ -119,16 +119,28 @@ def locale_of(request: Request) -> str:
     return min(ranked)[2] if ranked else "fr"
 
 
-def problem(request: Request, status: int, code: str, params: dict[str, Any] | None = None,
-            headers: dict[str, str] | None = None, current: dict[str, Any] | None = None) -> JSONResponse:
+def problem(
+    request: Request,
+    status: int,
+    code: str,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    current: dict[str, Any] | None = None,
+) -> JSONResponse:
     params = params or {}
     try:
         text = tr(code, locale_of(request), **params)
     except (KeyError, IndexError, ValueError):
         text = tr(code, locale_of(request))
-    body = {"type": f"urn:pixmania:problem:{code}", "title": text, "status": status, "detail": text,
-            "instance": request.url.path, "code": code,
-            "params": {k: v for k, v in params.items() if isinstance(v, str | int | float | bool | None)}}
+    body = {
+        "type": f"urn:pixmania:problem:{code}",
+        "title": text,
+        "status": status,
+        "detail": text,
+        "instance": request.url.path,
+        "code": code,
+        "params": {k: v for k, v in params.items() if isinstance(v, str | int | float | bool | None)},
+    }
     if current is not None:
         body["current"] = current
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM)
@@ -173,7 +185,8 @@ async def _invalid(request: Request, exc: RequestValidationError) -> JSONRespons
 @app.exception_handler(HTTPException)
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:
     code = {404: "api.error.not_found", 405: "api.error.method", 413: "api.error.too_large"}.get(
-        exc.status_code, "api.error.bad_request")
+        exc.status_code, "api.error.bad_request"
+    )
     return problem(request, exc.status_code, code, {"detail": str(exc.detail)}, getattr(exc, "headers", None))
 
 
@@ -191,8 +204,9 @@ def _problem_media_types(schema: dict[str, Any]) -> dict[str, Any]:
             if status[0] in "45" and "application/json" in content:
                 content[PROBLEM] = content.pop("application/json")
             if status == "429":
-                response["headers"] = {"Retry-After": {"schema": {"type": "integer"},
-                                                       "description": "Seconds until the next window"}}
+                response["headers"] = {
+                    "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds until the next window"}
+                }
     return schema
 
 
@@ -260,9 +274,16 @@ def version_from(request: Request, field: int | None) -> int:
     raise ServiceError("api.error.version_required")
 
 
-async def act(key: api_keys.Holder, request: Request, incident_id: int, field_version: int | None,
-              fn: Callable[..., Any], *args: Any, takes_version: bool = False,
-              current: Callable[..., Any] | None = None) -> Any:
+async def act(
+    key: api_keys.Holder,
+    request: Request,
+    incident_id: int,
+    field_version: int | None,
+    fn: Callable[..., Any],
+    *args: Any,
+    takes_version: bool = False,
+    current: Callable[..., Any] | None = None,
+) -> Any:
     """A write on one case at the version the caller saw: the services that take a version get
     it, the others run only while the case is still at it (`at_version`). A stale version is
     answered with the case as it stands (`current(session, owner, incident_id)`)."""
@@ -292,9 +313,17 @@ class BodyLimit:
             return
         length = next((v for k, v in scope.get("headers", []) if k.lower() == b"content-length"), None)
         if length is not None and (not length.isdigit() or int(length) > edge.UPLOAD_LIMIT):
-            await JSONResponse({"type": "about:blank", "title": "Request too large", "status": 413,
-                                "detail": "Request too large", "code": "api.error.too_large"},
-                               status_code=413, media_type=PROBLEM)(scope, receive, send)
+            await JSONResponse(
+                {
+                    "type": "about:blank",
+                    "title": "Request too large",
+                    "status": 413,
+                    "detail": "Request too large",
+                    "code": "api.error.too_large",
+                },
+                status_code=413,
+                media_type=PROBLEM,
+            )(scope, receive, send)
             return
         received = 0
 

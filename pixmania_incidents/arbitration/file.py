@@ -74,11 +74,17 @@ def _piece(f: rx.Var) -> rx.Component:
     return rx.vstack(
         _file_link(f),
         rx.text(
-            t("support.file.given_by"), " ", f["given_by"], " (", role_text(f["given_by_role"].to(str)), ")",
+            t("support.file.given_by"),
+            " ",
+            f["given_by"],
+            " (",
+            role_text(f["given_by_role"].to(str)),
+            ")",
             size="1",
         ),
         rx.text(
-            f["given_at"], " · ",
+            f["given_at"],
+            " · ",
             rx.cond(f["purpose"] == "opening", t("support.file.purpose.opening"), t("support.file.purpose.other")),
             size="1",
             color_scheme="gray",

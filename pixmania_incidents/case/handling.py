@@ -10,8 +10,13 @@ from pixmania_incidents.shell.session import SessionState
 from pixmania_incidents.shell.text import t
 
 SELECT_STYLE = {
-    "width": "100%", "minHeight": "2.25em", "padding": "0 0.5em", "borderRadius": "var(--radius-2)",
-    "border": "1px solid var(--gray-7)", "background": "var(--color-surface)", "color": "var(--gray-12)",
+    "width": "100%",
+    "minHeight": "2.25em",
+    "padding": "0 0.5em",
+    "borderRadius": "var(--radius-2)",
+    "border": "1px solid var(--gray-7)",
+    "background": "var(--color-surface)",
+    "color": "var(--gray-12)",
 }
 
 
@@ -49,8 +54,13 @@ def _staff() -> rx.Component:
             SessionState.user_role == "support",
             rx.cond(
                 view.agent_is_me,
-                rx.button(t("case.handling.release"), size="2", variant="soft", color_scheme="gray",
-                          on_click=HandlingState.release),
+                rx.button(
+                    t("case.handling.release"),
+                    size="2",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=HandlingState.release,
+                ),
                 rx.button(rx.icon("hand", size=16), t("case.handling.take"), size="2", on_click=HandlingState.take),
             ),
         ),

@@ -48,7 +48,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "customer.withdraw_confirm": ("Oui, retirer", "Yes, withdraw"),
     "customer.withdraw_arbitration": ("Retirer ma demande d'arbitrage", "Withdraw my arbitration request"),
-    "customer.withdraw_arbitration_title": ("Retirer votre demande d'arbitrage ?", "Withdraw your arbitration request?"),
+    "customer.withdraw_arbitration_title": (
+        "Retirer votre demande d'arbitrage ?",
+        "Withdraw your arbitration request?",
+    ),
     "customer.withdraw_arbitration_text": (
         "Le dossier revient à l'état résolu, avec les engagements du vendeur tels qu'ils étaient. Vous pourrez "
         "demander un arbitrage à nouveau plus tard si besoin.",
@@ -265,7 +268,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "seller.return_not_sent.confirm_text": (
         "Le dossier sera clôturé avec l'issue « article non renvoyé » et le client en sera informé. Cette action "
         "est définitive.",
-        "The case will close with the outcome \"item not sent back\" and the customer will be told. This cannot "
+        'The case will close with the outcome "item not sent back" and the customer will be told. This cannot '
         "be undone.",
     ),
     "seller.lesson.title": ("Enseignements", "Lessons learned"),

@@ -10,8 +10,13 @@ from pixmania_incidents.shell.text import t
 from pixmania_incidents.vocabulary import MAX_TEXT
 
 SELECT_STYLE = {
-    "width": "100%", "minHeight": "2.25em", "padding": "0 0.5em", "borderRadius": "var(--radius-2)",
-    "border": "1px solid var(--gray-7)", "background": "var(--color-surface)", "color": "var(--gray-12)",
+    "width": "100%",
+    "minHeight": "2.25em",
+    "padding": "0 0.5em",
+    "borderRadius": "var(--radius-2)",
+    "border": "1px solid var(--gray-7)",
+    "background": "var(--color-surface)",
+    "color": "var(--gray-12)",
 }
 
 
@@ -40,8 +45,9 @@ def _keep() -> rx.Component:
                     rx.el.label(t("case.templates.title_label"), html_for="template-title"),
                     rx.input(id="template-title", name="title", max_length=80, required=True, width="100%"),
                     rx.el.label(t("case.templates.body_label"), html_for="template-body"),
-                    rx.text_area(id="template-body", name="body", max_length=MAX_TEXT, rows="4", required=True,
-                                 width="100%"),
+                    rx.text_area(
+                        id="template-body", name="body", max_length=MAX_TEXT, rows="4", required=True, width="100%"
+                    ),
                     rx.text(t("case.templates.placeholders"), size="1", color_scheme="gray"),
                     rx.button(t("case.templates.save"), type="submit", size="2", variant="soft"),
                     spacing="1",
@@ -65,31 +71,31 @@ def templates_section() -> rx.Component:
         (
             *USERS,
             rx.card(
-            rx.vstack(
-                rx.heading(t("case.templates.title"), size="3", as_="h2"),
-                rx.el.label(
-                    t("case.templates.pick"), html_for="template-pick", style={"fontSize": "var(--font-size-2)"}
-                ),
-                rx.el.select(
-                    rx.el.option(t("case.templates.choose"), value=""),
-                    rx.foreach(
-                        TemplatesState.reply_templates,
-                        lambda tp: rx.el.option(tp.title, value=tp.id.to_string()),
+                rx.vstack(
+                    rx.heading(t("case.templates.title"), size="3", as_="h2"),
+                    rx.el.label(
+                        t("case.templates.pick"), html_for="template-pick", style={"fontSize": "var(--font-size-2)"}
                     ),
-                    id="template-pick",
-                    value="",
-                    on_change=TemplatesState.use_template,
-                    data_testid="template-pick",
-                    style=SELECT_STYLE,
+                    rx.el.select(
+                        rx.el.option(t("case.templates.choose"), value=""),
+                        rx.foreach(
+                            TemplatesState.reply_templates,
+                            lambda tp: rx.el.option(tp.title, value=tp.id.to_string()),
+                        ),
+                        id="template-pick",
+                        value="",
+                        on_change=TemplatesState.use_template,
+                        data_testid="template-pick",
+                        style=SELECT_STYLE,
+                    ),
+                    rx.cond(
+                        TemplatesState.template_error != "",
+                        rx.text(TemplatesState.template_error, size="2", color_scheme="red", role="alert"),
+                    ),
+                    _keep(),
+                    spacing="2",
+                    width="100%",
                 ),
-                rx.cond(
-                    TemplatesState.template_error != "",
-                    rx.text(TemplatesState.template_error, size="2", color_scheme="red", role="alert"),
-                ),
-                _keep(),
-                spacing="2",
-                width="100%",
-            ),
                 width="100%",
                 data_testid="reply-templates",
             ),

@@ -240,9 +240,7 @@ def open_incident_page() -> rx.Component:
             rx.cond(
                 OpenIncidentState.missing,
                 rx.callout(t("error.not_found"), icon="triangle_alert", color_scheme="red", width="100%"),
-                rx.cond(
-                    loaded(OpenIncidentState.line_id), _form(), loading()
-                ),
+                rx.cond(loaded(OpenIncidentState.line_id), _form(), loading()),
             ),
             spacing="3",
             width="100%",

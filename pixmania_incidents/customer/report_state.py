@@ -102,7 +102,11 @@ class OpenIncidentState(SessionState):
         yield
         text = str(description or "")
         result, refusal = await self._call(
-            incidents.open_incident, self.line_id, self.chosen_type, text, await read_uploads(files),
+            incidents.open_incident,
+            self.line_id,
+            self.chosen_type,
+            text,
+            await read_uploads(files),
             self.wanted or None,
         )
         self.submitting = False

@@ -23,8 +23,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "customer.report.title": ("Signaler un problème", "Report a problem"),
     "customer.report.step_type": ("1. Quel est le problème ?", "1. What is the problem?"),
     "customer.report.step_wish": ("Ce que vous souhaitez", "What you would like"),
-    "customer.report.no_preference": ("Pas de préférence : je laisse le vendeur proposer",
-                                      "No preference: the seller suggests"),
+    "customer.report.no_preference": (
+        "Pas de préférence : je laisse le vendeur proposer",
+        "No preference: the seller suggests",
+    ),
     "customer.report.step_describe": ("2. Décrivez-le", "2. Describe it"),
     "customer.report.step_evidence": ("3. Vos justificatifs", "3. Your evidence"),
     "customer.report.type_open": ("Déjà en cours :", "Already open:"),

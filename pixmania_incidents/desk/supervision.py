@@ -144,8 +144,9 @@ def _row(row: rx.Var) -> rx.Component:
                     rx.text(row["shop"], " · ", row["customer"], " · ", row["listing"], size="1", color_scheme="gray"),
                     rx.cond(
                         row["agent"] != "",
-                        rx.text(t("support.taken_by"), " ", row["agent"], size="1", weight="medium",
-                                data_testid="row-agent"),
+                        rx.text(
+                            t("support.taken_by"), " ", row["agent"], size="1", weight="medium", data_testid="row-agent"
+                        ),
                     ),
                     spacing="1",
                     align="start",

@@ -7,8 +7,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "api.error.shop_key_required": ("Il faut la clé d'API d'une boutique.", "A shop's API key is required."),
     "api.error.operator_key_required": ("Il faut la clé d'API de l'opérateur.", "The operator's API key is required."),
     "api.error.scope": ("Droits de clé inconnus.", "Unknown key rights."),
-    "api.error.seller_required": ("Choisissez le vendeur (actif) au nom duquel la clé agira.",
-                                  "Choose the (active) seller the key will act as."),
+    "api.error.seller_required": (
+        "Choisissez le vendeur (actif) au nom duquel la clé agira.",
+        "Choose the (active) seller the key will act as.",
+    ),
     "api.error.version_required": (
         "Indiquez la version du dossier sur laquelle porte l'action (en-tête If-Match ou champ version).",
         "Give the version of the case the action is made on (If-Match header or version field).",
@@ -27,8 +29,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The address {host} leads to a private or local network: refused.",
     ),
     "webhooks.error.unresolved": ("Le nom {host} est introuvable.", "The name {host} cannot be found."),
-    "webhooks.error.events": ("Choisissez au moins un événement parmi ceux proposés.",
-                              "Choose at least one of the events offered."),
+    "webhooks.error.events": (
+        "Choisissez au moins un événement parmi ceux proposés.",
+        "Choose at least one of the events offered.",
+    ),
     "notif.webhook_disabled": (
         "Webhook désactivé : {url} ne répond plus depuis 3 jours",
         "Webhook disabled: {url} has not answered for 3 days",
@@ -79,8 +83,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "integrations.scope": ("Droits", "Rights"),
     "integrations.scope_read": ("Lecture", "Read"),
     "integrations.scope_write": ("Lecture et écriture", "Read and write"),
-    "integrations.scope_operator": ("Opérateur (lecture de tout, intégration des commandes)",
-                                    "Operator (reads everything, order intake)"),
+    "integrations.scope_operator": (
+        "Opérateur (lecture de tout, intégration des commandes)",
+        "Operator (reads everything, order intake)",
+    ),
     "integrations.seller": ("Au nom du vendeur (clé de boutique)", "As the seller (shop key)"),
     "integrations.seller_none": ("—", "—"),
     "integrations.create_key": ("Créer la clé", "Create the key"),

@@ -2,7 +2,10 @@
 
 STRINGS: dict[str, tuple[str, str]] = {
     # errors
-    "auth.error.invalid_credentials": ("Adresse e-mail ou mot de passe incorrect.", "Wrong e-mail address or password."),
+    "auth.error.invalid_credentials": (
+        "Adresse e-mail ou mot de passe incorrect.",
+        "Wrong e-mail address or password.",
+    ),
     "auth.error.email_taken": (
         "Un compte existe déjà avec cette adresse e-mail.",
         "An account already exists with this e-mail address.",
@@ -19,7 +22,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Le mot de passe ne peut pas dépasser {max} caractères.",
         "The password cannot be longer than {max} characters.",
     ),
-    "auth.error.name_required": ("Indiquez votre nom (120 caractères au plus).", "Enter your name (120 characters at most)."),
+    "auth.error.name_required": (
+        "Indiquez votre nom (120 caractères au plus).",
+        "Enter your name (120 characters at most).",
+    ),
     "auth.error.wrong_current_password": ("Le mot de passe actuel est incorrect.", "The current password is wrong."),
     "auth.error.same_password": (
         "Le nouveau mot de passe doit être différent de l'actuel.",
@@ -58,7 +64,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(valid for 24 hours). Nothing arrived? Check the address and your spam folder.",
     ),
     "auth.register_mail_subject": (
-        "[Pixmania] Terminez la création de votre compte", "[Pixmania] Finish creating your account"),
+        "[Pixmania] Terminez la création de votre compte",
+        "[Pixmania] Finish creating your account",
+    ),
     "auth.register_mail_body": (
         "Bonjour {name},\n\nPour terminer la création de votre compte client Pixmania, ouvrez ce lien "
         "(valable 24 heures, utilisable une seule fois) :\n{url}\n\n"
@@ -101,7 +109,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Subdivision non prise en charge : aucune, 57 (Moselle) ou 6AE (Alsace).",
         "Unsupported subdivision: none, 57 (Moselle) or 6AE (Alsace).",
     ),
-    "admin.error.closed_day": ("Date de fermeture invalide : {value} (format AAAA-MM-JJ).", "Invalid closed day: {value} (format YYYY-MM-DD)."),
+    "admin.error.closed_day": (
+        "Date de fermeture invalide : {value} (format AAAA-MM-JJ).",
+        "Invalid closed day: {value} (format YYYY-MM-DD).",
+    ),
     "admin.error.closed_day_range": (
         "Date de fermeture hors de portée : {value} (deux ans à l'avance au plus).",
         "Closed day out of range: {value} (at most two years ahead).",
@@ -114,7 +125,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Rôle invalide : vendeur, service client, arbitre, équipe produit ou administrateur.",
         "Invalid role: seller, customer service, arbitrator, product team or administrator.",
     ),
-    "admin.error.seller_needs_shop": ("Un vendeur doit être rattaché à une boutique.", "A seller must belong to a shop."),
+    "admin.error.seller_needs_shop": (
+        "Un vendeur doit être rattaché à une boutique.",
+        "A seller must belong to a shop.",
+    ),
     "admin.error.not_seller": ("Seuls les vendeurs sont rattachés à une boutique.", "Only sellers belong to a shop."),
-    "admin.error.self": ("Vous ne pouvez pas désactiver votre propre compte.", "You cannot deactivate your own account."),
+    "admin.error.self": (
+        "Vous ne pouvez pas désactiver votre propre compte.",
+        "You cannot deactivate your own account.",
+    ),
 }

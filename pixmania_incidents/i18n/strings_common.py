@@ -89,12 +89,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Clôture impossible : il vous reste à faire — {seller_obligations}.",
         "Cannot close yet — still yours to do: {seller_obligations}.",
     ),
-    "error.case_already_taken": ("Ce dossier a déjà été pris par un autre arbitre.", "Another arbitrator already took this case."),
-    "error.case_not_taken": ("Ce dossier n'a pas encore été pris par un arbitre.", "No arbitrator has taken this case yet."),
+    "error.case_already_taken": (
+        "Ce dossier a déjà été pris par un autre arbitre.",
+        "Another arbitrator already took this case.",
+    ),
+    "error.case_not_taken": (
+        "Ce dossier n'a pas encore été pris par un arbitre.",
+        "No arbitrator has taken this case yet.",
+    ),
     "error.closure_blocked": (
         "Clôture impossible : restent ouverts — obligations : {obligations} ; étapes obligatoires : {steps}.",
         "Cannot close yet — open obligations: {obligations}; mandatory steps: {steps}.",
     ),
-    "error.unexpected": ("Une erreur inattendue est survenue. Réessayez.", "An unexpected error occurred. Please try again."),
+    "error.unexpected": (
+        "Une erreur inattendue est survenue. Réessayez.",
+        "An unexpected error occurred. Please try again.",
+    ),
     "error.login_required": ("Connectez-vous pour continuer.", "Please log in to continue."),
 }

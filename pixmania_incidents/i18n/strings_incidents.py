@@ -41,7 +41,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # refusals: input
     "incidents.error.visibility": ("Visibilité de message inconnue.", "Unknown message visibility."),
-    "incidents.error.channel": ("Canal inconnu : choisissez téléphone ou e-mail.", "Unknown channel: choose phone or e-mail."),
+    "incidents.error.channel": (
+        "Canal inconnu : choisissez téléphone ou e-mail.",
+        "Unknown channel: choose phone or e-mail.",
+    ),
     "incidents.error.occurred_at": (
         "Indiquez quand l'échange a eu lieu : après la commande et pas dans le futur.",
         "Say when the exchange took place: after the order and not in the future.",
@@ -60,17 +63,26 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Refusée par la demande d'arbitrage",
         "Refused by the arbitration request",
     ),
-    "incidents.error.no_pending_proposal": ("Aucune proposition n'attend votre réponse.", "No proposal is awaiting your answer."),
+    "incidents.error.no_pending_proposal": (
+        "Aucune proposition n'attend votre réponse.",
+        "No proposal is awaiting your answer.",
+    ),
     "incidents.error.evidence_required": (
         "Joignez au moins une pièce justificative à votre demande d'arbitrage.",
         "Attach at least one piece of evidence to your arbitration request.",
     ),
-    "incidents.error.no_arbitration": ("Aucun arbitrage n'est en cours sur cet incident.", "No arbitration is under way on this incident."),
+    "incidents.error.no_arbitration": (
+        "Aucun arbitrage n'est en cours sur cet incident.",
+        "No arbitration is under way on this incident.",
+    ),
     "incidents.error.statement_other_party": (
         "Seule l'autre partie peut ajouter sa version des faits.",
         "Only the other party may add a statement.",
     ),
-    "incidents.error.statement_given": ("Votre version des faits a déjà été enregistrée.", "Your statement was already recorded."),
+    "incidents.error.statement_given": (
+        "Votre version des faits a déjà été enregistrée.",
+        "Your statement was already recorded.",
+    ),
     "incidents.error.statement_too_late": (
         "Le délai pour ajouter votre version des faits est dépassé.",
         "The time to add your statement has passed.",
@@ -96,7 +108,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "« {filename} » n'est ni une photo (JPEG, PNG, WebP) ni un PDF.",
         "“{filename}” is neither a photo (JPEG, PNG, WebP) nor a PDF.",
     ),
-    "evidence.error.unreadable": ("« {filename} » est illisible ou endommagé.", "“{filename}” is unreadable or damaged."),
+    "evidence.error.unreadable": (
+        "« {filename} » est illisible ou endommagé.",
+        "“{filename}” is unreadable or damaged.",
+    ),
     "evidence.error.too_many_pixels": (
         "« {filename} » est une image trop grande ({megapixels} mégapixels au plus).",
         "“{filename}” is too large an image (at most {megapixels} megapixels).",
@@ -123,8 +138,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "send lighter files or try again later.",
     ),
     # fulfilment
-    "fulfilment.error.already_sent_back": ("Le renvoi de cet article est déjà déclaré.", "This item's return was already declared."),
-    "fulfilment.error.already_received": ("Ce retour est déjà marqué comme reçu.", "This return is already marked as received."),
+    "fulfilment.error.already_sent_back": (
+        "Le renvoi de cet article est déjà déclaré.",
+        "This item's return was already declared.",
+    ),
+    "fulfilment.error.already_received": (
+        "Ce retour est déjà marqué comme reçu.",
+        "This return is already marked as received.",
+    ),
     "fulfilment.error.refund_date": (
         "Indiquez la date du remboursement : ni avant la commande, ni dans le futur.",
         "Give the refund's date: not before the order, not in the future.",
@@ -206,7 +227,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "incidents.event.deadline_at_risk": ("Délai bientôt dépassé", "Deadline at risk"),
     "incidents.event.deadline_breached": ("Délai dépassé", "Deadline breached"),
     "incidents.event.flag_raised": ("Fiche produit signalée à l'équipe produit", "Listing flagged to the product team"),
-    "incidents.event.flag_acknowledged": ("Signalement pris en compte par l'équipe produit", "Flag acknowledged by the product team"),
+    "incidents.event.flag_acknowledged": (
+        "Signalement pris en compte par l'équipe produit",
+        "Flag acknowledged by the product team",
+    ),
     "incidents.event.flag_fixed": ("Fiche produit corrigée", "Listing fixed"),
     "incidents.event.flag_rejected": ("Signalement rejeté par l'équipe produit", "Flag rejected by the product team"),
     "incidents.event.customer_reminded": ("Rappel envoyé au client", "Reminder sent to the customer"),
@@ -215,16 +239,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     # notifications (Notification.kind); every one may use {reference}
     "incidents.notif.opened": ("Nouvel incident {reference}", "New incident {reference}"),
     "incidents.notif.message": ("Nouveau message sur {reference}", "New message on {reference}"),
-    "incidents.notif.proposed": ("Une solution vous est proposée sur {reference}", "A solution is proposed to you on {reference}"),
+    "incidents.notif.proposed": (
+        "Une solution vous est proposée sur {reference}",
+        "A solution is proposed to you on {reference}",
+    ),
     "incidents.notif.accepted": ("Proposition acceptée sur {reference}", "Proposal accepted on {reference}"),
     "incidents.notif.refused": ("Proposition refusée sur {reference}", "Proposal refused on {reference}"),
-    "incidents.notif.withdrawn": ("Incident {reference} retiré par le client", "Incident {reference} withdrawn by the customer"),
+    "incidents.notif.withdrawn": (
+        "Incident {reference} retiré par le client",
+        "Incident {reference} withdrawn by the customer",
+    ),
     "incidents.notif.arbitration_withdrawn": (
         "Demande d'arbitrage retirée sur {reference} : le dossier revient à l'état résolu",
         "Arbitration request withdrawn on {reference}: the case is back to resolved",
     ),
     "incidents.notif.help_requested": ("Aide demandée sur {reference}", "Help requested on {reference}"),
-    "incidents.notif.arbitration_requested": ("Arbitrage demandé sur {reference}", "Arbitration requested on {reference}"),
+    "incidents.notif.arbitration_requested": (
+        "Arbitrage demandé sur {reference}",
+        "Arbitration requested on {reference}",
+    ),
     "incidents.notif.statement_added": ("Version des faits ajoutée sur {reference}", "Statement added on {reference}"),
     "incidents.notif.closed": ("Incident {reference} clôturé", "Incident {reference} closed"),
     "incidents.notif.rated": ("Le client a noté {reference}", "The customer rated {reference}"),
@@ -232,9 +265,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Votre bordereau de retour pour {reference} est disponible",
         "Your return label for {reference} is available",
     ),
-    "incidents.notif.return_sent_back": ("L'article de {reference} vous est renvoyé", "The item of {reference} is on its way back"),
+    "incidents.notif.return_sent_back": (
+        "L'article de {reference} vous est renvoyé",
+        "The item of {reference} is on its way back",
+    ),
     "incidents.notif.return_received": ("Retour reçu sur {reference}", "Return received on {reference}"),
-    "incidents.notif.return_auto_received": ("Retour réputé reçu sur {reference}", "Return deemed received on {reference}"),
+    "incidents.notif.return_auto_received": (
+        "Retour réputé reçu sur {reference}",
+        "Return deemed received on {reference}",
+    ),
     "incidents.notif.return_missed": (
         "L'article de {reference} n'a pas été renvoyé à temps : ce qui attendait le retour est annulé et le dossier "
         "sera clôturé le {closes_at}, sauf si l'article arrive d'ici là",
@@ -246,7 +285,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Incident {reference} closed: the item was not sent back",
     ),
     "incidents.notif.refund_recorded": ("Remboursement effectué sur {reference}", "Refund made on {reference}"),
-    "incidents.notif.replacement_shipped": ("Votre article pour {reference} est expédié", "Your item for {reference} has shipped"),
+    "incidents.notif.replacement_shipped": (
+        "Votre article pour {reference} est expédié",
+        "Your item for {reference} has shipped",
+    ),
     "incidents.notif.deadline_at_risk": ("Délai bientôt dépassé sur {reference}", "Deadline at risk on {reference}"),
     "incidents.notif.deadline_breached": ("Délai dépassé sur {reference}", "Deadline breached on {reference}"),
     "parcel.pending": ("En préparation", "Being prepared"),

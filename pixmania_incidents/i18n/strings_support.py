@@ -31,7 +31,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Choisissez une période valide (la date de début avant la date de fin).",
         "Choose a valid period (the start date before the end date).",
     ),
-    "support.error.period_too_long": ("La période est limitée à {days} jours.", "The period is limited to {days} days."),
+    "support.error.period_too_long": (
+        "La période est limitée à {days} jours.",
+        "The period is limited to {days} days.",
+    ),
     "support.error.guideline_kind": ("Type de document inconnu.", "Unknown document kind."),
     # the decision
     "support.obligation.starts_with_label": (
@@ -45,9 +48,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     # events and notifications of the arbitration service
     "incidents.event.case_taken": ("Dossier pris par un arbitre", "Case taken by an arbitrator"),
     "incidents.event.case_released": ("Dossier libéré par l'arbitre", "Case released by the arbitrator"),
-    "incidents.event.case_reassigned": ("Dossier réattribué à un autre arbitre", "Case reassigned to another arbitrator"),
+    "incidents.event.case_reassigned": (
+        "Dossier réattribué à un autre arbitre",
+        "Case reassigned to another arbitrator",
+    ),
     "incidents.event.decided": ("Décision d'arbitrage rendue", "Arbitration decision issued"),
-    "incidents.notif.case_released": ("Le dossier {reference} attend un arbitre", "Case {reference} is waiting for an arbitrator"),
-    "incidents.notif.case_reassigned": ("Le dossier {reference} vous est confié", "Case {reference} is assigned to you"),
-    "incidents.notif.decided": ("Décision d'arbitrage rendue sur {reference}", "Arbitration decision issued on {reference}"),
+    "incidents.notif.case_released": (
+        "Le dossier {reference} attend un arbitre",
+        "Case {reference} is waiting for an arbitrator",
+    ),
+    "incidents.notif.case_reassigned": (
+        "Le dossier {reference} vous est confié",
+        "Case {reference} is assigned to you",
+    ),
+    "incidents.notif.decided": (
+        "Décision d'arbitrage rendue sur {reference}",
+        "Arbitration decision issued on {reference}",
+    ),
 }

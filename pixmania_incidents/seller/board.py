@@ -85,7 +85,9 @@ def _card(card: rx.Var) -> rx.Component:
                 rx.cond(
                     card.wanted != "",
                     rx.text(
-                        t("seller.board.wants"), " ", rx.text.strong(_wanted_label(card.wanted)),
+                        t("seller.board.wants"),
+                        " ",
+                        rx.text.strong(_wanted_label(card.wanted)),
                         size="1",
                         data_testid="card-wanted",
                     ),
@@ -199,9 +201,16 @@ def _phone_picker() -> rx.Component:
             value=BoardState.current,
             on_change=BoardState.show_column,
             data_testid="board-column-picker",
-            style={"width": "100%", "minHeight": "2.5em", "fontSize": "var(--font-size-3)", "padding": "0 0.5em",
-                   "borderRadius": "var(--radius-2)", "border": "1px solid var(--gray-7)",
-                   "background": "var(--color-surface)", "color": "var(--gray-12)"},
+            style={
+                "width": "100%",
+                "minHeight": "2.5em",
+                "fontSize": "var(--font-size-3)",
+                "padding": "0 0.5em",
+                "borderRadius": "var(--radius-2)",
+                "border": "1px solid var(--gray-7)",
+                "background": "var(--color-surface)",
+                "color": "var(--gray-12)",
+            },
         ),
         spacing="1",
         width="100%",
@@ -261,8 +270,13 @@ def _filters() -> rx.Component:
         rx.el.label(
             rx.checkbox(on_change=BoardState.filter_mine, data_testid="filter-mine"),
             rx.text(t("seller.board.mine"), size="2"),
-            style={"display": "flex", "gap": "0.5em", "alignItems": "center", "minHeight": "2.25em",
-                   "cursor": "pointer"},
+            style={
+                "display": "flex",
+                "gap": "0.5em",
+                "alignItems": "center",
+                "minHeight": "2.25em",
+                "cursor": "pointer",
+            },
         ),
         rx.vstack(
             rx.el.label(

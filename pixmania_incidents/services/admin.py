@@ -7,12 +7,12 @@ is one `pixmania.admin` log line naming who did what (never a password or a hash
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents.calendar import (
     CALENDAR_KINDS,
@@ -25,7 +25,7 @@ from pixmania_incidents.calendar import (
 from pixmania_incidents.models import Role, Shop, User
 from pixmania_incidents.services.addresses import check_address
 from pixmania_incidents.services.auth import hash_password, new_temporary_password, revoke_sessions
-from pixmania_incidents.services.common import existing, Actor, InvalidInput, NotFound, authorize, now
+from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, existing, now
 from pixmania_incidents.services.inputs import clean_text, day
 from pixmania_incidents.vocabulary import ACCOUNT_ROLES
 
@@ -76,13 +76,29 @@ def _id(value: Any) -> int:
 
 
 def _shop_view(shop: Shop) -> ShopView:
-    return ShopView(shop.id, shop.name, shop.address, shop.calendar_kind, shop.subdiv or "",
-                    list(shop.closed_days), shop.work_start, shop.work_end)
+    return ShopView(
+        shop.id,
+        shop.name,
+        shop.address,
+        shop.calendar_kind,
+        shop.subdiv or "",
+        list(shop.closed_days),
+        shop.work_start,
+        shop.work_end,
+    )
 
 
 def _account_view(user: User, shop_names: dict[int, str]) -> AccountView:
-    return AccountView(user.id, user.name, user.email, user.role, user.shop_id,
-                       shop_names.get(user.shop_id, "") if user.shop_id else "", user.active, user.must_change_password)
+    return AccountView(
+        user.id,
+        user.name,
+        user.email,
+        user.role,
+        user.shop_id,
+        shop_names.get(user.shop_id, "") if user.shop_id else "",
+        user.active,
+        user.must_change_password,
+    )
 
 
 def _get(session: Session, model: type, value: Any) -> Any:
@@ -95,8 +111,9 @@ def _get(session: Session, model: type, value: Any) -> Any:
 # --- shops -------------------------------------------------------------------------------
 
 
-def calendar_fields(calendar_kind: str, subdiv: str | None, closed_days: Sequence[str] | str,
-                     work_start: str, work_end: str) -> dict[str, Any]:
+def calendar_fields(
+    calendar_kind: str, subdiv: str | None, closed_days: Sequence[str] | str, work_start: str, work_end: str
+) -> dict[str, Any]:
     """Validated through `BusinessCalendar`, so a shop can never hold a calendar deadlines refuse."""
     if calendar_kind not in CALENDAR_KINDS:
         raise InvalidInput("admin.error.calendar_kind")
@@ -123,8 +140,13 @@ def calendar_fields(calendar_kind: str, subdiv: str | None, closed_days: Sequenc
         BusinessCalendar.stored(calendar_kind, subdiv, days, work_start, work_end)
     except CalendarError:
         raise InvalidInput("admin.error.hours") from None
-    return {"calendar_kind": calendar_kind, "subdiv": subdiv, "closed_days": sorted(days),
-            "work_start": work_start, "work_end": work_end}
+    return {
+        "calendar_kind": calendar_kind,
+        "subdiv": subdiv,
+        "closed_days": sorted(days),
+        "work_start": work_start,
+        "work_end": work_end,
+    }
 
 
 def _shop_name(session: Session, name: str, shop_id: int | None = None) -> str:
@@ -140,20 +162,41 @@ def list_shops(session: Session, actor: Actor) -> list[ShopView]:
     return [_shop_view(s) for s in session.exec(select(Shop).order_by(col(Shop.name))).all()]
 
 
-def create_shop(session: Session, actor: Actor, name: str, calendar_kind: str = "ouvrables", subdiv: str | None = None,
-                closed_days: Sequence[str] | str = (), work_start: str = "08:00", work_end: str = "19:00",
-                address: str = "") -> ShopView:
+def create_shop(
+    session: Session,
+    actor: Actor,
+    name: str,
+    calendar_kind: str = "ouvrables",
+    subdiv: str | None = None,
+    closed_days: Sequence[str] | str = (),
+    work_start: str = "08:00",
+    work_end: str = "19:00",
+    address: str = "",
+) -> ShopView:
     authorize(actor, "admin.manage")
-    shop = Shop(name=_shop_name(session, name), address=clean_text(address, "address", required=False, limit=400),
-                **calendar_fields(calendar_kind, subdiv, closed_days, work_start, work_end))
+    shop = Shop(
+        name=_shop_name(session, name),
+        address=clean_text(address, "address", required=False, limit=400),
+        **calendar_fields(calendar_kind, subdiv, closed_days, work_start, work_end),
+    )
     session.add(shop)
     session.flush()
     log.info("admin %s created shop %s", actor.id, shop.id)
     return _shop_view(shop)
 
 
-def update_shop(session: Session, actor: Actor, shop_id: Any, name: str, calendar_kind: str, subdiv: str | None,
-                closed_days: list[str] | str, work_start: str, work_end: str, address: str = "") -> ShopView:
+def update_shop(
+    session: Session,
+    actor: Actor,
+    shop_id: Any,
+    name: str,
+    calendar_kind: str,
+    subdiv: str | None,
+    closed_days: list[str] | str,
+    work_start: str,
+    work_end: str,
+    address: str = "",
+) -> ShopView:
     """Incidents already open keep the calendar they copied at opening."""
     authorize(actor, "admin.manage")
     shop = _get(session, Shop, shop_id)
@@ -176,8 +219,9 @@ def list_accounts(session: Session, actor: Actor) -> list[AccountView]:
     return [_account_view(u, names) for u in session.exec(select(User).order_by(col(User.role), col(User.name))).all()]
 
 
-def create_account(session: Session, actor: Actor, name: str, email: str, role: str,
-                   shop_id: Any = None) -> tuple[AccountView, str]:
+def create_account(
+    session: Session, actor: Actor, name: str, email: str, role: str, shop_id: Any = None
+) -> tuple[AccountView, str]:
     """A staff or seller account with a temporary password, returned once to show to the admin."""
     authorize(actor, "admin.manage")
     name = clean_text(name, "name", limit=120)
@@ -192,8 +236,14 @@ def create_account(session: Session, actor: Actor, name: str, email: str, role: 
     if session.exec(select(col(User.id)).where(col(User.email) == email)).first() is not None:
         raise InvalidInput("auth.error.email_taken")
     temporary = new_temporary_password()
-    user = User(email=email, name=name, role=role, shop_id=shop.id if shop else None,
-                password_hash=hash_password(temporary), must_change_password=True)
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        shop_id=shop.id if shop else None,
+        password_hash=hash_password(temporary),
+        must_change_password=True,
+    )
     session.add(user)
     session.flush()
     log.info("admin %s created account %s (%s)", actor.id, user.id, role)

@@ -57,10 +57,12 @@ CSV_BATCH = 1000
 _HOUR = 3600
 _PERCENTILES = {"p50": 0.5, "p90": 0.9}
 _TIMES = ("response", "resolution")
-_SHARES = ("answered_24h", "answered_48h", "response_breached", "resolution_breached", "resolved_on_time",
-           "arbitrated")
-_SHARE_NAMES = {"response_breached": "response_breach_rate", "resolution_breached": "resolution_breach_rate",
-                "arbitrated": "arbitration_rate"}
+_SHARES = ("answered_24h", "answered_48h", "response_breached", "resolution_breached", "resolved_on_time", "arbitrated")
+_SHARE_NAMES = {
+    "response_breached": "response_breach_rate",
+    "resolution_breached": "resolution_breach_rate",
+    "arbitrated": "arbitration_rate",
+}
 
 
 def _period(start: date, end: date) -> tuple[datetime, datetime]:
@@ -69,7 +71,10 @@ def _period(start: date, end: date) -> tuple[datetime, datetime]:
         raise InvalidInput("support.error.period")
     if (end - start).days > MAX_DAYS:
         raise InvalidInput("support.error.period_too_long", days=MAX_DAYS)
-    return (datetime.combine(start, time(0), tzinfo=PARIS), datetime.combine(end + timedelta(days=1), time(0), tzinfo=PARIS))
+    return (
+        datetime.combine(start, time(0), tzinfo=PARIS),
+        datetime.combine(end + timedelta(days=1), time(0), tzinfo=PARIS),
+    )
 
 
 # --- the facts of each incident, in SQL ------------------------------------------------------
@@ -146,10 +151,13 @@ class _Facts:
             picked = picked.order_by(inc.opened_at, inc.id).limit(limit)
         kinds = (clocks.RESPONSE, clocks.RESOLUTION)
         latest_ids = (
-            sa.select(col(Deadline.incident_id), *(sa.func.max(sa.case((col(Deadline.kind) == k, col(Deadline.id)))).label(k)
-                                              for k in kinds))
+            sa.select(
+                col(Deadline.incident_id),
+                *(sa.func.max(sa.case((col(Deadline.kind) == k, col(Deadline.id)))).label(k) for k in kinds),
+            )
             .where(col(Deadline.kind).in_(kinds), col(Deadline.incident_id).in_(picked))
-            .group_by(col(Deadline.incident_id)).subquery("latest")
+            .group_by(col(Deadline.incident_id))
+            .subquery("latest")
         )
 
         def latest(kind: str) -> Any:
@@ -157,8 +165,10 @@ class _Facts:
             return row, row.id == latest_ids.c[kind]
 
         def breached(row: Any) -> Any:
-            return sa.or_(row.breached_at.isnot(None), sa.and_(
-                row.settled.is_(None), row.met_at.is_(None), row.paused.is_(False), row.due_at <= cut))
+            return sa.or_(
+                row.breached_at.isnot(None),
+                sa.and_(row.settled.is_(None), row.met_at.is_(None), row.paused.is_(False), row.due_at <= cut),
+            )
 
         def flag(cond: Any) -> Any:
             return sa.case((cond, 1), else_=0)
@@ -167,26 +177,45 @@ class _Facts:
         resolution, on_resolution = latest(clocks.RESOLUTION)
         stmt = (
             sa.select(
-                inc.id, inc.reference, inc.opened_at, _week(inc.opened_at, self.since, self.until).label("week"),
-                inc.type, col(Shop.name).label("shop"), inc.listing_id, inc.state,
+                inc.id,
+                inc.reference,
+                inc.opened_at,
+                _week(inc.opened_at, self.since, self.until).label("week"),
+                inc.type,
+                col(Shop.name).label("shop"),
+                inc.listing_id,
+                inc.state,
                 sa.func.coalesce(inc.outcome, "").label("outcome"),
                 self.epoch(inc.opened_at).label("e_opened"),
                 self.epoch(inc.first_response_at).label("e_response"),
                 self.epoch(inc.resolved_at).label("e_resolution"),
-                self.epoch(sa.func.coalesce(inc.first_response_at, inc.closed_at, _instant(self.at))).label("e_watched"),
+                self.epoch(sa.func.coalesce(inc.first_response_at, inc.closed_at, _instant(self.at))).label(
+                    "e_watched"
+                ),
                 flag(sa.and_(response.id.isnot(None), breached(response))).label("response_breached"),
                 flag(sa.and_(resolution.id.isnot(None), breached(resolution))).label("resolution_breached"),
                 sa.case(
                     (resolution.id.is_(None), None),
-                    (resolution.met_at.isnot(None),
-                     flag(self.elapsed(self.epoch(resolution.due_at), self.epoch(resolution.met_at)) < 1)),
+                    (
+                        resolution.met_at.isnot(None),
+                        flag(self.elapsed(self.epoch(resolution.due_at), self.epoch(resolution.met_at)) < 1),
+                    ),
                     (sa.or_(breached(resolution), resolution.settled == "escalated"), 0),
-                    else_=None).label("resolved_on_time"),
+                    else_=None,
+                ).label("resolved_on_time"),
                 flag(sa.exists().where(col(ArbitrationRequest.incident_id) == inc.id)).label("arbitrated"),
-                sa.select(col(Decision.outcome)).where(col(Decision.incident_id) == inc.id)
-                .order_by(col(Decision.id).desc()).limit(1).scalar_subquery().label("decision"),
-                sa.select(col(Rating.score)).where(col(Rating.incident_id) == inc.id)
-                .order_by(col(Rating.id).desc()).limit(1).scalar_subquery().label("rating"),
+                sa.select(col(Decision.outcome))
+                .where(col(Decision.incident_id) == inc.id)
+                .order_by(col(Decision.id).desc())
+                .limit(1)
+                .scalar_subquery()
+                .label("decision"),
+                sa.select(col(Rating.score))
+                .where(col(Rating.incident_id) == inc.id)
+                .order_by(col(Rating.id).desc())
+                .limit(1)
+                .scalar_subquery()
+                .label("rating"),
                 *((col(Listing.title).label("listing"), col(Listing.sku)) if listings else ()),
             )
             .join(Shop, col(Shop.id) == inc.shop_id)
@@ -209,14 +238,30 @@ class _Facts:
         def answered_within(hours: int) -> Any:
             return sa.case(
                 (sa.and_(r.e_response.isnot(None), self.elapsed(r.e_opened, r.e_response) <= hours * _HOUR), 1),
-                (self.elapsed(r.e_opened, r.e_watched) >= hours * _HOUR, 0), else_=None)
+                (self.elapsed(r.e_opened, r.e_watched) >= hours * _HOUR, 0),
+                else_=None,
+            )
 
         stmt = sa.select(
-            r.id, r.reference, r.opened_at, r.week, r.type, r.shop, r.listing_id, r.state, r.outcome,
+            r.id,
+            r.reference,
+            r.opened_at,
+            r.week,
+            r.type,
+            r.shop,
+            r.listing_id,
+            r.state,
+            r.outcome,
             self.hours(r.e_opened, r.e_response).label("response"),
             self.hours(r.e_opened, r.e_resolution).label("resolution"),
-            answered_within(24).label("answered_24h"), answered_within(48).label("answered_48h"),
-            r.response_breached, r.resolution_breached, r.resolved_on_time, r.arbitrated, r.decision, r.rating,
+            answered_within(24).label("answered_24h"),
+            answered_within(48).label("answered_48h"),
+            r.response_breached,
+            r.resolution_breached,
+            r.resolved_on_time,
+            r.arbitrated,
+            r.decision,
+            r.rating,
             *((r.listing, r.sku) if listings else ()),
         )
         return stmt.order_by(r.opened_at, r.id) if limit is not None else stmt
@@ -271,13 +316,19 @@ def _groups(facts: _Facts, dims: dict[str, str]) -> dict[str, dict[str, dict[str
 
     def branch(dim: str) -> sa.Select[Any]:
         columns = [
-            sa.literal(dim).label("dim"), key_of(dim).label("key"), sa.func.count().label("count"),
+            sa.literal(dim).label("dim"),
+            key_of(dim).label("key"),
+            sa.func.count().label("count"),
             *(sa.func.avg(c[s]).label(s) for s in _SHARES),
-            sa.func.avg(c.rating).label("average_rating"), sa.func.count(c.rating).label("ratings"),
+            sa.func.avg(c.rating).label("average_rating"),
+            sa.func.count(c.rating).label("ratings"),
         ]
         if facts.pg:
-            columns += [sa.func.percentile_cont(q).within_group(c[m]).label(f"{m}_{name}")
-                        for m in _TIMES for name, q in _PERCENTILES.items()]
+            columns += [
+                sa.func.percentile_cont(q).within_group(c[m]).label(f"{m}_{name}")
+                for m in _TIMES
+                for name, q in _PERCENTILES.items()
+            ]
         else:
             columns += [sa.null().label(p) for p in percentiles]
         stmt = sa.select(*columns)
@@ -293,37 +344,59 @@ def _groups(facts: _Facts, dims: dict[str, str]) -> dict[str, dict[str, dict[str
     return found
 
 
-def _sqlite_percentiles(c: Any, dims: list[str], key_of: Callable[[str], Any], padding: int,
-                        percentiles: list[str]) -> list[sa.Select[Any]]:
+def _sqlite_percentiles(
+    c: Any, dims: list[str], key_of: Callable[[str], Any], padding: int, percentiles: list[str]
+) -> list[sa.Select[Any]]:
     """SQLite has no `percentile_cont`: each group's values are ranked in a window, and each
     percentile is read off the rank it falls on and the next one (`lead`), interpolated in SQL.
     One row per group and percentile, with the aggregate columns left empty (`padding`)."""
-    values = sa.union_all(*(
-        sa.select(sa.literal(dim).label("dim"), key_of(dim).label("key"), sa.literal(m).label("measure"),
-                  c[m].label("value")).where(c[m].isnot(None), *([key_of(dim).isnot(None)] if dim else []))
-        for dim in ("", *dims) for m in _TIMES
-    )).subquery()
+    values = sa.union_all(
+        *(
+            sa.select(
+                sa.literal(dim).label("dim"),
+                key_of(dim).label("key"),
+                sa.literal(m).label("measure"),
+                c[m].label("value"),
+            ).where(c[m].isnot(None), *([key_of(dim).isnot(None)] if dim else []))
+            for dim in ("", *dims)
+            for m in _TIMES
+        )
+    ).subquery()
     part = (values.c.dim, values.c.key, values.c.measure)
-    r = sa.select(
-        *part, values.c.value,
-        (sa.func.row_number().over(partition_by=part, order_by=values.c.value) - 1).label("rank"),
-        sa.func.count().over(partition_by=part).label("n"),
-        sa.func.lead(values.c.value).over(partition_by=part, order_by=values.c.value).label("next"),
-    ).cte("ranked").prefix_with("MATERIALIZED").c
+    r = (
+        sa.select(
+            *part,
+            values.c.value,
+            (sa.func.row_number().over(partition_by=part, order_by=values.c.value) - 1).label("rank"),
+            sa.func.count().over(partition_by=part).label("n"),
+            sa.func.lead(values.c.value).over(partition_by=part, order_by=values.c.value).label("next"),
+        )
+        .cte("ranked")
+        .prefix_with("MATERIALIZED")
+        .c
+    )
     out = []
     for m in _TIMES:
         for name, q in _PERCENTILES.items():
             pos, low = (r.n - 1) * q, sa.cast((r.n - 1) * q, sa.Integer)
             value = r.value + (sa.func.coalesce(r.next, r.value) - r.value) * (pos - low)
-            out.append(sa.select(r.dim, r.key, *(sa.null() for _ in range(padding)),
-                                 *(value.label(p) if p == f"{m}_{name}" else sa.null().label(p) for p in percentiles))
-                       .where(r.measure == m, r.rank == low))
+            out.append(
+                sa.select(
+                    r.dim,
+                    r.key,
+                    *(sa.null() for _ in range(padding)),
+                    *(value.label(p) if p == f"{m}_{name}" else sa.null().label(p) for p in percentiles),
+                ).where(r.measure == m, r.rank == low)
+            )
     return out
 
 
 def _by_type(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"key": k, **_summary(groups[k]), "label_fr": t.label_fr, "label_en": t.label_en}
-            for k, t in TYPES.items() if k in groups]
+    return [
+        {"key": k, **_summary(groups[k]), "label_fr": t.label_fr, "label_en": t.label_en}
+        for k, t in TYPES.items()
+        if k in groups
+    ]
 
 
 def _sorted(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -332,31 +405,48 @@ def _sorted(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _outcomes(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     counts = sorted(((k, int(g["count"])) for k, g in groups.items()), key=lambda kv: (-kv[1], kv[0]))
-    return [{"outcome": o, "label_fr": SOLUTION_LABELS[o][0], "label_en": SOLUTION_LABELS[o][1], "count": n}
-            for o, n in counts]
+    return [
+        {"outcome": o, "label_fr": SOLUTION_LABELS[o][0], "label_en": SOLUTION_LABELS[o][1], "count": n}
+        for o, n in counts
+    ]
 
 
 def _root_causes(facts: _Facts) -> list[dict[str, Any]]:
     n = sa.func.count().label("n")
     rows = facts.session.execute(
-        sa.select(col(Lesson.root_cause), n).where(col(Lesson.incident_id).in_(facts.incident_ids()))
-        .group_by(col(Lesson.root_cause)).order_by(n.desc(), col(Lesson.root_cause))).all()
+        sa.select(col(Lesson.root_cause), n)
+        .where(col(Lesson.incident_id).in_(facts.incident_ids()))
+        .group_by(col(Lesson.root_cause))
+        .order_by(n.desc(), col(Lesson.root_cause))
+    ).all()
     return [{"cause": c, "count": int(k), "recurring": k >= 2} for c, k in rows]
 
 
 def _top_listings(facts: _Facts) -> list[dict[str, Any]]:
     """The listings with most incidents (ties: by title, then the one whose first incident came
     first), counted on the incidents alone before the ten are named."""
-    counted = (sa.select(col(Incident.listing_id), sa.func.count().label("n"), sa.func.min(col(Incident.opened_at)).label("first"),
-                         sa.func.min(col(Incident.id)).label("first_id"))
-               .where(*facts.where()).group_by(col(Incident.listing_id)).subquery())
+    counted = (
+        sa.select(
+            col(Incident.listing_id),
+            sa.func.count().label("n"),
+            sa.func.min(col(Incident.opened_at)).label("first"),
+            sa.func.min(col(Incident.id)).label("first_id"),
+        )
+        .where(*facts.where())
+        .group_by(col(Incident.listing_id))
+        .subquery()
+    )
     rows = facts.session.execute(
         sa.select(counted.c.listing_id, col(Listing.title), col(Listing.sku), col(Shop.name), counted.c.n)
-        .join(Listing, col(Listing.id) == counted.c.listing_id).join(Shop, col(Shop.id) == col(Listing.shop_id))
+        .join(Listing, col(Listing.id) == counted.c.listing_id)
+        .join(Shop, col(Shop.id) == col(Listing.shop_id))
         .order_by(counted.c.n.desc(), col(Listing.title), counted.c.first, counted.c.first_id)
-        .limit(TOP_LISTINGS)).all()
-    return [{"listing_id": lid, "listing": title, "sku": sku, "shop": shop, "count": int(k)}
-            for lid, title, sku, shop, k in rows]
+        .limit(TOP_LISTINGS)
+    ).all()
+    return [
+        {"listing_id": lid, "listing": title, "sku": sku, "shop": shop, "count": int(k)}
+        for lid, title, sku, shop, k in rows
+    ]
 
 
 @reads
@@ -376,9 +466,28 @@ def trends(session: Session, actor: Actor, start: date, end: date) -> dict[str, 
     }
 
 
-CSV_COLUMNS = ["reference", "opened_at", "week", "type", "shop", "listing", "sku", "state", "outcome",
-               "response_hours", "resolution_hours", "answered_24h", "answered_48h", "response_breached",
-               "resolution_breached", "resolved_on_time", "arbitrated", "decision", "rating", "root_causes"]
+CSV_COLUMNS = [
+    "reference",
+    "opened_at",
+    "week",
+    "type",
+    "shop",
+    "listing",
+    "sku",
+    "state",
+    "outcome",
+    "response_hours",
+    "resolution_hours",
+    "answered_24h",
+    "answered_48h",
+    "response_breached",
+    "resolution_breached",
+    "resolved_on_time",
+    "arbitrated",
+    "decision",
+    "rating",
+    "root_causes",
+]
 
 
 def _csv_line(row: Any, causes: list[str]) -> list[Any]:
@@ -388,10 +497,28 @@ def _csv_line(row: Any, causes: list[str]) -> list[Any]:
     def hours(value: Any) -> Any:
         return "" if value is None else float(value)
 
-    return [row.reference, row.opened_at.isoformat(), row.week, row.type, row.shop, row.listing, row.sku, row.state,
-            row.outcome, hours(row.response), hours(row.resolution), flag(row.answered_24h), flag(row.answered_48h),
-            flag(row.response_breached), flag(row.resolution_breached), flag(row.resolved_on_time),
-            flag(row.arbitrated), row.decision or "", "" if row.rating is None else row.rating, ";".join(causes)]
+    return [
+        row.reference,
+        row.opened_at.isoformat(),
+        row.week,
+        row.type,
+        row.shop,
+        row.listing,
+        row.sku,
+        row.state,
+        row.outcome,
+        hours(row.response),
+        hours(row.resolution),
+        flag(row.answered_24h),
+        flag(row.answered_48h),
+        flag(row.response_breached),
+        flag(row.resolution_breached),
+        flag(row.resolved_on_time),
+        flag(row.arbitrated),
+        row.decision or "",
+        "" if row.rating is None else row.rating,
+        ";".join(causes),
+    ]
 
 
 @reads
@@ -425,14 +552,19 @@ def _csv_chunks(facts: _Facts) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     after: tuple[datetime, int] | None = None
     while True:
-        keyset = () if after is None else (
-            sa.tuple_(col(Incident.opened_at), col(Incident.id)) > sa.tuple_(_instant(after[0]), after[1]),)
+        keyset = (
+            ()
+            if after is None
+            else (sa.tuple_(col(Incident.opened_at), col(Incident.id)) > sa.tuple_(_instant(after[0]), after[1]),)
+        )
         rows = facts.session.execute(facts.select(listings=True, conds=keyset, limit=CSV_BATCH)).all()
         causes: dict[int, list[str]] = {}
         if rows:
             for incident_id, cause in facts.session.execute(
-                    sa.select(col(Lesson.incident_id), col(Lesson.root_cause))
-                    .where(col(Lesson.incident_id).in_([r.id for r in rows])).order_by(col(Lesson.id))):
+                sa.select(col(Lesson.incident_id), col(Lesson.root_cause))
+                .where(col(Lesson.incident_id).in_([r.id for r in rows]))
+                .order_by(col(Lesson.id))
+            ):
                 causes.setdefault(incident_id, []).append(cause)
         for row in rows:
             writer.writerow(_csv_line(row, causes.get(row.id, [])))
@@ -451,10 +583,18 @@ def seller_insights(session: Session, actor: Actor, start: date, end: date) -> d
     authorize(actor, "insights.view")
     facts = _Facts(session, start, end, shop_id=actor.shop_id)
     groups = _groups(facts, {"type": "type", "listing": "listing_id", "outcome": "decision"})
-    listings = {lid: (title, sku) for lid, title, sku in session.execute(
-        sa.select(col(Listing.id), col(Listing.title), col(Listing.sku)).where(col(Listing.id).in_([int(k) for k in groups["listing"]])))}
-    by_listing = [{"key": int(k), **_summary(g), "listing": listings[int(k)][0], "sku": listings[int(k)][1]}
-                  for k, g in groups["listing"].items()]
+    listings = {
+        lid: (title, sku)
+        for lid, title, sku in session.execute(
+            sa.select(col(Listing.id), col(Listing.title), col(Listing.sku)).where(
+                col(Listing.id).in_([int(k) for k in groups["listing"]])
+            )
+        )
+    }
+    by_listing = [
+        {"key": int(k), **_summary(g), "listing": listings[int(k)][0], "sku": listings[int(k)][1]}
+        for k, g in groups["listing"].items()
+    ]
     return {
         "overall": _summary(groups[""][""]),
         "by_type": _by_type(groups["type"]),

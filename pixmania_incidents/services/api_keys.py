@@ -16,12 +16,21 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents.models import ApiKey, Role, Shop, User
 from pixmania_incidents.services import throttle
 from pixmania_incidents.services.auth import hash_token
-from pixmania_incidents.services.common import existing, Actor, InvalidInput, NotFound, ServiceError, authorize, now, reads
+from pixmania_incidents.services.common import (
+    Actor,
+    InvalidInput,
+    NotFound,
+    ServiceError,
+    authorize,
+    existing,
+    now,
+    reads,
+)
 from pixmania_incidents.services.inputs import clean_text
 from pixmania_incidents.vocabulary import API_KEY_SCOPES
 
@@ -73,8 +82,18 @@ class Holder:
 def _view(session: Session, key: ApiKey) -> KeyView:
     shop = existing(session, Shop, key.shop_id) if key.shop_id else None
     owner = existing(session, User, key.user_id)
-    return KeyView(key.id, key.name, key.prefix, key.scope, key.shop_id, shop.name if shop else "",
-                   owner.name if owner else "", key.created_at, key.last_used_at, key.revoked_at)
+    return KeyView(
+        key.id,
+        key.name,
+        key.prefix,
+        key.scope,
+        key.shop_id,
+        shop.name if shop else "",
+        owner.name if owner else "",
+        key.created_at,
+        key.last_used_at,
+        key.revoked_at,
+    )
 
 
 def _owner_for(session: Session, actor: Actor, scope: str, seller_id: int | None) -> User:
@@ -101,9 +120,16 @@ def create_key(session: Session, actor: Actor, name: str, scope: str, seller_id:
     name = clean_text(name, "name", limit=80)
     owner = _owner_for(session, actor, scope, seller_id)
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
-    key = ApiKey(name=name, key_hash=hash_token(secret), prefix=secret[: len(KEY_PREFIX) + 6], user_id=owner.id,
-                 shop_id=owner.shop_id if scope != "operator" else None, scope=scope, created_by_id=actor.user_id,
-                 created_at=now())
+    key = ApiKey(
+        name=name,
+        key_hash=hash_token(secret),
+        prefix=secret[: len(KEY_PREFIX) + 6],
+        user_id=owner.id,
+        shop_id=owner.shop_id if scope != "operator" else None,
+        scope=scope,
+        created_by_id=actor.user_id,
+        created_at=now(),
+    )
     session.add(key)
     session.flush()
     return NewKey(_view(session, key), secret)

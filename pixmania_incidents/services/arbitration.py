@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.lifecycle import Action
@@ -31,7 +31,6 @@ from pixmania_incidents.models import (
     Evidence,
     Incident,
     IncidentEvent,
-    IncidentState as S,
     Listing,
     ListingFlag,
     Message,
@@ -42,6 +41,9 @@ from pixmania_incidents.models import (
     Shipment,
     Shop,
     User,
+)
+from pixmania_incidents.models import (
+    IncidentState as S,
 )
 from pixmania_incidents.policy import (
     LATEST_DUE_DAYS,
@@ -55,13 +57,14 @@ from pixmania_incidents.policy import (
     type_policy,
 )
 from pixmania_incidents.services import clocks, inputs
-from pixmania_incidents.services.common import (existing,
+from pixmania_incidents.services.common import (
     Actor,
     Forbidden,
     InvalidInput,
     ServiceError,
     authorize,
     check_version,
+    existing,
     load_incident,
     now,
 )
@@ -72,8 +75,8 @@ from pixmania_incidents.services.incidents import (
     apply_solution,
     case_facts,
     close,
-    open_arbitration,
     finish,
+    open_arbitration,
     refundable_cents,
     refusal_of,
     result_of,
@@ -115,7 +118,9 @@ def _neutrality_breaches(session: Session, incident_ids: list[int], arbitrator_i
         return set()
     rows = session.exec(
         select(col(Message.incident_id)).where(
-            col(Message.incident_id).in_(incident_ids), col(Message.author_id) == arbitrator_id, col(Message.kind).in_(("assist", "internal"))
+            col(Message.incident_id).in_(incident_ids),
+            col(Message.author_id) == arbitrator_id,
+            col(Message.kind).in_(("assist", "internal")),
         )
     ).all()
     return set(rows)
@@ -128,8 +133,11 @@ def queue(session: Session, actor: Actor) -> list[dict[str, Any]]:
         select(Incident, ArbitrationRequest, Shop)
         .join(ArbitrationRequest, col(ArbitrationRequest.incident_id) == col(Incident.id))
         .join(Shop, col(Shop.id) == col(Incident.shop_id))
-        .where(col(Incident.state) == S.in_arbitration, col(ArbitrationRequest.decided_at).is_(None),
-               col(ArbitrationRequest.withdrawn_at).is_(None))
+        .where(
+            col(Incident.state) == S.in_arbitration,
+            col(ArbitrationRequest.decided_at).is_(None),
+            col(ArbitrationRequest.withdrawn_at).is_(None),
+        )
         .order_by(col(ArbitrationRequest.created_at), col(ArbitrationRequest.id))
     ).all()
     # One line per case: the current (latest) request.
@@ -145,25 +153,27 @@ def queue(session: Session, actor: Actor) -> list[dict[str, Any]]:
     for incident, request, shop in ordered:
         decision_clock = clocks.current(session, incident, clocks.ARBITRATION_DECISION)
         policy = type_policy(incident.type)
-        out.append({
-            "incident_id": incident.id,
-            "reference": incident.reference,
-            "type": incident.type,
-            "type_fr": policy.label_fr,
-            "type_en": policy.label_en,
-            "shop": shop.name,
-            "requester_role": request.requester_role,
-            "requester_name": names.get(request.requested_by_id, ""),
-            "reason": request.reason,
-            "requested_at": request.created_at,
-            **statement_window(request, at),
-            "arbitrator_id": incident.arbitrator_id,
-            "arbitrator_name": names.get(incident.arbitrator_id, ""),
-            "mine": incident.arbitrator_id == actor.id,
-            "neutral": incident.id not in conflicted,
-            "decision_due_at": decision_clock.due_at if decision_clock else None,
-            "version": incident.version,
-        })
+        out.append(
+            {
+                "incident_id": incident.id,
+                "reference": incident.reference,
+                "type": incident.type,
+                "type_fr": policy.label_fr,
+                "type_en": policy.label_en,
+                "shop": shop.name,
+                "requester_role": request.requester_role,
+                "requester_name": names.get(request.requested_by_id, ""),
+                "reason": request.reason,
+                "requested_at": request.created_at,
+                **statement_window(request, at),
+                "arbitrator_id": incident.arbitrator_id,
+                "arbitrator_name": names.get(incident.arbitrator_id, ""),
+                "mine": incident.arbitrator_id == actor.id,
+                "neutral": incident.id not in conflicted,
+                "decision_due_at": decision_clock.due_at if decision_clock else None,
+                "version": incident.version,
+            }
+        )
     return out
 
 
@@ -207,8 +217,14 @@ def _arbitration_incident(session: Session, actor: Actor, incident_id: int) -> I
 
 def _start_decision_clock(session: Session, incident: Incident, at: datetime) -> None:
     clocks.settle_kind(session, incident, clocks.ARBITRATION_DECISION, "cancelled", at)
-    clocks.start(session, incident, clocks.ARBITRATION_DECISION, "arbitrator",
-                 dl.arbitration_due_at(at, clocks.calendar_of(incident)), at)
+    clocks.start(
+        session,
+        incident,
+        clocks.ARBITRATION_DECISION,
+        "arbitrator",
+        dl.arbitration_due_at(at, clocks.calendar_of(incident)),
+        at,
+    )
 
 
 def take_case(session: Session, actor: Actor, incident_id: int) -> Result:
@@ -268,8 +284,16 @@ def reassign_case(session: Session, actor: Actor, incident_id: int, to_arbitrato
     request.taken_by_id, request.taken_at = target.id, at
     session.add(request)
     _start_decision_clock(session, incident, at)
-    finish(session, incident, actor, "case_reassigned", before, {"arbitrator_id": target.id},
-            notify=[f"user:{target.id}"], arbitrator=target.name)
+    finish(
+        session,
+        incident,
+        actor,
+        "case_reassigned",
+        before,
+        {"arbitrator_id": target.id},
+        notify=[f"user:{target.id}"],
+        arbitrator=target.name,
+    )
     return result_of(incident, request.id)
 
 
@@ -294,14 +318,16 @@ def obligation_drafts(outcome: str, at: datetime, incident: Incident) -> list[Ob
     drafts = []
     for kind in obligations_for(outcome):
         waits_for = _WAITING.get(obligation_start(outcome, kind))
-        drafts.append(ObligationDraft(
-            kind=kind.value,
-            holder=OBLIGATION_HOLDER[kind],
-            label_fr=OBLIGATION_LABELS[kind][0],
-            label_en=OBLIGATION_LABELS[kind][1],
-            due_at=None if waits_for else dl.obligation_due_at(kind, at, clocks.calendar_of(incident)),
-            waits_for=waits_for,
-        ))
+        drafts.append(
+            ObligationDraft(
+                kind=kind.value,
+                holder=OBLIGATION_HOLDER[kind],
+                label_fr=OBLIGATION_LABELS[kind][0],
+                label_en=OBLIGATION_LABELS[kind][1],
+                due_at=None if waits_for else dl.obligation_due_at(kind, at, clocks.calendar_of(incident)),
+                waits_for=waits_for,
+            )
+        )
     return drafts
 
 
@@ -344,8 +370,12 @@ def _checked_dues(outcome: str, dues: Mapping[str, datetime | None] | None, at: 
             continue
         if kind not in allowed:
             raise InvalidInput("support.error.obligation_kind")
-        checked[kind] = inputs.instant(due, "support.error.obligation_due", earliest=at + timedelta(seconds=1),
-                                       latest=at + timedelta(days=LATEST_DUE_DAYS))
+        checked[kind] = inputs.instant(
+            due,
+            "support.error.obligation_due",
+            earliest=at + timedelta(seconds=1),
+            latest=at + timedelta(days=LATEST_DUE_DAYS),
+        )
     return checked
 
 
@@ -385,8 +415,15 @@ def decide(
     at = now()
     dues = _checked_dues(outcome, obligation_dues, at)
     request = open_arbitration(session, incident)
-    decision = Decision(incident_id=incident.id, arbitration_id=request.id, arbitrator_id=actor.user_id,
-                        outcome=outcome, amount_cents=amount, rationale=text, created_at=at)
+    decision = Decision(
+        incident_id=incident.id,
+        arbitration_id=request.id,
+        arbitrator_id=actor.user_id,
+        outcome=outcome,
+        amount_cents=amount,
+        rationale=text,
+        created_at=at,
+    )
     session.add(decision)
     request.decided_at = at
     session.add(request)
@@ -401,9 +438,17 @@ def decide(
         for ob in apply_solution(session, incident, "decision", decision.id, outcome, amount, at):
             if ob.kind in dues:
                 _set_due(session, incident, ob, dues[ob.kind], at)
-    finish(session, incident, actor, "decided", before,
-            {"decision_id": decision.id, "outcome": outcome, "amount_cents": amount},
-            notify=["customer", "shop"], outcome=outcome, amount_cents=amount)
+    finish(
+        session,
+        incident,
+        actor,
+        "decided",
+        before,
+        {"decision_id": decision.id, "outcome": outcome, "amount_cents": amount},
+        notify=["customer", "shop"],
+        outcome=outcome,
+        amount_cents=amount,
+    )
     return result_of(incident, decision.id)
 
 
@@ -416,7 +461,9 @@ def decision_of(session: Session, actor: Actor, incident_id: int) -> dict[str, A
     if decision is None:
         return None
     obligations = session.exec(
-        select(Obligation).where(col(Obligation.source) == "decision", col(Obligation.source_id) == decision.id).order_by(col(Obligation.id))
+        select(Obligation)
+        .where(col(Obligation.source) == "decision", col(Obligation.source_id) == decision.id)
+        .order_by(col(Obligation.id))
     ).all()
     fr, en = SOLUTION_LABELS[decision.outcome]
     return {
@@ -433,8 +480,16 @@ def decision_of(session: Session, actor: Actor, incident_id: int) -> dict[str, A
 
 def _obligation_view(ob: Obligation) -> dict[str, Any]:
     fr, en = OBLIGATION_LABELS[ob.kind]
-    return {"kind": ob.kind, "holder": ob.holder, "label_fr": fr, "label_en": en,
-            "amount_cents": ob.amount_cents, "due_at": ob.due_at, "met_at": ob.met_at, "cancelled_at": ob.cancelled_at}
+    return {
+        "kind": ob.kind,
+        "holder": ob.holder,
+        "label_fr": fr,
+        "label_en": en,
+        "amount_cents": ob.amount_cents,
+        "due_at": ob.due_at,
+        "met_at": ob.met_at,
+        "cancelled_at": ob.cancelled_at,
+    }
 
 
 # --- the case file -----------------------------------------------------------------------
@@ -480,62 +535,154 @@ def case_file(session: Session, actor: Actor, incident_id: int) -> dict[str, Any
     evidence = rows(Evidence, col(Evidence.id))
     events = rows(IncidentEvent, col(IncidentEvent.id))
     requests = rows(ArbitrationRequest, col(ArbitrationRequest.id))
-    names = _names(session, {m.author_id for m in messages} | {e.actor_id for e in events}
-                   | {r.requested_by_id for r in requests} | {incident.arbitrator_id} | {ev.uploader_id for ev in evidence})
+    names = _names(
+        session,
+        {m.author_id for m in messages}
+        | {e.actor_id for e in events}
+        | {r.requested_by_id for r in requests}
+        | {incident.arbitrator_id}
+        | {ev.uploader_id for ev in evidence},
+    )
     roles = {m.author_id: m.author_role for m in messages} | {incident.customer_id: Role.customer.value}
     files_by_message: dict[int | None, list[dict[str, Any]]] = {}
     for ev in evidence:
         # Who gave each piece and when: the arbitrator weighs a photo by its giver and its date.
-        files_by_message.setdefault(ev.message_id, []).append({
-            "id": ev.id, "filename": ev.filename, "content_type": ev.content_type, "size": ev.size,
-            "is_image": ev.content_type.startswith("image/"), "url": f"/api/evidence/{ev.id}",
-            "purpose": ev.purpose, "given_by": names.get(ev.uploader_id, ""),
-            "given_by_role": roles.get(ev.uploader_id, ""), "given_at": ev.created_at,
-        })
+        files_by_message.setdefault(ev.message_id, []).append(
+            {
+                "id": ev.id,
+                "filename": ev.filename,
+                "content_type": ev.content_type,
+                "size": ev.size,
+                "is_image": ev.content_type.startswith("image/"),
+                "url": f"/api/evidence/{ev.id}",
+                "purpose": ev.purpose,
+                "given_by": names.get(ev.uploader_id, ""),
+                "given_by_role": roles.get(ev.uploader_id, ""),
+                "given_at": ev.created_at,
+            }
+        )
     request = requests[-1] if requests else None
-    flags = session.exec(select(ListingFlag).where(col(ListingFlag.listing_id) == listing.id).order_by(col(ListingFlag.id))).all()
+    flags = session.exec(
+        select(ListingFlag).where(col(ListingFlag.listing_id) == listing.id).order_by(col(ListingFlag.id))
+    ).all()
     policy = type_policy(incident.type)
     return {
         "incident": {
-            "id": incident.id, "reference": incident.reference, "type": incident.type,
-            "type_fr": policy.label_fr, "type_en": policy.label_en, "state": incident.state,
-            "outcome": incident.outcome, "description": incident.description, "opened_at": incident.opened_at,
-            "version": incident.version, "arbitrator_id": incident.arbitrator_id,
+            "id": incident.id,
+            "reference": incident.reference,
+            "type": incident.type,
+            "type_fr": policy.label_fr,
+            "type_en": policy.label_en,
+            "state": incident.state,
+            "outcome": incident.outcome,
+            "description": incident.description,
+            "opened_at": incident.opened_at,
+            "version": incident.version,
+            "arbitrator_id": incident.arbitrator_id,
             "arbitrator_name": names.get(incident.arbitrator_id, ""),
             "mine": incident.arbitrator_id == actor.id,
         },
-        "order": {"reference": order.reference, "placed_at": order.placed_at, "shipping_address": order.shipping_address,
-                  "quantity": line.quantity, "total_cents": line.total_cents,
-                  "refundable_cents": refundable_cents(session, incident)},
+        "order": {
+            "reference": order.reference,
+            "placed_at": order.placed_at,
+            "shipping_address": order.shipping_address,
+            "quantity": line.quantity,
+            "total_cents": line.total_cents,
+            "refundable_cents": refundable_cents(session, incident),
+        },
         "customer": {"name": customer.name, "email": customer.email},
         "shop": {"name": shop.name},
-        "listing": {"id": listing.id, "sku": listing.sku, "title": listing.title, "description": listing.description,
-                    "price_cents": listing.price_cents},
-        "shipment": None if shipment is None else {
-            "carrier": shipment.carrier, "tracking_number": shipment.tracking_number, "state": shipment.state,
-            "shipped_at": shipment.shipped_at, "delivered_at": shipment.delivered_at},
-        "inquiries": [{"carrier": c.carrier, "reference": c.reference, "opened_at": c.opened_at,
-                       "outcome": c.outcome, "outcome_at": c.outcome_at}
-                      for c in rows(CarrierInquiry, col(CarrierInquiry.id))],
-        "messages": [{"id": m.id, "author": names.get(m.author_id, ""), "author_role": m.author_role, "kind": m.kind,
-                      "visibility": m.visibility, "body": m.body, "channel": m.channel, "counterpart": m.counterpart,
-                      "occurred_at": m.occurred_at, "created_at": m.created_at,
-                      "files": files_by_message.get(m.id, [])} for m in messages],
+        "listing": {
+            "id": listing.id,
+            "sku": listing.sku,
+            "title": listing.title,
+            "description": listing.description,
+            "price_cents": listing.price_cents,
+        },
+        "shipment": None
+        if shipment is None
+        else {
+            "carrier": shipment.carrier,
+            "tracking_number": shipment.tracking_number,
+            "state": shipment.state,
+            "shipped_at": shipment.shipped_at,
+            "delivered_at": shipment.delivered_at,
+        },
+        "inquiries": [
+            {
+                "carrier": c.carrier,
+                "reference": c.reference,
+                "opened_at": c.opened_at,
+                "outcome": c.outcome,
+                "outcome_at": c.outcome_at,
+            }
+            for c in rows(CarrierInquiry, col(CarrierInquiry.id))
+        ],
+        "messages": [
+            {
+                "id": m.id,
+                "author": names.get(m.author_id, ""),
+                "author_role": m.author_role,
+                "kind": m.kind,
+                "visibility": m.visibility,
+                "body": m.body,
+                "channel": m.channel,
+                "counterpart": m.counterpart,
+                "occurred_at": m.occurred_at,
+                "created_at": m.created_at,
+                "files": files_by_message.get(m.id, []),
+            }
+            for m in messages
+        ],
         "evidence": sorted((f for files in files_by_message.values() for f in files), key=lambda f: f["id"]),
-        "timeline": [{"kind": e.kind, "actor": names.get(e.actor_id, ""), "actor_role": e.actor_role, "at": e.at,
-                      "before": e.before, "after": e.after} for e in events],
-        "proposals": [{"solution": p.solution, "amount_cents": p.amount_cents, "message": p.message, "status": p.status,
-                       **refusal_of(p), "created_at": p.created_at, "answered_at": p.answered_at}
-                      for p in rows(Proposal, col(Proposal.id))],
+        "timeline": [
+            {
+                "kind": e.kind,
+                "actor": names.get(e.actor_id, ""),
+                "actor_role": e.actor_role,
+                "at": e.at,
+                "before": e.before,
+                "after": e.after,
+            }
+            for e in events
+        ],
+        "proposals": [
+            {
+                "solution": p.solution,
+                "amount_cents": p.amount_cents,
+                "message": p.message,
+                "status": p.status,
+                **refusal_of(p),
+                "created_at": p.created_at,
+                "answered_at": p.answered_at,
+            }
+            for p in rows(Proposal, col(Proposal.id))
+        ],
         "deadlines": [_deadline_record(r, at) for r in clocks.clocks_of(session, incident)],
-        "flags": [{"reason": f.reason, "details": f.details, "status": f.status, "created_at": f.created_at,
-                   "resolution_note": f.resolution_note, "this_case": f.incident_id == incident.id} for f in flags],
-        "arbitration": None if request is None else {
-            "requester_role": request.requester_role, "requester_name": names.get(request.requested_by_id, ""),
-            "reason": request.reason, "requested_at": request.created_at, "statement": request.statement,
-            "statement_at": request.statement_at, "taken_at": request.taken_at, "withdrawn_at": request.withdrawn_at,
-            **statement_window(request, at)},
+        "flags": [
+            {
+                "reason": f.reason,
+                "details": f.details,
+                "status": f.status,
+                "created_at": f.created_at,
+                "resolution_note": f.resolution_note,
+                "this_case": f.incident_id == incident.id,
+            }
+            for f in flags
+        ],
+        "arbitration": None
+        if request is None
+        else {
+            "requester_role": request.requester_role,
+            "requester_name": names.get(request.requested_by_id, ""),
+            "reason": request.reason,
+            "requested_at": request.created_at,
+            "statement": request.statement,
+            "statement_at": request.statement_at,
+            "taken_at": request.taken_at,
+            "withdrawn_at": request.withdrawn_at,
+            **statement_window(request, at),
+        },
         "decision": decision_of(session, actor, incident.id),
         "neutral": not _neutrality_breaches(session, [incident.id], actor.user_id),
     }
-

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents.models import User
 from pixmania_incidents.services.common import Actor, Forbidden, authorize, reads
@@ -44,7 +44,12 @@ def assign(session: Session, actor: Actor, incident_id: int, assignee_id: int | 
     name = ""
     if assignee_id is not None:
         assignee = session.get(User, assignee_id)
-        if assignee is None or assignee.role != Role.seller or assignee.shop_id != incident.shop_id or not assignee.active:
+        if (
+            assignee is None
+            or assignee.role != Role.seller
+            or assignee.shop_id != incident.shop_id
+            or not assignee.active
+        ):
             raise Forbidden()
         name = assignee.name
     if incident.assignee_id == assignee_id:
@@ -71,6 +76,12 @@ def _handle(session: Session, actor: Actor, incident_id: int, agent_id: int | No
         return result_of(incident)
     before = {"agent_id": incident.agent_id}
     incident.agent_id = agent_id
-    finish(session, incident, actor, "taken" if agent_id else "released",
-           before, {"agent_id": agent_id, "agent": actor.name if agent_id else ""})
+    finish(
+        session,
+        incident,
+        actor,
+        "taken" if agent_id else "released",
+        before,
+        {"agent_id": agent_id, "agent": actor.name if agent_id else ""},
+    )
     return result_of(incident)

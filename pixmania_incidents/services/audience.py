@@ -41,7 +41,9 @@ class Reach:
 def _role(*roles: str) -> sa.BindParameter:
     """Roles written into the statement itself (they never vary), so that PostgreSQL may keep one
     plan for it: with a parameter there, its plan would have to suit the customers' role too."""
-    return sa.bindparam(f"role_{'_'.join(roles)}", [str(r) for r in sorted(roles)], expanding=True, literal_execute=True)
+    return sa.bindparam(
+        f"role_{'_'.join(roles)}", [str(r) for r in sorted(roles)], expanding=True, literal_execute=True
+    )
 
 
 def _who() -> sa.CompoundSelect:
@@ -51,12 +53,17 @@ def _who() -> sa.CompoundSelect:
     incidents: Any = sa.bindparam("incidents", expanding=True)
     flagged = sa.bindparam("inbox", type_=sa.Boolean) | sa.exists().where(col(ListingFlag.incident_id).in_(incidents))
     return sa.union_all(
-        sa.select(col(User.id), at_once).join(Incident, col(Incident.customer_id) == col(User.id)).where(col(Incident.id).in_(incidents), active),
-        sa.select(col(User.id), at_once).where(col(User.shop_id).in_(sa.bindparam("shops", expanding=True)),
-                                          col(User.role).in_(_role(Role.seller)), active),
+        sa.select(col(User.id), at_once)
+        .join(Incident, col(Incident.customer_id) == col(User.id))
+        .where(col(Incident.id).in_(incidents), active),
+        sa.select(col(User.id), at_once).where(
+            col(User.shop_id).in_(sa.bindparam("shops", expanding=True)), col(User.role).in_(_role(Role.seller)), active
+        ),
         # every active staff account (a few hundred, by role), matched with the desk pages open below:
         # cheaper than naming each of them in the statement
-        sa.select(col(User.id), at_desk).where(sa.bindparam("desk", type_=sa.Boolean), col(User.role).in_(_role(*STAFF)), active),
+        sa.select(col(User.id), at_desk).where(
+            sa.bindparam("desk", type_=sa.Boolean), col(User.role).in_(_role(*STAFF)), active
+        ),
         sa.select(col(User.id), at_once).where(col(User.role).in_(_role(Role.product)), active, flagged),
     )
 
@@ -74,8 +81,12 @@ def reach(session: Session, audiences: Iterable[tuple], desk_open: Collection[in
     if not incidents and not inbox:
         return Reach(frozenset(now), frozenset())
     desk: set[int] = set()
-    params = {"incidents": list(incidents), "shops": sorted(set(incidents.values())),
-              "desk": bool(incidents and desk_open), "inbox": inbox}
+    params = {
+        "incidents": list(incidents),
+        "shops": sorted(set(incidents.values())),
+        "desk": bool(incidents and desk_open),
+        "inbox": inbox,
+    }
     for user_id, is_desk in session.connection().execute(_WHO, params):
         if not is_desk:
             now.add(user_id)

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from passlib.context import CryptContext
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import LoginAttempt, LoginSession, Role, User
@@ -101,11 +101,7 @@ def _dummy_hash() -> str:
 def check_password_rule(password: str) -> None:
     if len(password) > PASSWORD_MAX:
         raise InvalidInput("auth.error.password_too_long", max=PASSWORD_MAX)
-    if (
-        len(password) < PASSWORD_MIN
-        or not any(c.isalpha() for c in password)
-        or not any(c.isdigit() for c in password)
-    ):
+    if len(password) < PASSWORD_MIN or not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
         raise InvalidInput("auth.error.weak_password")
 
 
@@ -158,11 +154,14 @@ def _known_address(session: Session, email: str, ip: str) -> bool:
     """Whether this account already logged in from this address: its owner, most likely."""
     if not ip:
         return False
-    return session.exec(
-        select(col(LoginAttempt.id))
-        .where(col(LoginAttempt.email) == email, col(LoginAttempt.ip) == ip, col(LoginAttempt.success).is_(True))
-        .limit(1)
-    ).first() is not None
+    return (
+        session.exec(
+            select(col(LoginAttempt.id))
+            .where(col(LoginAttempt.email) == email, col(LoginAttempt.ip) == ip, col(LoginAttempt.success).is_(True))
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def _guess_keys(email: str, ip: str, per_account: bool = True) -> list[tuple[throttle.Rule, str]]:
@@ -198,8 +197,10 @@ def login(session: Session, email: str, password: str, ip: str = "", user_agent:
     ip = (ip or "")[:64]
     taken = throttle.take(session, *_guess_keys(email, ip, per_account=not _known_address(session, email, ip)))
     user = session.exec(select(User).where(col(User.email) == email)).first() if email else None
-    password = (password or "")[:PASSWORD_MAX + 1]  # over the cap can never match: bounded work
-    ok = pwd_context.verify(password, user.password_hash if user and user.password_hash.startswith("$argon2") else _dummy_hash())
+    password = (password or "")[: PASSWORD_MAX + 1]  # over the cap can never match: bounded work
+    ok = pwd_context.verify(
+        password, user.password_hash if user and user.password_hash.startswith("$argon2") else _dummy_hash()
+    )
     ok = ok and user is not None and user.active and len(password) <= PASSWORD_MAX
     session.add(LoginAttempt(email=email, ip=ip, success=ok, at=now()))
     if not ok or user is None:
@@ -291,9 +292,13 @@ def sessions_running_out(session: Session, since: datetime, until: datetime) -> 
     the next instant a live session expires (None when none will)."""
     live = col(LoginSession.revoked_at).is_(None)
     ended = session.exec(
-        select(col(LoginSession.user_id)).where(live, col(LoginSession.expires_at) > since, col(LoginSession.expires_at) <= until)
+        select(col(LoginSession.user_id)).where(
+            live, col(LoginSession.expires_at) > since, col(LoginSession.expires_at) <= until
+        )
     ).all()
-    upcoming = session.exec(select(sa.func.min(col(LoginSession.expires_at))).where(live, col(LoginSession.expires_at) > until)).one()
+    upcoming = session.exec(
+        select(sa.func.min(col(LoginSession.expires_at))).where(live, col(LoginSession.expires_at) > until)
+    ).one()
     return set(ended), upcoming
 
 
@@ -305,8 +310,9 @@ def logout(session: Session, token: str | None) -> None:
         log.info("user %s logged out everywhere", actor.id)
 
 
-def change_password(session: Session, actor: Actor, current: str, new: str, keep_token: str | None = None,
-                    ip: str = "") -> None:
+def change_password(
+    session: Session, actor: Actor, current: str, new: str, keep_token: str | None = None, ip: str = ""
+) -> None:
     """Also the forced change of a temporary password; other sessions of the user end.
 
     Checking the current password is a guess like a login (whoever holds a session may not be
@@ -318,7 +324,7 @@ def change_password(session: Session, actor: Actor, current: str, new: str, keep
     if new == current:
         raise InvalidInput("auth.error.same_password")
     taken = throttle.take(session, *_guess_keys(user.email, (ip or "")[:64]))
-    if not pwd_context.verify((current or "")[:PASSWORD_MAX + 1], user.password_hash):
+    if not pwd_context.verify((current or "")[: PASSWORD_MAX + 1], user.password_hash):
         raise InvalidInput("auth.error.wrong_current_password")
     throttle.give_back(session, taken)
     user.password_hash = hash_password(new)

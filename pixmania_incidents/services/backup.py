@@ -73,8 +73,9 @@ def _copy_checked(source: Path, target: Path, sha256: str) -> bool:
     return True
 
 
-def _copy_files(entries: Iterable[tuple[str, str]], source_of: Callable[[str], Path], target_dir: Path,
-                report: BackupReport) -> list[tuple[str, str]]:
+def _copy_files(
+    entries: Iterable[tuple[str, str]], source_of: Callable[[str], Path], target_dir: Path, report: BackupReport
+) -> list[tuple[str, str]]:
     """Copy each (stored name, SHA-256); returns those now in `target_dir`, the ones that
     were already there (same name and size: stored names are random) included."""
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -110,8 +111,14 @@ def _write_manifest(folder: Path, report: BackupReport, files: list[tuple[str, s
     """Written last: a folder without it is not a backup. The checksums are in
     `sha256sum` form (`cd evidence && sha256sum -c ../evidence.sha256` checks them)."""
     (folder / CHECKSUMS).write_text("".join(f"{sha256}  {name}\n" for name, sha256 in files))
-    manifest = {"format": 1, "created_at": now().isoformat(), "database": report.database, "files": report.files,
-                "missing": report.missing, "damaged": report.damaged}
+    manifest = {
+        "format": 1,
+        "created_at": now().isoformat(),
+        "database": report.database,
+        "files": report.files,
+        "missing": report.missing,
+        "damaged": report.damaged,
+    }
     tmp = folder / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest, indent=2) + "\n")
     os.replace(tmp, folder / MANIFEST)
@@ -185,8 +192,9 @@ def _backup_postgresql(url: sa.URL, folder: Path) -> BackupReport:
     folder.mkdir(parents=True, exist_ok=True)
     dump = folder / PG_DUMP_FILE
     report = BackupReport("postgresql", complete=dump.exists())
-    report.commands.append(["pg_dump", "--format=custom", "--no-owner", *_pg_args(url), f"--file={dump}",
-                            url.database or ""])
+    report.commands.append(
+        ["pg_dump", "--format=custom", "--no-owner", *_pg_args(url), f"--file={dump}", url.database or ""]
+    )
     engine = make_engine(url.render_as_string(hide_password=False))
     try:
         files = _copy_files(_evidence_rows(engine), evidence.path_of, folder / FILES, report)
@@ -233,6 +241,15 @@ def restore(folder: Path, force: bool = False) -> BackupReport:
         if (result := _integrity(path)) != "ok":
             raise BackupError(f"the restored database failed its integrity check: {result}")
     else:
-        report.commands.append(["pg_restore", "--clean", "--if-exists", "--no-owner", *_pg_args(url),
-                                f"--dbname={url.database}", str(folder / PG_DUMP_FILE)])
+        report.commands.append(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                *_pg_args(url),
+                f"--dbname={url.database}",
+                str(folder / PG_DUMP_FILE),
+            ]
+        )
     return report

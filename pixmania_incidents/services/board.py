@@ -18,11 +18,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, func, select, col
+from sqlmodel import Session, col, func, select
 
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
 from pixmania_incidents.formats import money
-from pixmania_incidents.models import Incident, IncidentState as S, Listing, Obligation, OrderLine, User
+from pixmania_incidents.models import Incident, Listing, Obligation, OrderLine, User
+from pixmania_incidents.models import IncidentState as S
 from pixmania_incidents.policy import IncidentType
 from pixmania_incidents.services.common import Actor, Forbidden, authorize, now, reads
 from pixmania_incidents.services.inputs import clean_text
@@ -129,7 +130,9 @@ def _where(actor: Actor, filters: BoardFilters) -> list[Any]:
 
 
 def _joined(stmt: Any) -> Any:
-    return stmt.join(User, col(User.id) == col(Incident.customer_id)).join(Listing, col(Listing.id) == col(Incident.listing_id))
+    return stmt.join(User, col(User.id) == col(Incident.customer_id)).join(
+        Listing, col(Listing.id) == col(Incident.listing_id)
+    )
 
 
 def _order(state: str, sort: str) -> tuple[Any, ...]:
@@ -155,7 +158,11 @@ def board(
     if actor.shop_id is None:
         raise Forbidden()
     where = _where(actor, filters)
-    counts = dict(session.exec(_joined(select(col(Incident.state), func.count())).where(*where).group_by(col(Incident.state))).all())
+    counts = dict(
+        session.exec(
+            _joined(select(col(Incident.state), func.count())).where(*where).group_by(col(Incident.state))
+        ).all()
+    )
     rows: dict[str, list[Any]] = {}
     for state in COLUMNS:
         if not counts.get(state):
@@ -165,9 +172,19 @@ def board(
             session.exec(
                 _joined(
                     select(  # type: ignore[call-overload]  # sqlmodel types up to four columns
-                        col(Incident.id), col(Incident.reference), col(Incident.type), col(Incident.state), col(User.name), col(Listing.title),
-                        col(Incident.ball), col(Incident.next_due_at), col(Incident.deadline_state), col(Incident.outcome),
-                        col(OrderLine.total_cents), col(Incident.wanted), Assignee.name,
+                        col(Incident.id),
+                        col(Incident.reference),
+                        col(Incident.type),
+                        col(Incident.state),
+                        col(User.name),
+                        col(Listing.title),
+                        col(Incident.ball),
+                        col(Incident.next_due_at),
+                        col(Incident.deadline_state),
+                        col(Incident.outcome),
+                        col(OrderLine.total_cents),
+                        col(Incident.wanted),
+                        Assignee.name,
                     )
                 )
                 .join(OrderLine, col(OrderLine.id) == col(Incident.order_line_id))
@@ -186,10 +203,19 @@ def board(
             has_more=int(counts.get(state, 0)) > len(rows[state]),
             cards=[
                 Card(
-                    id=r[0], reference=r[1], type=r[2], state=r[3], customer_name=r[4], listing_title=r[5],
-                    ball=r[6] or "", next_due_at=r[7].isoformat() if r[7] else "",
-                    deadline_state=r[8] if r[3] != S.closed else "", obligations=dues.get(r[0], []),
-                    outcome=r[9] or "", amount=money(r[10], locale), wanted=r[11] or "",
+                    id=r[0],
+                    reference=r[1],
+                    type=r[2],
+                    state=r[3],
+                    customer_name=r[4],
+                    listing_title=r[5],
+                    ball=r[6] or "",
+                    next_due_at=r[7].isoformat() if r[7] else "",
+                    deadline_state=r[8] if r[3] != S.closed else "",
+                    obligations=dues.get(r[0], []),
+                    outcome=r[9] or "",
+                    amount=money(r[10], locale),
+                    wanted=r[11] or "",
                     assignee=r[12] or "",
                 )
                 for r in rows[state]
@@ -199,8 +225,20 @@ def board(
     ]
 
 
-EXPORT_COLUMNS = ("reference", "state", "type", "customer_name", "listing_title", "amount", "wanted", "assignee",
-                  "ball", "next_due_at", "deadline_state", "outcome")
+EXPORT_COLUMNS = (
+    "reference",
+    "state",
+    "type",
+    "customer_name",
+    "listing_title",
+    "amount",
+    "wanted",
+    "assignee",
+    "ball",
+    "next_due_at",
+    "deadline_state",
+    "outcome",
+)
 
 
 def _cell(value: object) -> str:
@@ -229,7 +267,11 @@ def _open_obligations(session: Session, incident_ids: list[int]) -> dict[int, li
         return found
     rows = session.exec(
         select(col(Obligation.incident_id), col(Obligation.kind), col(Obligation.holder), col(Obligation.due_at))
-        .where(col(Obligation.incident_id).in_(incident_ids), col(Obligation.met_at).is_(None), col(Obligation.cancelled_at).is_(None))
+        .where(
+            col(Obligation.incident_id).in_(incident_ids),
+            col(Obligation.met_at).is_(None),
+            col(Obligation.cancelled_at).is_(None),
+        )
         .order_by(col(Obligation.incident_id), col(Obligation.due_at).asc().nulls_last(), col(Obligation.id))
     ).all()
     for incident_id, kind, holder, due_at in rows:

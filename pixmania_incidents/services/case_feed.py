@@ -16,10 +16,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
-from pixmania_incidents.models import CustomerOrder, Incident, IncidentState as S, Listing, Role
+from pixmania_incidents.models import CustomerOrder, Incident, Listing, Role
+from pixmania_incidents.models import IncidentState as S
 from pixmania_incidents.policy import TYPES
 from pixmania_incidents.services.common import Actor, Forbidden, InvalidInput, authorize, reads
 from pixmania_incidents.vocabulary import MARKETPLACE_STATUS, STAFF
@@ -134,15 +135,20 @@ def _conditions(actor: Actor, filters: FeedFilters) -> list[Any]:
 
 
 @reads
-def case_feed(session: Session, actor: Actor, filters: FeedFilters = FeedFilters(), page_token: str | None = None,
-              limit: int = 50) -> FeedPage:
+def case_feed(
+    session: Session, actor: Actor, filters: FeedFilters = FeedFilters(), page_token: str | None = None, limit: int = 50
+) -> FeedPage:
     """One page of the cases this actor may list, least recently changed first."""
     _check(filters)
     conditions = _conditions(actor, filters)
     if page_token:
         updated, last_id = _after(page_token)
-        conditions.append(sa.or_(col(Incident.updated_at) > updated,
-                                 sa.and_(col(Incident.updated_at) == updated, col(Incident.id) > last_id)))
+        conditions.append(
+            sa.or_(
+                col(Incident.updated_at) > updated,
+                sa.and_(col(Incident.updated_at) == updated, col(Incident.id) > last_id),
+            )
+        )
     limit = max(1, min(int(limit), MAX_LIMIT))
     rows = session.exec(
         select(Incident, col(CustomerOrder.reference), col(Listing.title))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.calendar import BusinessCalendar
@@ -42,7 +42,7 @@ from pixmania_incidents.policy import (
     obligations_for,
 )
 from pixmania_incidents.services import notifications
-from pixmania_incidents.services.common import existing, SYSTEM, now, record_event
+from pixmania_incidents.services.common import SYSTEM, existing, now, record_event
 
 RESPONSE = "response"
 RESOLUTION = "resolution"
@@ -93,7 +93,9 @@ def is_open(row: Deadline) -> bool:
 
 
 def clocks_of(session: Session, incident: Incident) -> list[Deadline]:
-    return list(session.exec(select(Deadline).where(col(Deadline.incident_id) == incident.id).order_by(col(Deadline.id))).all())
+    return list(
+        session.exec(select(Deadline).where(col(Deadline.incident_id) == incident.id).order_by(col(Deadline.id))).all()
+    )
 
 
 def current(session: Session, incident: Incident, kind: str) -> Deadline | None:
@@ -255,14 +257,10 @@ def ball_of(session: Session, incident: Incident, rows: list[Deadline] | None = 
     """Who holds the ball and by when (`lifecycle.ball` over the running clocks; `rows`:
     the incident's clocks when the caller has just read them)."""
     rows = clocks_of(session, incident) if rows is None else rows
-    open_clocks = [
-        OpenClock(r.holder, r.due_at) for r in rows if is_open(r) and not r.paused and r.kind not in _RIGHTS
-    ]
+    open_clocks = [OpenClock(r.holder, r.due_at) for r in rows if is_open(r) and not r.paused and r.kind not in _RIGHTS]
     # Obligations that cannot start yet (refund before the return arrives) have no clock.
     clocked = {r.obligation_id for r in rows if r.obligation_id is not None}
-    open_clocks += [
-        OpenClock(o.holder, None) for o in open_obligations(session, incident) if o.id not in clocked
-    ]
+    open_clocks += [OpenClock(o.holder, None) for o in open_obligations(session, incident) if o.id not in clocked]
     return ball(incident.state, open_clocks, incident.arbitrator_id)
 
 
@@ -275,7 +273,14 @@ def announce(session: Session, incident: Incident, changes: Iterable[Change]) ->
         if change.after not in (DeadlineState.at_risk, DeadlineState.breached):
             continue
         detail: dict[str, Any] = {"deadline": change.kind, "holder": change.holder, "due_at": change.due_at}
-        record_event(session, incident, SYSTEM, f"deadline_{change.after}", {"state": change.before}, {**detail, "state": change.after})
+        record_event(
+            session,
+            incident,
+            SYSTEM,
+            f"deadline_{change.after}",
+            {"state": change.before},
+            {**detail, "state": change.after},
+        )
         if change.kind in _RIGHTS:
             continue
         if change.after == DeadlineState.breached and change.kind == ObligationKind.customer_return:
@@ -292,16 +297,26 @@ def _return_missed(session: Session, incident: Incident, row: Deadline) -> None:
     cancelled, and the customer, the shop and support hear what follows (the case closes 7 days
     after the breach unless the item arrives) in one notice, instead of a plain breach alarm."""
     at = now()
-    cancelled = [ob for ob in _waiting_on(session, existing(session, Obligation, row.obligation_id))
-                 if ob.met_at is None and ob.cancelled_at is None]
+    cancelled = [
+        ob
+        for ob in _waiting_on(session, existing(session, Obligation, row.obligation_id))
+        if ob.met_at is None and ob.cancelled_at is None
+    ]
     for ob in cancelled:
         ob.cancelled_at = at
         session.add(ob)
     closes_at = dl.return_not_sent_close_at(row.breached_at or at)  # breached now, when not recorded yet
-    record_event(session, incident, SYSTEM, "return_missed", {},
-                 {"cancelled": [ob.kind for ob in cancelled], "closes_at": closes_at})
-    notifications.notify(session, "return_missed", incident, ["customer", "shop", "support"],
-                         due_at=row.due_at, closes_at=closes_at)
+    record_event(
+        session,
+        incident,
+        SYSTEM,
+        "return_missed",
+        {},
+        {"cancelled": [ob.kind for ob in cancelled], "closes_at": closes_at},
+    )
+    notifications.notify(
+        session, "return_missed", incident, ["customer", "shop", "support"], due_at=row.due_at, closes_at=closes_at
+    )
 
 
 # --- obligations -------------------------------------------------------------------------
@@ -311,9 +326,13 @@ def open_obligations(session: Session, incident: Incident) -> list[Obligation]:
     """Neither met nor cancelled."""
     return list(
         session.exec(
-            select(Obligation).where(
-                col(Obligation.incident_id) == incident.id, col(Obligation.met_at).is_(None), col(Obligation.cancelled_at).is_(None)
-            ).order_by(col(Obligation.id))
+            select(Obligation)
+            .where(
+                col(Obligation.incident_id) == incident.id,
+                col(Obligation.met_at).is_(None),
+                col(Obligation.cancelled_at).is_(None),
+            )
+            .order_by(col(Obligation.id))
         ).all()
     )
 
@@ -336,7 +355,13 @@ def _waiting_on(session: Session, customer_return: Obligation) -> list[Obligatio
 
 
 def create_obligations(
-    session: Session, incident: Incident, source: str, source_id: int, solution: str, refund_cents: int | None, at: datetime
+    session: Session,
+    incident: Incident,
+    source: str,
+    source_id: int,
+    solution: str,
+    refund_cents: int | None,
+    at: datetime,
 ) -> list[Obligation]:
     """The obligations an accepted proposal or a decision creates (policy.obligations_for).
 
@@ -366,12 +391,18 @@ def create_obligations(
 
 
 def refunded_since(session: Session, incident: Incident, since: datetime) -> int:
-    rows = session.exec(select(col(Refund.amount_cents)).where(col(Refund.incident_id) == incident.id, col(Refund.created_at) >= since))
+    rows = session.exec(
+        select(col(Refund.amount_cents)).where(col(Refund.incident_id) == incident.id, col(Refund.created_at) >= since)
+    )
     return sum(rows.all())
 
 
 def _labels(session: Session, incident: Incident) -> list[ReturnLabel]:
-    return list(session.exec(select(ReturnLabel).where(col(ReturnLabel.incident_id) == incident.id).order_by(col(ReturnLabel.id))).all())
+    return list(
+        session.exec(
+            select(ReturnLabel).where(col(ReturnLabel.incident_id) == incident.id).order_by(col(ReturnLabel.id))
+        ).all()
+    )
 
 
 def _met_instant(ob: Obligation, session: Session, incident: Incident) -> datetime | None:
@@ -386,14 +417,17 @@ def _met_instant(ob: Obligation, session: Session, incident: Incident) -> dateti
         case ObligationKind.replacement_shipment:
             shipped = session.exec(
                 select(col(ReplacementShipment.shipped_at)).where(
-                    col(ReplacementShipment.incident_id) == incident.id, col(ReplacementShipment.shipped_at) >= ob.created_at
+                    col(ReplacementShipment.incident_id) == incident.id,
+                    col(ReplacementShipment.shipped_at) >= ob.created_at,
                 )
             ).first()
             return shipped
         case ObligationKind.refund:
             if refunded_since(session, incident, ob.created_at) >= (ob.amount_cents or 0):
                 return session.exec(
-                    select(col(Refund.created_at)).where(col(Refund.incident_id) == incident.id).order_by(col(Refund.id).desc())
+                    select(col(Refund.created_at))
+                    .where(col(Refund.incident_id) == incident.id)
+                    .order_by(col(Refund.id).desc())
                 ).first()
             return None
     return None  # pragma: no cover
@@ -436,8 +470,9 @@ def _reopen_after_late_return(session: Session, incident: Incident) -> list[Obli
         ob.cancelled_at = None
         session.add(ob)
     if reopened:
-        record_event(session, incident, SYSTEM, "obligations_reopened", {},
-                     {"obligations": [ob.kind for ob in reopened]})
+        record_event(
+            session, incident, SYSTEM, "obligations_reopened", {}, {"obligations": [ob.kind for ob in reopened]}
+        )
     return reopened
 
 
@@ -446,8 +481,16 @@ def _start_and_meet(session: Session, incident: Incident, at: datetime) -> list[
     for ob in open_obligations(session, incident):
         if ob.due_at is None and (start_at := _start_instant(ob, session, incident)) is not None:
             ob.due_at = dl.obligation_due_at(ob.kind, start_at, calendar_of(incident))
-            start(session, incident, ob.kind, ob.holder, ob.due_at, at, obligation_id=ob.id,
-                  at_risk_at=ob.due_at - dl.at_risk_window(start_at, ob.due_at))
+            start(
+                session,
+                incident,
+                ob.kind,
+                ob.holder,
+                ob.due_at,
+                at,
+                obligation_id=ob.id,
+                at_risk_at=ob.due_at - dl.at_risk_window(start_at, ob.due_at),
+            )
         if (met_at := _met_instant(ob, session, incident)) is not None:
             ob.met_at = met_at
             met.append(ob)

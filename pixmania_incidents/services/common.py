@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents.models import Incident, IncidentEvent, ListingFlag, Role, User
 from pixmania_incidents.vocabulary import STAFF
@@ -125,7 +125,6 @@ class Actor:
 SYSTEM = Actor(id=None, role="system", name="Pixmania")
 
 
-
 # --- authorization -----------------------------------------------------------------------
 
 
@@ -200,7 +199,9 @@ def existing(session: Session, model: type[T], key: int | None) -> T:
 
 
 def has_flag(session: Session, incident_id: int) -> bool:
-    return session.exec(select(col(ListingFlag.id)).where(col(ListingFlag.incident_id) == incident_id)).first() is not None
+    return (
+        session.exec(select(col(ListingFlag.id)).where(col(ListingFlag.incident_id) == incident_id)).first() is not None
+    )
 
 
 def load_incident(session: Session, actor: Actor, incident_id: int, *, for_update: bool = False) -> Incident:
@@ -227,8 +228,15 @@ def check_version(incident: Incident, version: int | None) -> None:
         raise StaleVersion(incident.version)
 
 
-def at_version(session: Session, actor: Actor, incident_id: int, version: int | None, fn: Callable[..., Any],
-               *args: Any, **kwargs: Any) -> Any:
+def at_version(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    version: int | None,
+    fn: Callable[..., Any],
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
     """`fn(session, actor, incident_id, ...)` only while the case is still at `version` (the API
     asks the version of every write, also of those whose service takes none), in one unit of work."""
     check_version(load_incident(session, actor, incident_id, for_update=True), version)

@@ -7,7 +7,7 @@ pages can say that they show demonstration data.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import User
@@ -42,5 +42,7 @@ def start_refusal(session: Session) -> str | None:
     """Why the app must not start here, in one line, or None."""
     if settings.public_url_is_local() or settings.ALLOW_DEMO or not demo_data_present(session):
         return None
-    return ("the demo accounts (published password) are in the database and the public URL "
-            f"{settings.PUBLIC_URL} is not localhost; remove them, or set PIXMANIA_ALLOW_DEMO=1 to serve them anyway")
+    return (
+        "the demo accounts (published password) are in the database and the public URL "
+        f"{settings.PUBLIC_URL} is not localhost; remove them, or set PIXMANIA_ALLOW_DEMO=1 to serve them anyway"
+    )

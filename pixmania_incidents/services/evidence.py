@@ -41,12 +41,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import SessionTransaction
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.models import Evidence, Incident, Message, Role
 from pixmania_incidents.policy import EvidenceKind
-from pixmania_incidents.services.common import existing, STAFF, Actor, InvalidInput, NotFound, load_incident, now, reads
+from pixmania_incidents.services.common import STAFF, Actor, InvalidInput, NotFound, existing, load_incident, now, reads
 from pixmania_incidents.vocabulary import MAX_BYTES, MAX_FILES
 
 log = logging.getLogger("pixmania.evidence")
@@ -129,12 +129,23 @@ def _judge(files: Sequence[tuple[str, str, bytes]]) -> list[bytes]:
     within `JUDGE_SECONDS`; the first refused file refuses them all, by its name."""
     if not files:
         return []
-    request = {"path": _library_paths(), "max_pixels": MAX_PIXELS, "max_side": MAX_SIDE, "memory": _WORKER_MEMORY,
-               "cpu": int(JUDGE_SECONDS) + 1, "files": [{"kind": kind, "size": len(data)} for kind, _, data in files]}
+    request = {
+        "path": _library_paths(),
+        "max_pixels": MAX_PIXELS,
+        "max_side": MAX_SIDE,
+        "memory": _WORKER_MEMORY,
+        "cpu": int(JUDGE_SECONDS) + 1,
+        "files": [{"kind": kind, "size": len(data)} for kind, _, data in files],
+    }
     stdin = json.dumps(request).encode() + b"\n" + b"".join(data for _, _, data in files)
     try:
-        done = subprocess.run([sys.executable, "-I", "-S", str(_WORKER)], input=stdin, capture_output=True,
-                              timeout=JUDGE_SECONDS, check=False)
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", str(_WORKER)],
+            input=stdin,
+            capture_output=True,
+            timeout=JUDGE_SECONDS,
+            check=False,
+        )
         out, late = done.stdout, False
     except subprocess.TimeoutExpired as exc:
         out, late = exc.stdout or b"", True
@@ -145,8 +156,12 @@ def _judge(files: Sequence[tuple[str, str, bytes]]) -> list[bytes]:
             raise InvalidInput("evidence.error.too_slow" if late else "evidence.error.unreadable", filename=name)
         status, body = replies[index]
         if status != "ok":
-            raise InvalidInput(f"evidence.error.{status}", filename=name, what=body[:40].decode(errors="replace"),
-                               megapixels=MAX_PIXELS // 1_000_000)
+            raise InvalidInput(
+                f"evidence.error.{status}",
+                filename=name,
+                what=body[:40].decode(errors="replace"),
+                megapixels=MAX_PIXELS // 1_000_000,
+            )
         stored.append(data if kind == "pdf" else body)
     return stored
 
@@ -264,17 +279,26 @@ def _write_synced(path: Path, data: bytes) -> None:
 def _check_quota(session: Session, actor: Actor, incoming: int) -> None:
     """Refused past `settings.EVIDENCE_DAILY_BYTES` stored by this user over the last 24 hours."""
     used = session.exec(
-        select(sa.func.coalesce(sa.func.sum(col(Evidence.size)), 0))
-        .where(col(Evidence.uploader_id) == actor.id, col(Evidence.created_at) > now() - timedelta(hours=24))
+        select(sa.func.coalesce(sa.func.sum(col(Evidence.size)), 0)).where(
+            col(Evidence.uploader_id) == actor.id, col(Evidence.created_at) > now() - timedelta(hours=24)
+        )
     ).one()
     if used + incoming > settings.EVIDENCE_DAILY_BYTES:
         mib = 1024 * 1024
-        raise InvalidInput("evidence.error.quota", max_mb=settings.EVIDENCE_DAILY_BYTES // mib,
-                           left_mb=max(settings.EVIDENCE_DAILY_BYTES - used, 0) // mib)
+        raise InvalidInput(
+            "evidence.error.quota",
+            max_mb=settings.EVIDENCE_DAILY_BYTES // mib,
+            left_mb=max(settings.EVIDENCE_DAILY_BYTES - used, 0) // mib,
+        )
 
 
 def store(
-    session: Session, actor: Actor, incident: Incident, checked: Sequence[Checked], purpose: str, message_id: int | None = None
+    session: Session,
+    actor: Actor,
+    incident: Incident,
+    checked: Sequence[Checked],
+    purpose: str,
+    message_id: int | None = None,
 ) -> list[Evidence]:
     """Stage the files and add their rows; they reach their place when the caller commits."""
     if not checked:
@@ -328,7 +352,7 @@ def _old_files(folder: Path, cutoff: float) -> list[str]:
 def _with_rows(session: Session, names: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(names), 500):
-        chunk = list(names[start:start + 500])
+        chunk = list(names[start : start + 500])
         found.update(session.exec(select(col(Evidence.stored_name)).where(col(Evidence.stored_name).in_(chunk))).all())
     return found
 

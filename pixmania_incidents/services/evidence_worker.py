@@ -23,8 +23,16 @@ import warnings
 #: Pillow's format name for each kind the app accepts.
 FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
 #: Actions that run something, send something or leave the document (an /S value).
-ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/GoToR", "/Rendition",
-                  "/RichMediaExecute"}
+ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/GoToE",
+    "/GoToR",
+    "/Rendition",
+    "/RichMediaExecute",
+}
 #: Annotations that carry a file or media to play.
 ACTIVE_ANNOTATIONS = {"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen"}
 

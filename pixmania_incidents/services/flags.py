@@ -13,23 +13,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents.models import Incident, Listing, ListingFlag, Role, Shop, User
 from pixmania_incidents.policy import StepAction, type_policy
 from pixmania_incidents.services import notifications
-from pixmania_incidents.services.common import (existing,
+from pixmania_incidents.services.common import (
     Actor,
     InvalidInput,
     NotFound,
     ServiceError,
     authorize,
+    existing,
     load_incident,
     now,
 )
 from pixmania_incidents.services.incidents import auto_tick, finish, incident_for, snapshot
 from pixmania_incidents.services.inputs import clean_text
-from pixmania_incidents.vocabulary import FLAG_REASONS as REASONS, FLAG_STATUSES as STATUSES, OPEN_FLAG_STATUSES as OPEN
+from pixmania_incidents.vocabulary import FLAG_REASONS as REASONS
+from pixmania_incidents.vocabulary import FLAG_STATUSES as STATUSES
+from pixmania_incidents.vocabulary import OPEN_FLAG_STATUSES as OPEN
 
 #: status -> the statuses a flag may move to from it.
 _MOVES = {"raised": ("acknowledged", "fixed", "rejected"), "acknowledged": ("fixed", "rejected")}
@@ -106,26 +109,46 @@ class ListingPage:
 
 def _views(session: Session, flags: Iterable[ListingFlag]) -> list[FlagView]:
     flags = list(flags)
-    listings = {l.id: l for l in session.exec(select(Listing).where(col(Listing.id).in_({f.listing_id for f in flags}))).all()}
-    shops = {s.id: s for s in session.exec(select(Shop).where(col(Shop.id).in_({l.shop_id for l in listings.values()}))).all()}
+    listings = {
+        listing.id: listing
+        for listing in session.exec(select(Listing).where(col(Listing.id).in_({f.listing_id for f in flags}))).all()
+    }
+    shop_ids = {listing.shop_id for listing in listings.values()}
+    shops = {s.id: s for s in session.exec(select(Shop).where(col(Shop.id).in_(shop_ids))).all()}
     people = {f.raised_by_id for f in flags} | {f.handled_by_id for f in flags if f.handled_by_id}
     users: dict[int | None, User] = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(people))).all()}
-    refs: dict[int | None, str] = dict(session.exec(
-        select(col(Incident.id), col(Incident.reference)).where(col(Incident.id).in_({f.incident_id for f in flags if f.incident_id}))
-    ).all())
+    refs: dict[int | None, str] = dict(
+        session.exec(
+            select(col(Incident.id), col(Incident.reference)).where(
+                col(Incident.id).in_({f.incident_id for f in flags if f.incident_id})
+            )
+        ).all()
+    )
     out = []
     for f in flags:
         listing = listings[f.listing_id]
         raiser, handler = users.get(f.raised_by_id), users.get(f.handled_by_id)
-        out.append(FlagView(
-            id=f.id, status=f.status, reason=f.reason, details=f.details,
-            listing_id=listing.id, listing_title=listing.title, sku=listing.sku,
-            shop_id=listing.shop_id, shop_name=shops[listing.shop_id].name,
-            incident_id=f.incident_id, incident_reference=refs.get(f.incident_id, ""),
-            raised_by=raiser.name if raiser else "", raised_by_role=raiser.role if raiser else "",
-            created_at=f.created_at, updated_at=f.updated_at,
-            handled_by=handler.name if handler else "", resolution_note=f.resolution_note or "",
-        ))
+        out.append(
+            FlagView(
+                id=f.id,
+                status=f.status,
+                reason=f.reason,
+                details=f.details,
+                listing_id=listing.id,
+                listing_title=listing.title,
+                sku=listing.sku,
+                shop_id=listing.shop_id,
+                shop_name=shops[listing.shop_id].name,
+                incident_id=f.incident_id,
+                incident_reference=refs.get(f.incident_id, ""),
+                raised_by=raiser.name if raiser else "",
+                raised_by_role=raiser.role if raiser else "",
+                created_at=f.created_at,
+                updated_at=f.updated_at,
+                handled_by=handler.name if handler else "",
+                resolution_note=f.resolution_note or "",
+            )
+        )
     return out
 
 
@@ -137,7 +160,9 @@ def inbox(session: Session, actor: Actor, status: str = "open") -> list[FlagView
     if status == "open":
         stmt = stmt.where(col(ListingFlag.status).in_(OPEN)).order_by(col(ListingFlag.created_at), col(ListingFlag.id))
     elif status in STATUSES:
-        stmt = stmt.where(col(ListingFlag.status) == status).order_by(col(ListingFlag.updated_at).desc(), col(ListingFlag.id).desc())
+        stmt = stmt.where(col(ListingFlag.status) == status).order_by(
+            col(ListingFlag.updated_at).desc(), col(ListingFlag.id).desc()
+        )
     elif status == "all":
         stmt = stmt.order_by(col(ListingFlag.created_at).desc(), col(ListingFlag.id).desc())
     else:
@@ -163,7 +188,9 @@ def group_by_listing(flags: Iterable[FlagView]) -> list[ListingGroup]:
 def flags_for_incident(session: Session, actor: Actor, incident_id: int) -> list[FlagView]:
     """The flags raised from a case, for whoever may see the case."""
     incident = load_incident(session, actor, incident_id)
-    rows = session.exec(select(ListingFlag).where(col(ListingFlag.incident_id) == incident.id).order_by(col(ListingFlag.id))).all()
+    rows = session.exec(
+        select(ListingFlag).where(col(ListingFlag.incident_id) == incident.id).order_by(col(ListingFlag.id))
+    ).all()
     return _views(session, rows)
 
 
@@ -176,17 +203,39 @@ def listing_page(session: Session, actor: Actor, listing_id: int) -> ListingPage
     if listing is None or (actor.role == Role.seller and listing.shop_id != actor.shop_id):
         raise NotFound()
     flags = session.exec(
-        select(ListingFlag).where(col(ListingFlag.listing_id) == listing.id).order_by(col(ListingFlag.created_at).desc(), col(ListingFlag.id).desc())
+        select(ListingFlag)
+        .where(col(ListingFlag.listing_id) == listing.id)
+        .order_by(col(ListingFlag.created_at).desc(), col(ListingFlag.id).desc())
     ).all()
     incident_ids = {f.incident_id for f in flags if f.incident_id is not None}
-    incidents = session.exec(select(Incident).where(col(Incident.id).in_(incident_ids)).order_by(col(Incident.opened_at).desc())).all()
+    incidents = session.exec(
+        select(Incident).where(col(Incident.id).in_(incident_ids)).order_by(col(Incident.opened_at).desc())
+    ).all()
     cases = []
     for inc in incidents:
         policy = type_policy(inc.type)
-        cases.append(CaseSummary(inc.id, inc.reference, inc.type, policy.label_fr, policy.label_en, inc.state,
-                                 inc.opened_at, inc.description))
-    return ListingPage(listing.id, listing.title, listing.sku, listing.description, listing.price_cents,
-                       existing(session, Shop, listing.shop_id).name, _views(session, flags), cases)
+        cases.append(
+            CaseSummary(
+                inc.id,
+                inc.reference,
+                inc.type,
+                policy.label_fr,
+                policy.label_en,
+                inc.state,
+                inc.opened_at,
+                inc.description,
+            )
+        )
+    return ListingPage(
+        listing.id,
+        listing.title,
+        listing.sku,
+        listing.description,
+        listing.price_cents,
+        existing(session, Shop, listing.shop_id).name,
+        _views(session, flags),
+        cases,
+    )
 
 
 # --- raising -----------------------------------------------------------------------------
@@ -200,28 +249,40 @@ def raise_flag(session: Session, actor: Actor, incident_id: int, reason: str, de
     details = clean_text(details, "details")
     duplicate = session.exec(
         select(col(ListingFlag.id)).where(
-            col(ListingFlag.incident_id) == incident.id, col(ListingFlag.reason) == reason, col(ListingFlag.status).in_(OPEN)
+            col(ListingFlag.incident_id) == incident.id,
+            col(ListingFlag.reason) == reason,
+            col(ListingFlag.status).in_(OPEN),
         )
     ).first()
     if duplicate is not None:
         raise ServiceError("flags.error.duplicate")
     at = now()
-    flag = ListingFlag(listing_id=incident.listing_id, incident_id=incident.id, raised_by_id=actor.user_id,
-                       reason=reason, details=details, created_at=at, updated_at=at)
+    flag = ListingFlag(
+        listing_id=incident.listing_id,
+        incident_id=incident.id,
+        raised_by_id=actor.user_id,
+        reason=reason,
+        details=details,
+        created_at=at,
+        updated_at=at,
+    )
     session.add(flag)
     session.flush()
     auto_tick(session, incident, actor, StepAction.listing_flag)
     finish(session, incident, actor, "flag_raised", snapshot(incident), {"flag_id": flag.id, "reason": reason})
     listing = existing(session, Listing, incident.listing_id)
-    notified = notifications.notify(session, "flag_raised", incident, ["product"], actor,
-                                    listing=listing.title, reason=reason, link="/flags")
+    notified = notifications.notify(
+        session, "flag_raised", incident, ["product"], actor, listing=listing.title, reason=reason, link="/flags"
+    )
     return FlagChange(_views(session, [flag])[0], incident.shop_id, tuple(notified))
 
 
 # --- handling (product team) -------------------------------------------------------------
 
 
-def _move(session: Session, actor: Actor, flag_id: int, to: str, note_field: str | None = None, note: str = "") -> FlagChange:
+def _move(
+    session: Session, actor: Actor, flag_id: int, to: str, note_field: str | None = None, note: str = ""
+) -> FlagChange:
     authorize(actor, "flag.handle")
     note_text = clean_text(note, note_field) if note_field else None
     stmt = select(ListingFlag).where(col(ListingFlag.id) == int(flag_id))
@@ -239,11 +300,24 @@ def _move(session: Session, actor: Actor, flag_id: int, to: str, note_field: str
     session.add(flag)
     session.flush()
     incident = existing(session, Incident, flag.incident_id)
-    finish(session, incident, actor, f"flag_{to}", snapshot(incident),
-           {"flag_id": flag.id, "flag_before": before, "note": note_text or ""})
+    finish(
+        session,
+        incident,
+        actor,
+        f"flag_{to}",
+        snapshot(incident),
+        {"flag_id": flag.id, "flag_before": before, "note": note_text or ""},
+    )
     listing = existing(session, Listing, flag.listing_id)
-    notified = notifications.notify(session, f"flag_{to}", incident, [f"user:{flag.raised_by_id}"], actor,
-                                    listing=listing.title, note=note_text or "")
+    notified = notifications.notify(
+        session,
+        f"flag_{to}",
+        incident,
+        [f"user:{flag.raised_by_id}"],
+        actor,
+        listing=listing.title,
+        note=note_text or "",
+    )
     return FlagChange(_views(session, [flag])[0], incident.shop_id, tuple(notified))
 
 

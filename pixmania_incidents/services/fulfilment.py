@@ -18,7 +18,7 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.calendar import paris_date
@@ -38,34 +38,34 @@ from pixmania_incidents.models import (
 )
 from pixmania_incidents.policy import StepAction
 from pixmania_incidents.services import clocks, evidence, inputs
-from pixmania_incidents.services.common import (existing,
+from pixmania_incidents.services.common import (
     SYSTEM,
     Actor,
     InvalidInput,
     NotFound,
     ServiceError,
     authorize,
+    existing,
     load_incident,
     now,
     reads,
 )
+from pixmania_incidents.services.evidence import Upload
 from pixmania_incidents.services.incidents import (
     Result,
     auto_tick,
     finish,
     incident_for,
     post_message,
+    refunded_on_line,
     require_active,
+    respond,
     result_of,
     snapshot,
-    refunded_on_line,
-    respond,
     take_refund,
 )
-from pixmania_incidents.services.evidence import Upload
 from pixmania_incidents.services.inputs import clean_text
 from pixmania_incidents.vocabulary import DEFAULT_RETURN_CARRIER, SHIPMENT_KINDS
-
 
 
 def _seller_case(session: Session, actor: Actor, incident_id: int) -> Incident:
@@ -91,7 +91,9 @@ def _tracking_number(session: Session) -> str:
             return number
 
 
-def issue_return_label(session: Session, actor: Actor, incident_id: int, carrier: str = DEFAULT_RETURN_CARRIER) -> Result:
+def issue_return_label(
+    session: Session, actor: Actor, incident_id: int, carrier: str = DEFAULT_RETURN_CARRIER
+) -> Result:
     """A prepaid label from the customer to the shop; a customer-visible act, so a response."""
     incident = _seller_case(session, actor, incident_id)
     carrier = clean_text(carrier, "carrier", limit=60)
@@ -113,9 +115,16 @@ def issue_return_label(session: Session, actor: Actor, incident_id: int, carrier
     responded = respond(session, incident, actor)
     auto_tick(session, incident, actor, StepAction.return_label)
     clocks.reconcile_obligations(session, incident, now())
-    finish(session, incident, actor, "return_label_issued", before,
-            {"label_id": label.id, "tracking_number": label.tracking_number, "response": responded},
-            notify=["customer"], tracking_number=label.tracking_number)
+    finish(
+        session,
+        incident,
+        actor,
+        "return_label_issued",
+        before,
+        {"label_id": label.id, "tracking_number": label.tracking_number, "response": responded},
+        notify=["customer"],
+        tracking_number=label.tracking_number,
+    )
     return result_of(incident, label.id)
 
 
@@ -142,7 +151,10 @@ def return_label_pdf(session: Session, actor: Actor, label_id: int) -> bytes:
     y -= 7 * mm
     pdf.drawString(x, y, f"{tr('fulfilment.label.tracking')} : {label.tracking_number}")
     y -= 14 * mm
-    for title, address in ((tr("fulfilment.label.from"), label.from_address), (tr("fulfilment.label.to"), label.to_address)):
+    for title, address in (
+        (tr("fulfilment.label.from"), label.from_address),
+        (tr("fulfilment.label.to"), label.to_address),
+    ):
         pdf.setFont("Helvetica-Bold", 12)
         pdf.drawString(x, y, title)
         pdf.setFont("Helvetica", 12)
@@ -160,7 +172,9 @@ def return_label_pdf(session: Session, actor: Actor, label_id: int) -> bytes:
     return out.getvalue()
 
 
-def declare_sent_back(session: Session, actor: Actor, incident_id: int, label_id: int, proof_evidence_id: int) -> Result:
+def declare_sent_back(
+    session: Session, actor: Actor, incident_id: int, label_id: int, proof_evidence_id: int
+) -> Result:
     """The customer says the item is on its way back, with the carrier's proof.
 
     Meets the customer's return; if the seller never marks it received, it counts as
@@ -179,13 +193,22 @@ def declare_sent_back(session: Session, actor: Actor, incident_id: int, label_id
     session.add(label)
     clocks.reconcile_obligations(session, incident, now())
     auto_at = auto_receipt_at(incident, label)
-    finish(session, incident, actor, "return_sent_back", before, {"label_id": label.id, "auto_received_at": auto_at},
-            notify=["shop"], auto_received_at=auto_at)
+    finish(
+        session,
+        incident,
+        actor,
+        "return_sent_back",
+        before,
+        {"label_id": label.id, "auto_received_at": auto_at},
+        notify=["shop"],
+        auto_received_at=auto_at,
+    )
     return result_of(incident, label.id)
 
 
-def send_back_with_proof(session: Session, actor: Actor, incident_id: int, label_id: int, proof: Sequence[Upload],
-                         note: str) -> Result:
+def send_back_with_proof(
+    session: Session, actor: Actor, incident_id: int, label_id: int, proof: Sequence[Upload], note: str
+) -> Result:
     """The customer's form: the carrier's proof arrives as a thread message both parties
     see, then the return is declared with that file, in one unit of work."""
     incident = incident_for(session, actor, incident_id, "incident.customer_act")
@@ -203,12 +226,16 @@ def auto_receipt_at(incident: Incident, label: ReturnLabel) -> datetime | None:
     return dl.return_auto_received_at(label.sent_back_at, clocks.calendar_of(incident))
 
 
-def _receive(session: Session, incident: Incident, actor: Actor, label: ReturnLabel, at: datetime, event: str) -> Result:
+def _receive(
+    session: Session, incident: Incident, actor: Actor, label: ReturnLabel, at: datetime, event: str
+) -> Result:
     before = snapshot(incident)
     label.received_at = at
     session.add(label)
     clocks.reconcile_obligations(session, incident, now())
-    finish(session, incident, actor, event, before, {"label_id": label.id, "received_at": at}, notify=["customer", "shop"])
+    finish(
+        session, incident, actor, event, before, {"label_id": label.id, "received_at": at}, notify=["customer", "shop"]
+    )
     return result_of(incident, label.id)
 
 
@@ -224,9 +251,15 @@ def mark_return_received(session: Session, actor: Actor, incident_id: int, label
 def due_auto_receipts(session: Session, at: datetime) -> list[int]:
     """For the sweep: incidents with a return declared sent back and not yet received
     (through `ix_returnlabel_pending`); `apply_auto_receipts` decides for each."""
-    return list(dict.fromkeys(session.exec(
-        select(col(ReturnLabel.incident_id)).where(col(ReturnLabel.received_at) == None, col(ReturnLabel.sent_back_at) != None)  # noqa: E711
-    ).all()))
+    return list(
+        dict.fromkeys(
+            session.exec(
+                select(col(ReturnLabel.incident_id)).where(
+                    col(ReturnLabel.received_at).is_(None), col(ReturnLabel.sent_back_at).is_not(None)
+                )
+            ).all()
+        )
+    )
 
 
 def apply_auto_receipts(session: Session, incident: Incident, at: datetime) -> list[Result]:
@@ -235,7 +268,9 @@ def apply_auto_receipts(session: Session, incident: Incident, at: datetime) -> l
         return []
     labels = session.exec(
         select(ReturnLabel).where(
-            col(ReturnLabel.incident_id) == incident.id, col(ReturnLabel.sent_back_at) != None, col(ReturnLabel.received_at) == None  # noqa: E711
+            col(ReturnLabel.incident_id) == incident.id,
+            col(ReturnLabel.sent_back_at).is_not(None),
+            col(ReturnLabel.received_at) == None,  # noqa: E711
         )
     ).all()
     results = []
@@ -255,21 +290,36 @@ def record_refund(session: Session, actor: Actor, incident_id: int, amount_cents
     line = existing(session, OrderLine, incident.order_line_id)
     amount_cents = inputs.amount_cents(amount_cents, at_most=line.total_cents - refunded_on_line(session, line.id))
     order = existing(session, CustomerOrder, incident.order_id)
-    refunded_on = inputs.day(refunded_on, "fulfilment.error.refund_date", earliest=paris_date(order.placed_at),
-                             latest=paris_date(now()))
+    refunded_on = inputs.day(
+        refunded_on, "fulfilment.error.refund_date", earliest=paris_date(order.placed_at), latest=paris_date(now())
+    )
     if not take_refund(session, line.id, amount_cents):  # another refund on this line came first
-        raise InvalidInput("inputs.error.amount_above_refundable",
-                           refundable_cents=line.total_cents - refunded_on_line(session, line.id))
+        raise InvalidInput(
+            "inputs.error.amount_above_refundable",
+            refundable_cents=line.total_cents - refunded_on_line(session, line.id),
+        )
     before = snapshot(incident)
-    refund = Refund(incident_id=incident.id, recorded_by_id=actor.user_id, amount_cents=amount_cents,
-                    refunded_on=refunded_on, created_at=now())
+    refund = Refund(
+        incident_id=incident.id,
+        recorded_by_id=actor.user_id,
+        amount_cents=amount_cents,
+        refunded_on=refunded_on,
+        created_at=now(),
+    )
     session.add(refund)
     session.flush()
     auto_tick(session, incident, actor, StepAction.refund)
     met = clocks.reconcile_obligations(session, incident, now())
-    finish(session, incident, actor, "refund_recorded", before,
-            {"refund_id": refund.id, "amount_cents": amount_cents, "obligations_met": [o.kind for o in met]},
-            notify=["customer"], amount_cents=amount_cents)
+    finish(
+        session,
+        incident,
+        actor,
+        "refund_recorded",
+        before,
+        {"refund_id": refund.id, "amount_cents": amount_cents, "obligations_met": [o.kind for o in met]},
+        notify=["customer"],
+        amount_cents=amount_cents,
+    )
     return result_of(incident, refund.id)
 
 
@@ -281,15 +331,29 @@ def ship_replacement(
         raise InvalidInput("fulfilment.error.shipment_kind")
     carrier, tracking = clean_text(carrier, "carrier", limit=60), clean_text(tracking, "tracking", limit=60)
     before = snapshot(incident)
-    shipment = ReplacementShipment(incident_id=incident.id, shipped_by_id=actor.user_id, kind=kind, carrier=carrier,
-                                   tracking_number=tracking, shipped_at=now())
+    shipment = ReplacementShipment(
+        incident_id=incident.id,
+        shipped_by_id=actor.user_id,
+        kind=kind,
+        carrier=carrier,
+        tracking_number=tracking,
+        shipped_at=now(),
+    )
     session.add(shipment)
     session.flush()
     auto_tick(session, incident, actor, StepAction.replacement_shipment)
     clocks.reconcile_obligations(session, incident, now())
-    finish(session, incident, actor, "replacement_shipped", before,
-            {"shipment_id": shipment.id, "carrier": carrier, "tracking_number": tracking},
-            notify=["customer"], carrier=carrier, tracking_number=tracking)
+    finish(
+        session,
+        incident,
+        actor,
+        "replacement_shipped",
+        before,
+        {"shipment_id": shipment.id, "carrier": carrier, "tracking_number": tracking},
+        notify=["customer"],
+        carrier=carrier,
+        tracking_number=tracking,
+    )
     return result_of(incident, shipment.id)
 
 
@@ -301,13 +365,20 @@ def open_carrier_inquiry(session: Session, actor: Actor, incident_id: int, carri
     incident = _seller_case(session, actor, incident_id)
     carrier, reference = clean_text(carrier, "carrier", limit=60), clean_text(reference, "reference", limit=60)
     before = snapshot(incident)
-    inquiry = CarrierInquiry(incident_id=incident.id, opened_by_id=actor.user_id, carrier=carrier, reference=reference,
-                             opened_at=now())
+    inquiry = CarrierInquiry(
+        incident_id=incident.id, opened_by_id=actor.user_id, carrier=carrier, reference=reference, opened_at=now()
+    )
     session.add(inquiry)
     session.flush()
     auto_tick(session, incident, actor, StepAction.carrier_inquiry)
-    finish(session, incident, actor, "carrier_inquiry_opened", before,
-            {"inquiry_id": inquiry.id, "carrier": carrier, "reference": reference})
+    finish(
+        session,
+        incident,
+        actor,
+        "carrier_inquiry_opened",
+        before,
+        {"inquiry_id": inquiry.id, "carrier": carrier, "reference": reference},
+    )
     return result_of(incident, inquiry.id)
 
 
@@ -321,7 +392,14 @@ def record_inquiry_outcome(session: Session, actor: Actor, incident_id: int, inq
     inquiry.outcome, inquiry.outcome_at = clean_text(outcome, "outcome", limit=2000), now()
     session.add(inquiry)
     auto_tick(session, incident, actor, StepAction.carrier_check)
-    finish(session, incident, actor, "carrier_inquiry_outcome", before, {"inquiry_id": inquiry.id, "outcome": inquiry.outcome})
+    finish(
+        session,
+        incident,
+        actor,
+        "carrier_inquiry_outcome",
+        before,
+        {"inquiry_id": inquiry.id, "outcome": inquiry.outcome},
+    )
     return result_of(incident, inquiry.id)
 
 

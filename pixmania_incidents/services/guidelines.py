@@ -13,22 +13,48 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents.models import Guideline, User
 from pixmania_incidents.policy import TYPES, type_policy
-from pixmania_incidents.services.common import existing, Actor, InvalidInput, NotFound, authorize, now
+from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, existing, now
 from pixmania_incidents.services.inputs import clean_text
 from pixmania_incidents.vocabulary import (
     GUIDELINE_BODY_MAX as BODY_MAX,
+)
+from pixmania_incidents.vocabulary import (
     GUIDELINE_KINDS as KINDS,
+)
+from pixmania_incidents.vocabulary import (
     GUIDELINE_TITLE_MAX as TITLE_MAX,
 )
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 _TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 _ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
 
@@ -67,20 +93,35 @@ def _checked(kind: str, title: str, body_md: str, incident_type: str | None) -> 
         raise InvalidInput("support.error.guideline_kind")
     if incident_type and incident_type not in TYPES:
         raise InvalidInput("incidents.error.unknown_type")
-    return kind, clean_text(title, "title", limit=TITLE_MAX), clean_text(body_md, "body", limit=BODY_MAX), incident_type or None
+    return (
+        kind,
+        clean_text(title, "title", limit=TITLE_MAX),
+        clean_text(body_md, "body", limit=BODY_MAX),
+        incident_type or None,
+    )
 
 
-def publish(session: Session, actor: Actor, kind: str, title: str, body_md: str, incident_type: str | None = None) -> dict[str, Any]:
+def publish(
+    session: Session, actor: Actor, kind: str, title: str, body_md: str, incident_type: str | None = None
+) -> dict[str, Any]:
     authorize(actor, "guideline.write")
     kind, title, body_md, incident_type = _checked(kind, title, body_md, incident_type)
-    row = Guideline(kind=kind, title=title, body_md=body_md, incident_type=incident_type, author_id=actor.user_id, created_at=now())
+    row = Guideline(
+        kind=kind, title=title, body_md=body_md, incident_type=incident_type, author_id=actor.user_id, created_at=now()
+    )
     session.add(row)
     session.flush()
     return _view(row, actor.name)
 
 
 def update(
-    session: Session, actor: Actor, guideline_id: int, kind: str, title: str, body_md: str, incident_type: str | None = None
+    session: Session,
+    actor: Actor,
+    guideline_id: int,
+    kind: str,
+    title: str,
+    body_md: str,
+    incident_type: str | None = None,
 ) -> dict[str, Any]:
     """Guidelines improve over time (policy step 5): support rewrites them in place."""
     authorize(actor, "guideline.write")

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.calendar import PARIS, BusinessCalendar
@@ -30,7 +30,6 @@ from pixmania_incidents.models import (
     Decision,
     Evidence,
     Incident,
-    IncidentState as S,
     Lesson,
     Message,
     Obligation,
@@ -41,6 +40,9 @@ from pixmania_incidents.models import (
     Shipment,
     Shop,
 )
+from pixmania_incidents.models import (
+    IncidentState as S,
+)
 from pixmania_incidents.policy import (
     OBLIGATION_LABELS,
     EvidenceKind,
@@ -50,18 +52,19 @@ from pixmania_incidents.policy import (
     type_policy,
 )
 from pixmania_incidents.services import clocks, inputs, notifications
-from pixmania_incidents.services.common import (existing,
+from pixmania_incidents.services import evidence as evidence_files
+from pixmania_incidents.services.common import (
     Actor,
     InvalidInput,
     NotFound,
     ServiceError,
     authorize,
     check_version,
+    existing,
     load_incident,
     now,
     record_event,
 )
-from pixmania_incidents.services import evidence as evidence_files
 from pixmania_incidents.services.evidence import Checked, Upload
 from pixmania_incidents.services.inputs import clean_text
 from pixmania_incidents.vocabulary import OUTSIDE_CHANNELS, ROOT_CAUSES
@@ -92,7 +95,15 @@ class Result:
 
 
 def result_of(incident: Incident, row_id: int | None = None) -> Result:
-    return Result(incident.id, incident.reference, incident.state, incident.version, incident.shop_id, incident.customer_id, row_id)
+    return Result(
+        incident.id,
+        incident.reference,
+        incident.state,
+        incident.version,
+        incident.shop_id,
+        incident.customer_id,
+        row_id,
+    )
 
 
 # --- shared steps ------------------------------------------------------------------------
@@ -162,20 +173,29 @@ def case_facts(session: Session, incident: Incident, actor: Actor) -> CaseFacts:
     )
     return_missed = any(
         clocks.is_open(row) and clocks.was_breached(row, at)
-        for row in rows if row.kind == ObligationKind.customer_return
+        for row in rows
+        if row.kind == ObligationKind.customer_return
     )
     obligations = clocks.open_obligations(session, incident)
-    posted_as_support = actor.id is not None and session.exec(
-        select(col(Message.id)).where(
-            col(Message.incident_id) == incident.id,
-            col(Message.author_id) == actor.id,
-            col(Message.kind).in_(("assist", "internal")),
-        )
-    ).first() is not None
+    posted_as_support = (
+        actor.id is not None
+        and session.exec(
+            select(col(Message.id)).where(
+                col(Message.incident_id) == incident.id,
+                col(Message.author_id) == actor.id,
+                col(Message.kind).in_(("assist", "internal")),
+            )
+        ).first()
+        is not None
+    )
     steps = session.exec(
-        select(ChecklistItem).where(
-            col(ChecklistItem.incident_id) == incident.id, col(ChecklistItem.mandatory) == True, col(ChecklistItem.done_at) == None  # noqa: E711,E712
-        ).order_by(col(ChecklistItem.position))
+        select(ChecklistItem)
+        .where(
+            col(ChecklistItem.incident_id) == incident.id,
+            col(ChecklistItem.mandatory).is_(True),
+            col(ChecklistItem.done_at) == None,  # noqa: E711,E712
+        )
+        .order_by(col(ChecklistItem.position))
     ).all()
     return CaseFacts(
         seller_proposal_refused="refused" in proposals,
@@ -227,7 +247,9 @@ def auto_tick(session: Session, incident: Incident, actor: Actor, action: StepAc
             session.add(item)
             ticked.append(item.step_code)
     if ticked:
-        record_event(session, incident, actor, "checklist_auto_ticked", {}, {"steps": ticked, "by_action": action.value})
+        record_event(
+            session, incident, actor, "checklist_auto_ticked", {}, {"steps": ticked, "by_action": action.value}
+        )
     return ticked
 
 
@@ -259,7 +281,10 @@ def take_refund(session: Session, order_line_id: int, amount_cents: int) -> bool
     racing on the same line, from one incident or two, cannot both pass."""
     taken = session.execute(
         sa.update(OrderLine)
-        .where(col(OrderLine.id) == order_line_id, col(OrderLine.refunded_cents) + amount_cents <= col(OrderLine.total_cents))
+        .where(
+            col(OrderLine.id) == order_line_id,
+            col(OrderLine.refunded_cents) + amount_cents <= col(OrderLine.total_cents),
+        )
         .values(refunded_cents=col(OrderLine.refunded_cents) + amount_cents)
         .execution_options(synchronize_session="fetch")
     )
@@ -273,8 +298,12 @@ def refundable_cents(session: Session, incident: Incident) -> int:
     obligations = session.exec(
         select(Obligation)
         .join(Incident, col(Incident.id) == col(Obligation.incident_id))
-        .where(col(Incident.order_line_id) == line.id, col(Obligation.kind) == ObligationKind.refund, col(Obligation.met_at).is_(None),
-               col(Obligation.cancelled_at).is_(None))
+        .where(
+            col(Incident.order_line_id) == line.id,
+            col(Obligation.kind) == ObligationKind.refund,
+            col(Obligation.met_at).is_(None),
+            col(Obligation.cancelled_at).is_(None),
+        )
     ).all()
     for ob in obligations:
         owner = existing(session, Incident, ob.incident_id)
@@ -286,7 +315,9 @@ def refundable_cents(session: Session, incident: Incident) -> int:
 
 
 def shop_calendar(shop: Shop) -> BusinessCalendar:
-    return BusinessCalendar.stored(shop.calendar_kind, shop.subdiv, shop.closed_days or (), shop.work_start, shop.work_end)
+    return BusinessCalendar.stored(
+        shop.calendar_kind, shop.subdiv, shop.closed_days or (), shop.work_start, shop.work_end
+    )
 
 
 def opening_refusal(session: Session, line: OrderLine, type: str) -> ServiceError | None:
@@ -299,7 +330,9 @@ def opening_refusal(session: Session, line: OrderLine, type: str) -> ServiceErro
     if shipment is None or shipment.state not in ("shipped", "delivered"):
         return InvalidInput("incidents.error.not_shipped")
     previous = session.exec(
-        select(Incident).where(col(Incident.order_line_id) == line.id, col(Incident.type) == type).order_by(col(Incident.id))
+        select(Incident)
+        .where(col(Incident.order_line_id) == line.id, col(Incident.type) == type)
+        .order_by(col(Incident.id))
     ).all()
     for old in previous:
         ref = {"reference": old.reference, "incident_id": old.id}
@@ -312,7 +345,9 @@ def opening_refusal(session: Session, line: OrderLine, type: str) -> ServiceErro
         if old.outcome == ClosedOutcome.no_customer_reply:
             return ServiceError("incidents.error.lapsed", **ref)
         accepted = session.exec(
-            select(col(Proposal.solution)).where(col(Proposal.incident_id) == old.id, col(Proposal.status) == "accepted")
+            select(col(Proposal.solution)).where(
+                col(Proposal.incident_id) == old.id, col(Proposal.status) == "accepted"
+            )
         ).first()
         if accepted not in _REOPENABLE:
             return ServiceError("incidents.error.already_settled", **ref)
@@ -375,13 +410,24 @@ def open_incident(
     session.add(incident)
     session.flush()
     for position, step in enumerate(policy.checklist):
-        session.add(ChecklistItem(incident_id=incident.id, position=position, step_code=step.code, mandatory=step.mandatory))
+        session.add(
+            ChecklistItem(incident_id=incident.id, position=position, step_code=step.code, mandatory=step.mandatory)
+        )
     evidence_files.store(session, actor, incident, files, purpose="opening")
-    clocks.start(session, incident, clocks.RESPONSE, "seller", dl.response_due_at(at), at,
-                 at_risk_at=dl.response_target_at(at))
+    clocks.start(
+        session, incident, clocks.RESPONSE, "seller", dl.response_due_at(at), at, at_risk_at=dl.response_target_at(at)
+    )
     clocks.start(session, incident, clocks.RESOLUTION, "seller", dl.resolution_due_at(policy.code, at, cal), at)
-    finish(session, incident, actor, "opened", {}, {"type": incident.type, "wanted": wanted}, notify=["shop"],
-           type=incident.type)
+    finish(
+        session,
+        incident,
+        actor,
+        "opened",
+        {},
+        {"type": incident.type, "wanted": wanted},
+        notify=["shop"],
+        type=incident.type,
+    )
     return result_of(incident)
 
 
@@ -412,12 +458,24 @@ def mark_viewed(session: Session, actor: Actor, incident_id: int) -> Result:
 
 
 def _add_message(
-    session: Session, incident: Incident, actor: Actor, body: str, kind: str, visibility: str = "public",
-    files: Sequence[Checked] = (), **extra: Any,
+    session: Session,
+    incident: Incident,
+    actor: Actor,
+    body: str,
+    kind: str,
+    visibility: str = "public",
+    files: Sequence[Checked] = (),
+    **extra: Any,
 ) -> Message:
     message = Message(
-        incident_id=incident.id, author_id=actor.id, author_role=actor.role, kind=kind,
-        visibility=visibility, body=body, created_at=now(), **extra,
+        incident_id=incident.id,
+        author_id=actor.id,
+        author_role=actor.role,
+        kind=kind,
+        visibility=visibility,
+        body=body,
+        created_at=now(),
+        **extra,
     )
     session.add(message)
     session.flush()
@@ -461,9 +519,16 @@ def post_message(
         Role.arbitrator: ["customer", "shop"],
     }
     audiences = by_role.get(actor.role, []) if kind != "internal" else []
-    finish(session, incident, actor, "internal_note" if kind == "internal" else "message", before,
-            {"message_id": message.id, "kind": kind, "response": responded},
-            notify=audiences, message_id=message.id)
+    finish(
+        session,
+        incident,
+        actor,
+        "internal_note" if kind == "internal" else "message",
+        before,
+        {"message_id": message.id, "kind": kind, "response": responded},
+        notify=audiences,
+        message_id=message.id,
+    )
     return result_of(incident, message.id)
 
 
@@ -487,10 +552,19 @@ def record_outside_exchange(
     occurred_at = inputs.instant(occurred_at, "incidents.error.occurred_at", earliest=order.placed_at, latest=now())
     summary, counterpart = clean_text(summary, "summary"), clean_text(counterpart, "counterpart", limit=120)
     message = _add_message(
-        session, incident, actor, summary, "outside_exchange", "shop",
-        channel=channel, counterpart=counterpart, occurred_at=occurred_at,
+        session,
+        incident,
+        actor,
+        summary,
+        "outside_exchange",
+        "shop",
+        channel=channel,
+        counterpart=counterpart,
+        occurred_at=occurred_at,
     )
-    finish(session, incident, actor, "outside_exchange", snapshot(incident), {"message_id": message.id, "channel": channel})
+    finish(
+        session, incident, actor, "outside_exchange", snapshot(incident), {"message_id": message.id, "channel": channel}
+    )
     return result_of(incident, message.id)
 
 
@@ -525,18 +599,38 @@ def propose(
     text = clean_text(message, "message")
     _apply(incident, move)
     at = now()
-    proposal = Proposal(incident_id=incident.id, seller_id=actor.user_id, solution=solution, amount_cents=amount,
-                        message=text, created_at=at)
+    proposal = Proposal(
+        incident_id=incident.id,
+        seller_id=actor.user_id,
+        solution=solution,
+        amount_cents=amount,
+        message=text,
+        created_at=at,
+    )
     session.add(proposal)
     session.flush()
     respond(session, incident, actor)
     auto_tick(session, incident, actor, StepAction.proposal)
-    clocks.start(session, incident, clocks.CUSTOMER_ANSWER, "customer",
-                 dl.customer_answer_due_at(at, clocks.calendar_of(incident)), at)
+    clocks.start(
+        session,
+        incident,
+        clocks.CUSTOMER_ANSWER,
+        "customer",
+        dl.customer_answer_due_at(at, clocks.calendar_of(incident)),
+        at,
+    )
     clocks.pause(session, incident, clocks.RESOLUTION, at)
-    finish(session, incident, actor, "proposed", before,
-            {"proposal_id": proposal.id, "solution": solution, "amount_cents": amount},
-            notify=["customer"], solution=solution, amount_cents=amount)
+    finish(
+        session,
+        incident,
+        actor,
+        "proposed",
+        before,
+        {"proposal_id": proposal.id, "solution": solution, "amount_cents": amount},
+        notify=["customer"],
+        solution=solution,
+        amount_cents=amount,
+    )
     return result_of(incident, proposal.id)
 
 
@@ -572,13 +666,27 @@ def accept(session: Session, actor: Actor, incident_id: int, version: int) -> Re
     clocks.meet(session, incident, clocks.CUSTOMER_ANSWER, at)
     clocks.meet(session, incident, clocks.RESOLUTION, proposal.created_at)
     apply_solution(session, incident, "proposal", proposal.id, proposal.solution, proposal.amount_cents, at)
-    finish(session, incident, actor, "accepted", before, {"proposal_id": proposal.id, "solution": proposal.solution},
-            notify=["shop"], solution=proposal.solution)
+    finish(
+        session,
+        incident,
+        actor,
+        "accepted",
+        before,
+        {"proposal_id": proposal.id, "solution": proposal.solution},
+        notify=["shop"],
+        solution=proposal.solution,
+    )
     return result_of(incident, proposal.id)
 
 
 def apply_solution(
-    session: Session, incident: Incident, source: str, source_id: int, solution: str, amount_cents: int | None, at: datetime
+    session: Session,
+    incident: Incident,
+    source: str,
+    source_id: int,
+    solution: str,
+    amount_cents: int | None,
+    at: datetime,
 ) -> list[Obligation]:
     """Obligations of an accepted or decided solution; the steps tied to it become mandatory."""
     policy = type_policy(incident.type)
@@ -604,8 +712,16 @@ def refuse(session: Session, actor: Actor, incident_id: int, version: int, reaso
     session.add(proposal)
     clocks.meet(session, incident, clocks.CUSTOMER_ANSWER, at)
     clocks.resume(session, incident, clocks.RESOLUTION)
-    finish(session, incident, actor, "refused", before, {"proposal_id": proposal.id, "reason": reason},
-            notify=["shop"], reason=reason)
+    finish(
+        session,
+        incident,
+        actor,
+        "refused",
+        before,
+        {"proposal_id": proposal.id, "reason": reason},
+        notify=["shop"],
+        reason=reason,
+    )
     return result_of(incident, proposal.id)
 
 
@@ -623,8 +739,9 @@ def withdraw(session: Session, actor: Actor, incident_id: int, version: int) -> 
         session.add(proposal)
     incident.closed_at = at
     clocks.settle_all(session, incident, "cancelled", at)
-    finish(session, incident, actor, "withdrawn", before,
-            notify=["shop", "arbitrator"] if was_in_arbitration else ["shop"])
+    finish(
+        session, incident, actor, "withdrawn", before, notify=["shop", "arbitrator"] if was_in_arbitration else ["shop"]
+    )
     return result_of(incident)
 
 
@@ -644,8 +761,15 @@ def withdraw_arbitration(session: Session, actor: Actor, incident_id: int, versi
     _apply(incident, move)
     clocks.settle_kind(session, incident, clocks.STATEMENT, "cancelled", at)
     clocks.settle_kind(session, incident, clocks.ARBITRATION_DECISION, "cancelled", at)
-    finish(session, incident, actor, "arbitration_withdrawn", before, {"arbitration_id": request.id},
-           notify=["shop", arbitrator])
+    finish(
+        session,
+        incident,
+        actor,
+        "arbitration_withdrawn",
+        before,
+        {"arbitration_id": request.id},
+        notify=["shop", arbitrator],
+    )
     return result_of(incident, request.id)
 
 
@@ -679,9 +803,14 @@ def request_arbitration(
     move = _allowed(incident, Action.request_arbitration, actor, case_facts(session, incident, actor))
     reason = clean_text(reason, "reason")
     files = evidence_files.check_all(list(evidence))
-    has_evidence = session.exec(
-        select(col(Evidence.id)).where(col(Evidence.incident_id) == incident.id, col(Evidence.uploader_id) == actor.id)
-    ).first() is not None
+    has_evidence = (
+        session.exec(
+            select(col(Evidence.id)).where(
+                col(Evidence.incident_id) == incident.id, col(Evidence.uploader_id) == actor.id
+            )
+        ).first()
+        is not None
+    )
     if not evidence and not has_evidence:
         raise InvalidInput("incidents.error.evidence_required")
     _apply(incident, move)
@@ -694,8 +823,12 @@ def request_arbitration(
     message = _add_message(session, incident, actor, reason, "arbitration_request", "public", files)
     cal = clocks.calendar_of(incident)
     request = ArbitrationRequest(
-        incident_id=incident.id, requested_by_id=actor.user_id, requester_role=actor.role, reason=reason,
-        created_at=at, statement_due_at=dl.statement_due_at(at, cal),
+        incident_id=incident.id,
+        requested_by_id=actor.user_id,
+        requester_role=actor.role,
+        reason=reason,
+        created_at=at,
+        statement_due_at=dl.statement_due_at(at, cal),
     )
     session.add(request)
     session.flush()
@@ -704,15 +837,23 @@ def request_arbitration(
     clocks.settle_kind(session, incident, clocks.RESPONSE, "escalated", at)
     other = "seller" if actor.role == Role.customer else "customer"
     clocks.start(session, incident, clocks.STATEMENT, other, request.statement_due_at, at)
-    finish(session, incident, actor, "arbitration_requested", before,
-            {"arbitration_id": request.id, "message_id": message.id, "by": actor.role},
-            notify=["support", "shop" if other == "seller" else "customer"], reason=reason)
+    finish(
+        session,
+        incident,
+        actor,
+        "arbitration_requested",
+        before,
+        {"arbitration_id": request.id, "message_id": message.id, "by": actor.role},
+        notify=["support", "shop" if other == "seller" else "customer"],
+        reason=reason,
+    )
     return result_of(incident, request.id)
 
 
 def current_arbitration(session: Session, incident: Incident) -> ArbitrationRequest | None:
     return session.exec(
-        select(ArbitrationRequest).where(col(ArbitrationRequest.incident_id) == incident.id)
+        select(ArbitrationRequest)
+        .where(col(ArbitrationRequest.incident_id) == incident.id)
         .order_by(col(ArbitrationRequest.id).desc())
     ).first()
 
@@ -746,8 +887,15 @@ def add_statement(
     request.statement, request.statement_at = text, at
     session.add(request)
     clocks.meet(session, incident, clocks.STATEMENT, at)
-    finish(session, incident, actor, "statement_added", snapshot(incident), {"message_id": message.id},
-            notify=["arbitrator", "customer" if actor.role == Role.seller else "shop"])
+    finish(
+        session,
+        incident,
+        actor,
+        "statement_added",
+        snapshot(incident),
+        {"message_id": message.id},
+        notify=["arbitrator", "customer" if actor.role == Role.seller else "shop"],
+    )
     return result_of(incident, message.id)
 
 
@@ -813,10 +961,14 @@ def add_lesson(session: Session, actor: Actor, incident_id: int, root_cause: str
         raise ServiceError("incidents.error.lesson_after_close")
     if root_cause not in ROOT_CAUSES:
         raise InvalidInput("incidents.error.root_cause")
-    lesson = Lesson(incident_id=incident.id, author_id=actor.user_id, root_cause=root_cause,
-                    change=clean_text(change, "change"), created_at=now())
+    lesson = Lesson(
+        incident_id=incident.id,
+        author_id=actor.user_id,
+        root_cause=root_cause,
+        change=clean_text(change, "change"),
+        created_at=now(),
+    )
     session.add(lesson)
     session.flush()
     finish(session, incident, actor, "lesson_added", snapshot(incident), {"root_cause": root_cause})
     return result_of(incident, lesson.id)
-

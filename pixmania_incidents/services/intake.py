@@ -25,11 +25,19 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 import sqlalchemy as sa
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents.i18n import norm_locale, tr
 from pixmania_incidents.models import (
-    CustomerOrder, Incident, Listing, OrderLine, Role, Shipment, ShipmentEvent, Shop, User,
+    CustomerOrder,
+    Incident,
+    Listing,
+    OrderLine,
+    Role,
+    Shipment,
+    ShipmentEvent,
+    Shop,
+    User,
 )
 from pixmania_incidents.services import admin, mail, password_reset
 from pixmania_incidents.services.addresses import check_address
@@ -127,8 +135,11 @@ def _link(session: Session, model: type, column: Any, value: str, external_id: s
     if row is None or row.external_id == external_id:
         return False
     if row.external_id is not None or (model is User and row.role != Role.customer):
-        raise Refused("intake.error.email_taken", email=value) if model is User else Refused(
-            "intake.error.field", field=field)
+        raise (
+            Refused("intake.error.email_taken", email=value)
+            if model is User
+            else Refused("intake.error.field", field=field)
+        )
     row.external_id = external_id
     session.add(row)
     session.flush()
@@ -138,8 +149,14 @@ def _link(session: Session, model: type, column: Any, value: str, external_id: s
 # --- one record ----------------------------------------------------------------------------------
 
 
-def _upsert(session: Session, model: type, external_id: str, record: Mapping[str, Any], values: dict[str, Any],
-            create: Callable[[], Any] | None = None) -> tuple[str, Any]:
+def _upsert(
+    session: Session,
+    model: type,
+    external_id: str,
+    record: Mapping[str, Any],
+    values: dict[str, Any],
+    create: Callable[[], Any] | None = None,
+) -> tuple[str, Any]:
     """Create the row, or update what differs unless the record is older than the one kept."""
     version = _instant(record, "updated_at")
     row = _row(session, model, external_id)
@@ -167,12 +184,19 @@ def _shop(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
     _link(session, Shop, col(Shop.name), name, external_id, "name")
     closed = record.get("closed_days") or []
     calendar = admin.calendar_fields(
-        str(record.get("calendar_kind") or "ouvrables"), str(record.get("subdiv") or "") or None,
+        str(record.get("calendar_kind") or "ouvrables"),
+        str(record.get("subdiv") or "") or None,
         [str(d) for d in closed] if isinstance(closed, list) else str(closed),
-        str(record.get("work_start") or "08:00"), str(record.get("work_end") or "19:00"),
+        str(record.get("work_start") or "08:00"),
+        str(record.get("work_end") or "19:00"),
     )
-    return _upsert(session, Shop, external_id, record,
-                   {"name": name, "address": _text(record, "address", 400, required=False), **calendar})
+    return _upsert(
+        session,
+        Shop,
+        external_id,
+        record,
+        {"name": name, "address": _text(record, "address", 400, required=False), **calendar},
+    )
 
 
 def _listing(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
@@ -180,11 +204,19 @@ def _listing(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
     shop = _ref(session, Shop, record, "shop_id", "shop")
     sku = _text(record, "sku", 40)
     _link(session, Listing, col(Listing.sku), sku, external_id, "sku")
-    return _upsert(session, Listing, external_id, record, {
-        "shop_id": shop.id, "sku": sku, "title": _text(record, "title", 200),
-        "description": _text(record, "description", 4000, required=False),
-        "price_cents": _int(record, "price_cents"),
-    })
+    return _upsert(
+        session,
+        Listing,
+        external_id,
+        record,
+        {
+            "shop_id": shop.id,
+            "sku": sku,
+            "title": _text(record, "title", 200),
+            "description": _text(record, "description", 4000, required=False),
+            "price_cents": _int(record, "price_cents"),
+        },
+    )
 
 
 def _customer(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
@@ -195,9 +227,12 @@ def _customer(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
         email = check_address(_text(record, "email", 254))
     except InvalidInput as exc:
         raise Refused(exc.code, **exc.params) from None
-    values: dict[str, Any] = {"name": _text(record, "name", 120), "locale": norm_locale(str(record.get("locale") or "fr")[:2]),
-              "phone": _text(record, "phone", 40, required=False),
-              "address": _text(record, "address", 400, required=False)}
+    values: dict[str, Any] = {
+        "name": _text(record, "name", 120),
+        "locale": norm_locale(str(record.get("locale") or "fr")[:2]),
+        "phone": _text(record, "phone", 40, required=False),
+        "address": _text(record, "address", 400, required=False),
+    }
     linked = _link(session, User, col(User.email), email, external_id, "email")
     invited: list[User] = []
 
@@ -209,8 +244,12 @@ def _customer(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
     result, user = _upsert(session, User, external_id, record, values, create)
     for new in invited:
         url = password_reset.new_link(session, new, INVITATION)
-        mail.enqueue(session, new.email, tr("intake.invite_subject", new.locale),
-                     tr("intake.invite_body", new.locale, name=new.name, url=url, days=INVITATION.days))
+        mail.enqueue(
+            session,
+            new.email,
+            tr("intake.invite_subject", new.locale),
+            tr("intake.invite_body", new.locale, name=new.name, url=url, days=INVITATION.days),
+        )
     return ("updated" if linked and result == "unchanged" else result), user
 
 
@@ -219,8 +258,13 @@ def _line_values(session: Session, record: Mapping[str, Any], order: CustomerOrd
     quantity = _int(record, "quantity", 1, 10_000, default=1)
     unit = _int(record, "unit_price_cents")
     total = _int(record, "total_cents", default=unit * quantity)
-    return {"order_id": order.id, "listing_id": listing.id, "quantity": quantity, "unit_price_cents": unit,
-            "total_cents": total}
+    return {
+        "order_id": order.id,
+        "listing_id": listing.id,
+        "quantity": quantity,
+        "unit_price_cents": unit,
+        "total_cents": total,
+    }
 
 
 def _order_line(session: Session, record: Mapping[str, Any], order: CustomerOrder | None = None) -> tuple[str, Any]:
@@ -229,7 +273,10 @@ def _order_line(session: Session, record: Mapping[str, Any], order: CustomerOrde
     values = _line_values(session, record, order)
     line = _row(session, OrderLine, external_id)
     if line is not None and (line.total_cents, line.unit_price_cents, line.quantity) != (
-            values["total_cents"], values["unit_price_cents"], values["quantity"]):
+        values["total_cents"],
+        values["unit_price_cents"],
+        values["quantity"],
+    ):
         if session.exec(select(col(Incident.id)).where(col(Incident.order_line_id) == line.id)).first() is not None:
             raise Refused("intake.error.desk_owned")
     return _upsert(session, OrderLine, external_id, record, values)
@@ -241,11 +288,19 @@ def _order(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
     customer = _ref(session, User, record, "customer_id", "customer")
     reference = _text(record, "reference", 32)
     _link(session, CustomerOrder, col(CustomerOrder.reference), reference, external_id, "reference")
-    result, order = _upsert(session, CustomerOrder, external_id, record, {
-        "reference": reference, "shop_id": shop.id, "customer_id": customer.id,
-        "placed_at": _instant(record, "placed_at", required=True),
-        "shipping_address": _text(record, "shipping_address", 400, required=False),
-    })
+    result, order = _upsert(
+        session,
+        CustomerOrder,
+        external_id,
+        record,
+        {
+            "reference": reference,
+            "shop_id": shop.id,
+            "customer_id": customer.id,
+            "placed_at": _instant(record, "placed_at", required=True),
+            "shipping_address": _text(record, "shipping_address", 400, required=False),
+        },
+    )
     lines = record.get("lines") or []
     if not isinstance(lines, list):
         raise Refused("intake.error.field", field="lines")
@@ -275,8 +330,11 @@ def _forward(shipment: Shipment, state: str, at: datetime | None) -> dict[str, A
 def _shipment(session: Session, record: Mapping[str, Any]) -> tuple[str, Any]:
     external_id = _text(record, "id", 64)
     order = _ref(session, CustomerOrder, record, "order_id", "order")
-    values: dict[str, Any] = {"order_id": order.id, "carrier": _text(record, "carrier", 60, required=False),
-                              "tracking_number": _text(record, "tracking_number", 60, required=False)}
+    values: dict[str, Any] = {
+        "order_id": order.id,
+        "carrier": _text(record, "carrier", 60, required=False),
+        "tracking_number": _text(record, "tracking_number", 60, required=False),
+    }
     shipped_at, delivered_at = _instant(record, "shipped_at"), _instant(record, "delivered_at")
     state = str(record.get("state") or ("delivered" if delivered_at else "shipped" if shipped_at else "pending"))
     current = _row(session, Shipment, external_id) or Shipment(order_id=order.id, state="pending")
@@ -295,16 +353,26 @@ def _shipment_event(session: Session, record: Mapping[str, Any]) -> tuple[str, A
         setattr(shipment, key, value)
     session.add(shipment)
     # The case page lists the events received (a late one included), each once however often it is sent.
-    known = session.exec(select(col(ShipmentEvent.id)).where(
-        col(ShipmentEvent.shipment_id) == shipment.id, col(ShipmentEvent.event) == event, col(ShipmentEvent.at) == at)).first()
+    known = session.exec(
+        select(col(ShipmentEvent.id)).where(
+            col(ShipmentEvent.shipment_id) == shipment.id,
+            col(ShipmentEvent.event) == event,
+            col(ShipmentEvent.at) == at,
+        )
+    ).first()
     if known is None:
         session.add(ShipmentEvent(shipment_id=shipment.id, event=event, at=at))
     return ("updated" if changed else "unchanged"), shipment
 
 
 _HANDLERS: dict[str, Callable[[Session, Mapping[str, Any]], tuple[str, Any]]] = {
-    "shop": _shop, "listing": _listing, "customer": _customer, "order": _order, "order_line": _order_line,
-    "shipment": _shipment, "shipment_event": _shipment_event,
+    "shop": _shop,
+    "listing": _listing,
+    "customer": _customer,
+    "order": _order,
+    "order_line": _order_line,
+    "shipment": _shipment,
+    "shipment_event": _shipment_event,
 }
 
 
@@ -354,7 +422,8 @@ def read_records(path: Path, skip: int = 0) -> Iterator[tuple[int, Any]]:
         if path.suffix.lower() == ".csv":
             rows: Iterable[tuple[int, Any]] = (
                 (n, {k: v for k, v in row.items() if k and v not in (None, "")})
-                for n, row in enumerate(csv.DictReader(handle), start=2))
+                for n, row in enumerate(csv.DictReader(handle), start=2)
+            )
         else:
             rows = ((n, _json_or_none(line)) for n, line in enumerate(handle, start=1) if line.strip())
         for index, (number, record) in enumerate(rows):

@@ -43,7 +43,7 @@ from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.db import session_scope
@@ -265,14 +265,30 @@ def _send_one(engine: Engine, transport: Transport, row: MailOutbox, owner: str,
         transport.send(as_email(row))
     except PermanentFailure as exc:
         log.warning("mail %s to %s refused for good: %s", row.message_id, row.to_addr, exc.detail)
-        _finish(engine, row, owner, bounces=exc.bounces, status="failed", failure=exc.reason,
-                last_error=exc.detail[:1000], failed_at=now())
+        _finish(
+            engine,
+            row,
+            owner,
+            bounces=exc.bounces,
+            status="failed",
+            failure=exc.reason,
+            last_error=exc.detail[:1000],
+            failed_at=now(),
+        )
         report.failed += 1
     except TemporaryRefusal as exc:
         if row.created_at < now() - GIVE_UP_AFTER:
             log.warning("mail %s to %s deferred for too long: %s", row.message_id, row.to_addr, exc)
-            _finish(engine, row, owner, bounces=True, status="failed", failure="expired", last_error=str(exc)[:1000],
-                    failed_at=now())
+            _finish(
+                engine,
+                row,
+                owner,
+                bounces=True,
+                status="failed",
+                failure="expired",
+                last_error=str(exc)[:1000],
+                failed_at=now(),
+            )
             report.failed += 1
         else:
             log.info("mail %s deferred (%s), retrying", row.message_id, exc)
@@ -359,5 +375,16 @@ def failed_mails(session: Session, actor: Actor, limit: int = 100) -> list[Faile
         select(MailOutbox).where(col(MailOutbox.status) == "failed").order_by(col(MailOutbox.id).desc()).limit(limit)
     ).all()
     # Rows failed before reasons were kept were all refused by the relay (5xx).
-    return [FailedMail(row.id, row.to_addr, row.subject, row.created_at, row.failed_at, row.attempts,
-                       f"mail.failure.{row.failure or 'recipient_refused'}", row.last_error) for row in rows]
+    return [
+        FailedMail(
+            row.id,
+            row.to_addr,
+            row.subject,
+            row.created_at,
+            row.failed_at,
+            row.attempts,
+            f"mail.failure.{row.failure or 'recipient_refused'}",
+            row.last_error,
+        )
+        for row in rows
+    ]

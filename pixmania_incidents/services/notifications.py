@@ -9,14 +9,13 @@ in the same transaction, so a notification and its mail can never disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from dataclasses import dataclass
-from functools import lru_cache
-
 import sqlalchemy as sa
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.calendar import BusinessCalendar
@@ -125,7 +124,12 @@ def link_for(incident: Incident | None, params: dict[str, Any]) -> str:
 
 
 def _mail(
-    session: Session, kind: str, incident: Incident | None, recipients: list[int], params: dict[str, Any], send_at: datetime
+    session: Session,
+    kind: str,
+    incident: Incident | None,
+    recipients: list[int],
+    params: dict[str, Any],
+    send_at: datetime,
 ) -> None:
     """One outbox row per recipient, in their locale, in the caller's transaction.
 
@@ -144,7 +148,7 @@ def _mail(
 # --- texts -------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def text_key(kind: str) -> str:
     """The catalogue key of a notification kind: `notif.<kind>` or any area's `<area>.notif.<kind>`."""
     suffix = f"notif.{kind}"
@@ -174,7 +178,9 @@ def _display(params: dict[str, Any], locale: str) -> dict[str, Any]:
     if "deadline" in params:
         kind = str(params["deadline"])
         clock = f"clock.{kind}"
-        out["deadline"] = tr(clock, locale) if clock in CATALOGUE else _pair_label(OBLIGATION_LABELS.get(kind), locale, kind)
+        out["deadline"] = (
+            tr(clock, locale) if clock in CATALOGUE else _pair_label(OBLIGATION_LABELS.get(kind), locale, kind)
+        )
     if "holder" in params:
         role = f"role.{params['holder']}"
         out["holder"] = tr(role, locale) if role in CATALOGUE else str(params["holder"])
@@ -218,7 +224,9 @@ class NotificationView:
 def unread_count(session: Session, actor: Actor) -> int:
     if actor.id is None:
         return 0
-    stmt = select(sa.func.count(col(Notification.id))).where(col(Notification.user_id) == actor.id, col(Notification.read_at).is_(None))
+    stmt = select(sa.func.count(col(Notification.id))).where(
+        col(Notification.user_id) == actor.id, col(Notification.read_at).is_(None)
+    )
     return int(session.exec(stmt).one())
 
 
@@ -235,8 +243,14 @@ def recent(session: Session, actor: Actor, limit: int = 20, locale: str | None =
         .limit(max(1, min(int(limit), 100)))
     ).all()
     return [
-        NotificationView(n.id, n.kind, describe(n.kind, n.params, locale or actor.locale), link_for(incident, n.params),
-                         n.created_at, n.read_at is None)
+        NotificationView(
+            n.id,
+            n.kind,
+            describe(n.kind, n.params, locale or actor.locale),
+            link_for(incident, n.params),
+            n.created_at,
+            n.read_at is None,
+        )
         for n, incident in rows
     ]
 

@@ -47,22 +47,32 @@ def claim(engine: Engine, model: type[Row], owner: str, lease: timedelta, where:
         )
         if session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
-        claimed = session.connection().execute(
-            sa.update(model)
-            .where(table.id.in_(due.scalar_subquery()))
-            .values(lease_owner=owner, lease_until=at + lease, attempts=table.attempts + 1)
-            .returning(table.id)
-        ).scalar_one_or_none()
+        claimed = (
+            session.connection()
+            .execute(
+                sa.update(model)
+                .where(table.id.in_(due.scalar_subquery()))
+                .values(lease_owner=owner, lease_until=at + lease, attempts=table.attempts + 1)
+                .returning(table.id)
+            )
+            .scalar_one_or_none()
+        )
         return session.get(model, claimed) if claimed is not None else None
 
 
 def finish(session: Any, model: Any, row_id: int, owner: str, **values: object) -> bool:
     """Record the outcome of a claimed row in the caller's unit of work, only if `owner`
     still holds its lease; whether it did."""
-    return session.connection().execute(
-        sa.update(model).where(model.id == row_id, model.lease_owner == owner)
-        .values(lease_owner=None, lease_until=None, **values)
-    ).rowcount == 1
+    return (
+        session.connection()
+        .execute(
+            sa.update(model)
+            .where(model.id == row_id, model.lease_owner == owner)
+            .values(lease_owner=None, lease_until=None, **values)
+        )
+        .rowcount
+        == 1
+    )
 
 
 def backoff(attempts: int, first: timedelta, cap: timedelta) -> timedelta:

@@ -14,13 +14,19 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.i18n import tr
 from pixmania_incidents.models import PasswordReset, User
 from pixmania_incidents.services import mail, throttle
-from pixmania_incidents.services.auth import check_password_rule, hash_password, hash_token, normalize_email, revoke_sessions
+from pixmania_incidents.services.auth import (
+    check_password_rule,
+    hash_password,
+    hash_token,
+    normalize_email,
+    revoke_sessions,
+)
 from pixmania_incidents.services.common import InvalidInput, now
 
 log = logging.getLogger("pixmania.password_reset")
@@ -89,12 +95,16 @@ def reset_password(session: Session, raw_token: str | None, new_password: str) -
     at = now()
     # Spend the link atomically: of two simultaneous uses, one wins.
     spent = session.connection().execute(
-        sa.update(PasswordReset).where(col(PasswordReset.id) == reset.id, col(PasswordReset.used_at).is_(None)).values(used_at=at)
+        sa.update(PasswordReset)
+        .where(col(PasswordReset.id) == reset.id, col(PasswordReset.used_at).is_(None))
+        .values(used_at=at)
     )
     if spent.rowcount != 1:
         raise InvalidInput("password.error.invalid_link")
     session.connection().execute(
-        sa.update(PasswordReset).where(col(PasswordReset.user_id) == user.id, col(PasswordReset.used_at).is_(None)).values(used_at=at)
+        sa.update(PasswordReset)
+        .where(col(PasswordReset.user_id) == user.id, col(PasswordReset.used_at).is_(None))
+        .values(used_at=at)
     )
     user.password_hash = hash_password(new_password)
     user.must_change_password = False

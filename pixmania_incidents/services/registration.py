@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import settings
 from pixmania_incidents.i18n import tr
@@ -43,25 +43,50 @@ def register_customer(session: Session, name: str, email: str, password: str, ip
     throttle.take(session, *throttle.mail_requests(email, ip))
     owner = session.exec(select(User).where(col(User.email) == email)).first()
     if owner is not None:
-        mail.enqueue(session, owner.email, tr("auth.register_exists_subject", owner.locale),
-                     tr("auth.register_exists_body", owner.locale, name=owner.name,
-                        login_url=f"{settings.PUBLIC_URL}/login", reset_url=f"{settings.PUBLIC_URL}/password/forgot"))
+        mail.enqueue(
+            session,
+            owner.email,
+            tr("auth.register_exists_subject", owner.locale),
+            tr(
+                "auth.register_exists_body",
+                owner.locale,
+                name=owner.name,
+                login_url=f"{settings.PUBLIC_URL}/login",
+                reset_url=f"{settings.PUBLIC_URL}/password/forgot",
+            ),
+        )
         log.info("registration attempted for existing account %s", owner.id)
         return
     raw = secrets.token_urlsafe(32)
     at = now()
-    session.add(PendingRegistration(email=email, name=name, password_hash=hash_password(password),
-                                    token_hash=hash_token(raw), created_at=at, expires_at=at + LIFETIME))
-    mail.enqueue(session, email, tr("auth.register_mail_subject"),
-                 tr("auth.register_mail_body", name=name, url=f"{settings.PUBLIC_URL}{CONFIRM_PATH}{raw}"))
+    session.add(
+        PendingRegistration(
+            email=email,
+            name=name,
+            password_hash=hash_password(password),
+            token_hash=hash_token(raw),
+            created_at=at,
+            expires_at=at + LIFETIME,
+        )
+    )
+    mail.enqueue(
+        session,
+        email,
+        tr("auth.register_mail_subject"),
+        tr("auth.register_mail_body", name=name, url=f"{settings.PUBLIC_URL}{CONFIRM_PATH}{raw}"),
+    )
     session.flush()
 
 
 def confirm(session: Session, raw_token: str | None) -> Actor:
     """Creates the account of a live link (once); the caller logs the new customer in."""
-    row = session.exec(
-        select(PendingRegistration).where(col(PendingRegistration.token_hash) == hash_token(raw_token or ""))
-    ).first() if raw_token else None
+    row = (
+        session.exec(
+            select(PendingRegistration).where(col(PendingRegistration.token_hash) == hash_token(raw_token or ""))
+        ).first()
+        if raw_token
+        else None
+    )
     if row is None or row.used_at is not None or row.expires_at <= now():
         raise InvalidInput("auth.error.registration_link_invalid")
     # Spend the link atomically (of two simultaneous uses, one wins), then its siblings.

@@ -22,18 +22,20 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, select, col
+from sqlmodel import Session, col, func, select
 
 from pixmania_incidents.calendar import PARIS, paris_date
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES as DEADLINE_STATES
 from pixmania_incidents.models import (
     Incident,
-    IncidentState as S,
     Listing,
     Message,
     Role,
     Shop,
     User,
+)
+from pixmania_incidents.models import (
+    IncidentState as S,
 )
 from pixmania_incidents.policy import TYPES, type_policy
 from pixmania_incidents.services import incidents
@@ -86,7 +88,11 @@ def _unanswered_help() -> Any:
     """Help requested on a case not closed, with no assisting message since."""
     answered = (
         select(col(Message.id))
-        .where(col(Message.incident_id) == col(Incident.id), col(Message.kind) == "assist", col(Message.created_at) >= col(Incident.help_requested_at))
+        .where(
+            col(Message.incident_id) == col(Incident.id),
+            col(Message.kind) == "assist",
+            col(Message.created_at) >= col(Incident.help_requested_at),
+        )
         .exists()
     )
     # A range rather than IS NOT NULL: SQLite reads a range through `ix_incident_help`, not a NOT NULL test.
@@ -131,7 +137,9 @@ def _conditions(session: Session, filters: Filters) -> list[Any]:
     if filters.shop_id:
         conds.append(col(Incident.shop_id) == int(filters.shop_id))
     if filters.deadline_state:
-        conds.append(sa.and_(col(Incident.deadline_state) == filters.deadline_state, col(Incident.state) != S.closed.value))
+        conds.append(
+            sa.and_(col(Incident.deadline_state) == filters.deadline_state, col(Incident.state) != S.closed.value)
+        )
     if filters.opened_from:
         conds.append(col(Incident.opened_at) >= _paris_start(filters.opened_from))
     if filters.opened_to:
@@ -160,7 +168,9 @@ def _text_condition(session: Session, text: str) -> Any:
     like = f"%{escaped}%"
     return sa.or_(
         col(Incident.customer_id).in_(select(col(User.id)).where(func.lower(col(User.name)).like(like, escape="\\"))),
-        col(Incident.listing_id).in_(select(col(Listing.id)).where(func.lower(col(Listing.title)).like(like, escape="\\"))),
+        col(Incident.listing_id).in_(
+            select(col(Listing.id)).where(func.lower(col(Listing.title)).like(like, escape="\\"))
+        ),
     )
 
 
@@ -206,12 +216,20 @@ def supervise(session: Session, actor: Actor, filters: Filters = Filters(), page
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
-    arbitrators: dict[int | None, str] = dict(session.exec(select(col(User.id), col(User.name)).where(col(User.role).in_([Role.arbitrator, Role.support]))).all())
-    help_open = set(session.exec(
-        select(col(Incident.id)).where(col(Incident.id).in_([r[0].id for r in rows]), _unanswered_help())
-    ).all())
+    arbitrators: dict[int | None, str] = dict(
+        session.exec(
+            select(col(User.id), col(User.name)).where(col(User.role).in_([Role.arbitrator, Role.support]))
+        ).all()
+    )
+    help_open = set(
+        session.exec(
+            select(col(Incident.id)).where(col(Incident.id).in_([r[0].id for r in rows]), _unanswered_help())
+        ).all()
+    )
     return Page(
-        rows=[_row(inc, customer, title, shop, arbitrators, inc.id in help_open) for inc, customer, title, shop in rows],
+        rows=[
+            _row(inc, customer, title, shop, arbitrators, inc.id in help_open) for inc, customer, title, shop in rows
+        ],
         total=total,
         page=page,
         pages=pages,
@@ -219,7 +237,9 @@ def supervise(session: Session, actor: Actor, filters: Filters = Filters(), page
     )
 
 
-def _row(inc: Incident, customer: str, title: str, shop: str, arbitrators: dict[int | None, str], help_open: bool) -> dict[str, Any]:
+def _row(
+    inc: Incident, customer: str, title: str, shop: str, arbitrators: dict[int | None, str], help_open: bool
+) -> dict[str, Any]:
     policy = type_policy(inc.type)
     return {
         "id": inc.id,

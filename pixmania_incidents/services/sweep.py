@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents import deadlines as dl
 from pixmania_incidents.db import get_engine, session_scope
@@ -40,10 +40,12 @@ from pixmania_incidents.models import (
     Deadline,
     Incident,
     IncidentEvent,
-    IncidentState as S,
     JobLock,
     Notification,
     Obligation,
+)
+from pixmania_incidents.models import (
+    IncidentState as S,
 )
 from pixmania_incidents.policy import RETURN_NOT_SENT_CLOSE_DAYS, ObligationKind
 from pixmania_incidents.services import clocks, fulfilment, incidents, notifications
@@ -96,7 +98,9 @@ def try_lock(session: Session, at: datetime) -> bool:
     """Take the sweep's lease in the caller's transaction; False while another pass holds it."""
     conn = session.connection()
     taken = conn.execute(
-        sa.update(JobLock).where(col(JobLock.name) == LOCK_NAME, col(JobLock.until) < at).values(owner=_owner(), until=at + LEASE)
+        sa.update(JobLock)
+        .where(col(JobLock.name) == LOCK_NAME, col(JobLock.until) < at)
+        .values(owner=_owner(), until=at + LEASE)
     ).rowcount
     if taken:
         return True
@@ -139,22 +143,29 @@ def run(engine: Engine | None = None, at: datetime | None = None) -> SweepReport
 def due_clock_incidents(session: Session, at: datetime, limit: int = BATCH) -> list[int]:
     """Incidents with a clock to look at now: the indexed heart of a quiet sweep."""
     rows = session.exec(
-        select(col(Deadline.incident_id)).where(col(Deadline.next_check_at) <= at).order_by(col(Deadline.next_check_at)).limit(limit)
+        select(col(Deadline.incident_id))
+        .where(col(Deadline.next_check_at) <= at)
+        .order_by(col(Deadline.next_check_at))
+        .limit(limit)
     ).all()
     return list(dict.fromkeys(rows))
 
 
 def _lapsed_proposals(session: Session, at: datetime) -> list[int]:
     """Awaiting the customer past the answer's deadline, whoever noticed the breach first."""
-    return list(session.exec(
-        select(col(Incident.id)).where(col(Incident.state) == S.awaiting_customer, col(Incident.next_due_at) <= at)
-    ).all())
+    return list(
+        session.exec(
+            select(col(Incident.id)).where(col(Incident.state) == S.awaiting_customer, col(Incident.next_due_at) <= at)
+        ).all()
+    )
 
 
 def _open_obligation(holder: str | None = None) -> sa.Exists:
     """An obligation of the incident at hand (of `holder`, if given) neither met nor cancelled."""
     stmt = select(col(Obligation.id)).where(
-        col(Obligation.incident_id) == col(Incident.id), col(Obligation.met_at).is_(None), col(Obligation.cancelled_at).is_(None)
+        col(Obligation.incident_id) == col(Incident.id),
+        col(Obligation.met_at).is_(None),
+        col(Obligation.cancelled_at).is_(None),
     )
     return (stmt if holder is None else stmt.where(col(Obligation.holder) == holder)).exists()
 
@@ -162,13 +173,24 @@ def _open_obligation(holder: str | None = None) -> sa.Exists:
 def _closable(session: Session, at: datetime) -> list[int]:
     """Resolved, nothing running or open, last obligation met 7 days ago (SPEC section 4)."""
     open_obligation = _open_obligation()
-    open_step = select(col(ChecklistItem.id)).where(
-        col(ChecklistItem.incident_id) == col(Incident.id), col(ChecklistItem.mandatory) == True, col(ChecklistItem.done_at).is_(None)  # noqa: E712
-    ).exists()
-    last_met = select(sa.func.max(col(Obligation.met_at))).where(col(Obligation.incident_id) == col(Incident.id)).scalar_subquery()
+    open_step = (
+        select(col(ChecklistItem.id))
+        .where(
+            col(ChecklistItem.incident_id) == col(Incident.id),
+            col(ChecklistItem.mandatory).is_(True),
+            col(ChecklistItem.done_at).is_(None),  # noqa: E712
+        )
+        .exists()
+    )
+    last_met = (
+        select(sa.func.max(col(Obligation.met_at)))
+        .where(col(Obligation.incident_id) == col(Incident.id))
+        .scalar_subquery()
+    )
     rows = session.exec(
-        select(col(Incident.id), col(Incident.resolved_at), last_met)
-        .where(col(Incident.state) == S.resolved, col(Incident.next_due_at).is_(None), ~open_obligation, ~open_step)
+        select(col(Incident.id), col(Incident.resolved_at), last_met).where(
+            col(Incident.state) == S.resolved, col(Incident.next_due_at).is_(None), ~open_obligation, ~open_step
+        )
     ).all()
     ready = []
     for incident_id, resolved_at, met in rows:
@@ -185,10 +207,15 @@ def _return_not_sent(session: Session, at: datetime) -> list[int]:
     rows = session.exec(
         select(col(Incident.id), col(Deadline.breached_at))
         .join(Deadline, col(Deadline.incident_id) == col(Incident.id))
-        .where(col(Incident.state) == S.resolved, col(Incident.next_due_at) <= at - timedelta(days=RETURN_NOT_SENT_CLOSE_DAYS),
-               col(Deadline.kind) == ObligationKind.customer_return,
-               col(Deadline.breached_at).is_not(None), col(Deadline.met_at).is_(None), col(Deadline.settled).is_(None),
-               ~_open_obligation("seller"))
+        .where(
+            col(Incident.state) == S.resolved,
+            col(Incident.next_due_at) <= at - timedelta(days=RETURN_NOT_SENT_CLOSE_DAYS),
+            col(Deadline.kind) == ObligationKind.customer_return,
+            col(Deadline.breached_at).is_not(None),
+            col(Deadline.met_at).is_(None),
+            col(Deadline.settled).is_(None),
+            ~_open_obligation("seller"),
+        )
     ).all()
     return list(dict.fromkeys(i for i, breached in rows if breached and dl.return_not_sent_close_at(breached) <= at))
 
@@ -200,8 +227,9 @@ def _remind(session: Session, incident: Incident, at: datetime) -> None:
         if (kind := clocks.reminder_due(incident, row, at)) is not None:
             row.reminded_at = at
             session.add(row)
-            record_event(session, incident, SYSTEM, "customer_reminded", {},
-                         {"deadline": row.kind, "due_at": row.due_at})
+            record_event(
+                session, incident, SYSTEM, "customer_reminded", {}, {"deadline": row.kind, "due_at": row.due_at}
+            )
             notifications.notify(session, kind, incident, [clocks.HOLDER_AUDIENCE[row.holder]], due_at=row.due_at)
 
 
@@ -264,7 +292,11 @@ def _tally(session: Session) -> Iterator[tuple[list[int], list[int]]]:
 
 
 def _in_own_transaction(
-    engine: Engine, incident_id: int, at: datetime, work: Callable[[Session, Incident, datetime], object], report: SweepReport
+    engine: Engine,
+    incident_id: int,
+    at: datetime,
+    work: Callable[[Session, Incident, datetime], object],
+    report: SweepReport,
 ) -> None:
     """One incident, locked, decided again from what this transaction reads, committed alone.
 

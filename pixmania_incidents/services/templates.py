@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents.formats import when
 from pixmania_incidents.models import Incident, ReplyTemplate, User
-from pixmania_incidents.services.common import existing, Actor, NotFound, authorize, load_incident, reads
+from pixmania_incidents.services.common import Actor, NotFound, authorize, existing, load_incident, reads
 from pixmania_incidents.services.inputs import clean_text
 from pixmania_incidents.vocabulary import Role
 
@@ -42,14 +42,18 @@ def _mine(actor: Actor):  # noqa: ANN202 - a SQL condition
 @reads
 def templates(session: Session, actor: Actor) -> list[Template]:
     authorize(actor, "template.use")
-    rows = session.exec(select(ReplyTemplate).where(_mine(actor)).order_by(col(ReplyTemplate.title), col(ReplyTemplate.id))).all()
+    rows = session.exec(
+        select(ReplyTemplate).where(_mine(actor)).order_by(col(ReplyTemplate.title), col(ReplyTemplate.id))
+    ).all()
     return [Template(t.id, t.title, t.body) for t in rows]
 
 
 def save_template(session: Session, actor: Actor, title: str, body: str) -> Template:
     authorize(actor, "template.use")
     row = ReplyTemplate(
-        shop_id=_scope(actor), title=clean_text(title, "title", limit=MAX_TITLE), body=clean_text(body, "body"),
+        shop_id=_scope(actor),
+        title=clean_text(title, "title", limit=MAX_TITLE),
+        body=clean_text(body, "body"),
         created_by_id=actor.user_id,
     )
     session.add(row)

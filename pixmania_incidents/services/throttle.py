@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from typing import Any
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -87,7 +87,8 @@ def _take_one(session: Session, rule: Rule, key: str, at: datetime) -> timedelta
     conn = session.connection()
     while True:
         attempts, last_at = conn.execute(
-            sa.select(col(Throttle.attempts), col(Throttle.last_at)).where(col(Throttle.key) == key)).one()
+            sa.select(col(Throttle.attempts), col(Throttle.last_at)).where(col(Throttle.key) == key)
+        ).one()
         current = 0 if at - last_at >= rule.forget_after else attempts
         ready = last_at + rule.wait(current)
         if ready > at:
@@ -140,13 +141,15 @@ def take_quota(session: Session, quota: Quota, key: str) -> None:
     The same row and compare-and-set as the rules above (`last_at` holds the window's start),
     in the caller's unit of work."""
     at = now()
-    start = datetime.fromtimestamp(at.timestamp() // quota.window.total_seconds() * quota.window.total_seconds(),
-                                   tz=at.tzinfo)
+    start = datetime.fromtimestamp(
+        at.timestamp() // quota.window.total_seconds() * quota.window.total_seconds(), tz=at.tzinfo
+    )
     _insert_missing(session, key, start)
     conn = session.connection()
     while True:
         attempts, last_at = conn.execute(
-            sa.select(col(Throttle.attempts), col(Throttle.last_at)).where(col(Throttle.key) == key)).one()
+            sa.select(col(Throttle.attempts), col(Throttle.last_at)).where(col(Throttle.key) == key)
+        ).one()
         current = attempts if last_at == start else 0
         if current >= quota.limit:
             raise Throttled(start + quota.window - at)
@@ -163,5 +166,7 @@ def give_back(session: Session, keys: list[tuple[Rule, str]]) -> None:
     """A success (or a refusal elsewhere) returns its place: only failures count."""
     for _rule, key in keys:
         session.connection().execute(
-            sa.update(Throttle).where(col(Throttle.key) == key, col(Throttle.attempts) > 0)
-            .values(attempts=col(Throttle.attempts) - 1))
+            sa.update(Throttle)
+            .where(col(Throttle.key) == key, col(Throttle.attempts) > 0)
+            .values(attempts=col(Throttle.attempts) - 1)
+        )

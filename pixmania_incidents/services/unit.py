@@ -54,19 +54,22 @@ def _contended(exc: sa.exc.OperationalError) -> bool:
     return isinstance(exc.orig, sqlite3.OperationalError) and "locked" in str(exc.orig)
 
 
-def run_as(token: str | None, fn: Callable[..., T], *args: Any, login: bool = True, pending_ok: bool = False,
-           **kwargs: Any) -> tuple[T, set[int], set[int]]:
+def run_as(
+    token: str | None, fn: Callable[..., T], *args: Any, login: bool = True, pending_ok: bool = False, **kwargs: Any
+) -> tuple[T, set[int], set[int]]:
     """`fn(session, actor, *args, **kwargs)` as the holder of `token`, committed; returns its
     result, the users it notified and the users whose login sessions it ended. Refusals are
     `ServiceError`s. `login=False`: a visitor's service, `fn(session, *args, **kwargs)`."""
+
     def holder(session: Session) -> Actor:
         return require(auth.identify(session, token), pending_ok)
 
     return run(fn, holder if login else None, *args, **kwargs)
 
 
-def run(fn: Callable[..., T], actor_of: Callable[[Session], Actor] | None, *args: Any,
-        **kwargs: Any) -> tuple[T, set[int], set[int]]:
+def run(
+    fn: Callable[..., T], actor_of: Callable[[Session], Actor] | None, *args: Any, **kwargs: Any
+) -> tuple[T, set[int], set[int]]:
     """`fn(session, actor_of(session), *args, **kwargs)` in one unit of work, committed (the API
     names its actor from a key); `actor_of=None`: `fn(session, *args, **kwargs)`. Returns its
     result, the users it notified and the users whose login sessions it ended."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 
 from pixmania_incidents.deadlines import OPEN_DEADLINE_STATES
 from pixmania_incidents.formats import due_when, file_size, late_by, money, short_when, when
@@ -26,7 +26,6 @@ from pixmania_incidents.models import (
     Evidence,
     Incident,
     IncidentEvent,
-    IncidentState as S,
     Listing,
     Message,
     Obligation,
@@ -42,16 +41,29 @@ from pixmania_incidents.models import (
     Shop,
     User,
 )
+from pixmania_incidents.models import (
+    IncidentState as S,
+)
 from pixmania_incidents.policy import OBLIGATION_LABELS, SOLUTION_LABELS, TYPES, type_policy
 from pixmania_incidents.services import arbitration, clocks, flags, guidelines
-from pixmania_incidents.services.common import existing, STAFF, Actor, authorize, load_incident, reads
+from pixmania_incidents.services.common import STAFF, Actor, authorize, existing, load_incident, reads
 from pixmania_incidents.services.evidence import visibilities
 from pixmania_incidents.services.incidents import case_facts, opening_refusal, refundable_cents, refusal_of
 
 #: Events only staff see (internal notes) or only the shop and staff (its own working notes).
 _STAFF_EVENTS = frozenset({"internal_note", "taken", "released"})
-_SHOP_EVENTS = frozenset({"assigned", "outside_exchange", "lesson_added", "first_viewed", "flag_raised", "flag_acknowledged",
-                          "flag_fixed", "flag_rejected"})
+_SHOP_EVENTS = frozenset(
+    {
+        "assigned",
+        "outside_exchange",
+        "lesson_added",
+        "first_viewed",
+        "flag_raised",
+        "flag_acknowledged",
+        "flag_fixed",
+        "flag_rejected",
+    }
+)
 
 
 def iso(instant: datetime | None) -> str | None:
@@ -78,7 +90,9 @@ def _evidence_dict(ev: Evidence) -> dict[str, Any]:
     return {"id": ev.id, "filename": ev.filename, "content_type": ev.content_type, "size": ev.size}
 
 
-def _messages(session: Session, incident_id: int, shown: tuple[str, ...], limit: int, before_id: int | None = None) -> list[dict]:
+def _messages(
+    session: Session, incident_id: int, shown: tuple[str, ...], limit: int, before_id: int | None = None
+) -> list[dict]:
     """The last `limit` messages of the given visibilities (before `before_id`), oldest first."""
     stmt = select(Message).where(col(Message.incident_id) == incident_id, col(Message.visibility).in_(shown))
     if before_id is not None:
@@ -87,9 +101,13 @@ def _messages(session: Session, incident_id: int, shown: tuple[str, ...], limit:
     ids = [m.id for m in rows]
     files: dict[int | None, list[dict]] = {}
     if ids:
-        for ev in session.exec(select(Evidence).where(col(Evidence.message_id).in_(ids)).order_by(col(Evidence.id))).all():
+        for ev in session.exec(
+            select(Evidence).where(col(Evidence.message_id).in_(ids)).order_by(col(Evidence.id))
+        ).all():
             files.setdefault(ev.message_id, []).append(_evidence_dict(ev))
-    authors: dict[int | None, str] = {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_({m.author_id for m in rows}))).all()}
+    authors: dict[int | None, str] = {
+        u.id: u.name for u in session.exec(select(User).where(col(User.id).in_({m.author_id for m in rows}))).all()
+    }
     return [
         {
             "id": m.id,
@@ -138,7 +156,9 @@ def _proposal(p: Proposal) -> dict[str, Any]:
 
 def _arbitration(session: Session, incident: Incident) -> dict[str, Any] | None:
     request = session.exec(
-        select(ArbitrationRequest).where(col(ArbitrationRequest.incident_id) == incident.id).order_by(col(ArbitrationRequest.id).desc())
+        select(ArbitrationRequest)
+        .where(col(ArbitrationRequest.incident_id) == incident.id)
+        .order_by(col(ArbitrationRequest.id).desc())
     ).first()
     if request is None:
         return None
@@ -154,7 +174,9 @@ def _arbitration(session: Session, incident: Incident) -> dict[str, Any] | None:
         "taken": request.taken_by_id is not None,
         "taken_at": iso(request.taken_at),
         "withdrawn_at": iso(request.withdrawn_at),
-        "decision": None if decision is None else {
+        "decision": None
+        if decision is None
+        else {
             "outcome": decision.outcome,
             "label_fr": SOLUTION_LABELS[decision.outcome][0],
             "label_en": SOLUTION_LABELS[decision.outcome][1],
@@ -171,15 +193,22 @@ PARCEL_VIEWERS = frozenset({Role.seller, Role.support, Role.arbitrator})
 
 
 def _parcel(session: Session, order_id: int) -> dict[str, Any] | None:
-    shipment = session.exec(select(Shipment).where(col(Shipment.order_id) == order_id).order_by(col(Shipment.id))).first()
+    shipment = session.exec(
+        select(Shipment).where(col(Shipment.order_id) == order_id).order_by(col(Shipment.id))
+    ).first()
     if shipment is None:
         return None
     events = session.exec(
-        select(ShipmentEvent).where(col(ShipmentEvent.shipment_id) == shipment.id).order_by(col(ShipmentEvent.at), col(ShipmentEvent.id))
+        select(ShipmentEvent)
+        .where(col(ShipmentEvent.shipment_id) == shipment.id)
+        .order_by(col(ShipmentEvent.at), col(ShipmentEvent.id))
     ).all()
     return {
-        "state": shipment.state, "carrier": shipment.carrier, "tracking_number": shipment.tracking_number,
-        "shipped_at": iso(shipment.shipped_at), "delivered_at": iso(shipment.delivered_at),
+        "state": shipment.state,
+        "carrier": shipment.carrier,
+        "tracking_number": shipment.tracking_number,
+        "shipped_at": iso(shipment.shipped_at),
+        "delivered_at": iso(shipment.delivered_at),
         "events": [{"event": e.event, "at": iso(e.at), "received_at": iso(e.received_at)} for e in events],
     }
 
@@ -205,7 +234,11 @@ def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str,
     rating = session.exec(select(Rating).where(col(Rating.incident_id) == incident.id)).first()
     customer_info: dict[str, Any] = {"name": customer.name}
     if _sees_contact(actor, incident):
-        customer_info |= {"email": customer.email, "phone": customer.phone, "address": order.shipping_address or customer.address}
+        customer_info |= {
+            "email": customer.email,
+            "phone": customer.phone,
+            "address": order.shipping_address or customer.address,
+        }
     events = [e for e in _rows(session, IncidentEvent, incident) if _event_visible(actor, e.kind)]
     return _incident_summary(incident) | {
         "version": incident.version,
@@ -225,50 +258,89 @@ def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str,
         "proposals": [_proposal(p) for p in _rows(session, Proposal, incident)],
         "obligations": [
             {
-                "id": o.id, "kind": o.kind, "holder": o.holder, "label_fr": OBLIGATION_LABELS[o.kind][0],
-                "label_en": OBLIGATION_LABELS[o.kind][1], "amount_cents": o.amount_cents,
-                "due_at": iso(o.due_at), "met_at": iso(o.met_at), "cancelled_at": iso(o.cancelled_at),
+                "id": o.id,
+                "kind": o.kind,
+                "holder": o.holder,
+                "label_fr": OBLIGATION_LABELS[o.kind][0],
+                "label_en": OBLIGATION_LABELS[o.kind][1],
+                "amount_cents": o.amount_cents,
+                "due_at": iso(o.due_at),
+                "met_at": iso(o.met_at),
+                "cancelled_at": iso(o.cancelled_at),
                 "source": o.source,
             }
             for o in _rows(session, Obligation, incident)
         ],
         "checklist": [
             {
-                "id": item.id, "code": item.step_code, "fr": policy.step(item.step_code).fr,
-                "en": policy.step(item.step_code).en, "mandatory": item.mandatory,
-                "done": item.done_at is not None, "done_at": iso(item.done_at), "note": item.note,
+                "id": item.id,
+                "code": item.step_code,
+                "fr": policy.step(item.step_code).fr,
+                "en": policy.step(item.step_code).en,
+                "mandatory": item.mandatory,
+                "done": item.done_at is not None,
+                "done_at": iso(item.done_at),
+                "note": item.note,
             }
             for item in _rows(session, ChecklistItem, incident, col(ChecklistItem.position))
         ],
         "return_labels": [
             {
-                "id": lb.id, "carrier": lb.carrier, "tracking_number": lb.tracking_number,
-                "created_at": iso(lb.created_at), "sent_back_at": iso(lb.sent_back_at), "received_at": iso(lb.received_at),
+                "id": lb.id,
+                "carrier": lb.carrier,
+                "tracking_number": lb.tracking_number,
+                "created_at": iso(lb.created_at),
+                "sent_back_at": iso(lb.sent_back_at),
+                "received_at": iso(lb.received_at),
             }
             for lb in _rows(session, ReturnLabel, incident)
         ],
         "refunds": [
-            {"id": r.id, "amount_cents": r.amount_cents, "refunded_on": r.refunded_on.isoformat(), "created_at": iso(r.created_at)}
+            {
+                "id": r.id,
+                "amount_cents": r.amount_cents,
+                "refunded_on": r.refunded_on.isoformat(),
+                "created_at": iso(r.created_at),
+            }
             for r in _rows(session, Refund, incident)
         ],
         "shipments": [
-            {"id": s.id, "kind": s.kind, "carrier": s.carrier, "tracking_number": s.tracking_number, "shipped_at": iso(s.shipped_at)}
+            {
+                "id": s.id,
+                "kind": s.kind,
+                "carrier": s.carrier,
+                "tracking_number": s.tracking_number,
+                "shipped_at": iso(s.shipped_at),
+            }
             for s in _rows(session, ReplacementShipment, incident)
         ],
         "carrier_inquiries": [
-            {"id": c.id, "carrier": c.carrier, "reference": c.reference, "opened_at": iso(c.opened_at),
-             "outcome": c.outcome, "outcome_at": iso(c.outcome_at)}
+            {
+                "id": c.id,
+                "carrier": c.carrier,
+                "reference": c.reference,
+                "opened_at": iso(c.opened_at),
+                "outcome": c.outcome,
+                "outcome_at": iso(c.outcome_at),
+            }
             for c in _rows(session, CarrierInquiry, incident)
         ],
         "arbitration": _arbitration(session, incident),
-        "opening_evidence": [
-            _evidence_dict(ev) for ev in _rows(session, Evidence, incident) if ev.message_id is None
-        ],
+        "opening_evidence": [_evidence_dict(ev) for ev in _rows(session, Evidence, incident) if ev.message_id is None],
         "timeline": [
-            {"id": e.id, "kind": e.kind, "actor_role": e.actor_role, "at": iso(e.at), "before": e.before, "after": e.after}
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "actor_role": e.actor_role,
+                "at": iso(e.at),
+                "before": e.before,
+                "after": e.after,
+            }
             for e in events
         ],
-        "allowed": sorted(a.value for a in allowed_actions(incident.state, actor.role, case_facts(session, incident, actor))),
+        "allowed": sorted(
+            a.value for a in allowed_actions(incident.state, actor.role, case_facts(session, incident, actor))
+        ),
         "rating": None if rating is None else {"score": rating.score, "comment": rating.comment},
         "parcel": _parcel(session, incident.order_id) if actor.role in PARCEL_VIEWERS else None,
         # Who works the case: the shop's assignee for the shop and staff, the agent for staff only.
@@ -280,11 +352,18 @@ def incident_view(session: Session, actor: Actor, incident_id: int) -> dict[str,
 
 
 @reads
-def thread_messages(session: Session, actor: Actor, incident_id: int, limit: int = 30, before_id: int | None = None) -> list[dict]:
+def thread_messages(
+    session: Session, actor: Actor, incident_id: int, limit: int = 30, before_id: int | None = None
+) -> list[dict]:
     """The viewer's last `limit` messages of a case (before `before_id`: "show earlier messages")."""
     incident = load_incident(session, actor, incident_id)
-    return _messages(session, incident.id, visibilities(actor.role), max(1, min(int(limit), 1000)),
-                     None if before_id is None else int(before_id))
+    return _messages(
+        session,
+        incident.id,
+        visibilities(actor.role),
+        max(1, min(int(limit), 1000)),
+        None if before_id is None else int(before_id),
+    )
 
 
 def public_window(session: Session, incident_id: int, limit: int) -> list[dict]:
@@ -317,38 +396,53 @@ def customer_orders(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """My orders, their lines, and for each line its incidents and what may be opened."""
     authorize(actor, "order.view")
     orders = session.exec(
-        select(CustomerOrder).where(col(CustomerOrder.customer_id) == actor.id).order_by(col(CustomerOrder.placed_at).desc())
+        select(CustomerOrder)
+        .where(col(CustomerOrder.customer_id) == actor.id)
+        .order_by(col(CustomerOrder.placed_at).desc())
     ).all()
     result = []
     for order in orders:
         shop = existing(session, Shop, order.shop_id)
         shipment = session.exec(select(Shipment).where(col(Shipment.order_id) == order.id)).first()
         lines = []
-        for line in session.exec(select(OrderLine).where(col(OrderLine.order_id) == order.id).order_by(col(OrderLine.id))).all():
+        for line in session.exec(
+            select(OrderLine).where(col(OrderLine.order_id) == order.id).order_by(col(OrderLine.id))
+        ).all():
             listing = existing(session, Listing, line.listing_id)
-            incidents = session.exec(select(Incident).where(col(Incident.order_line_id) == line.id).order_by(col(Incident.id))).all()
+            incidents = session.exec(
+                select(Incident).where(col(Incident.order_line_id) == line.id).order_by(col(Incident.id))
+            ).all()
             openable = [code.value for code in TYPES if opening_refusal(session, line, code) is None]
-            lines.append({
-                "id": line.id,
-                "title": listing.title,
-                "quantity": line.quantity,
-                "total_cents": line.total_cents,
-                "incidents": [_incident_summary(i) for i in incidents if i.state != S.closed],
-                "closed_incidents": [_incident_summary(i) for i in incidents if i.state == S.closed],
-                "can_open": bool(openable),
-                "openable_types": openable,
-            })
-        result.append({
-            "id": order.id,
-            "reference": order.reference,
-            "placed_at": iso(order.placed_at),
-            "shop": shop.name,
-            "shipment": None if shipment is None else {
-                "state": shipment.state, "carrier": shipment.carrier, "tracking_number": shipment.tracking_number,
-                "shipped_at": iso(shipment.shipped_at), "delivered_at": iso(shipment.delivered_at),
-            },
-            "lines": lines,
-        })
+            lines.append(
+                {
+                    "id": line.id,
+                    "title": listing.title,
+                    "quantity": line.quantity,
+                    "total_cents": line.total_cents,
+                    "incidents": [_incident_summary(i) for i in incidents if i.state != S.closed],
+                    "closed_incidents": [_incident_summary(i) for i in incidents if i.state == S.closed],
+                    "can_open": bool(openable),
+                    "openable_types": openable,
+                }
+            )
+        result.append(
+            {
+                "id": order.id,
+                "reference": order.reference,
+                "placed_at": iso(order.placed_at),
+                "shop": shop.name,
+                "shipment": None
+                if shipment is None
+                else {
+                    "state": shipment.state,
+                    "carrier": shipment.carrier,
+                    "tracking_number": shipment.tracking_number,
+                    "shipped_at": iso(shipment.shipped_at),
+                    "delivered_at": iso(shipment.delivered_at),
+                },
+                "lines": lines,
+            }
+        )
     return result
 
 
@@ -568,8 +662,13 @@ def _amount(cents: int | None, locale: str) -> str:
 
 
 def _file(ev: dict[str, Any], locale: str) -> EvidenceFile:
-    return EvidenceFile(id=ev["id"], filename=ev["filename"], url=f"/api/evidence/{ev['id']}",
-                        is_image=str(ev["content_type"]).startswith("image/"), size_label=file_size(int(ev["size"]), locale))
+    return EvidenceFile(
+        id=ev["id"],
+        filename=ev["filename"],
+        url=f"/api/evidence/{ev['id']}",
+        is_image=str(ev["content_type"]).startswith("image/"),
+        size_label=file_size(int(ev["size"]), locale),
+    )
 
 
 def event_detail(event: dict[str, Any], locale: str) -> str:
@@ -622,48 +721,82 @@ def present_case(view: dict[str, Any], locale: str) -> CaseView:
         opened_short=short_when(view["opened_at"], locale),
         responded=view["first_response_at"] is not None,
         help_requested=view["help_requested_at"] is not None,
-        ball=BallView(holder=view["ball"]["holder"] or "", due_at=view["ball"]["due_at"] or "",
-                      when=due_when(view["ball"]["due_at"], locale)),
+        ball=BallView(
+            holder=view["ball"]["holder"] or "",
+            due_at=view["ball"]["due_at"] or "",
+            when=due_when(view["ball"]["due_at"], locale),
+        ),
         deadlines=[
-            RunningDeadline(kind=d["kind"], label=deadline_label(d["kind"], locale), state=d["state"],
-                            paused=bool(d["paused"]), due_at=d["due_at"] or "", when=due_when(d["due_at"], locale))
+            RunningDeadline(
+                kind=d["kind"],
+                label=deadline_label(d["kind"], locale),
+                state=d["state"],
+                paused=bool(d["paused"]),
+                due_at=d["due_at"] or "",
+                when=due_when(d["due_at"], locale),
+            )
             for d in sorted(running, key=lambda d: d["due_at"] or "")
         ],
-        pending_proposal=None if pending is None else ProposalView(
+        pending_proposal=None
+        if pending is None
+        else ProposalView(
             label=_pair(pending["label_fr"], pending["label_en"], locale),
-            amount_label=_amount(pending["amount_cents"], locale), message=pending["message"],
-            when=when(pending["created_at"], locale)),
-        arbitration=None if arbitration is None else ArbitrationView(
-            requester_role=arbitration["requester_role"], statement=arbitration["statement"] or "",
+            amount_label=_amount(pending["amount_cents"], locale),
+            message=pending["message"],
+            when=when(pending["created_at"], locale),
+        ),
+        arbitration=None
+        if arbitration is None
+        else ArbitrationView(
+            requester_role=arbitration["requester_role"],
+            statement=arbitration["statement"] or "",
             taken=arbitration["taken"],
-            decision=None if decision is None else DecisionView(
+            decision=None
+            if decision is None
+            else DecisionView(
                 label=_pair(decision["label_fr"], decision["label_en"], locale),
-                amount_label=_amount(decision["amount_cents"], locale), rationale=decision["rationale"],
-                when=when(decision["created_at"], locale)),
-            withdrawn_when=when(arbitration["withdrawn_at"], locale)),
+                amount_label=_amount(decision["amount_cents"], locale),
+                rationale=decision["rationale"],
+                when=when(decision["created_at"], locale),
+            ),
+            withdrawn_when=when(arbitration["withdrawn_at"], locale),
+        ),
         opening_files=[_file(f, locale) for f in view["opening_evidence"]],
         timeline=[
-            TimelineEntry(label=_known(f"incidents.event.{e['kind']}", locale, e["kind"]),
-                          who=_known(f"role.{e['actor_role']}", locale, e["actor_role"]),
-                          detail=event_detail(e, locale), when=short_when(e["at"], locale))
+            TimelineEntry(
+                label=_known(f"incidents.event.{e['kind']}", locale, e["kind"]),
+                who=_known(f"role.{e['actor_role']}", locale, e["actor_role"]),
+                detail=event_detail(e, locale),
+                when=short_when(e["at"], locale),
+            )
             for e in reversed(view["timeline"])
         ],
         return_labels=[
-            ReturnLabelView(id=lb["id"], carrier=lb["carrier"], tracking_number=lb["tracking_number"],
-                            url=f"/api/labels/{lb['id']}.pdf", when=short_when(lb["created_at"], locale),
-                            sent_back_when=short_when(lb["sent_back_at"], locale),
-                            received=lb["received_at"] is not None)
+            ReturnLabelView(
+                id=lb["id"],
+                carrier=lb["carrier"],
+                tracking_number=lb["tracking_number"],
+                url=f"/api/labels/{lb['id']}.pdf",
+                when=short_when(lb["created_at"], locale),
+                sent_back_when=short_when(lb["sent_back_at"], locale),
+                received=lb["received_at"] is not None,
+            )
             for lb in view["return_labels"]
         ],
         obligations=[
-            ObligationView(label=_pair(o["label_fr"], o["label_en"], locale),
-                           amount_label=_amount(o["amount_cents"], locale), due_at=o["due_at"] or "",
-                           met=o["met_at"] is not None, cancelled=o["cancelled_at"] is not None)
+            ObligationView(
+                label=_pair(o["label_fr"], o["label_en"], locale),
+                amount_label=_amount(o["amount_cents"], locale),
+                due_at=o["due_at"] or "",
+                met=o["met_at"] is not None,
+                cancelled=o["cancelled_at"] is not None,
+            )
             for o in view["obligations"]
         ],
         checklist=[
-            ChecklistStepView(id=c["id"], fr=c["fr"], en=c["en"], mandatory=c["mandatory"], done=c["done"],
-                              note=c["note"] or "")
+            ChecklistStepView(
+                id=c["id"], fr=c["fr"], en=c["en"], mandatory=c["mandatory"], done=c["done"], note=c["note"] or ""
+            )
             for c in view["checklist"]
         ],
         carrier_inquiries=[
@@ -674,8 +807,10 @@ def present_case(view: dict[str, Any], locale: str) -> CaseView:
         rating=None if rating is None else RatingView(score=rating["score"], comment=rating["comment"] or ""),
         parcel=_parcel_view(view.get("parcel"), locale),
         wanted_label=_pair(*SOLUTION_LABELS[view["wanted"]], locale) if view.get("wanted") else "",
-        assignee_name=view.get("assignee", ""), agent_name=view.get("agent", ""),
-        agent_is_me=bool(view.get("agent_is_me")), assignee_id=view.get("assignee_id") or 0,
+        assignee_name=view.get("assignee", ""),
+        agent_name=view.get("agent", ""),
+        agent_is_me=bool(view.get("agent_is_me")),
+        assignee_id=view.get("assignee_id") or 0,
     )
 
 
@@ -684,10 +819,14 @@ def _parcel_view(parcel: dict[str, Any] | None, locale: str) -> ParcelView | Non
         return None
     return ParcelView(
         state_label=_known(f"parcel.{parcel['state']}", locale, parcel["state"]),
-        carrier=parcel["carrier"], tracking_number=parcel["tracking_number"],
-        shipped_when=when(parcel["shipped_at"], locale), delivered_when=when(parcel["delivered_at"], locale),
-        events=[ParcelEventView(label=_known(f"parcel.{e['event']}", locale, e["event"]), when=when(e["at"], locale))
-                for e in parcel["events"]],
+        carrier=parcel["carrier"],
+        tracking_number=parcel["tracking_number"],
+        shipped_when=when(parcel["shipped_at"], locale),
+        delivered_when=when(parcel["delivered_at"], locale),
+        events=[
+            ParcelEventView(label=_known(f"parcel.{e['event']}", locale, e["event"]), when=when(e["at"], locale))
+            for e in parcel["events"]
+        ],
     )
 
 
@@ -702,9 +841,16 @@ def thread_of(window: list[dict[str, Any]], own: list[dict[str, Any]], limit: in
     the last `limit` messages by id, labelled for the page."""
     merged = sorted({m["id"]: m for m in (*window, *own)}.values(), key=lambda m: m["id"])[-limit:]
     return [
-        ThreadMessage(id=m["id"], author=m["author"], author_role=m["author_role"], kind=m["kind"], body=m["body"],
-                      counterpart=m["counterpart"] or "", when=short_when(m["created_at"], locale),
-                      files=[_file(f, locale) for f in m["evidence"]])
+        ThreadMessage(
+            id=m["id"],
+            author=m["author"],
+            author_role=m["author_role"],
+            kind=m["kind"],
+            body=m["body"],
+            counterpart=m["counterpart"] or "",
+            when=short_when(m["created_at"], locale),
+            files=[_file(f, locale) for f in m["evidence"]],
+        )
         for m in merged
     ]
 
@@ -749,12 +895,20 @@ def seller_panel(session: Session, actor: Actor, incident_id: int, locale: str) 
     return SellerPanel(
         refundable_label=money(refundable_cents(session, incident), locale),
         guidelines=[
-            GuidelineNote(id=g["id"], kind=g["kind"], title=g["title"], html=g["html"], author=g["author"],
-                          when=short_when(g["created_at"], locale))
+            GuidelineNote(
+                id=g["id"],
+                kind=g["kind"],
+                title=g["title"],
+                html=g["html"],
+                author=g["author"],
+                when=short_when(g["created_at"], locale),
+            )
             for g in guidelines.guidelines_for(session, actor, incident.type)
         ],
         flags=[
-            RaisedFlag(id=f.id, reason=f.reason, status=f.status, details=f.details, when=short_when(f.created_at, locale))
+            RaisedFlag(
+                id=f.id, reason=f.reason, status=f.status, details=f.details, when=short_when(f.created_at, locale)
+            )
             for f in flags.flags_for_incident(session, actor, incident_id)
         ],
     )
@@ -789,8 +943,10 @@ def _labelled(data: Any, locale: str) -> Any:
 @reads
 def arbitration_queue(session: Session, actor: Actor, locale: str) -> list[dict[str, Any]]:
     """The arbitrators' queue, oldest request first, as the page prints it."""
-    return [_labelled(r, locale) | {"requested_at_iso": r["requested_at"].isoformat()}
-            for r in arbitration.queue(session, actor)]
+    return [
+        _labelled(r, locale) | {"requested_at_iso": r["requested_at"].isoformat()}
+        for r in arbitration.queue(session, actor)
+    ]
 
 
 @reads

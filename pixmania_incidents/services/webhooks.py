@@ -42,7 +42,7 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select, col
+from sqlmodel import Session, col, select
 from standardwebhooks.webhooks import Webhook
 
 from pixmania_incidents import settings
@@ -60,7 +60,7 @@ from pixmania_incidents.models import (
 )
 from pixmania_incidents.services import notifications, outbox
 from pixmania_incidents.services.case_feed import case_summary, iso
-from pixmania_incidents.services.common import existing, Actor, InvalidInput, NotFound, authorize, now, reads
+from pixmania_incidents.services.common import Actor, InvalidInput, NotFound, authorize, existing, now, reads
 from pixmania_incidents.services.evidence import visibilities
 from pixmania_incidents.vocabulary import OPERATOR_WEBHOOK_EVENTS, WEBHOOK_EVENTS
 
@@ -110,14 +110,19 @@ def _message(session: Session, message_id: Any) -> dict[str, Any] | None:
     if message is None or message.visibility not in visibilities(Role.seller):
         return None
     author = existing(session, User, message.author_id) if message.author_id else None
-    return {"id": message.id, "author": author.name if author else "", "author_role": message.author_role,
-            "kind": message.kind, "body": message.body, "created_at": iso(message.created_at)}
+    return {
+        "id": message.id,
+        "author": author.name if author else "",
+        "author_role": message.author_role,
+        "kind": message.kind,
+        "body": message.body,
+        "created_at": iso(message.created_at),
+    }
 
 
 def _data(session: Session, incident: Incident, event: IncidentEvent) -> dict[str, Any]:
     details = {k: v for k, v in (event.after or {}).items() if k not in ("state", "version", "outcome")}
-    data: dict[str, Any] = {"incident": case_summary(incident), "details": details,
-                            "actor_role": event.actor_role}
+    data: dict[str, Any] = {"incident": case_summary(incident), "details": details, "actor_role": event.actor_role}
     if "message_id" in details:
         data["message"] = _message(session, details["message_id"])
     return data
@@ -125,30 +130,43 @@ def _data(session: Session, incident: Incident, event: IncidentEvent) -> dict[st
 
 def _endpoints_for(session: Session, shop_id: int, event_type: str) -> list[WebhookEndpoint]:
     rows = session.exec(
-        select(WebhookEndpoint).where(
+        select(WebhookEndpoint)
+        .where(
             col(WebhookEndpoint.active) == sa.true(),
             sa.or_(col(WebhookEndpoint.shop_id) == shop_id, col(WebhookEndpoint.shop_id).is_(None)),
-        ).order_by(col(WebhookEndpoint.id))
+        )
+        .order_by(col(WebhookEndpoint.id))
     ).all()
     return [e for e in rows if event_type in e.events and (e.shop_id is None or event_type in WEBHOOK_EVENTS)]
 
 
 def enqueue(session: Session, incident: Incident, event_type: str, data: dict[str, Any], at: datetime) -> int:
     """One delivery per endpoint that wants this event, in the caller's transaction."""
-    body = json.dumps({"type": event_type, "timestamp": iso(at), "data": data}, ensure_ascii=False,
-                      separators=(",", ":"), default=str)
+    body = json.dumps(
+        {"type": event_type, "timestamp": iso(at), "data": data}, ensure_ascii=False, separators=(",", ":"), default=str
+    )
     endpoints = _endpoints_for(session, incident.shop_id, event_type)
     for endpoint in endpoints:
-        session.add(WebhookDelivery(endpoint_id=endpoint.id, message_id=f"msg_{uuid.uuid4().hex}",
-                                    event_type=event_type, incident_id=incident.id, payload=body,
-                                    created_at=at, next_attempt_at=at))
+        session.add(
+            WebhookDelivery(
+                endpoint_id=endpoint.id,
+                message_id=f"msg_{uuid.uuid4().hex}",
+                event_type=event_type,
+                incident_id=incident.id,
+                payload=body,
+                created_at=at,
+                next_attempt_at=at,
+            )
+        )
     return len(endpoints)
 
 
 def _obligation_due(session: Session, row: Deadline, incident: Incident) -> dict[str, Any]:
-    return {"incident": case_summary(incident),
-            "details": {"obligation": row.kind, "holder": row.holder, "due_at": iso(row.due_at)},
-            "actor_role": "system"}
+    return {
+        "incident": case_summary(incident),
+        "details": {"obligation": row.kind, "holder": row.holder, "due_at": iso(row.due_at)},
+        "actor_role": "system",
+    }
 
 
 _OBLIGATIONS = "pixmania.webhooks.obligations"
@@ -301,19 +319,33 @@ class NewSecret:
 
 
 def _view(endpoint: WebhookEndpoint) -> EndpointView:
-    return EndpointView(endpoint.id, endpoint.shop_id, endpoint.url, list(endpoint.events), endpoint.active,
-                        endpoint.disabled_at, endpoint.failing_since, endpoint.created_at)
+    return EndpointView(
+        endpoint.id,
+        endpoint.shop_id,
+        endpoint.url,
+        list(endpoint.events),
+        endpoint.active,
+        endpoint.disabled_at,
+        endpoint.failing_since,
+        endpoint.created_at,
+    )
 
 
 def _owned(actor: Actor) -> Any:
     """The endpoints an owner manages: their shop's, or the operator's for an admin."""
-    return col(WebhookEndpoint.shop_id).is_(None) if actor.role == Role.admin else col(WebhookEndpoint.shop_id) == actor.shop_id
+    return (
+        col(WebhookEndpoint.shop_id).is_(None)
+        if actor.role == Role.admin
+        else col(WebhookEndpoint.shop_id) == actor.shop_id
+    )
 
 
 def _endpoint(session: Session, actor: Actor, endpoint_id: Any) -> WebhookEndpoint:
     authorize(actor, "webhooks.manage")
     try:
-        endpoint = session.exec(select(WebhookEndpoint).where(col(WebhookEndpoint.id) == int(endpoint_id), _owned(actor))).first()
+        endpoint = session.exec(
+            select(WebhookEndpoint).where(col(WebhookEndpoint.id) == int(endpoint_id), _owned(actor))
+        ).first()
     except (TypeError, ValueError):
         endpoint = None
     if endpoint is None:
@@ -340,8 +372,14 @@ def create_endpoint(session: Session, actor: Actor, url: str, events: Iterable[s
         raise NotFound()
     destination = check_url(url)
     secret = new_secret()
-    endpoint = WebhookEndpoint(shop_id=None if actor.role == Role.admin else actor.shop_id, url=destination.url,
-                               secret=secret, events=_events(actor, events), created_by_id=actor.user_id, created_at=now())
+    endpoint = WebhookEndpoint(
+        shop_id=None if actor.role == Role.admin else actor.shop_id,
+        url=destination.url,
+        secret=secret,
+        events=_events(actor, events),
+        created_by_id=actor.user_id,
+        created_at=now(),
+    )
     session.add(endpoint)
     session.flush()
     return NewSecret(_view(endpoint), secret)
@@ -350,10 +388,15 @@ def create_endpoint(session: Session, actor: Actor, url: str, events: Iterable[s
 @reads
 def endpoints(session: Session, actor: Actor) -> list[EndpointView]:
     authorize(actor, "webhooks.manage")
-    return [_view(e) for e in session.exec(select(WebhookEndpoint).where(_owned(actor)).order_by(col(WebhookEndpoint.id))).all()]
+    return [
+        _view(e)
+        for e in session.exec(select(WebhookEndpoint).where(_owned(actor)).order_by(col(WebhookEndpoint.id))).all()
+    ]
 
 
-def update_endpoint(session: Session, actor: Actor, endpoint_id: int, events: Iterable[str], active: bool) -> EndpointView:
+def update_endpoint(
+    session: Session, actor: Actor, endpoint_id: int, events: Iterable[str], active: bool
+) -> EndpointView:
     """Chosen events, and on or off; turning a disabled endpoint on resumes its pending deliveries."""
     endpoint = _endpoint(session, actor, endpoint_id)
     endpoint.events = _events(actor, events)
@@ -375,7 +418,9 @@ def delete_endpoint(session: Session, actor: Actor, endpoint_id: int) -> None:
     """The endpoint and everything it was to be sent or was sent (its log goes with it)."""
     endpoint = _endpoint(session, actor, endpoint_id)
     ids = select(col(WebhookDelivery.id)).where(col(WebhookDelivery.endpoint_id) == endpoint.id)
-    session.connection().execute(sa.delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(ids.scalar_subquery())))
+    session.connection().execute(
+        sa.delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(ids.scalar_subquery()))
+    )
     session.connection().execute(sa.delete(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint.id))
     session.delete(endpoint)
 
@@ -385,21 +430,37 @@ def deliveries(session: Session, actor: Actor, endpoint_id: int, limit: int = 50
     """An endpoint's latest deliveries, newest first, each with its attempts."""
     endpoint = _endpoint(session, actor, endpoint_id)
     rows = session.exec(
-        select(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint.id)
-        .order_by(col(WebhookDelivery.id).desc()).limit(max(1, min(int(limit), 200)))
+        select(WebhookDelivery)
+        .where(col(WebhookDelivery.endpoint_id) == endpoint.id)
+        .order_by(col(WebhookDelivery.id).desc())
+        .limit(max(1, min(int(limit), 200)))
     ).all()
     attempts: dict[int, list[AttemptView]] = {}
     if rows:
-        for a in session.exec(select(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_([r.id for r in rows]))
-                              .order_by(col(WebhookAttempt.id))).all():
+        for a in session.exec(
+            select(WebhookAttempt)
+            .where(col(WebhookAttempt.delivery_id).in_([r.id for r in rows]))
+            .order_by(col(WebhookAttempt.id))
+        ).all():
             attempts.setdefault(a.delivery_id, []).append(AttemptView(a.at, a.status_code, a.latency_ms, a.excerpt))
-    return [DeliveryView(r.id, r.message_id, r.event_type, r.incident_id, r.status, r.attempts, r.created_at,
-                         r.next_attempt_at if r.status == "pending" else None, attempts.get(r.id, []))
-            for r in rows]
+    return [
+        DeliveryView(
+            r.id,
+            r.message_id,
+            r.event_type,
+            r.incident_id,
+            r.status,
+            r.attempts,
+            r.created_at,
+            r.next_attempt_at if r.status == "pending" else None,
+            attempts.get(r.id, []),
+        )
+        for r in rows
+    ]
 
 
 def resend(session: Session, actor: Actor, delivery_id: int) -> None:
-    """"Renvoyer": the delivery goes again at once, with its own `webhook-id`."""
+    """ "Renvoyer": the delivery goes again at once, with its own `webhook-id`."""
     authorize(actor, "webhooks.manage")
     row = session.get(WebhookDelivery, int(delivery_id))
     if row is None:
@@ -434,8 +495,9 @@ class HttpTransport:
         timeout = httpx.Timeout(SEND_TIMEOUT, connect=CONNECT_TIMEOUT)
         try:
             with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-                request = client.build_request("POST", pinned, content=body, extensions=extensions,
-                                               headers={**headers, "Host": parts.netloc})
+                request = client.build_request(
+                    "POST", pinned, content=body, extensions=extensions, headers={**headers, "Host": parts.netloc}
+                )
                 response = client.send(request, stream=True)
                 try:
                     head = b""
@@ -474,32 +536,53 @@ class DeliveryReport:
 def _earlier_pending() -> Any:
     """A delivery of the same case to the same endpoint still waiting before this one."""
     earlier = aliased(WebhookDelivery)
-    return select(earlier.id).where(
-        earlier.endpoint_id == col(WebhookDelivery.endpoint_id), earlier.incident_id == col(WebhookDelivery.incident_id),
-        earlier.status == "pending", earlier.id < col(WebhookDelivery.id),
-    ).exists()
+    return (
+        select(earlier.id)
+        .where(
+            earlier.endpoint_id == col(WebhookDelivery.endpoint_id),
+            earlier.incident_id == col(WebhookDelivery.incident_id),
+            earlier.status == "pending",
+            earlier.id < col(WebhookDelivery.id),
+        )
+        .exists()
+    )
 
 
 def _claim(engine: Engine, owner: str) -> WebhookDelivery | None:
     active = select(col(WebhookEndpoint.id)).where(col(WebhookEndpoint.active) == sa.true())
-    return outbox.claim(engine, WebhookDelivery, owner, LEASE,
-                        [col(WebhookDelivery.endpoint_id).in_(active.scalar_subquery()), ~_earlier_pending()])
+    return outbox.claim(
+        engine,
+        WebhookDelivery,
+        owner,
+        LEASE,
+        [col(WebhookDelivery.endpoint_id).in_(active.scalar_subquery()), ~_earlier_pending()],
+    )
 
 
 def _disable(session: Session, endpoint: WebhookEndpoint, at: datetime) -> None:
     """Failing for too long: off, and its owners hear it (the shop's sellers, or the admins)."""
     endpoint.active, endpoint.disabled_at = False, at
     session.add(endpoint)
-    owners = [col(User.role) == Role.admin] if endpoint.shop_id is None else [col(User.role) == Role.seller,
-                                                                         col(User.shop_id) == endpoint.shop_id]
+    owners = (
+        [col(User.role) == Role.admin]
+        if endpoint.shop_id is None
+        else [col(User.role) == Role.seller, col(User.shop_id) == endpoint.shop_id]
+    )
     users = session.exec(select(col(User.id)).where(col(User.active) == sa.true(), *owners)).all()
     link = "/admin/integrations" if endpoint.shop_id is None else "/integrations"
     notifications.notify(session, "webhook_disabled", None, [f"user:{u}" for u in users], url=endpoint.url, link=link)
     log.warning("webhook endpoint %s disabled after failing since %s", endpoint.id, endpoint.failing_since)
 
 
-def _record(engine: Engine, row: WebhookDelivery, owner: str, answer: Answer, started: datetime,
-            latency_ms: int, report: DeliveryReport) -> None:
+def _record(
+    engine: Engine,
+    row: WebhookDelivery,
+    owner: str,
+    answer: Answer,
+    started: datetime,
+    latency_ms: int,
+    report: DeliveryReport,
+) -> None:
     at = now()
     ok = answer.status_code is not None and 200 <= answer.status_code < 300
     with session_scope(engine) as session:
@@ -514,8 +597,15 @@ def _record(engine: Engine, row: WebhookDelivery, owner: str, answer: Answer, st
             values = {"next_attempt_at": at + outbox.backoff(row.attempts, FIRST_RETRY, MAX_RETRY)}
         if not outbox.finish(session, WebhookDelivery, row.id, owner, **values):
             return  # our lease ran out (or the endpoint was deleted): not ours to record
-        session.add(WebhookAttempt(delivery_id=row.id, at=started, status_code=answer.status_code,
-                                   latency_ms=latency_ms, excerpt=answer.excerpt[:EXCERPT]))
+        session.add(
+            WebhookAttempt(
+                delivery_id=row.id,
+                at=started,
+                status_code=answer.status_code,
+                latency_ms=latency_ms,
+                excerpt=answer.excerpt[:EXCERPT],
+            )
+        )
         endpoint.failing_since = failing_since
         if disable and endpoint.active:
             _disable(session, endpoint, at)
@@ -544,8 +634,9 @@ def _send_one(engine: Engine, transport: Transport, row: WebhookDelivery, owner:
     _record(engine, row, owner, answer, started, int((time.monotonic() - clock) * 1000), report)
 
 
-def deliver_due(engine: Engine, transport: Transport | None = None, owner: str | None = None,
-                limit: int = 20) -> DeliveryReport:
+def deliver_due(
+    engine: Engine, transport: Transport | None = None, owner: str | None = None, limit: int = 20
+) -> DeliveryReport:
     """One round of the sender: up to `limit` deliveries, each claimed, posted and recorded on
     its own. Blocking (run it in a thread from async code)."""
     owner = f"{owner or outbox.worker_name()}:{secrets.token_hex(4)}"

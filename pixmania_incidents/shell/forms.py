@@ -93,27 +93,30 @@ def file_picker(upload_id: str, *, label: rx.Var | None = None) -> rx.Component:
     report or message rides along with the next. Each chosen file can be taken out."""
     words = label if label is not None else t("case.attach")
     return rx.vstack(
-        _name_file_input(rx.upload(
-            rx.hstack(
-                rx.icon("paperclip", size=16),
-                rx.text(words, size="2"),
-                spacing="2",
-                align="center",
+        _name_file_input(
+            rx.upload(
+                rx.hstack(
+                    rx.icon("paperclip", size=16),
+                    rx.text(words, size="2"),
+                    spacing="2",
+                    align="center",
+                ),
+                id=upload_id,
+                accept=ACCEPT,
+                max_size=MAX_BYTES,
+                max_files=MAX_FILES,
+                multiple=True,
+                on_drop_rejected=lambda _rejected: rx.toast.error(
+                    filled("reliability.file_rejected", mb=MAX_BYTES // (1024 * 1024), files=MAX_FILES)
+                ),
+                border="1px dashed var(--gray-a8)",
+                border_radius="var(--radius-2)",
+                padding="0.5em 0.75em",
+                cursor="pointer",
+                width="100%",
             ),
-            id=upload_id,
-            accept=ACCEPT,
-            max_size=MAX_BYTES,
-            max_files=MAX_FILES,
-            multiple=True,
-            on_drop_rejected=lambda _rejected: rx.toast.error(
-                filled("reliability.file_rejected", mb=MAX_BYTES // (1024 * 1024), files=MAX_FILES)
-            ),
-            border="1px dashed var(--gray-a8)",
-            border_radius="var(--radius-2)",
-            padding="0.5em 0.75em",
-            cursor="pointer",
-            width="100%",
-        ), words),
+            words,
+        ),
         rx.foreach(rx.selected_files(upload_id), lambda name, index: _chosen(upload_id, name, index)),
         rx.text(t("case.files_hint"), size="1", color_scheme="gray"),
         spacing="1",

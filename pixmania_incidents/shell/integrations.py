@@ -40,8 +40,14 @@ def _head(*keys: str) -> rx.Component:
 def _key_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row["name"], weight="medium"), rx.code(row["prefix"] + "…", size="1")),
-        rx.table.cell(rx.match(row["scope"], ("read", t("integrations.scope_read")),
-                               ("write", t("integrations.scope_write")), t("integrations.scope_operator"))),
+        rx.table.cell(
+            rx.match(
+                row["scope"],
+                ("read", t("integrations.scope_read")),
+                ("write", t("integrations.scope_write")),
+                t("integrations.scope_operator"),
+            )
+        ),
         rx.table.cell(row["shop"], " ", rx.text(row["owner"], size="1", color_scheme="gray")),
         rx.table.cell(row["created"]),
         rx.table.cell(rx.cond(row["used"] != "", row["used"], t("integrations.never"))),
@@ -49,8 +55,13 @@ def _key_row(row: rx.Var) -> rx.Component:
             rx.cond(
                 row["revoked"] != "",
                 rx.badge(t("integrations.revoked"), " ", row["revoked"], color_scheme="gray"),
-                rx.button(t("integrations.revoke"), size="1", color_scheme="red", variant="soft",
-                          on_click=S.revoke_key(row["id"])),
+                rx.button(
+                    t("integrations.revoke"),
+                    size="1",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=S.revoke_key(row["id"]),
+                ),
             )
         ),
     )
@@ -63,17 +74,23 @@ def _scope_choice() -> rx.Component:
         rx.el.label(t("integrations.scope"), html_for="key-scope", style={"fontWeight": "500"}),
         rx.el.select(
             *[rx.el.option(t(label), value=value) for value, label in options],
-            rx.cond(S.user_role == Role.admin.value,
-                    rx.fragment(*[rx.el.option(t(label), value=value) for value, label in admin_only])),
-            name="scope", id="key-scope",
+            rx.cond(
+                S.user_role == Role.admin.value,
+                rx.fragment(*[rx.el.option(t(label), value=value) for value, label in admin_only]),
+            ),
+            name="scope",
+            id="key-scope",
         ),
         rx.cond(
             S.user_role == Role.admin.value,
             rx.vstack(
                 rx.el.label(t("integrations.seller"), html_for="key-seller", style={"fontWeight": "500"}),
-                rx.el.select(rx.el.option(t("integrations.seller_none"), value=""),
-                             rx.foreach(S.sellers, lambda s: rx.el.option(s["name"], value=s["id"])),
-                             name="seller_id", id="key-seller"),
+                rx.el.select(
+                    rx.el.option(t("integrations.seller_none"), value=""),
+                    rx.foreach(S.sellers, lambda s: rx.el.option(s["name"], value=s["id"])),
+                    name="seller_id",
+                    id="key-seller",
+                ),
                 spacing="1",
             ),
         ),
@@ -90,14 +107,22 @@ def keys_panel() -> rx.Component:
                 form_field("name", t("integrations.key_name"), required=True, max_length=80, id="key-name"),
                 _scope_choice(),
                 rx.button(t("integrations.create_key"), type="submit"),
-                gap="1em", align="end", wrap="wrap",
+                gap="1em",
+                align="end",
+                wrap="wrap",
             ),
             on_submit=S.create_key,
             reset_on_submit=True,
         ),
         rx.table.root(
-            _head("integrations.col_key", "integrations.scope", "integrations.col_owner", "integrations.col_created",
-                  "integrations.col_used", "integrations.col_actions"),
+            _head(
+                "integrations.col_key",
+                "integrations.scope",
+                "integrations.col_owner",
+                "integrations.col_created",
+                "integrations.col_used",
+                "integrations.col_actions",
+            ),
             rx.table.body(rx.foreach(S.keys, _key_row)),
             width="100%",
         ),
@@ -109,12 +134,14 @@ def keys_panel() -> rx.Component:
 def _delivery_row(d: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(d["event"]),
-        rx.table.cell(rx.match(
-            d["status"],
-            ("delivered", rx.badge(t("integrations.status_delivered"), color_scheme="green")),
-            ("failed", rx.badge(t("integrations.status_failed"), color_scheme="red")),
-            rx.badge(t("integrations.status_pending"), color_scheme="amber"),
-        )),
+        rx.table.cell(
+            rx.match(
+                d["status"],
+                ("delivered", rx.badge(t("integrations.status_delivered"), color_scheme="green")),
+                ("failed", rx.badge(t("integrations.status_failed"), color_scheme="red")),
+                rx.badge(t("integrations.status_pending"), color_scheme="amber"),
+            )
+        ),
         rx.table.cell(d["created"]),
         rx.table.cell(rx.text(d["log"], size="1", white_space="pre-wrap", font_family="monospace")),
         rx.table.cell(rx.button(t("integrations.resend"), size="1", variant="soft", on_click=S.resend(d["id"]))),
@@ -125,20 +152,37 @@ def _endpoint_row(e: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.code(e["url"]), rx.text(e["events"], size="1", color_scheme="gray")),
         rx.table.cell(
-            rx.cond(e["active"] != "", rx.badge(t("integrations.on"), color_scheme="green"),
-                    rx.badge(t("integrations.off"), " ", e["disabled"], color_scheme="gray")),
-            rx.cond(e["failing"] != "", rx.text(t("integrations.failing_since"), " ", e["failing"], size="1",
-                                                color_scheme="red")),
+            rx.cond(
+                e["active"] != "",
+                rx.badge(t("integrations.on"), color_scheme="green"),
+                rx.badge(t("integrations.off"), " ", e["disabled"], color_scheme="gray"),
+            ),
+            rx.cond(
+                e["failing"] != "",
+                rx.text(t("integrations.failing_since"), " ", e["failing"], size="1", color_scheme="red"),
+            ),
         ),
-        rx.table.cell(rx.hstack(
-            rx.button(t("integrations.deliveries"), size="1", variant="soft", on_click=S.watch(e["id"])),
-            rx.button(rx.cond(e["active"] != "", t("integrations.turn_off"), t("integrations.turn_on")), size="1",
-                      variant="soft", on_click=S.toggle_endpoint(e["id"])),
-            rx.button(t("integrations.rotate"), size="1", variant="soft", on_click=S.rotate_secret(e["id"])),
-            rx.button(t("integrations.delete"), size="1", variant="soft", color_scheme="red",
-                      on_click=S.delete_endpoint(e["id"])),
-            spacing="2", wrap="wrap",
-        )),
+        rx.table.cell(
+            rx.hstack(
+                rx.button(t("integrations.deliveries"), size="1", variant="soft", on_click=S.watch(e["id"])),
+                rx.button(
+                    rx.cond(e["active"] != "", t("integrations.turn_off"), t("integrations.turn_on")),
+                    size="1",
+                    variant="soft",
+                    on_click=S.toggle_endpoint(e["id"]),
+                ),
+                rx.button(t("integrations.rotate"), size="1", variant="soft", on_click=S.rotate_secret(e["id"])),
+                rx.button(
+                    t("integrations.delete"),
+                    size="1",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=S.delete_endpoint(e["id"]),
+                ),
+                spacing="2",
+                wrap="wrap",
+            )
+        ),
     )
 
 
@@ -148,12 +192,24 @@ def webhooks_panel() -> rx.Component:
         rx.text(t("integrations.webhooks_intro"), size="2", color_scheme="gray"),
         rx.form(
             rx.vstack(
-                form_field("url", t("integrations.url"), required=True, max_length=500, id="webhook-url",
-                           placeholder="https://backoffice.example.com/pixmania"),
+                form_field(
+                    "url",
+                    t("integrations.url"),
+                    required=True,
+                    max_length=500,
+                    id="webhook-url",
+                    placeholder="https://backoffice.example.com/pixmania",
+                ),
                 rx.flex(
-                    rx.foreach(S.offered_events, lambda e: rx.el.label(
-                        rx.el.input(type="checkbox", name="event:" + e, default_checked=True), " ", rx.code(e),
-                        style={"marginRight": "1em", "fontSize": "var(--font-size-2)"})),
+                    rx.foreach(
+                        S.offered_events,
+                        lambda e: rx.el.label(
+                            rx.el.input(type="checkbox", name="event:" + e, default_checked=True),
+                            " ",
+                            rx.code(e),
+                            style={"marginRight": "1em", "fontSize": "var(--font-size-2)"},
+                        ),
+                    ),
                     wrap="wrap",
                 ),
                 rx.button(t("integrations.create_webhook"), type="submit"),
@@ -172,8 +228,13 @@ def webhooks_panel() -> rx.Component:
             rx.vstack(
                 rx.heading(t("integrations.deliveries"), size="3", as_="h3"),
                 rx.table.root(
-                    _head("integrations.col_event", "integrations.col_state", "integrations.col_created",
-                          "integrations.col_attempts", "integrations.col_actions"),
+                    _head(
+                        "integrations.col_event",
+                        "integrations.col_state",
+                        "integrations.col_created",
+                        "integrations.col_attempts",
+                        "integrations.col_actions",
+                    ),
                     rx.table.body(rx.foreach(S.deliveries, _delivery_row)),
                     width="100%",
                     data_testid="deliveries",

@@ -43,15 +43,29 @@ class IntegrationsState(SessionState):
         locale = (await self.get_state(LocaleState)).locale
         keys, error = await self._run(api_keys.keys)
         self.keys = [
-            {"id": str(k.id), "name": k.name, "prefix": k.prefix, "scope": k.scope, "shop": k.shop_name,
-             "owner": k.owner_name, "created": _when(k.created_at, locale), "used": _when(k.last_used_at, locale),
-             "revoked": _when(k.revoked_at, locale)}
+            {
+                "id": str(k.id),
+                "name": k.name,
+                "prefix": k.prefix,
+                "scope": k.scope,
+                "shop": k.shop_name,
+                "owner": k.owner_name,
+                "created": _when(k.created_at, locale),
+                "used": _when(k.last_used_at, locale),
+                "revoked": _when(k.revoked_at, locale),
+            }
             for k in keys or []
         ]
         found, error2 = await self._run(webhooks.endpoints)
         self.endpoints = [
-            {"id": str(e.id), "url": e.url, "events": ", ".join(e.events), "active": "1" if e.active else "",
-             "disabled": _when(e.disabled_at, locale), "failing": _when(e.failing_since, locale)}
+            {
+                "id": str(e.id),
+                "url": e.url,
+                "events": ", ".join(e.events),
+                "active": "1" if e.active else "",
+                "disabled": _when(e.disabled_at, locale),
+                "failing": _when(e.failing_since, locale),
+            }
             for e in found or []
         ]
         self.error = error or error2
@@ -61,9 +75,16 @@ class IntegrationsState(SessionState):
     async def _load_deliveries(self, locale: str) -> None:
         found, self.error = await self._run(webhooks.deliveries, self.watched)
         self.deliveries = [
-            {"id": str(d.id), "event": d.event_type, "status": d.status, "created": _when(d.created_at, locale),
-             "log": "\n".join(f"{_when(a.at, locale)} · HTTP {a.status_code or '—'} · {a.latency_ms} ms · {a.excerpt}"
-                              for a in d.attempts_log)}
+            {
+                "id": str(d.id),
+                "event": d.event_type,
+                "status": d.status,
+                "created": _when(d.created_at, locale),
+                "log": "\n".join(
+                    f"{_when(a.at, locale)} · HTTP {a.status_code or '—'} · {a.latency_ms} ms · {a.excerpt}"
+                    for a in d.attempts_log
+                ),
+            }
             for d in found or []
         ]
 
@@ -72,8 +93,11 @@ class IntegrationsState(SessionState):
         self.secret, self.secret_kind, self.error, self.watched, self.deliveries = "", "", "", 0, []
         if self.user_role == Role.admin:
             accounts, _ = await self._run(admin.list_accounts)
-            self.sellers = [{"id": str(a.id), "name": f"{a.name} · {a.shop_name}"} for a in accounts or []
-                            if a.role == Role.seller and a.active and a.shop_id]
+            self.sellers = [
+                {"id": str(a.id), "name": f"{a.name} · {a.shop_name}"}
+                for a in accounts or []
+                if a.role == Role.seller and a.active and a.shop_id
+            ]
         await self._refresh()
 
     @rx.event
@@ -86,8 +110,12 @@ class IntegrationsState(SessionState):
     async def create_key(self, form: dict):
         form = form if isinstance(form, dict) else {}
         seller = str(form.get("seller_id") or "")
-        made, self.error = await self._run(api_keys.create_key, str(form.get("name") or ""),
-                                           str(form.get("scope") or "read"), int(seller) if seller.isdigit() else None)
+        made, self.error = await self._run(
+            api_keys.create_key,
+            str(form.get("name") or ""),
+            str(form.get("scope") or "read"),
+            int(seller) if seller.isdigit() else None,
+        )
         if made is not None:
             self.secret, self.secret_kind = made.secret, "key"
             await self._refresh()
@@ -119,8 +147,9 @@ class IntegrationsState(SessionState):
         endpoint = self._endpoint(endpoint_id)
         if endpoint is not None:
             events = [e.strip() for e in endpoint["events"].split(",") if e.strip()]
-            _, self.error = await self._run(webhooks.update_endpoint, int(endpoint["id"]), events,
-                                            not endpoint["active"])
+            _, self.error = await self._run(
+                webhooks.update_endpoint, int(endpoint["id"]), events, not endpoint["active"]
+            )
             await self._refresh()
 
     @rx.event
@@ -146,7 +175,7 @@ class IntegrationsState(SessionState):
 
     @rx.event
     async def resend(self, delivery_id: str):
-        """"Renvoyer": the delivery goes again at once (the background sender posts it)."""
+        """ "Renvoyer": the delivery goes again at once (the background sender posts it)."""
         if not str(delivery_id).isdigit():
             return
         _, self.error = await self._run(webhooks.resend, int(delivery_id))

@@ -169,15 +169,17 @@ def public_page(*children: rx.Component) -> rx.Component:
     return rx.box(
         *_for_assistive_technology(""),
         demo_band(),
-        rx.el.header(rx.hstack(
-            rx.link(rx.heading(t("app.brand"), size="5"), href="/", underline="none"),
-            rx.spacer(),
-            language_switch(),
-            rx.link(t("nav.login"), href="/login"),
-            align="center",
-            padding="1em 1.5em",
-            border_bottom="1px solid var(--gray-a5)",
-            spacing="4",
-        )),
+        rx.el.header(
+            rx.hstack(
+                rx.link(rx.heading(t("app.brand"), size="5"), href="/", underline="none"),
+                rx.spacer(),
+                language_switch(),
+                rx.link(t("nav.login"), href="/login"),
+                align="center",
+                padding="1em 1.5em",
+                border_bottom="1px solid var(--gray-a5)",
+                spacing="4",
+            )
+        ),
         _main(*children, max_width="960px", margin="0 auto", padding="1.5em"),
     )

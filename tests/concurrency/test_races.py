@@ -9,11 +9,11 @@ of work, as two browser tabs (or a tab and the sweep) would run them on the serv
 from __future__ import annotations
 
 import itertools
-from functools import partial
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
@@ -34,7 +34,8 @@ from pixmania_incidents.models import (
     Refund,
     Shipment,
 )
-from pixmania_incidents.services import auth, fulfilment, incidents as svc, sweep, unit
+from pixmania_incidents.services import auth, fulfilment, sweep, unit
+from pixmania_incidents.services import incidents as svc
 from pixmania_incidents.services.common import ServiceError, StaleVersion
 from pixmania_incidents.services.evidence import Upload
 from tests.conftest import NOW, World, make_world
@@ -124,24 +125,46 @@ def fresh_line(town: World, engine: sa.Engine) -> int:
         listing = Listing(shop_id=shop.id, sku=f"RACE-{next(_SKUS)}", title="Casque", price_cents=12_999)
         session.add(listing)
         session.flush()
-        order = CustomerOrder(reference=f"R-{listing.id}", customer_id=town.users["camille"].id, shop_id=shop.id,
-                              placed_at=NOW - timedelta(days=10), shipping_address="1 rue A, 75001 Paris")
+        order = CustomerOrder(
+            reference=f"R-{listing.id}",
+            customer_id=town.users["camille"].id,
+            shop_id=shop.id,
+            placed_at=NOW - timedelta(days=10),
+            shipping_address="1 rue A, 75001 Paris",
+        )
         session.add(order)
         session.flush()
         line = OrderLine(order_id=order.id, listing_id=listing.id, unit_price_cents=12_999, total_cents=12_999)
         session.add(line)
-        session.add(Shipment(order_id=order.id, carrier="Colissimo", tracking_number=f"6A{listing.id:09d}",
-                             state="delivered", shipped_at=NOW - timedelta(days=8), delivered_at=NOW - timedelta(days=5)))
+        session.add(
+            Shipment(
+                order_id=order.id,
+                carrier="Colissimo",
+                tracking_number=f"6A{listing.id:09d}",
+                state="delivered",
+                shipped_at=NOW - timedelta(days=8),
+                delivered_at=NOW - timedelta(days=5),
+            )
+        )
         session.flush()
         return line.id
 
 
-def case_on(town: World, engine: sa.Engine, line_id: int, type: str = "not_received", *, proposed: bool = False) -> Case:
+def case_on(
+    town: World, engine: sa.Engine, line_id: int, type: str = "not_received", *, proposed: bool = False
+) -> Case:
     with session_scope(engine) as session:
         result = svc.open_incident(session, town.actor("camille"), line_id, type, "Le colis n'est jamais arrivé.")
         if proposed:
-            result = svc.propose(session, town.actor("seller_tech"), result.incident_id, result.version,
-                                 "refund_full", None, "Nous vous remboursons.")
+            result = svc.propose(
+                session,
+                town.actor("seller_tech"),
+                result.incident_id,
+                result.version,
+                "refund_full",
+                None,
+                "Nous vous remboursons.",
+            )
         return Case(result.incident_id, result.version, line_id)
 
 
@@ -163,7 +186,10 @@ def check_invariants(engine: sa.Engine, case_ids: list[int]) -> None:
             assert (incident.state == "awaiting_customer") == (len(pending) == 1), incident.state
             closed = incident.state == "closed"
             assert closed == (incident.outcome is not None) == (incident.closed_at is not None), (
-                incident.state, incident.outcome, incident.closed_at)
+                incident.state,
+                incident.outcome,
+                incident.closed_at,
+            )
             open_requests = session.exec(
                 select(ArbitrationRequest.id).where(
                     ArbitrationRequest.incident_id == incident_id, ArbitrationRequest.decided_at.is_(None)
@@ -171,7 +197,8 @@ def check_invariants(engine: sa.Engine, case_ids: list[int]) -> None:
             ).all()
             assert not open_requests or incident.state in ("in_arbitration", "closed"), incident.state
             responses = [
-                e for e in session.exec(select(IncidentEvent).where(IncidentEvent.incident_id == incident_id)).all()
+                e
+                for e in session.exec(select(IncidentEvent).where(IncidentEvent.incident_id == incident_id)).all()
                 if e.after.get("response")
             ]
             assert len(responses) <= 1, f"{len(responses)} events record the response"
@@ -191,11 +218,13 @@ def test_accept_and_refuse_from_two_tabs(town, race_engine):
     camille = town.actor("camille")
     for _ in range(ROUNDS):
         case = new_case(town, race_engine, proposed=True)
-        one_winner(race(
-            race_engine,
-            lambda s, case=case: svc.accept(s, camille, case.id, case.version),
-            lambda s, case=case: svc.refuse(s, camille, case.id, case.version, "Je préfère un renvoi."),
-        ))
+        one_winner(
+            race(
+                race_engine,
+                lambda s, case=case: svc.accept(s, camille, case.id, case.version),
+                lambda s, case=case: svc.refuse(s, camille, case.id, case.version, "Je préfère un renvoi."),
+            )
+        )
         check_invariants(race_engine, [case.id])
 
 
@@ -203,11 +232,15 @@ def test_two_proposals_from_two_tabs(town, race_engine):
     seller = town.actor("seller_tech")
     for _ in range(ROUNDS):
         case = new_case(town, race_engine)
-        one_winner(race(
-            race_engine,
-            lambda s, case=case: svc.propose(s, seller, case.id, case.version, "refund_full", None, "Remboursement."),
-            lambda s, case=case: svc.propose(s, seller, case.id, case.version, "reship", None, "Nouvel envoi."),
-        ))
+        one_winner(
+            race(
+                race_engine,
+                lambda s, case=case: svc.propose(
+                    s, seller, case.id, case.version, "refund_full", None, "Remboursement."
+                ),
+                lambda s, case=case: svc.propose(s, seller, case.id, case.version, "reship", None, "Nouvel envoi."),
+            )
+        )
         check_invariants(race_engine, [case.id])
 
 
@@ -215,11 +248,13 @@ def test_proposal_against_withdrawal(town, race_engine):
     seller, camille = town.actor("seller_tech"), town.actor("camille")
     for _ in range(ROUNDS):
         case = new_case(town, race_engine)
-        one_winner(race(
-            race_engine,
-            lambda s, case=case: svc.propose(s, seller, case.id, case.version, "reship", None, "Nouvel envoi."),
-            lambda s, case=case: svc.withdraw(s, camille, case.id, case.version),
-        ))
+        one_winner(
+            race(
+                race_engine,
+                lambda s, case=case: svc.propose(s, seller, case.id, case.version, "reship", None, "Nouvel envoi."),
+                lambda s, case=case: svc.withdraw(s, camille, case.id, case.version),
+            )
+        )
         check_invariants(race_engine, [case.id])
 
 
@@ -227,12 +262,15 @@ def test_accept_against_arbitration_request(town, race_engine):
     camille = town.actor("camille")
     for _ in range(ROUNDS):
         case = new_case(town, race_engine, proposed=True)
-        one_winner(race(
-            race_engine,
-            lambda s, case=case: svc.accept(s, camille, case.id, case.version),
-            lambda s, case=case: svc.request_arbitration(s, camille, case.id, case.version, "Le vendeur ne répond pas.",
-                                              [Upload("preuve.pdf", PDF)]),
-        ))
+        one_winner(
+            race(
+                race_engine,
+                lambda s, case=case: svc.accept(s, camille, case.id, case.version),
+                lambda s, case=case: svc.request_arbitration(
+                    s, camille, case.id, case.version, "Le vendeur ne répond pas.", [Upload("preuve.pdf", PDF)]
+                ),
+            )
+        )
         check_invariants(race_engine, [case.id])
 
 
@@ -243,14 +281,19 @@ def test_sweep_closing_for_no_reply_against_each_customer_action(town, race_engi
         "accept": lambda c: lambda s: svc.accept(s, camille, c.id, c.version),
         "refuse": lambda c: lambda s: svc.refuse(s, camille, c.id, c.version, "Non merci."),
         "withdraw": lambda c: lambda s: svc.withdraw(s, camille, c.id, c.version),
-        "request_arbitration": lambda c: lambda s: svc.request_arbitration(
-            s, camille, c.id, c.version, "Proposition insuffisante.", [Upload("preuve.pdf", PDF)]),
+        "request_arbitration": lambda c: (
+            lambda s: svc.request_arbitration(
+                s, camille, c.id, c.version, "Proposition insuffisante.", [Upload("preuve.pdf", PDF)]
+            )
+        ),
     }
     for _ in range(ROUNDS):
         case = new_case(town, race_engine, proposed=True)
         clock.advance(days=9)  # past the customer's 5 business days to answer
         reports: list[sweep.SweepReport] = []
-        outcomes = race(race_engine, lambda s, reports=reports: reports.append(sweep.run(race_engine)), acts[customer_act](case))
+        outcomes = race(
+            race_engine, lambda s, reports=reports: reports.append(sweep.run(race_engine)), acts[customer_act](case)
+        )
         with session_scope(race_engine, write=False) as session:
             incident = session.get(Incident, case.id)
         closed_by_sweep = incident.outcome == "no_customer_reply"
@@ -265,11 +308,14 @@ def test_two_full_refunds_on_one_case(town, race_engine):
     seller = town.actor("seller_tech")
     for _ in range(ROUNDS):
         case = new_case(town, race_engine)
-        one_winner(race(
-            race_engine,
-            lambda s, case=case: fulfilment.record_refund(s, seller, case.id, 12_999, date(2026, 3, 9)),
-            lambda s, case=case: fulfilment.record_refund(s, seller, case.id, 12_999, date(2026, 3, 9)),
-        ), loser="inputs.error.amount_above_refundable")
+        one_winner(
+            race(
+                race_engine,
+                lambda s, case=case: fulfilment.record_refund(s, seller, case.id, 12_999, date(2026, 3, 9)),
+                lambda s, case=case: fulfilment.record_refund(s, seller, case.id, 12_999, date(2026, 3, 9)),
+            ),
+            loser="inputs.error.amount_above_refundable",
+        )
         check_invariants(race_engine, [case.id])
 
 
@@ -279,20 +325,24 @@ def test_full_refunds_on_two_cases_of_one_line(town, race_engine):
         line_id = fresh_line(town, race_engine)
         first = case_on(town, race_engine, line_id, "not_received")
         second = case_on(town, race_engine, line_id, "not_as_described")
-        one_winner(race(
-            race_engine,
-            lambda s, first=first: fulfilment.record_refund(s, seller, first.id, 12_999, date(2026, 3, 9)),
-            lambda s, second=second: fulfilment.record_refund(s, seller, second.id, 12_999, date(2026, 3, 9)),
-        ), loser="inputs.error.amount_above_refundable")
+        one_winner(
+            race(
+                race_engine,
+                lambda s, first=first: fulfilment.record_refund(s, seller, first.id, 12_999, date(2026, 3, 9)),
+                lambda s, second=second: fulfilment.record_refund(s, seller, second.id, 12_999, date(2026, 3, 9)),
+            ),
+            loser="inputs.error.amount_above_refundable",
+        )
         check_invariants(race_engine, [first.id, second.id])
 
 
 def test_concurrent_seller_messages_record_one_response_and_one_order(town, race_engine):
     seller = town.actor("seller_tech")
     case = new_case(town, race_engine)
-    outcomes = race(race_engine, *[
-        partial(svc.post_message, actor=seller, incident_id=case.id, body=f"Message {n}") for n in range(12)
-    ])
+    outcomes = race(
+        race_engine,
+        *[partial(svc.post_message, actor=seller, incident_id=case.id, body=f"Message {n}") for n in range(12)],
+    )
     assert outcomes == [WON] * 12
     check_invariants(race_engine, [case.id])
     with session_scope(race_engine, write=False) as session:
@@ -320,11 +370,19 @@ def test_a_lost_compare_and_set_reads_as_the_case_changed(town, race_engine, mon
     monkeypatch.setattr(settings, "DB_URL", str(race_engine.url.render_as_string(hide_password=False)))
     token = "jeton-de-test"
     with session_scope(race_engine) as session:
-        session.add(LoginSession(user_id=camille.id, token_hash=auth.hash_token(token), created_at=NOW,
-                                 expires_at=NOW + timedelta(hours=1)))
+        session.add(
+            LoginSession(
+                user_id=camille.id,
+                token_hash=auth.hash_token(token),
+                created_at=NOW,
+                expires_at=NOW + timedelta(hours=1),
+            )
+        )
 
     def loses(session: Session, actor: object) -> None:
-        raise sa.orm.exc.StaleDataError("UPDATE statement on table 'incident' expected to update 1 row(s); 0 were matched.")
+        raise sa.orm.exc.StaleDataError(
+            "UPDATE statement on table 'incident' expected to update 1 row(s); 0 were matched."
+        )
 
     with pytest.raises(StaleVersion):
         unit.run_as(token, loses)

@@ -22,7 +22,13 @@ DEMO_PASSWORD = "demo-Pixmania-2026"
 CASE_URL = re.compile(r"/incidents/INC-\d{4}-\d{6}$")
 # Live pushes and page loads on a shared 2-core machine: wait as long as a patient user would.
 expect.set_options(timeout=15_000)
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 e2e_server_sqlite, e2e_server_scaled, e2e_server = server_fixtures("e2e_server", "module")
@@ -48,7 +54,8 @@ class Session:
 
     def __init__(self, browser: Browser, base_url: str, **context_options) -> None:
         self.context: BrowserContext = browser.new_context(
-            base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris", **context_options)
+            base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris", **context_options
+        )
         self.context.set_default_timeout(15_000)
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []

@@ -63,23 +63,28 @@ def _seeded(db_url: str) -> Seeded:
 
     arbitration = (
         "FROM incident i WHERE i.state = 'in_arbitration' AND EXISTS "
-        "(SELECT 1 FROM evidence e WHERE e.incident_id = i.id AND e.purpose = 'opening') ORDER BY i.id")
+        "(SELECT 1 FROM evidence e WHERE e.incident_id = i.id AND e.purpose = 'opening') ORDER BY i.id"
+    )
     try:
         return Seeded(
             customer_case=one(
                 "SELECT i.reference FROM incident i JOIN account c ON c.id = i.customer_id "
-                "WHERE c.email = 'client@demo.example.com' AND i.state = 'awaiting_customer' ORDER BY i.id"),
+                "WHERE c.email = 'client@demo.example.com' AND i.state = 'awaiting_customer' ORDER BY i.id"
+            ),
             seller_case=one(
                 "SELECT i.reference FROM incident i JOIN shop s ON s.id = i.shop_id "
-                "WHERE s.name = 'TechShop' AND i.state = 'in_progress' ORDER BY i.id"),
+                "WHERE s.name = 'TechShop' AND i.state = 'in_progress' ORDER BY i.id"
+            ),
             arbitration_case=one(f"SELECT i.reference {arbitration}"),
             arbitration_case_id=one(f"SELECT i.id {arbitration}"),
             product_case=one(
-                "SELECT i.reference FROM incident i JOIN listingflag f ON f.incident_id = i.id ORDER BY i.id"),
+                "SELECT i.reference FROM incident i JOIN listingflag f ON f.incident_id = i.id ORDER BY i.id"
+            ),
             report_line=one(
                 "SELECT min(l.id) FROM orderline l JOIN customerorder o ON o.id = l.order_id "
                 "JOIN account c ON c.id = o.customer_id WHERE c.email = 'client@demo.example.com' "
-                "AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.order_line_id = l.id)"),
+                "AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.order_line_id = l.id)"
+            ),
             flagged_listing=one("SELECT min(listing_id) FROM listingflag"),
         )
     finally:
@@ -91,13 +96,31 @@ def _pages(role: str, s: Seeded) -> list[str]:
     staff_case = f"/incidents/{s.customer_case}"
     return {
         "anonymous": ["/", "/login", "/register", "/password/forgot", "/password/reset/not-a-valid-token"],
-        "customer": ["/orders", "/incidents", f"/orders/{s.report_line}/report", f"/incidents/{s.customer_case}",
-                     "/account"],
-        "seller": ["/board", "/insights", "/integrations", f"/incidents/{s.seller_case}",
-                   f"/listings/{s.flagged_listing}", "/account"],
+        "customer": [
+            "/orders",
+            "/incidents",
+            f"/orders/{s.report_line}/report",
+            f"/incidents/{s.customer_case}",
+            "/account",
+        ],
+        "seller": [
+            "/board",
+            "/insights",
+            "/integrations",
+            f"/incidents/{s.seller_case}",
+            f"/listings/{s.flagged_listing}",
+            "/account",
+        ],
         "support": ["/supervision", "/trends", "/guidelines", "/flags", staff_case, "/account"],
-        "arbitrator": ["/supervision", "/arbitration", f"/arbitration/{s.arbitration_case_id}",
-                       f"/incidents/{s.arbitration_case}", "/trends", "/guidelines", "/account"],
+        "arbitrator": [
+            "/supervision",
+            "/arbitration",
+            f"/arbitration/{s.arbitration_case_id}",
+            f"/incidents/{s.arbitration_case}",
+            "/trends",
+            "/guidelines",
+            "/account",
+        ],
         "product": ["/flags", f"/listings/{s.flagged_listing}", f"/incidents/{s.product_case}", "/account"],
         "admin": ["/admin/accounts", "/admin/shops", "/admin/integrations", "/flags", staff_case, "/account"],
     }[role]
@@ -241,8 +264,9 @@ def test_a_case_is_reached_by_its_reference_and_old_numbers_move_there(sessions,
     customer = sessions("customer")
     engine = sa.create_engine(e2e_server.db_url)
     with engine.connect() as conn:
-        number = conn.execute(sa.text("SELECT id FROM incident WHERE reference = :r"),
-                              {"r": seeded.customer_case}).scalar_one()
+        number = conn.execute(
+            sa.text("SELECT id FROM incident WHERE reference = :r"), {"r": seeded.customer_case}
+        ).scalar_one()
     engine.dispose()
     page = _open(customer, f"/incidents/{number}", "fr")
     page.wait_for_url(re.compile(rf"/incidents/{seeded.customer_case}$"))
@@ -280,17 +304,21 @@ def _tab_to(page: Page, wanted: str | Locator, *, limit: int = 80) -> dict:
     raise AssertionError(f"no Tab stop reaches {wanted!r}")
 
 
-def test_a_customer_reports_with_a_photo_and_accepts_a_proposal_by_keyboard_alone(sessions, seeded, e2e_server,
-                                                                                 tmp_path):
+def test_a_customer_reports_with_a_photo_and_accepts_a_proposal_by_keyboard_alone(
+    sessions, seeded, e2e_server, tmp_path
+):
     photo = tmp_path / "arceau.png"
     Image.new("RGB", (64, 48), "orange").save(photo)
     engine = sa.create_engine(e2e_server.db_url)
     with engine.connect() as conn:
-        line = conn.execute(sa.text(
-            "SELECT l.id FROM orderline l JOIN customerorder o ON o.id = l.order_id JOIN account a ON a.id = "
-            "o.customer_id JOIN shipment sh ON sh.order_id = o.id WHERE a.email = 'client@demo.example.com' "
-            "AND sh.state = 'delivered' AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.order_line_id = l.id) "
-            "ORDER BY l.id")).first()[0]
+        line = conn.execute(
+            sa.text(
+                "SELECT l.id FROM orderline l JOIN customerorder o ON o.id = l.order_id JOIN account a ON a.id = "
+                "o.customer_id JOIN shipment sh ON sh.order_id = o.id WHERE a.email = 'client@demo.example.com' "
+                "AND sh.state = 'delivered' AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.order_line_id = l.id) "
+                "ORDER BY l.id"
+            )
+        ).first()[0]
     engine.dispose()
     page = _open(sessions("customer"), "/orders", "fr")
     page.reload()
@@ -346,12 +374,18 @@ def test_an_overdue_deadline_says_since_when_in_a_warning(sessions, seeded, e2e_
     engine = sa.create_engine(e2e_server.db_url)
     due = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(hours=8, minutes=5)
     with engine.begin() as conn:
-        conn.execute(sa.text(
-            "UPDATE deadline SET due_at = :due, at_risk_at = :due WHERE met_at IS NULL AND incident_id = "
-            "(SELECT id FROM incident WHERE reference = :r)"), {"due": due.isoformat(sep=" "), "r": seeded.seller_case})
+        conn.execute(
+            sa.text(
+                "UPDATE deadline SET due_at = :due, at_risk_at = :due WHERE met_at IS NULL AND incident_id = "
+                "(SELECT id FROM incident WHERE reference = :r)"
+            ),
+            {"due": due.isoformat(sep=" "), "r": seeded.seller_case},
+        )
     engine.dispose()
-    for language, words in (("fr", r"Dépassé depuis 8 h 0\d \(échéance : \S+ \d{1,2} \S+, \d\d:\d\d\)"),
-                            ("en", r"Overdue by 8 h 0\d \(due: \S+ \d{1,2} \S+, \d\d:\d\d\)")):
+    for language, words in (
+        ("fr", r"Dépassé depuis 8 h 0\d \(échéance : \S+ \d{1,2} \S+, \d\d:\d\d\)"),
+        ("en", r"Overdue by 8 h 0\d \(due: \S+ \d{1,2} \S+, \d\d:\d\d\)"),
+    ):
         page = _open(sessions("seller"), f"/incidents/{seeded.seller_case}", language)
         ball = page.get_by_test_id("ball")
         expect(ball).to_contain_text(re.compile(words))

@@ -15,6 +15,7 @@ import re
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
+
 from tests.e2e.conftest import CASE_URL
 
 pytestmark = pytest.mark.e2e
@@ -43,7 +44,8 @@ def test_arbitration_partial_refund_to_closure(open_session, tmp_path):
     reference = customer.get_by_test_id("case-reference").inner_text()
     customer.get_by_role("button", name="Demander un arbitrage").click()
     customer.get_by_label("Pourquoi demandez-vous un arbitrage ? (obligatoire)").fill(
-        "Le geste de 30 € ne couvre pas le connecteur cassé.")
+        "Le geste de 30 € ne couvre pas le connecteur cassé."
+    )
     customer.locator("#arbitration_files input[type=file]").set_input_files(_photo(tmp_path))
     customer.get_by_text("J'ai compris que la décision de l'arbitre sera contraignante.").click()
     customer.get_by_role("button", name="Envoyer la demande d'arbitrage").click()
@@ -63,8 +65,14 @@ def test_arbitration_partial_refund_to_closure(open_session, tmp_path):
     row.get_by_role("button", name="Prendre le dossier").click()
     arbitrator.wait_for_url(re.compile(r"/arbitration/\d+$"))
     expect(arbitrator.get_by_test_id("taken-by")).to_contain_text("Dossier pris par")
-    for heading in ("Commande", "Expédition et suivi", "Délais de chaque partie", "Propositions et réponses du client",
-                    "Échanges, notes internes et preuves", "Historique complet"):
+    for heading in (
+        "Commande",
+        "Expédition et suivi",
+        "Délais de chaque partie",
+        "Propositions et réponses du client",
+        "Échanges, notes internes et preuves",
+        "Historique complet",
+    ):
         expect(arbitrator.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(arbitrator.get_by_text("Le geste de 30 € ne couvre pas le connecteur cassé.").first).to_be_visible()
     # Every piece of evidence, with who gave it: the customer's opening photo and the request's proof.

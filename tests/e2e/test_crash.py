@@ -107,8 +107,10 @@ def test_a_crash_while_sending_a_photo_leaves_no_half_message_no_orphan_file_and
     messages = _rows(e2e_server, "SELECT id FROM message WHERE body = ?", TEXT)
     with_photo = _rows(e2e_server, "SELECT message_id FROM evidence WHERE filename LIKE 'carton-ecrase%'")
     assert [m for (m,) in messages] == [m for (m,) in with_photo]
-    assert not _rows(e2e_server, "SELECT id FROM evidence WHERE message_id IS NOT NULL "
-                                 "AND message_id NOT IN (SELECT id FROM message)")
+    assert not _rows(
+        e2e_server,
+        "SELECT id FROM evidence WHERE message_id IS NOT NULL AND message_id NOT IN (SELECT id FROM message)",
+    )
 
     # The cleanup pass (an hour on: what a crash staged is old enough) leaves no orphan file.
     evidence = e2e_server.data_dir / "evidence"

@@ -84,8 +84,15 @@ def _propose_as_seller(server, reference: str) -> None:
     with session_scope(make_engine(f"sqlite:///{_db(server)}")) as session:
         incident = session.exec(select(Incident).where(Incident.reference == reference)).one()
         seller = session.exec(select(User).where(User.email == SELLER)).one()
-        incidents.propose(session, Actor.of(seller), incident.id, incident.version, "refund_partial", 1000,
-                          "Nous vous proposons 10 € de remboursement.")
+        incidents.propose(
+            session,
+            Actor.of(seller),
+            incident.id,
+            incident.version,
+            "refund_partial",
+            1000,
+            "Nous vous proposons 10 € de remboursement.",
+        )
 
 
 def _bring_resolution_within(server, reference: str, minutes: int) -> None:
@@ -141,16 +148,21 @@ def test_customer_and_seller_follow_one_case_live(open_session, e2e_server, tmp_
     customer.page.get_by_role("button", name="Envoyer").click()
     expect(seller.page.get_by_test_id("thread")).to_contain_text("enfoncé sur un coin", timeout=LIVE)
     # The opening's photo, and now the answer's.
-    expect(seller.page.get_by_test_id("thread").get_by_role("img", name="arceau-fissure.png")).to_have_count(2, timeout=LIVE)
+    expect(seller.page.get_by_test_id("thread").get_by_role("img", name="arceau-fissure.png")).to_have_count(
+        2, timeout=LIVE
+    )
     _not_reloaded(seller.page)
 
     # A deadline less than an hour away ticks in the browser with no Socket.IO event.
     _bring_resolution_within(e2e_server, reference, 40)
     frames: list[tuple[float, str]] = []
-    customer.page.on("websocket", lambda ws: (
-        ws.on("framesent", lambda payload: frames.append((time.monotonic(), str(payload)))),
-        ws.on("framereceived", lambda payload: frames.append((time.monotonic(), str(payload)))),
-    ))
+    customer.page.on(
+        "websocket",
+        lambda ws: (
+            ws.on("framesent", lambda payload: frames.append((time.monotonic(), str(payload)))),
+            ws.on("framereceived", lambda payload: frames.append((time.monotonic(), str(payload)))),
+        ),
+    )
     customer.page.reload()
     clock = customer.page.get_by_test_id("deadline").filter(has_text="Résolution").get_by_test_id("countdown")
     expect(clock).to_contain_text(re.compile(r"\d+ min \d{2} s"))

@@ -9,7 +9,6 @@ import re
 import sqlite3
 
 from pixmania_incidents.formats import parse_cents
-
 from tests.e2e.conftest import expect
 
 SELLER = "vendeur.techshop@demo.example.com"
@@ -36,7 +35,8 @@ def test_board_fits_a_laptop_and_a_phone(open_session, tmp_path):
                 const r = el.getBoundingClientRect();
                 return r.width > 0 && (r.right > outer.right + 1 || r.left < outer.left - 1);
             }).map(el => card.dataset.reference + ': ' + el.tagName + ' ' + el.textContent.slice(0, 40));
-        })""")
+        })"""
+    )
     assert overflowing == []
     page.screenshot(path=str(tmp_path / "board-1280.png"), full_page=True)
 
@@ -62,7 +62,9 @@ def test_board_fits_a_laptop_and_a_phone(open_session, tmp_path):
     expect(picker).to_be_visible()
     expect(page.locator('[data-testid="board-column"]:visible')).to_have_count(1)
     expect(page.locator('[data-testid="board-column"][data-state="open"]')).to_be_visible()
-    count = page.locator('[data-testid="board-column"][data-state="resolved"] [data-testid="column-count"]').text_content()
+    count = page.locator(
+        '[data-testid="board-column"][data-state="resolved"] [data-testid="column-count"]'
+    ).text_content()
     expect(picker.locator('option[value="resolved"]')).to_have_text(f"Résolu ({count})")
     picker.select_option("resolved")
     expect(page.locator('[data-testid="board-column"][data-state="resolved"]')).to_be_visible()

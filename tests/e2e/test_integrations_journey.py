@@ -14,13 +14,13 @@ import time
 import httpx
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import select
 
 from pixmania_incidents.db import make_engine, session_scope
 from pixmania_incidents.models import User
 from pixmania_incidents.services import api_keys, webhooks
 from pixmania_incidents.services.common import Actor
 from pixmania_incidents.vocabulary import WEBHOOK_EVENTS
-from sqlmodel import select
 from tests.e2e.conftest import CASE_URL, Session
 from tests.receiver import WAIT, Receiver
 from tests.server import make_server
@@ -34,9 +34,14 @@ LIVE = 5_000
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    app = make_server(tmp_path_factory.mktemp("integrations-e2e"), extra_env={
-        "PIXMANIA_WEBHOOK_ALLOW": "127.0.0.1", "PIXMANIA_WEBHOOK_SECONDS": "0.5", "PIXMANIA_MAIL_SECONDS": "1",
-    }).start()
+    app = make_server(
+        tmp_path_factory.mktemp("integrations-e2e"),
+        extra_env={
+            "PIXMANIA_WEBHOOK_ALLOW": "127.0.0.1",
+            "PIXMANIA_WEBHOOK_SECONDS": "0.5",
+            "PIXMANIA_MAIL_SECONDS": "1",
+        },
+    ).start()
     yield app
     app.stop()
 
@@ -73,17 +78,41 @@ def test_an_order_from_intake_becomes_a_case_the_back_office_answers(server, bro
     # The order system sends the shop (linked by its name), a listing, a new customer, the order, its parcel.
     records = [
         {"type": "shop", "id": "MK-S-1", "name": "TechShop"},
-        {"type": "listing", "id": "MK-P-1", "shop_id": "MK-S-1", "sku": "MK-ENCEINTE-1", "title": "Enceinte Bluetooth",
-         "price_cents": 4990},
+        {
+            "type": "listing",
+            "id": "MK-P-1",
+            "shop_id": "MK-S-1",
+            "sku": "MK-ENCEINTE-1",
+            "title": "Enceinte Bluetooth",
+            "price_cents": 4990,
+        },
         {"type": "customer", "id": "MK-C-1", "email": CUSTOMER_EMAIL, "name": "Nadia Intake"},
-        {"type": "order", "id": "MK-O-1", "reference": "MK-2026-0001", "shop_id": "MK-S-1", "customer_id": "MK-C-1",
-         "placed_at": "2026-11-20T10:00:00+01:00", "shipping_address": "8 rue C, 69003 Lyon",
-         "lines": [{"id": "MK-O-1-1", "listing_id": "MK-P-1", "quantity": 1, "unit_price_cents": 4990}]},
-        {"type": "shipment", "id": "MK-SH-1", "order_id": "MK-O-1", "carrier": "Colissimo", "tracking_number": "6A1",
-         "state": "delivered", "shipped_at": "2026-11-21T09:00:00Z", "delivered_at": "2026-11-23T12:00:00Z"},
+        {
+            "type": "order",
+            "id": "MK-O-1",
+            "reference": "MK-2026-0001",
+            "shop_id": "MK-S-1",
+            "customer_id": "MK-C-1",
+            "placed_at": "2026-11-20T10:00:00+01:00",
+            "shipping_address": "8 rue C, 69003 Lyon",
+            "lines": [{"id": "MK-O-1-1", "listing_id": "MK-P-1", "quantity": 1, "unit_price_cents": 4990}],
+        },
+        {
+            "type": "shipment",
+            "id": "MK-SH-1",
+            "order_id": "MK-O-1",
+            "carrier": "Colissimo",
+            "tracking_number": "6A1",
+            "state": "delivered",
+            "shipped_at": "2026-11-21T09:00:00Z",
+            "delivered_at": "2026-11-23T12:00:00Z",
+        },
     ]
-    sent = api.post("/intake/bulk", content="\n".join(json.dumps(r) for r in records),
-                    headers={"Authorization": f"Bearer {operator_key}", "Content-Type": "application/x-ndjson"})
+    sent = api.post(
+        "/intake/bulk",
+        content="\n".join(json.dumps(r) for r in records),
+        headers={"Authorization": f"Bearer {operator_key}", "Content-Type": "application/x-ndjson"},
+    )
     assert sent.status_code == 200, sent.text
     assert sent.json()["counts"]["refused"] == 0
 
@@ -116,8 +145,11 @@ def test_an_order_from_intake_becomes_a_case_the_back_office_answers(server, bro
     assert opened["data"]["incident"]["reference"] == reference
 
     # It replies through the API; the customer's open page shows it live.
-    reply = api.post(f"/incidents/{case['id']}/messages", headers=seller_auth,
-                     data={"body": "Nous ouvrons une enquête auprès de Colissimo."})
+    reply = api.post(
+        f"/incidents/{case['id']}/messages",
+        headers=seller_auth,
+        data={"body": "Nous ouvrons une enquête auprès de Colissimo."},
+    )
     assert reply.status_code == 201, reply.text
     expect(page.get_by_test_id("thread")).to_contain_text("Nous ouvrons une enquête", timeout=LIVE)
     assert page.evaluate("window.__noReload") == "still here"

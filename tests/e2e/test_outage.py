@@ -104,8 +104,9 @@ def e2e_server(tmp_path_factory, proxy):
     """This module's own server, on a PostgreSQL database of its own, through the proxy."""
     with pg_database("pixmania_outage") as direct:
         through_proxy = sa.engine.make_url(direct).set(host="127.0.0.1", port=proxy.port)
-        server = make_server(tmp_path_factory.mktemp("outage"),
-                             db_url=through_proxy.render_as_string(hide_password=False))
+        server = make_server(
+            tmp_path_factory.mktemp("outage"), db_url=through_proxy.render_as_string(hide_password=False)
+        )
         server.start()
         try:
             yield server

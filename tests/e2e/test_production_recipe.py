@@ -37,8 +37,17 @@ from playwright.sync_api import Browser, Page, Response, sync_playwright
 from tests.backends import open_cases
 from tests.e2e.conftest import DEMO_PASSWORD, LAUNCH_ARGS, Session, expect
 from tests.recipe import NGINX_SITE, ROOT, example_env, read_unit, render
-from tests.server import AppServer, backend_pids, base_env, connection_owners, free_port, pg_database, \
-    redis_database, run_cli, scaled_wanted
+from tests.server import (
+    AppServer,
+    backend_pids,
+    base_env,
+    connection_owners,
+    free_port,
+    pg_database,
+    redis_database,
+    run_cli,
+    scaled_wanted,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.production]
 
@@ -122,8 +131,11 @@ def site(tmp_path_factory) -> Iterator[Site]:
     cert.private_key_pem.write_to_path(str(tmp / "key.pem"))
     cert.cert_chain_pems[0].write_to_path(str(tmp / "cert.pem"))
     relay = Controller(Sink(), hostname="127.0.0.1", port=smtp_port)  # the mail relay
-    app, build, migrate = read_unit("pixmania.service"), read_unit("pixmania-build.service"), \
-        read_unit("pixmania-migrate.service")
+    app, build, migrate = (
+        read_unit("pixmania.service"),
+        read_unit("pixmania-build.service"),
+        read_unit("pixmania-migrate.service"),
+    )
     with pg_database() as db_url, redis_database() as redis_url, _running(relay):
         # The example file with the site's own values: everything else is run as written.
         site_values = {
@@ -160,28 +172,51 @@ def site(tmp_path_factory) -> Iterator[Site]:
         server = AppServer(app_port, tmp, env)
         server.log_path = tmp / "app.log"
         with open(server.log_path, "w") as log:
-            server.proc = subprocess.Popen(app.command("ExecStart", env), cwd=ROOT, env=env, stdout=log,
-                                           stderr=subprocess.STDOUT, start_new_session=True)
+            server.proc = subprocess.Popen(
+                app.command("ExecStart", env),
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         conf = tmp / "nginx.conf"
         try:
-            _wait(lambda: server.proc.poll() is not None or _healthy(f"http://127.0.0.1:{app_port}/api/health"),
-                  300, "the app's health")
+            _wait(
+                lambda: server.proc.poll() is not None or _healthy(f"http://127.0.0.1:{app_port}/api/health"),
+                300,
+                "the app's health",
+            )
             assert server.proc.poll() is None, server.log_path.read_text()[-3000:]
-            (tmp / "site.conf").write_text(render(NGINX_SITE, {
-                "NGINX_SERVER_NAME": HOST, "NGINX_HTTPS_PORT": str(https_port), "NGINX_HTTP_PORT": str(http_port),
-                "NGINX_TLS_CERTIFICATE": str(tmp / "cert.pem"), "NGINX_TLS_KEY": str(tmp / "key.pem"),
-                "PIXMANIA_UPSTREAM": f"127.0.0.1:{app_port}", "PIXMANIA_PUBLIC_URL": public_url}))
+            (tmp / "site.conf").write_text(
+                render(
+                    NGINX_SITE,
+                    {
+                        "NGINX_SERVER_NAME": HOST,
+                        "NGINX_HTTPS_PORT": str(https_port),
+                        "NGINX_HTTP_PORT": str(http_port),
+                        "NGINX_TLS_CERTIFICATE": str(tmp / "cert.pem"),
+                        "NGINX_TLS_KEY": str(tmp / "key.pem"),
+                        "PIXMANIA_UPSTREAM": f"127.0.0.1:{app_port}",
+                        "PIXMANIA_PUBLIC_URL": public_url,
+                    },
+                )
+            )
             conf.write_text(
                 ("user root;\n" if os.getuid() == 0 else "")
                 + f"worker_processes 1;\npid {tmp}/nginx.pid;\nerror_log {tmp}/nginx-error.log;\n"
                 "events { worker_connections 512; }\n"
                 f"http {{\n  access_log {tmp}/nginx-access.log;\n"
-                + "".join(f"  {kind}_temp_path {tmp}/nginx-{kind};\n"
-                          for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-                + f"  include {tmp}/site.conf;\n}}\n")
+                + "".join(
+                    f"  {kind}_temp_path {tmp}/nginx-{kind};\n"
+                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+                )
+                + f"  include {tmp}/site.conf;\n}}\n"
+            )
             _run([nginx, "-t", "-c", str(conf)], env, "nginx -t on the site")
-            proxy = subprocess.Popen([nginx, "-c", str(conf), "-g", "daemon off;"], cwd=tmp,
-                                     stderr=open(tmp / "nginx.stderr", "w"))
+            proxy = subprocess.Popen(
+                [nginx, "-c", str(conf), "-g", "daemon off;"], cwd=tmp, stderr=open(tmp / "nginx.stderr", "w")
+            )
             try:
                 _wait(lambda: proxy.poll() is not None or (tmp / "nginx.pid").exists(), 30, "nginx")
                 assert proxy.poll() is None, (tmp / "nginx.stderr").read_text()
@@ -206,7 +241,11 @@ def _running(relay) -> Iterator[None]:  # noqa: ANN001 - an aiosmtpd Controller
 def browser(site: Site) -> Iterator[Browser]:
     """Chromium sending the site's name to the IPv6 loopback and accepting the throwaway certificate's key."""
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    args = [*LAUNCH_ARGS, f"--host-resolver-rules=MAP {HOST} [::1]", f"--ignore-certificate-errors-spki-list={site.spki}"]
+    args = [
+        *LAUNCH_ARGS,
+        f"--host-resolver-rules=MAP {HOST} [::1]",
+        f"--ignore-certificate-errors-spki-list={site.spki}",
+    ]
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=args) if exe else p.chromium.launch(args=args)
         yield b
@@ -305,8 +344,9 @@ def test_the_recipe_serves_a_live_desk_over_https_through_nginx(site: Site, brow
         check = unit.command("ExecReload", site.unit_env, 0)
         assert "check-config" in check
         _run(check, site.unit_env, "the configuration check before the reload", 120)
-        _run(unit.command("ExecReload", site.unit_env, 1, MAINPID=str(site.server.proc.pid)), site.unit_env,
-             "the reload")
+        _run(
+            unit.command("ExecReload", site.unit_env, 1, MAINPID=str(site.server.proc.pid)), site.unit_env, "the reload"
+        )
         _wait(lambda: len(site.workers) == WORKERS and not before & set(site.workers), 180, "every worker restarted")
         third = f"Votre remboursement part ce soir {uuid.uuid4().hex[:6]}"
         _post(seller.page, third, reference)
@@ -348,8 +388,9 @@ def test_a_forged_forwarded_address_is_not_believed(site: Site, browser: Browser
 
 
 def test_plain_http_is_sent_to_the_public_url(site: Site):
-    request = urllib.request.Request(f"http://127.0.0.1:{site.http_port}/login?next=/orders",
-                                     headers={"Host": f"{HOST}:{site.http_port}"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{site.http_port}/login?next=/orders", headers={"Host": f"{HOST}:{site.http_port}"}
+    )
     opener = urllib.request.build_opener(_NoRedirect())
     with pytest.raises(urllib.error.HTTPError) as answer:
         opener.open(request, timeout=10)

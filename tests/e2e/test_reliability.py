@@ -26,8 +26,8 @@ from pixmania_incidents.services import fulfilment, incidents
 from pixmania_incidents.services.common import Actor
 from pixmania_incidents.services.evidence import Upload
 from tests.backends import open_cases
-from tests.server import run_cli
 from tests.e2e.conftest import CASE_URL
+from tests.server import run_cli
 
 CUSTOMER = "client@demo.example.com"
 SELLER = "vendeur.techshop@demo.example.com"
@@ -62,9 +62,13 @@ def _untouched_lines(server, count: int, shop: str = "%") -> list[int]:
 
 def _evidence_of(server, reference: str) -> list[str]:
     with sqlite3.connect(_db(server)) as conn:
-        return [r[0] for r in conn.execute(
-            "SELECT filename FROM evidence e JOIN incident i ON i.id = e.incident_id WHERE i.reference = ?",
-            (reference,))]
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT filename FROM evidence e JOIN incident i ON i.id = e.incident_id WHERE i.reference = ?",
+                (reference,),
+            )
+        ]
 
 
 def _report(page: Page, line_id: int, type_label: str, text: str) -> None:
@@ -177,8 +181,10 @@ def _failing(server, table: str) -> Iterator[None]:
     """Every new row of `table` is refused by the database (a trigger): the service raises an
     error no service anticipated, as when the database misbehaves."""
     with sqlite3.connect(_db(server), isolation_level=None) as conn:
-        conn.execute(f"CREATE TRIGGER reliability_test BEFORE INSERT ON {table} "
-                     "BEGIN SELECT RAISE(ABORT, 'simulated database failure'); END")
+        conn.execute(
+            f"CREATE TRIGGER reliability_test BEFORE INSERT ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'simulated database failure'); END"
+        )
     try:
         yield
     finally:
@@ -196,7 +202,9 @@ def _in_server_log(server, text: str) -> str:
     raise AssertionError(f"{text!r} is not in the server log")
 
 
-def test_an_unexpected_error_says_what_failed_frees_the_composer_and_keeps_the_draft(open_session, e2e_server, tmp_path):
+def test_an_unexpected_error_says_what_failed_frees_the_composer_and_keeps_the_draft(
+    open_session, e2e_server, tmp_path
+):
     customer = open_session(CUSTOMER)
     page = customer.page
     reference = open_cases(e2e_server, CUSTOMER)[0][1]
@@ -336,12 +344,16 @@ def _overdue(server, case_id: int, kind: str) -> None:
     """Time passes: the case's `kind` deadline (and its obligation) ended yesterday."""
     due = (datetime.now(timezone.utc) - timedelta(days=1)).replace(tzinfo=None).isoformat(sep=" ")
     with sqlite3.connect(_db(server)) as conn:
-        conn.execute("UPDATE deadline SET due_at = ?, at_risk_at = ?, next_check_at = ? WHERE incident_id = ? "
-                     "AND kind = ?", (due, due, due, case_id, kind))
+        conn.execute(
+            "UPDATE deadline SET due_at = ?, at_risk_at = ?, next_check_at = ? WHERE incident_id = ? AND kind = ?",
+            (due, due, due, case_id, kind),
+        )
         conn.execute("UPDATE obligation SET due_at = ? WHERE incident_id = ? AND kind = ?", (due, case_id, kind))
 
 
-def test_withdrawing_an_arbitration_asked_after_resolution_is_offered_exactly_then(open_session, e2e_server, monkeypatch):
+def test_withdrawing_an_arbitration_asked_after_resolution_is_offered_exactly_then(
+    open_session, e2e_server, monkeypatch
+):
     case_id = _agreed_case(e2e_server, monkeypatch, "refund_partial", 1_000)
     customer = open_session(CUSTOMER)
     page = customer.page
@@ -353,8 +365,14 @@ def test_withdrawing_an_arbitration_asked_after_resolution_is_offered_exactly_th
     _overdue(e2e_server, case_id, "refund")  # the seller did not refund in time
     with _services(e2e_server, monkeypatch) as session:
         case = session.get(Incident, case_id)
-        incidents.request_arbitration(session, _actor(session, CUSTOMER), case_id, case.version,
-                                      "Le remboursement n'est jamais arrivé.", [Upload("releve.png", _png())])
+        incidents.request_arbitration(
+            session,
+            _actor(session, CUSTOMER),
+            case_id,
+            case.version,
+            "Le remboursement n'est jamais arrivé.",
+            [Upload("releve.png", _png())],
+        )
     page.reload()  # changed outside the app: no live push
     expect(page.get_by_test_id("case-state")).to_contain_text("En arbitrage")
     expect(withdraw).to_be_visible()
@@ -400,7 +418,9 @@ def test_closing_for_an_item_never_sent_back_is_offered_to_the_seller_exactly_th
     page.locator("[data-testid=board-column][data-state=closed]").get_by_role("button", name="Afficher").click()
     card = page.locator("[data-testid=board-card][data-state=closed]").filter(has_text="article non renvoyé")
     expect(card.first).to_be_visible()
-    expect(page.locator("[data-testid=board-card]:not([data-state=closed]) [data-testid=case-outcome]")).to_have_count(0)
+    expect(page.locator("[data-testid=board-card]:not([data-state=closed]) [data-testid=case-outcome]")).to_have_count(
+        0
+    )
     assert not seller.errors
 
 

@@ -33,8 +33,11 @@ def test_seller_works_a_case_from_the_board(open_session):
 
     # The most urgent card comes first: due instants never go down along a column.
     for state in ("open", "in_progress"):
-        dues = column(page, state).locator('[data-testid="board-card"] [data-testid="countdown"]').evaluate_all(
-            "els => els.map(e => e.dataset.due)")
+        dues = (
+            column(page, state)
+            .locator('[data-testid="board-card"] [data-testid="countdown"]')
+            .evaluate_all("els => els.map(e => e.dataset.due)")
+        )
         instants = [datetime.fromisoformat(d) for d in dues]
         assert instants == sorted(instants), state
     assert len(open_cards.all()) >= 2
@@ -66,7 +69,9 @@ def test_seller_works_a_case_from_the_board(open_session):
     page.get_by_label("Message au client").fill("Nous vous proposons un remboursement partiel de 10 €.")
     page.get_by_role("button", name="Envoyer la proposition").click()
     expect(page.get_by_role("alert").filter(has_text="Indiquez un montant")).to_be_visible()
-    expect(page.get_by_label("Message au client")).to_have_value("Nous vous proposons un remboursement partiel de 10 €.")
+    expect(page.get_by_label("Message au client")).to_have_value(
+        "Nous vous proposons un remboursement partiel de 10 €."
+    )
     page.get_by_label("Montant remboursé (€)").fill("10,00")
     page.get_by_role("button", name="Envoyer la proposition").click()
     expect(page.get_by_test_id("pending-proposal")).to_contain_text("10,00")

@@ -22,9 +22,13 @@ DEMO_BAND = "Données de démonstration"
 def _record(page: Page) -> list[str]:
     """Every frame the tab's websockets receive, from now on."""
     frames: list[str] = []
-    page.on("websocket", lambda ws: ws.on(
-        "framereceived", lambda payload: frames.append(payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))
-    ))
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived",
+            lambda payload: frames.append(payload if isinstance(payload, str) else payload.decode("utf-8", "replace")),
+        ),
+    )
     return frames
 
 
@@ -44,7 +48,7 @@ def _after_end(frames: list[str]) -> str:
     """What reached the tab once it was told its session ended (the echo of its own address aside)."""
     told = next(i for i, frame in enumerate(frames) if "session_ended" in frame)
     out = []
-    for frame in frames[told + 1:]:
+    for frame in frames[told + 1 :]:
         start = frame.find("[")
         try:
             out.append(json.dumps(_without_router_echo(json.loads(frame[start:])), ensure_ascii=False))

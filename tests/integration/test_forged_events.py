@@ -37,7 +37,6 @@ CAMILLE = "client@demo.example.com"
 LUCAS = "client2@demo.example.com"
 
 
-
 @pytest.fixture(scope="module")
 def forged_server(tmp_path_factory):
     """Without the background loops: a deadline the sweep records meanwhile is not the attacker's doing."""
@@ -58,7 +57,9 @@ def _camille_case(server, unflagged: bool = False) -> dict:
         row = con.execute(
             "SELECT i.id, i.reference, i.description, i.version, i.order_line_id, i.shop_id, a.id AS customer_id, "
             "a.email, a.phone, a.address FROM incident i JOIN account a ON a.id = i.customer_id "
-            f"WHERE a.email = ? AND i.state NOT IN ('closed'){flag_clause} ORDER BY i.id LIMIT 1", (CAMILLE,)).fetchone()
+            f"WHERE a.email = ? AND i.state NOT IN ('closed'){flag_clause} ORDER BY i.id LIMIT 1",
+            (CAMILLE,),
+        ).fetchone()
         return dict(row)
 
 
@@ -69,7 +70,7 @@ def _camille_case(server, unflagged: bool = False) -> dict:
 CAMILLES = "(SELECT id FROM incident WHERE customer_id = (SELECT id FROM account WHERE email = :camille))"
 WATCHES = {
     "camille_cases": "SELECT id, state, version, outcome, arbitrator_id, help_requested_at FROM incident "
-                     "WHERE customer_id = (SELECT id FROM account WHERE email = :camille)",
+    "WHERE customer_id = (SELECT id FROM account WHERE email = :camille)",
     "camille_threads": f"SELECT id, body, visibility FROM message WHERE incident_id IN {CAMILLES}",
     "camille_events": f"SELECT id, kind FROM incidentevent WHERE incident_id IN {CAMILLES}",
     "victim_case": "SELECT id, state, version, outcome, arbitrator_id, help_requested_at FROM incident WHERE id = :victim",
@@ -107,8 +108,10 @@ def _changes(before: dict, after: dict, strict: set[str], kept: set[str]) -> dic
 def _hashes(server) -> list[str]:
     """Secrets no reply may carry, whoever asks: password hashes, stored session and link hashes."""
     with _db(server) as con:
-        rows = con.execute("SELECT password_hash FROM account UNION ALL SELECT token_hash FROM loginsession "
-                           "UNION ALL SELECT token_hash FROM passwordreset").fetchall()
+        rows = con.execute(
+            "SELECT password_hash FROM account UNION ALL SELECT token_hash FROM loginsession "
+            "UNION ALL SELECT token_hash FROM passwordreset"
+        ).fetchall()
     return [r[0] for r in rows if r[0]]
 
 
@@ -131,20 +134,36 @@ ATTACKERS = [
     Attacker("seller", None, EVERYTHING),
     # The product team answers listing flags (its own changes, which notify their raisers); it may
     # not see a case no flag points at.
-    Attacker("product", "produit@demo.example.com",
-             EVERYTHING - {"flags", "camille_events", "camille_cases", "others_notifications"},
-             frozenset({"others_notifications"}), unflagged=True),
+    Attacker(
+        "product",
+        "produit@demo.example.com",
+        EVERYTHING - {"flags", "camille_events", "camille_cases", "others_notifications"},
+        frozenset({"others_notifications"}),
+        unflagged=True,
+    ),
     # Customer service and the arbitrator see every case and may write in it, take it, raise flags.
-    Attacker("support", "support@demo.example.com",
-             frozenset({"decisions", "proposals", "ratings", "accounts", "shops", "others_sessions"}),
-             frozenset({"flags", "others_notifications", "camille_threads"}), foreign_case=False),
-    Attacker("arbitrator", "arbitre@demo.example.com",
-             frozenset({"proposals", "ratings", "accounts", "shops", "others_sessions"}),
-             frozenset({"flags", "others_notifications", "camille_threads"}), foreign_case=False),
+    Attacker(
+        "support",
+        "support@demo.example.com",
+        frozenset({"decisions", "proposals", "ratings", "accounts", "shops", "others_sessions"}),
+        frozenset({"flags", "others_notifications", "camille_threads"}),
+        foreign_case=False,
+    ),
+    Attacker(
+        "arbitrator",
+        "arbitre@demo.example.com",
+        frozenset({"proposals", "ratings", "accounts", "shops", "others_sessions"}),
+        frozenset({"flags", "others_notifications", "camille_threads"}),
+        foreign_case=False,
+    ),
     # The administrator manages accounts and shops (and may write internal notes), nothing of a case's course.
-    Attacker("admin", "admin@demo.example.com",
-             frozenset({"cases", "proposals", "ratings", "flags", "guidelines"}),
-             frozenset({"others_notifications", "camille_threads"}), foreign_case=False),
+    Attacker(
+        "admin",
+        "admin@demo.example.com",
+        frozenset({"cases", "proposals", "ratings", "flags", "guidelines"}),
+        frozenset({"others_notifications", "camille_threads"}),
+        foreign_case=False,
+    ),
 ]
 
 
@@ -152,8 +171,9 @@ def _email(server, attacker: Attacker, case: dict) -> str:
     if attacker.email:
         return attacker.email
     with _db(server) as con:
-        return con.execute("SELECT email FROM account WHERE role = 'seller' AND shop_id != ? ORDER BY id LIMIT 1",
-                           (case["shop_id"],)).fetchone()[0]
+        return con.execute(
+            "SELECT email FROM account WHERE role = 'seller' AND shop_id != ? ORDER BY id LIMIT 1", (case["shop_id"],)
+        ).fetchone()[0]
 
 
 # --- the events ----------------------------------------------------------------------------
@@ -188,8 +208,16 @@ def _forged_payloads(fn, case: dict) -> list[dict]:
         elif name.endswith("id") or "incident" in name or name in {"key", "value", "item"}:
             victim[p.name] = case["id"]
         elif name in {"form_data", "data", "form"}:
-            victim[p.name] = {"incident_id": case["id"], "body": "forged", "reason": "forged", "version": case["version"],
-                              "amount": "1", "score": "5", "comment": "forged", "email": CAMILLE}
+            victim[p.name] = {
+                "incident_id": case["id"],
+                "body": "forged",
+                "reason": "forged",
+                "version": case["version"],
+                "amount": "1",
+                "score": "5",
+                "comment": "forged",
+                "email": CAMILLE,
+            }
         elif name in {"files", "uploads"}:
             victim[p.name] = []
         else:
@@ -229,8 +257,9 @@ async def _settled(client: ReflexClient, quiet: float = 3.0, longest: float = 18
 
 
 def _logout(server, cookie: str) -> None:
-    request = urllib.request.Request(f"{server.url}/auth/logout", data=b"", method="POST",
-                                     headers={"Cookie": cookie, "Origin": server.url})
+    request = urllib.request.Request(
+        f"{server.url}/auth/logout", data=b"", method="POST", headers={"Cookie": cookie, "Origin": server.url}
+    )
     try:
         urllib.request.urlopen(request, timeout=10)
     except urllib.error.HTTPError as exc:
@@ -305,10 +334,13 @@ def test_a_tab_whose_session_ended_reads_and_changes_nothing_whatever_it_sends(f
     cookie = login_cookie(forged_server.url, email, PASSWORD)
     with _db(forged_server) as con:
         name, own, shop = con.execute("SELECT name, id, shop_id FROM account WHERE email = ?", (email,)).fetchone()
-        mine = con.execute("SELECT id, version, order_line_id, description FROM incident WHERE customer_id = ? "
-                           "OR shop_id = ? ORDER BY id LIMIT 1", (own, shop)).fetchone()
+        mine = con.execute(
+            "SELECT id, version, order_line_id, description FROM incident WHERE customer_id = ? "
+            "OR shop_id = ? ORDER BY id LIMIT 1",
+            (own, shop),
+        ).fetchone()
     # Customers and sellers forge with their own case's ids; the staff with a case they could act on.
-    target = dict(zip(("id", "version", "order_line_id", "description"), mine)) if mine else case
+    target = dict(zip(("id", "version", "order_line_id", "description"), mine, strict=False)) if mine else case
 
     async def run():
         client = ReflexClient(forged_server.url, cookie=cookie)
@@ -336,8 +368,11 @@ def test_a_tab_whose_session_ended_reads_and_changes_nothing_whatever_it_sends(f
 def test_replayed_logged_out_session_is_refused(forged_server):
     cookie = login_cookie(forged_server.url, LUCAS, PASSWORD)
     with _db(forged_server) as con:
-        own = con.execute("SELECT i.id, i.version FROM incident i JOIN account a ON a.id = i.customer_id "
-                          "WHERE a.email = ? AND i.state != 'closed' ORDER BY i.id LIMIT 1", (LUCAS,)).fetchone()
+        own = con.execute(
+            "SELECT i.id, i.version FROM incident i JOIN account a ON a.id = i.customer_id "
+            "WHERE a.email = ? AND i.state != 'closed' ORDER BY i.id LIMIT 1",
+            (LUCAS,),
+        ).fetchone()
         messages_before = con.execute("SELECT count(*) FROM message WHERE incident_id = ?", (own[0],)).fetchone()[0]
     _logout(forged_server, cookie)
 
@@ -349,7 +384,9 @@ def test_replayed_logged_out_session_is_refused(forged_server):
             for name, handler in cls.event_handlers.items():
                 if "message" in name or "post" in name or "send" in name:
                     params = [p for p in inspect.signature(handler.fn).parameters if p != "self"]
-                    await client.emit(f"{cls.get_full_name()}.{name}", {p: "replayed" for p in params}, path=f"/incidents/{own[0]}")
+                    await client.emit(
+                        f"{cls.get_full_name()}.{name}", {p: "replayed" for p in params}, path=f"/incidents/{own[0]}"
+                    )
         updates += await client.collect(2)
         await client.close()
         return flatten(updates)
@@ -357,12 +394,24 @@ def test_replayed_logged_out_session_is_refused(forged_server):
     text = asyncio.run(run())
     assert "/login" in text  # the guard sends the replayed session to the login page
     with _db(forged_server) as con:
-        assert con.execute("SELECT count(*) FROM message WHERE incident_id = ?", (own[0],)).fetchone()[0] == messages_before
+        assert (
+            con.execute("SELECT count(*) FROM message WHERE incident_id = ?", (own[0],)).fetchone()[0]
+            == messages_before
+        )
 
 
 def test_every_state_of_every_module_is_forged():
     """The walk finds the panels the root state's registered substates alone missed, and the
     session end's own handlers."""
     names = {cls.__name__ for cls in _state_classes()}
-    assert {"SellerCaseState", "IncidentStaffState", "ProductCaseState", "FlagActionsState", "ArbitrationCaseState",
-            "TabState", "DemoBandState", "AccountsState", "BellState"} <= names
+    assert {
+        "SellerCaseState",
+        "IncidentStaffState",
+        "ProductCaseState",
+        "FlagActionsState",
+        "ArbitrationCaseState",
+        "TabState",
+        "DemoBandState",
+        "AccountsState",
+        "BellState",
+    } <= names

@@ -32,8 +32,12 @@ def _breach_response_clock(server, incident_id: int) -> None:
         con.execute(
             "UPDATE deadline SET due_at = ?, at_risk_at = ?, next_check_at = ? "
             "WHERE incident_id = ? AND kind = 'response' AND met_at IS NULL AND settled IS NULL",
-            (_stamp(now - timedelta(minutes=1)), _stamp(now - timedelta(hours=1)), _stamp(now - timedelta(minutes=1)),
-             incident_id),
+            (
+                _stamp(now - timedelta(minutes=1)),
+                _stamp(now - timedelta(hours=1)),
+                _stamp(now - timedelta(minutes=1)),
+                incident_id,
+            ),
         )
 
 
@@ -46,14 +50,21 @@ def _breaches(server, incident_id: int) -> int:
 
 def _mailed_subjects(server) -> list[str]:
     folder = server.data_dir / "mail"
-    return [str(email.message_from_bytes(p.read_bytes(), policy=email.policy.default)["Subject"])
-            for p in folder.glob("*.eml")] if folder.is_dir() else []
+    return (
+        [
+            str(email.message_from_bytes(p.read_bytes(), policy=email.policy.default)["Subject"])
+            for p in folder.glob("*.eml")
+        ]
+        if folder.is_dir()
+        else []
+    )
 
 
 def test_a_breach_reaches_the_open_page_the_event_log_and_the_mail(app_server):
     with _db(app_server) as con:
         incident_id, reference = con.execute(
-            "SELECT id, reference FROM incident WHERE description LIKE '%HDMI%'").fetchone()
+            "SELECT id, reference FROM incident WHERE description LIKE '%HDMI%'"
+        ).fetchone()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
         seller = Session(browser, app_server.url)
@@ -79,8 +90,9 @@ def test_a_breach_reaches_the_open_page_the_event_log_and_the_mail(app_server):
         time.sleep(20)  # another sweep pass at least
         assert _breaches(app_server, incident_id) == 1
         with _db(app_server) as con:
-            pending = con.execute("SELECT count(*) FROM mailoutbox WHERE status = 'pending' AND subject LIKE ?",
-                                  (f"%{reference}%",)).fetchone()[0]
+            pending = con.execute(
+                "SELECT count(*) FROM mailoutbox WHERE status = 'pending' AND subject LIKE ?", (f"%{reference}%",)
+            ).fetchone()[0]
         assert pending == 0
         seller.close()
         browser.close()

@@ -36,9 +36,12 @@ def _raw_post(url: str, headers: dict[str, str], body: bytes = b"", timeout: flo
 
 
 def _upload_headers(length: int, cookie: str | None = None) -> dict[str, str]:
-    headers = {"Content-Type": "multipart/form-data; boundary=xyz", "Content-Length": str(length),
-               "Reflex-Client-Token": "00000000-0000-0000-0000-000000000000",
-               "Reflex-Event-Handler": "reflex___state____state.anything"}
+    headers = {
+        "Content-Type": "multipart/form-data; boundary=xyz",
+        "Content-Length": str(length),
+        "Reflex-Client-Token": "00000000-0000-0000-0000-000000000000",
+        "Reflex-Event-Handler": "reflex___state____state.anything",
+    }
     return {**headers, "Cookie": cookie} if cookie else headers
 
 
@@ -67,8 +70,9 @@ def test_every_kind_of_response_carries_the_security_headers(app_server, path):
 
 
 def test_a_form_from_another_origin_gets_the_page_that_says_so(app_server):
-    request = urllib.request.Request(f"{app_server.url}/auth/login", data=b"email=a%40b.fr&password=x",
-                                     headers={"Origin": "http://evil.example"})
+    request = urllib.request.Request(
+        f"{app_server.url}/auth/login", data=b"email=a%40b.fr&password=x", headers={"Origin": "http://evil.example"}
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     text = refused.value.read().decode()
@@ -115,7 +119,12 @@ def _values(store, key: bytes) -> bytes:  # noqa: ANN001
     if kind == b"hash":
         return b"".join(k + v for k, v in store.hgetall(key).items())
     if kind in (b"set", b"list", b"zset"):
-        items = store.smembers(key) if kind == b"set" else store.lrange(key, 0, -1) if kind == b"list" else \
-            store.zrange(key, 0, -1)
+        items = (
+            store.smembers(key)
+            if kind == b"set"
+            else store.lrange(key, 0, -1)
+            if kind == b"list"
+            else store.zrange(key, 0, -1)
+        )
         return b"".join(items)
     return b""

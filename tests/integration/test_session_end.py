@@ -53,14 +53,19 @@ def _user_id(server, email: str) -> int:
 def _expire(server, cookie: str, at: datetime) -> None:
     """Move the session's expiry, as time passing would."""
     raw = cookie.split("=", 1)[1]
-    _sql(server, "UPDATE loginsession SET expires_at = :at WHERE token_hash = :h",
-         at=at.astimezone(timezone.utc).replace(tzinfo=None), h=auth.hash_token(raw))
+    _sql(
+        server,
+        "UPDATE loginsession SET expires_at = :at WHERE token_hash = :h",
+        at=at.astimezone(timezone.utc).replace(tzinfo=None),
+        h=auth.hash_token(raw),
+    )
 
 
 def _logout(server, cookie: str) -> None:
     """The app's logout button: a form POST to the route."""
-    request = urllib.request.Request(f"{server.url}/auth/logout", data=b"", method="POST",
-                                     headers={"Cookie": cookie, "Origin": server.url})
+    request = urllib.request.Request(
+        f"{server.url}/auth/logout", data=b"", method="POST", headers={"Cookie": cookie, "Origin": server.url}
+    )
     try:
         urllib.request.urlopen(request, timeout=10)
     except urllib.error.HTTPError as exc:
@@ -253,7 +258,11 @@ def test_a_wrong_current_password_from_the_page_counts_against_the_address_too(a
         tab = await _tab(app_server, cookie, "/account")
         try:
             await tab.collect(2)
-            form = {"current": "pas le bon mot de passe 1", "new": "Un-nouveau-mot-de-passe-9", "confirm": "Un-nouveau-mot-de-passe-9"}
+            form = {
+                "current": "pas le bon mot de passe 1",
+                "new": "Un-nouveau-mot-de-passe-9",
+                "confirm": "Un-nouveau-mot-de-passe-9",
+            }
             await tab.emit(f"{AccountState.get_full_name()}.change_password", {"form": form}, path="/account")
             return await _until(tab, "Le mot de passe actuel est incorrect.", 20)
         finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from pixmania_incidents.i18n import tr
@@ -11,8 +10,16 @@ from pixmania_incidents.services import admin, auth
 from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound
 
 NON_ADMINS = ["camille", "seller_tech", "support", "arbitrator", "product"]
-OPERATIONS = ["list_shops", "create_shop", "update_shop", "list_accounts", "create_account", "attach_seller",
-              "deactivate", "temporary_password"]
+OPERATIONS = [
+    "list_shops",
+    "create_shop",
+    "update_shop",
+    "list_accounts",
+    "create_account",
+    "attach_seller",
+    "deactivate",
+    "temporary_password",
+]
 
 
 def _operations(world):
@@ -44,26 +51,45 @@ def test_every_admin_operation_works_for_an_admin(db, world, operation):
 
 
 def test_admin_creates_a_shop_with_its_calendar(db, world):
-    shop = admin.create_shop(db, world.actor("admin"), "Boutique Metz", "ouvres", "57", "2026-08-14, 2026-08-14,2026-12-31",
-                             "09:00", "17:30", "1 place d'Armes, 57000 Metz")
+    shop = admin.create_shop(
+        db,
+        world.actor("admin"),
+        "Boutique Metz",
+        "ouvres",
+        "57",
+        "2026-08-14, 2026-08-14,2026-12-31",
+        "09:00",
+        "17:30",
+        "1 place d'Armes, 57000 Metz",
+    )
     stored = db.get(Shop, shop.id)
     assert (stored.calendar_kind, stored.subdiv, stored.closed_days, stored.work_start, stored.work_end) == (
-        "ouvres", "57", ["2026-08-14", "2026-12-31"], "09:00", "17:30")
+        "ouvres",
+        "57",
+        ["2026-08-14", "2026-12-31"],
+        "09:00",
+        "17:30",
+    )
     admin.update_shop(db, world.actor("admin"), shop.id, "Boutique Metz", "ouvrables", "", [], "08:00", "19:00")
     assert db.get(Shop, shop.id).subdiv is None
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    (dict(subdiv="GES"), "Subdivision non prise en charge : aucune, 57 (Moselle) ou 6AE (Alsace)."),
-    (dict(subdiv="68"), "Subdivision non prise en charge : aucune, 57 (Moselle) ou 6AE (Alsace)."),
-    (dict(calendar_kind="semaine"), "Calendrier inconnu : choisissez jours ouvrables ou jours ouvrés."),
-    (dict(closed_days="2026-02-30"), "Date de fermeture invalide : 2026-02-30 (format AAAA-MM-JJ)."),
-    (dict(work_start="19:00", work_end="08:00"), "Horaires invalides : format HH:MM, début avant la fin."),
-    (dict(work_start="8h"), "Horaires invalides : format HH:MM, début avant la fin."),
-    (dict(name="TechShop"), "Une boutique porte déjà ce nom."),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        (dict(subdiv="GES"), "Subdivision non prise en charge : aucune, 57 (Moselle) ou 6AE (Alsace)."),
+        (dict(subdiv="68"), "Subdivision non prise en charge : aucune, 57 (Moselle) ou 6AE (Alsace)."),
+        (dict(calendar_kind="semaine"), "Calendrier inconnu : choisissez jours ouvrables ou jours ouvrés."),
+        (dict(closed_days="2026-02-30"), "Date de fermeture invalide : 2026-02-30 (format AAAA-MM-JJ)."),
+        (dict(work_start="19:00", work_end="08:00"), "Horaires invalides : format HH:MM, début avant la fin."),
+        (dict(work_start="8h"), "Horaires invalides : format HH:MM, début avant la fin."),
+        (dict(name="TechShop"), "Une boutique porte déjà ce nom."),
+    ],
+)
 def test_invalid_shop_settings_are_refused(db, world, kwargs, message):
-    fields = dict(name="Boutique", calendar_kind="ouvrables", subdiv=None, closed_days=[], work_start="08:00", work_end="19:00")
+    fields = dict(
+        name="Boutique", calendar_kind="ouvrables", subdiv=None, closed_days=[], work_start="08:00", work_end="19:00"
+    )
     fields.update(kwargs)
     with pytest.raises(InvalidInput) as exc:
         admin.create_shop(db, world.actor("admin"), **fields)
@@ -71,10 +97,15 @@ def test_invalid_shop_settings_are_refused(db, world, kwargs, message):
 
 
 def test_created_staff_account_must_change_its_temporary_password(db, world):
-    account, temporary = admin.create_account(db, world.actor("admin"), "Nina Vendeuse", "Nina@Example.com", Role.seller,
-                                              str(world.shops["maison"].id))
+    account, temporary = admin.create_account(
+        db, world.actor("admin"), "Nina Vendeuse", "Nina@Example.com", Role.seller, str(world.shops["maison"].id)
+    )
     assert (account.email, account.role, account.shop_name, account.must_change_password) == (
-        "nina@example.com", "seller", "MaisonPlus", True)
+        "nina@example.com",
+        "seller",
+        "MaisonPlus",
+        True,
+    )
     raw, actor = auth.login(db, "nina@example.com", temporary)
     assert actor.shop_id == world.shops["maison"].id
     assert auth.identify(db, raw).must_change_password
@@ -99,7 +130,9 @@ def test_accounts_list_never_carries_password_hashes(db, world):
     rows = admin.list_accounts(db, world.actor("admin"))
     assert len(rows) == len(world.users)
     hashes = {u.password_hash for u in world.users.values()}
-    assert all("password_hash" not in row.as_dict() and not hashes & set(map(str, row.as_dict().values())) for row in rows)
+    assert all(
+        "password_hash" not in row.as_dict() and not hashes & set(map(str, row.as_dict().values())) for row in rows
+    )
 
 
 def test_attach_seller_moves_them_to_the_other_shop(db, world):

@@ -23,14 +23,13 @@ from PIL import Image
 from sqlmodel import Session
 
 from pixmania_incidents.db import make_engine
-
-from pixmania_incidents.services import analytics, arbitration as arb, fulfilment, guidelines, incidents as svc
+from pixmania_incidents.services import analytics, fulfilment, guidelines
+from pixmania_incidents.services import arbitration as arb
+from pixmania_incidents.services import incidents as svc
 from pixmania_incidents.services.analytics import percentile
 from pixmania_incidents.services.common import Forbidden, load_incident
 from pixmania_incidents.services.evidence import Upload
-from tests.conftest import NOW
-
-from tests.conftest import opening_evidence
+from tests.conftest import NOW, opening_evidence
 
 START, END = date(2026, 3, 9), date(2026, 3, 22)
 
@@ -57,8 +56,9 @@ def data(world, clock):
     at = lambda hours: setattr(clock, "at", NOW + timedelta(hours=hours))  # noqa: E731
 
     def open_(who, line, type):
-        return svc.open_incident(db, a(who), world.lines[line].id, type, "Problème.",
-                                 opening_evidence(type)).incident_id
+        return svc.open_incident(
+            db, a(who), world.lines[line].id, type, "Problème.", opening_evidence(type)
+        ).incident_id
 
     def version(iid):
         return load_incident(db, a("admin"), iid).version
@@ -125,13 +125,22 @@ def test_trend_figures_match_the_hand_computed_set(data):
     assert o["arbitration_rate"] == 0.2
     assert (o["average_rating"], o["ratings"]) == (4, 1)
     by_type = {g["key"]: g for g in t["by_type"]}
-    assert [g["key"] for g in t["by_type"]] == ["not_received", "defective", "not_as_described", "wrong_item", "damaged"]
+    assert [g["key"] for g in t["by_type"]] == [
+        "not_received",
+        "defective",
+        "not_as_described",
+        "wrong_item",
+        "damaged",
+    ]
     assert by_type["damaged"]["response_breach_rate"] == 1 and by_type["damaged"]["arbitration_rate"] == 1
     assert by_type["not_received"]["response_p50"] == 30
     assert {g["key"]: g["count"] for g in t["by_shop"]} == {"MaisonPlus": 1, "TechShop": 4}
     assert [(g["key"], g["count"]) for g in t["by_week"]] == [("2026-W11", 4), ("2026-W12", 1)]
     assert [(x["outcome"], x["count"]) for x in t["outcomes"]] == [("refund_full", 1)]
-    assert t["top_listings"][0]["count"] == 2 and t["top_listings"][0]["listing"] == data.listings["camille_tech_delivered"].title
+    assert (
+        t["top_listings"][0]["count"] == 2
+        and t["top_listings"][0]["listing"] == data.listings["camille_tech_delivered"].title
+    )
     assert len(t["top_listings"]) == 4
     assert t["root_causes"] == [{"cause": "packaging", "count": 2, "recurring": True}]
 
@@ -197,7 +206,9 @@ def test_csv_export_is_served_streamed_to_staff_only(data, engine, monkeypatch):
     from pixmania_incidents.services import auth
 
     monkeypatch.setattr(settings, "DB_URL", str(engine.url))
-    tokens = {who: auth.open_session(data.db, data.users[who].id, "127.0.0.1", "test") for who in ("support", "seller_tech")}
+    tokens = {
+        who: auth.open_session(data.db, data.users[who].id, "127.0.0.1", "test") for who in ("support", "seller_tech")
+    }
     data.db.commit()
     path = analytics.csv_export_path(data.db, data.actor("support"), START, END)
     with TestClient(api, base_url="http://localhost:3000") as client:

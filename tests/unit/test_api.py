@@ -36,8 +36,9 @@ def client(world, engine, monkeypatch, pushed):
 
 
 def key(world, who: str, scope: str = "write", seller: str | None = None) -> str:
-    made = api_keys.create_key(world.db, world.actor(who), f"{who} {scope}", scope,
-                               world.users[seller].id if seller else None)
+    made = api_keys.create_key(
+        world.db, world.actor(who), f"{who} {scope}", scope, world.users[seller].id if seller else None
+    )
     world.db.commit()
     return made.secret
 
@@ -48,8 +49,14 @@ def auth(secret: str, **headers: str) -> dict[str, str]:
 
 @pytest.fixture
 def case(world):
-    result = incidents.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id,
-                                     "damaged", "Le colis est arrivé écrasé.", [photo()])
+    result = incidents.open_incident(
+        world.db,
+        world.actor("camille"),
+        world.lines["camille_tech_delivered"].id,
+        "damaged",
+        "Le colis est arrivé écrasé.",
+        [photo()],
+    )
     world.db.commit()
     return result
 
@@ -111,9 +118,12 @@ def test_an_operator_key_reads_everything_but_cannot_act_as_a_seller(world, clie
 def test_a_message_with_a_photo_reaches_the_case_and_its_open_pages(world, client, case, pushed):
     tech = key(world, "seller_tech")
     upload = photo("carton.jpg")
-    answer = client.post(f"/api/v1/incidents/{case.incident_id}/messages", headers=auth(tech),
-                         data={"body": "Pouvez-vous photographier le carton ?"},
-                         files=[("files", (upload.filename, upload.data, "image/jpeg"))])
+    answer = client.post(
+        f"/api/v1/incidents/{case.incident_id}/messages",
+        headers=auth(tech),
+        data={"body": "Pouvez-vous photographier le carton ?"},
+        files=[("files", (upload.filename, upload.data, "image/jpeg"))],
+    )
     assert answer.status_code == 201, answer.text
     assert answer.json()["state"] == "in_progress"  # the seller's first message is the response
     assert ("case", case.incident_id) in pushed
@@ -134,8 +144,9 @@ def test_writes_carry_the_version_and_a_stale_one_answers_409_with_the_case(worl
     assert made.status_code == 201 and made.json()["status"] == "IN_PROGRESS"
     again = client.post(url, headers=auth(tech), json={**form, "version": case.version})
     assert again.status_code == 409 and again.json()["current"]["state"] == "awaiting_customer"
-    not_offered = client.post(url, headers=auth(tech), json={**form, "solution": "reship",
-                                                              "version": made.json()["version"]})
+    not_offered = client.post(
+        url, headers=auth(tech), json={**form, "solution": "reship", "version": made.json()["version"]}
+    )
     assert not_offered.status_code in (409, 422)
 
 
@@ -145,37 +156,63 @@ def test_a_tick_waits_for_its_version_too(world, client, case):
     url = f"/api/v1/incidents/{case.incident_id}/checklist/{item}/tick"
     assert client.post(url, headers=auth(tech), json={"version": case.version + 1}).status_code == 409
     assert client.post(url, headers=auth(tech), json={"version": case.version, "note": "Vu"}).status_code == 200
-    assert client.post(url, headers=auth(tech), json={"version": case.version}).json()["code"] == \
-        "fulfilment.error.already_ticked"
+    assert (
+        client.post(url, headers=auth(tech), json={"version": case.version}).json()["code"]
+        == "fulfilment.error.already_ticked"
+    )
 
 
 def test_return_label_with_its_pdf_then_the_return_received(world, client, case):
     tech = key(world, "seller_tech")
-    label = client.post(f"/api/v1/incidents/{case.incident_id}/return-labels", headers=auth(tech),
-                        json={"version": case.version}).json()
+    label = client.post(
+        f"/api/v1/incidents/{case.incident_id}/return-labels", headers=auth(tech), json={"version": case.version}
+    ).json()
     pdf = client.get(f"/api/v1/return-labels/{label['id']}/pdf", headers=auth(tech))
     assert pdf.headers["content-type"] == "application/pdf"
     assert case.reference in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
-    received = client.post(f"/api/v1/incidents/{case.incident_id}/return-labels/{label['id']}/receive",
-                           headers=auth(tech), json={"version": label["version"]})
+    received = client.post(
+        f"/api/v1/incidents/{case.incident_id}/return-labels/{label['id']}/receive",
+        headers=auth(tech),
+        json={"version": label["version"]},
+    )
     assert received.status_code == 200
     assert client.get(f"/api/v1/incidents/{case.incident_id}", headers=auth(tech)).json()["return_labels"][0][
-        "received_at"]
+        "received_at"
+    ]
 
 
 def test_refund_inquiry_shipment_flag_and_arbitration_go_through_the_services(world, client, case, pushed):
     tech = key(world, "seller_tech")
     v = case.version
     base = f"/api/v1/incidents/{case.incident_id}"
-    assert client.post(f"{base}/refunds", headers=auth(tech),
-                       json={"version": v, "amount_cents": 20_000, "refunded_on": "2026-03-10"}).json()["code"] == \
-        "inputs.error.amount_above_refundable"
-    assert client.post(f"{base}/refunds", headers=auth(tech),
-                       json={"version": v, "amount_cents": 500, "refunded_on": "2026-03-10"}).status_code == 201
-    assert client.post(f"{base}/carrier-inquiries", headers=auth(tech),
-                       json={"version": v, "carrier": "Colissimo", "reference": "ENQ-1"}).status_code == 201
-    assert client.post(f"{base}/shipments", headers=auth(tech),
-                       json={"version": v, "carrier": "DPD", "tracking_number": "DPD1"}).status_code == 201
+    assert (
+        client.post(
+            f"{base}/refunds",
+            headers=auth(tech),
+            json={"version": v, "amount_cents": 20_000, "refunded_on": "2026-03-10"},
+        ).json()["code"]
+        == "inputs.error.amount_above_refundable"
+    )
+    assert (
+        client.post(
+            f"{base}/refunds", headers=auth(tech), json={"version": v, "amount_cents": 500, "refunded_on": "2026-03-10"}
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"{base}/carrier-inquiries",
+            headers=auth(tech),
+            json={"version": v, "carrier": "Colissimo", "reference": "ENQ-1"},
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"{base}/shipments", headers=auth(tech), json={"version": v, "carrier": "DPD", "tracking_number": "DPD1"}
+        ).status_code
+        == 201
+    )
     flag = client.post(f"{base}/flags", headers=auth(tech), json={"version": v, "reason": "photos", "details": "Flou"})
     assert flag.status_code == 201 and ("flag", flag.json()["id"]) in pushed
     # Arbitration needs a refused proposal first: the lifecycle's refusal, in words.
@@ -188,8 +225,11 @@ def test_filters_and_pages_follow_the_order_of_changes(world, client, clock):
     refs = []
     for line in ("camille_tech_delivered", "camille_tech_shipped", "paul_tech_delivered"):
         customer = line.split("_")[0]
-        refs.append(incidents.open_incident(world.db, world.actor(customer), world.lines[line].id, "not_received",
-                                            "Rien reçu.").reference)
+        refs.append(
+            incidents.open_incident(
+                world.db, world.actor(customer), world.lines[line].id, "not_received", "Rien reçu."
+            ).reference
+        )
         world.db.commit()
         clock.advance(minutes=5)
     first = client.get("/api/v1/incidents?limit=2", headers=auth(tech)).json()
@@ -226,20 +266,26 @@ def test_the_openapi_document_and_its_page(client):
 
 def test_intake_takes_ndjson_in_bulk_with_a_result_per_record(world, client):
     operator, tech = key(world, "admin", "operator"), key(world, "seller_tech")
-    lines = "\n".join([
-        '{"type": "shop", "id": "S-1", "name": "Audio Discount"}',
-        '{"type": "listing", "id": "P-1", "shop_id": "S-1", "sku": "AD-1", "title": "Casque", "price_cents": 8990}',
-        "{oops",
-        '{"type": "listing", "id": "P-2", "shop_id": "S-404", "sku": "AD-2", "title": "X", "price_cents": 1}',
-    ])
-    answer = client.post("/api/v1/intake/bulk", headers=auth(operator, **{"Content-Type": "application/x-ndjson",
-                                                                           "Accept-Language": "en"}), content=lines)
+    lines = "\n".join(
+        [
+            '{"type": "shop", "id": "S-1", "name": "Audio Discount"}',
+            '{"type": "listing", "id": "P-1", "shop_id": "S-1", "sku": "AD-1", "title": "Casque", "price_cents": 8990}',
+            "{oops",
+            '{"type": "listing", "id": "P-2", "shop_id": "S-404", "sku": "AD-2", "title": "X", "price_cents": 1}',
+        ]
+    )
+    answer = client.post(
+        "/api/v1/intake/bulk",
+        headers=auth(operator, **{"Content-Type": "application/x-ndjson", "Accept-Language": "en"}),
+        content=lines,
+    )
     assert answer.status_code == 200, answer.text
     report = answer.json()
     assert report["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "refused": 2}
     assert report["results"][3]["reason"] == "Unknown shop S-404: send it first."
-    again = client.post("/api/v1/intake/records", headers=auth(operator),
-                        json={"type": "shop", "id": "S-1", "name": "Audio Discount"})
+    again = client.post(
+        "/api/v1/intake/records", headers=auth(operator), json={"type": "shop", "id": "S-1", "name": "Audio Discount"}
+    )
     assert again.json()["results"][0]["result"] == "unchanged"
     assert client.post("/api/v1/intake/records", headers=auth(tech), json={"type": "shop"}).status_code == 403
     too_many = "\n".join(['{"type": "shop"}'] * 1001)

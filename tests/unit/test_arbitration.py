@@ -19,16 +19,18 @@ from pixmania_incidents.models import (
     Deadline,
     Decision,
     Incident,
-    IncidentState as S,
     Notification,
     Obligation,
 )
-from pixmania_incidents.services import arbitration as arb, clocks, fulfilment, incidents as svc
+from pixmania_incidents.models import (
+    IncidentState as S,
+)
+from pixmania_incidents.services import arbitration as arb
+from pixmania_incidents.services import clocks, fulfilment
+from pixmania_incidents.services import incidents as svc
 from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound, ServiceError
 from pixmania_incidents.services.evidence import Upload
-
 from tests.conftest import opening_evidence
-
 
 
 def photo() -> Upload:
@@ -38,8 +40,9 @@ def photo() -> Upload:
 
 
 def open_case(world, type="defective", line="camille_tech_delivered") -> Incident:
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines[line].id, type, "Ne fonctionne pas.",
-                               opening_evidence(type))
+    result = svc.open_incident(
+        world.db, world.actor("camille"), world.lines[line].id, type, "Ne fonctionne pas.", opening_evidence(type)
+    )
     return world.db.get(Incident, result.incident_id)
 
 
@@ -49,7 +52,15 @@ def seller_of(inc: Incident, world) -> str:
 
 def refused_case(world, **kw) -> Incident:
     inc = open_case(world, **kw)
-    svc.propose(world.db, world.actor(seller_of(inc, world)), inc.id, inc.version, "refund_partial", 2_000, "Un geste commercial.")
+    svc.propose(
+        world.db,
+        world.actor(seller_of(inc, world)),
+        inc.id,
+        inc.version,
+        "refund_partial",
+        2_000,
+        "Un geste commercial.",
+    )
     svc.refuse(world.db, world.actor("camille"), inc.id, inc.version, "Trop peu.")
     return inc
 
@@ -89,7 +100,9 @@ def test_customer_needs_grounds_and_seller_needs_a_refused_proposal(world):
 
 def test_seller_may_request_after_refusal_and_customer_gets_the_statement_window(world, clock):
     inc = refused_case(world)
-    svc.request_arbitration(world.db, world.actor("seller_tech"), inc.id, inc.version, "Proposition correcte.", [photo()])
+    svc.request_arbitration(
+        world.db, world.actor("seller_tech"), inc.id, inc.version, "Proposition correcte.", [photo()]
+    )
     assert inc.state == S.in_arbitration
     [row] = arb.queue(world.db, world.actor("arbitrator"))
     assert row["requester_role"] == "seller" and row["reason"] == "Proposition correcte."
@@ -207,7 +220,9 @@ def test_two_arbitrators_taking_at_once_one_wins(world, engine):
     winner = next(n for n, o in outcomes.items() if o == "won")
     world.db.refresh(inc)
     assert inc.arbitrator_id == world.users[winner].id
-    clocks_ = world.db.exec(select(Deadline).where(Deadline.incident_id == inc.id, Deadline.kind == clocks.ARBITRATION_DECISION)).all()
+    clocks_ = world.db.exec(
+        select(Deadline).where(Deadline.incident_id == inc.id, Deadline.kind == clocks.ARBITRATION_DECISION)
+    ).all()
     assert len(clocks_) == 1
 
 
@@ -254,8 +269,11 @@ def test_reassign_hands_the_case_over_with_a_fresh_clock_and_tells_the_new_arbit
     arb.reassign_case(world.db, world.actor("arbitrator"), inc.id, world.users["arbitrator2"].id)
     assert inc.arbitrator_id == world.users["arbitrator2"].id
     assert clocks.current(world.db, inc, clocks.ARBITRATION_DECISION).due_at > first_due
-    told = world.db.exec(select(Notification).where(Notification.user_id == world.users["arbitrator2"].id,
-                                                    Notification.kind == "case_reassigned")).all()
+    told = world.db.exec(
+        select(Notification).where(
+            Notification.user_id == world.users["arbitrator2"].id, Notification.kind == "case_reassigned"
+        )
+    ).all()
     assert len(told) == 1
     with pytest.raises(InvalidInput):
         arb.reassign_case(world.db, world.actor("arbitrator2"), inc.id, world.users["support"].id)
@@ -349,15 +367,34 @@ def test_default_obligations_and_arbitrator_deadlines(world, clock):
     assert drafts["customer_return"].holder == "customer" and drafts["customer_return"].due_at is None
     assert form["refundable_cents"] == 12_999
     with pytest.raises(InvalidInput) as e:
-        arb.decide(world.db, me, inc.id, inc.version, "replacement", None, "Remplacement.", {"refund": clock.at + timedelta(days=3)})
+        arb.decide(
+            world.db,
+            me,
+            inc.id,
+            inc.version,
+            "replacement",
+            None,
+            "Remplacement.",
+            {"refund": clock.at + timedelta(days=3)},
+        )
     assert code_of(e) == "support.error.obligation_kind"
     with pytest.raises(InvalidInput) as e:
-        arb.decide(world.db, me, inc.id, inc.version, "replacement", None, "Remplacement.",
-                   {"replacement_shipment": clock.at - timedelta(hours=1)})
+        arb.decide(
+            world.db,
+            me,
+            inc.id,
+            inc.version,
+            "replacement",
+            None,
+            "Remplacement.",
+            {"replacement_shipment": clock.at - timedelta(hours=1)},
+        )
     assert code_of(e) == "support.error.obligation_due"
     own = clock.at + timedelta(days=5)
     arb.decide(world.db, me, inc.id, inc.version, "replacement", None, "Remplacement.", {"replacement_shipment": own})
-    ship = world.db.exec(select(Obligation).where(Obligation.incident_id == inc.id, Obligation.kind == "replacement_shipment")).one()
+    ship = world.db.exec(
+        select(Obligation).where(Obligation.incident_id == inc.id, Obligation.kind == "replacement_shipment")
+    ).one()
     assert ship.due_at == own
     row = world.db.exec(select(Deadline).where(Deadline.obligation_id == ship.id)).one()
     assert row.due_at == own and row.at_risk_at == own - timedelta(hours=24)

@@ -24,8 +24,14 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    return subprocess.run([str(LINT_IMPORTS), "--config", str(tree / "pyproject.toml"), "--no-cache"], cwd=tree,
-                          env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(tree / "pyproject.toml"), "--no-cache"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +82,10 @@ def _imported_top_levels(paths: list[Path]) -> set[str]:
 
 
 def _declared(requirements: list[str]) -> set[str]:
-    return {r.split("[")[0].split("<")[0].split(">")[0].split("=")[0].split(";")[0].strip().lower().replace("_", "-")
-            for r in requirements}
+    return {
+        r.split("[")[0].split("<")[0].split(">")[0].split("=")[0].split(";")[0].strip().lower().replace("_", "-")
+        for r in requirements
+    }
 
 
 def test_every_imported_package_is_declared():
@@ -87,8 +95,11 @@ def test_every_imported_package_is_declared():
     distributions = packages_distributions()
 
     def missing(paths: list[Path], declared: set[str]) -> set[str]:
-        return {name for name in _imported_top_levels(paths)
-                if not {d.lower().replace("_", "-") for d in distributions.get(name, [name])} & declared}
+        return {
+            name
+            for name in _imported_top_levels(paths)
+            if not {d.lower().replace("_", "-") for d in distributions.get(name, [name])} & declared
+        }
 
     assert missing(list(PKG.rglob("*.py")), runtime) == set()
     assert missing([*ROOT.glob("tests/**/*.py"), *ROOT.glob("bench/*.py")], everything) == set()
@@ -96,8 +107,11 @@ def test_every_imported_package_is_declared():
 
 def test_string_modules_are_data():
     """The catalogue imports every `strings` module and area `__init__`: they must load no screen."""
-    modules = [*PKG.glob("*/strings.py"), *PKG.glob("i18n/strings_*.py"),
-               *(p / "__init__.py" for p in PKG.iterdir() if (p / "strings.py").is_file())]
+    modules = [
+        *PKG.glob("*/strings.py"),
+        *PKG.glob("i18n/strings_*.py"),
+        *(p / "__init__.py" for p in PKG.iterdir() if (p / "strings.py").is_file()),
+    ]
     assert len(modules) > 10
     for path in modules:
         imports = [n for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Import | ast.ImportFrom)]

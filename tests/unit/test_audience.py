@@ -13,21 +13,33 @@ import sqlalchemy as sa
 
 from pixmania_incidents import live
 from pixmania_incidents.models import ListingFlag, Role, User
-from pixmania_incidents.services import audience, incidents as svc
+from pixmania_incidents.services import audience
+from pixmania_incidents.services import incidents as svc
 from pixmania_incidents.services.audience import DeskPresence, desk_presence, reach
-
 from tests.conftest import opening_evidence
 
 
 def open_case(world, line="camille_tech_delivered"):
-    result = svc.open_incident(world.db, world.actor(line.split("_")[0]), world.lines[line].id, "not_as_described",
-                               "Pas la bonne taille.", opening_evidence("not_as_described"))
+    result = svc.open_incident(
+        world.db,
+        world.actor(line.split("_")[0]),
+        world.lines[line].id,
+        "not_as_described",
+        "Pas la bonne taille.",
+        opening_evidence("not_as_described"),
+    )
     return result.incident_id, result.shop_id
 
 
 def add_user(world, key: str, role: Role, shop: str | None = None, active: bool = True) -> int:
-    user = User(email=f"{key}@example.com", name=key, role=role, password_hash="!", active=active,
-                shop_id=world.shops[shop].id if shop else None)
+    user = User(
+        email=f"{key}@example.com",
+        name=key,
+        role=role,
+        password_hash="!",
+        active=active,
+        shop_id=world.shops[shop].id if shop else None,
+    )
     world.db.add(user)
     world.db.commit()
     world.users[key] = user
@@ -57,8 +69,17 @@ def test_a_case_change_reaches_its_customer_its_shops_sellers_and_the_staff_at_t
     assert found.desk == ids(w, "support", "admin")
     # Never: the other customer, the other shop's seller, staff without a desk page open (the
     # arbitrators), the product team (no flag), inactive accounts.
-    nobody = ids(w, "paul", "seller_maison", "arbitrator", "arbitrator2", "product", "seller_tech_gone",
-                 "support_gone", "product_gone")
+    nobody = ids(
+        w,
+        "paul",
+        "seller_maison",
+        "arbitrator",
+        "arbitrator2",
+        "product",
+        "seller_tech_gone",
+        "support_gone",
+        "product_gone",
+    )
     assert not (found.now | found.desk) & nobody
 
 
@@ -66,8 +87,15 @@ def test_the_product_team_sees_a_case_once_a_listing_flag_points_at_it(crowd):
     w = crowd
     incident_id, shop_id = open_case(w)
     other_id, other_shop = open_case(w, "paul_maison_delivered")
-    w.db.add(ListingFlag(listing_id=w.listings["camille_tech_delivered"].id, incident_id=incident_id,
-                         raised_by_id=w.users["seller_tech"].id, reason="description", details="42 cm, pas 30."))
+    w.db.add(
+        ListingFlag(
+            listing_id=w.listings["camille_tech_delivered"].id,
+            incident_id=incident_id,
+            raised_by_id=w.users["seller_tech"].id,
+            reason="description",
+            details="42 cm, pas 30.",
+        )
+    )
     w.db.commit()
     flagged = reach(w.db, [live.incident_room(incident_id, shop_id)], set())
     assert flagged.now == ids(w, "camille", "seller_tech", "seller_tech2", "product")
@@ -85,7 +113,9 @@ def test_the_product_inbox_reaches_the_product_team_only_and_named_users_are_rea
 def test_staff_named_by_the_change_are_reached_at_once_not_with_the_desk(crowd):
     w = crowd
     incident_id, shop_id = open_case(w)
-    found = reach(w.db, live.rooms_for_incident(incident_id, shop_id, [w.users["support"].id]), ids(w, "support", "admin"))
+    found = reach(
+        w.db, live.rooms_for_incident(incident_id, shop_id, [w.users["support"].id]), ids(w, "support", "admin")
+    )
     assert w.users["support"].id in found.now
     assert found.desk == ids(w, "admin")
 
@@ -94,8 +124,15 @@ def test_finding_the_audience_never_reads_the_accounts_table_through(crowd, engi
     """Every query on accounts goes through an index (id, shop, role): the cost does not grow with customers."""
     w = crowd
     incident_id, shop_id = open_case(w)
-    w.db.add(ListingFlag(listing_id=w.listings["camille_tech_delivered"].id, incident_id=incident_id,
-                         raised_by_id=w.users["seller_tech"].id, reason="description", details="42 cm, pas 30."))
+    w.db.add(
+        ListingFlag(
+            listing_id=w.listings["camille_tech_delivered"].id,
+            incident_id=incident_id,
+            raised_by_id=w.users["seller_tech"].id,
+            reason="description",
+            details="42 cm, pas 30.",
+        )
+    )
     w.db.commit()
     statements: list[tuple[str, object]] = []
 

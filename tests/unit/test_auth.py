@@ -79,10 +79,13 @@ def test_login_gives_a_fresh_random_token_stored_only_as_a_hash(db, camille):
     assert auth.actor_for_token(db, None) is None
 
 
-@pytest.mark.parametrize("email,password", [
-    ("camille@example.com", "wrong password 1"),
-    ("nobody@example.com", GOOD),
-])
+@pytest.mark.parametrize(
+    "email,password",
+    [
+        ("camille@example.com", "wrong password 1"),
+        ("nobody@example.com", GOOD),
+    ],
+)
 def test_failure_does_not_say_which_part_was_wrong(db, camille, email, password):
     with pytest.raises(ServiceError) as exc:
         auth.login(db, email, password)
@@ -163,7 +166,9 @@ def test_every_way_a_session_ends_names_the_user_whose_tabs_must_end(db, world, 
     elsewhere, _ = auth.login(db, camille.email, GOOD)
     assert auth.identify(db, here).session_id != auth.identify(db, elsewhere).session_id  # a tab follows one
     assert _ends(db, lambda: auth.login(db, paul.email, GOOD)) == set()
-    assert _ends(db, lambda: auth.change_password(db, actor, GOOD, "another good one 9", keep_token=here)) == {camille.id}
+    assert _ends(db, lambda: auth.change_password(db, actor, GOOD, "another good one 9", keep_token=here)) == {
+        camille.id
+    }
     assert _ends(db, lambda: auth.logout(db, here)) == {camille.id}
     assert _ends(db, lambda: admin.set_active(db, world.actor("admin"), paul.id, False)) == {paul.id}
     # Nobody logged in any more: no tab to tell.
@@ -271,8 +276,9 @@ def test_change_password_guesses_are_slowed_down_like_logins(db, camille, clock)
 def test_async_login_commits_failures(engine, monkeypatch, clock):
     import asyncio
 
-    from pixmania_incidents import db as dbmod
     from sqlmodel import Session
+
+    from pixmania_incidents import db as dbmod
 
     monkeypatch.setattr(dbmod, "get_engine", lambda: engine)
     for _ in range(6):
@@ -291,14 +297,17 @@ def test_password_rule_is_in_the_catalogue_in_both_languages():
 # --- redirects ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path,expected", [
-    ("/board", "/board"),
-    ("/incidents/42?tab=thread", "/incidents/42?tab=thread"),
-    ("//evil.example/x", None),
-    ("/\\evil.example", None),
-    ("https://evil.example/", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "path,expected",
+    [
+        ("/board", "/board"),
+        ("/incidents/42?tab=thread", "/incidents/42?tab=thread"),
+        ("//evil.example/x", None),
+        ("/\\evil.example", None),
+        ("https://evil.example/", None),
+        ("", None),
+    ],
+)
 def test_only_local_paths_are_followed_after_login(path, expected):
     assert auth.safe_next(path) == expected
 

@@ -7,46 +7,52 @@ from __future__ import annotations
 import pytest
 
 from pixmania_incidents.models import Incident
-from pixmania_incidents.services import flags, fulfilment, incidents as svc, views
-from pixmania_incidents.services.common import Forbidden, NotFound, can, load_incident
-from pixmania_incidents.services.common import _RULES  # the table under test
+from pixmania_incidents.services import flags, fulfilment, views
+from pixmania_incidents.services import incidents as svc
+from pixmania_incidents.services.common import (
+    _RULES,  # the table under test
+    Forbidden,
+    NotFound,
+    can,
+    load_incident,
+)
 
 ROLES = ["camille", "paul", "seller_tech", "seller_maison", "support", "arbitrator", "product", "admin"]
 
 # For actions on Camille's TechShop incident: who may (✓). Paul is the foreign customer,
 # seller_maison the foreign shop.
 INCIDENT_ACTIONS = {
-    "incident.view":          {"camille", "seller_tech", "support", "arbitrator", "admin"},
-    "incident.customer_act":  {"camille"},
-    "incident.seller_act":    {"seller_tech"},
-    "incident.assign":        {"seller_tech"},
-    "incident.party_act":     {"camille", "seller_tech"},
-    "incident.message":       {"camille", "seller_tech", "support", "arbitrator"},
-    "flag.raise":             {"seller_tech", "support", "arbitrator"},
+    "incident.view": {"camille", "seller_tech", "support", "arbitrator", "admin"},
+    "incident.customer_act": {"camille"},
+    "incident.seller_act": {"seller_tech"},
+    "incident.assign": {"seller_tech"},
+    "incident.party_act": {"camille", "seller_tech"},
+    "incident.message": {"camille", "seller_tech", "support", "arbitrator"},
+    "flag.raise": {"seller_tech", "support", "arbitrator"},
 }
 # Actions without an incident: who may.
 GLOBAL_ACTIONS = {
-    "incident.open":          {"camille", "paul"},
-    "incident.assist":        {"support", "arbitrator"},
+    "incident.open": {"camille", "paul"},
+    "incident.assist": {"support", "arbitrator"},
     "incident.internal_note": {"support", "arbitrator", "admin"},
     "incident.view_internal": {"support", "arbitrator", "admin"},
-    "incident.arbitrate":     {"arbitrator"},
-    "incident.supervise":     {"support", "arbitrator", "admin"},
-    "incident.take":          {"support"},
-    "template.use":           {"seller_tech", "seller_maison", "support", "arbitrator"},
-    "flag.handle":            {"product"},
-    "flag.view":              {"product", "support", "arbitrator", "admin"},
-    "order.view":             {"camille", "paul"},
-    "board.view":             {"seller_tech", "seller_maison"},
-    "insights.view":          {"seller_tech", "seller_maison"},
-    "trends.view":            {"support", "arbitrator", "admin"},
-    "guideline.write":        {"support", "arbitrator"},
-    "guideline.read":         {"seller_tech", "seller_maison", "support", "arbitrator", "admin"},
-    "listing.view":           {"seller_tech", "seller_maison", "support", "arbitrator", "admin", "product"},
-    "admin.manage":           {"admin"},
-    "api.manage":             {"seller_tech", "seller_maison", "admin"},
-    "webhooks.manage":        {"seller_tech", "seller_maison", "admin"},
-    "intake.write":           {"admin"},
+    "incident.arbitrate": {"arbitrator"},
+    "incident.supervise": {"support", "arbitrator", "admin"},
+    "incident.take": {"support"},
+    "template.use": {"seller_tech", "seller_maison", "support", "arbitrator"},
+    "flag.handle": {"product"},
+    "flag.view": {"product", "support", "arbitrator", "admin"},
+    "order.view": {"camille", "paul"},
+    "board.view": {"seller_tech", "seller_maison"},
+    "insights.view": {"seller_tech", "seller_maison"},
+    "trends.view": {"support", "arbitrator", "admin"},
+    "guideline.write": {"support", "arbitrator"},
+    "guideline.read": {"seller_tech", "seller_maison", "support", "arbitrator", "admin"},
+    "listing.view": {"seller_tech", "seller_maison", "support", "arbitrator", "admin", "product"},
+    "admin.manage": {"admin"},
+    "api.manage": {"seller_tech", "seller_maison", "admin"},
+    "webhooks.manage": {"seller_tech", "seller_maison", "admin"},
+    "intake.write": {"admin"},
 }
 
 
@@ -56,8 +62,13 @@ def test_the_matrix_covers_every_action():
 
 @pytest.fixture
 def case(world):
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id,
-                               "not_as_described", "La couleur ne correspond pas.")
+    result = svc.open_incident(
+        world.db,
+        world.actor("camille"),
+        world.lines["camille_tech_delivered"].id,
+        "not_as_described",
+        "La couleur ne correspond pas.",
+    )
     return world.db.get(Incident, result.incident_id)
 
 
@@ -100,12 +111,18 @@ def test_product_team_sees_flagged_cases_without_contact_details_or_notes(world,
 
 SERVICE_CALLS = {
     # name: (call, roles that succeed)
-    "post_message": (lambda db, a, c: svc.post_message(db, a, c.id, "Bonjour"), {"camille", "seller_tech", "support", "arbitrator"}),
+    "post_message": (
+        lambda db, a, c: svc.post_message(db, a, c.id, "Bonjour"),
+        {"camille", "seller_tech", "support", "arbitrator"},
+    ),
     "propose": (lambda db, a, c: svc.propose(db, a, c.id, c.version, "refund_partial", 500, "Geste"), {"seller_tech"}),
     "request_help": (lambda db, a, c: svc.request_help(db, a, c.id, "Aide"), {"camille", "seller_tech"}),
     "withdraw": (lambda db, a, c: svc.withdraw(db, a, c.id, c.version), {"camille"}),
     "return_label": (lambda db, a, c: fulfilment.issue_return_label(db, a, c.id), {"seller_tech"}),
-    "internal_note": (lambda db, a, c: svc.post_message(db, a, c.id, "Note", visibility="internal"), {"support", "arbitrator", "admin"}),
+    "internal_note": (
+        lambda db, a, c: svc.post_message(db, a, c.id, "Note", visibility="internal"),
+        {"support", "arbitrator", "admin"},
+    ),
 }
 
 

@@ -35,8 +35,14 @@ def live(world, engine, tmp_path, monkeypatch):
 
 
 def open_case(world) -> int:
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id,
-                               "damaged", "Carton écrasé.", opening_evidence("damaged"))
+    result = svc.open_incident(
+        world.db,
+        world.actor("camille"),
+        world.lines["camille_tech_delivered"].id,
+        "damaged",
+        "Carton écrasé.",
+        opening_evidence("damaged"),
+    )
     world.db.commit()
     return result.incident_id
 
@@ -55,8 +61,9 @@ def test_a_live_sqlite_database_backs_up_and_restores_with_its_files(live, engin
     case = open_case(world)
     incident = world.db.get(Incident, case)
     for k in range(20):
-        evidence.store(world.db, world.actor("camille"), incident, [Checked("pdf", f"{k}.pdf", os.urandom(50_000))],
-                       "message")
+        evidence.store(
+            world.db, world.actor("camille"), incident, [Checked("pdf", f"{k}.pdf", os.urandom(50_000))], "message"
+        )
     world.db.commit()
     written, stop = [], threading.Event()
 
@@ -159,25 +166,38 @@ def _fill_pg(url: str, stored_name: str, data: bytes) -> None:
     engine = make_engine(url)
     with engine.begin() as conn:
         for statement in (
-            ("INSERT INTO shop (name, address, calendar_kind, closed_days, work_start, work_end, created_at) "
-             "VALUES ('S', '', 'ouvrables', '[]', '08:00', '19:00', CURRENT_TIMESTAMP)"),
-            ("INSERT INTO account (email, name, role, password_hash, locale, active, must_change_password, address, "
-             "phone, created_at) VALUES ('a@b.c', 'A', 'customer', '!', 'fr', true, false, '', '', CURRENT_TIMESTAMP)"),
+            (
+                "INSERT INTO shop (name, address, calendar_kind, closed_days, work_start, work_end, created_at) "
+                "VALUES ('S', '', 'ouvrables', '[]', '08:00', '19:00', CURRENT_TIMESTAMP)"
+            ),
+            (
+                "INSERT INTO account (email, name, role, password_hash, locale, active, must_change_password, address, "
+                "phone, created_at) VALUES ('a@b.c', 'A', 'customer', '!', 'fr', true, false, '', '', CURRENT_TIMESTAMP)"
+            ),
             "INSERT INTO listing (shop_id, sku, title, description, price_cents) VALUES (1, 'X', 'T', '', 100)",
-            ("INSERT INTO customerorder (reference, customer_id, shop_id, placed_at, shipping_address) "
-             "VALUES ('O', 1, 1, CURRENT_TIMESTAMP, '')"),
-            ("INSERT INTO orderline (order_id, listing_id, quantity, unit_price_cents, total_cents) "
-             "VALUES (1, 1, 1, 100, 100)"),
-            ("INSERT INTO incident (reference, type, state, order_line_id, order_id, shop_id, listing_id, customer_id, "
-             "description, calendar, opened_at, deadline_state, ball, version, updated_at) VALUES ('INC-1', 'damaged', "
-             "'open', 1, 1, 1, 1, 1, 'd', '{}', CURRENT_TIMESTAMP, 'on_track', 'seller', 1, CURRENT_TIMESTAMP)"),
+            (
+                "INSERT INTO customerorder (reference, customer_id, shop_id, placed_at, shipping_address) "
+                "VALUES ('O', 1, 1, CURRENT_TIMESTAMP, '')"
+            ),
+            (
+                "INSERT INTO orderline (order_id, listing_id, quantity, unit_price_cents, total_cents) "
+                "VALUES (1, 1, 1, 100, 100)"
+            ),
+            (
+                "INSERT INTO incident (reference, type, state, order_line_id, order_id, shop_id, listing_id, customer_id, "
+                "description, calendar, opened_at, deadline_state, ball, version, updated_at) VALUES ('INC-1', 'damaged', "
+                "'open', 1, 1, 1, 1, 1, 'd', '{}', CURRENT_TIMESTAMP, 'on_track', 'seller', 1, CURRENT_TIMESTAMP)"
+            ),
         ):
             conn.execute(sa.text(statement))
-        conn.execute(sa.text(
-            "INSERT INTO evidence (incident_id, uploader_id, purpose, filename, stored_name, content_type, size, "
-            "sha256, created_at) "
-            "VALUES (1, 1, 'opening', 'a.pdf', :name, 'application/pdf', :size, :sha, CURRENT_TIMESTAMP)"),
-            {"name": stored_name, "size": len(data), "sha": hashlib.sha256(data).hexdigest()})
+        conn.execute(
+            sa.text(
+                "INSERT INTO evidence (incident_id, uploader_id, purpose, filename, stored_name, content_type, size, "
+                "sha256, created_at) "
+                "VALUES (1, 1, 'opening', 'a.pdf', :name, 'application/pdf', :size, :sha, CURRENT_TIMESTAMP)"
+            ),
+            {"name": stored_name, "size": len(data), "sha": hashlib.sha256(data).hexdigest()},
+        )
     engine.dispose()
 
 

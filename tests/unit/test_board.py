@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from pixmania_incidents.models import CustomerOrder, Incident, IncidentState as S
-from pixmania_incidents.services import board as svc, incidents
+from pixmania_incidents.models import CustomerOrder, Incident
+from pixmania_incidents.models import IncidentState as S
+from pixmania_incidents.services import board as svc
+from pixmania_incidents.services import incidents
 from pixmania_incidents.services.board import BoardFilters
 from pixmania_incidents.services.common import Forbidden, now
-
 from tests.conftest import opening_evidence
 
 
@@ -23,23 +24,39 @@ def _template_checkpointed(migrated_template):
 
 
 def open_case(world, line="camille_tech_delivered", type="defective", who="camille"):
-    result = incidents.open_incident(world.db, world.actor(who), world.lines[line].id, type, "Ne fonctionne pas.",
-                                     opening_evidence(type))
+    result = incidents.open_incident(
+        world.db, world.actor(who), world.lines[line].id, type, "Ne fonctionne pas.", opening_evidence(type)
+    )
     world.db.commit()
     return result
 
 
-def insert(world, n, state=S.open, due_in_hours=None, line="camille_tech_delivered", closed_days_ago=None,
-           deadline_state="on_track", type="defective"):
+def insert(
+    world,
+    n,
+    state=S.open,
+    due_in_hours=None,
+    line="camille_tech_delivered",
+    closed_days_ago=None,
+    deadline_state="on_track",
+    type="defective",
+):
     """Board rows without their history, for volume: the board reads only these columns."""
     order_line = world.lines[line]
     order = world.db.get(CustomerOrder, order_line.order_id)
     rows = []
     for i in range(n):
         inc = Incident(
-            reference=f"INC-T-{state}-{len(world.db.identity_map)}-{i:04d}", type=type, state=state,
-            order_line_id=order_line.id, order_id=order.id, shop_id=order.shop_id, listing_id=order_line.listing_id,
-            customer_id=order.customer_id, description="x", opened_at=now(),
+            reference=f"INC-T-{state}-{len(world.db.identity_map)}-{i:04d}",
+            type=type,
+            state=state,
+            order_line_id=order_line.id,
+            order_id=order.id,
+            shop_id=order.shop_id,
+            listing_id=order_line.listing_id,
+            customer_id=order.customer_id,
+            description="x",
+            opened_at=now(),
             next_due_at=None if due_in_hours is None else now() + timedelta(hours=due_in_hours + i),
             deadline_state=deadline_state,
             closed_at=None if closed_days_ago is None else now() - timedelta(days=closed_days_ago),
@@ -60,7 +77,13 @@ def refs(col):
 
 def test_one_column_per_state_in_lifecycle_order(world):
     assert [c.state for c in svc.board(world.db, world.actor("seller_tech"))] == [
-        "open", "in_progress", "awaiting_customer", "in_arbitration", "resolved", "closed"]
+        "open",
+        "in_progress",
+        "awaiting_customer",
+        "in_arbitration",
+        "resolved",
+        "closed",
+    ]
 
 
 def test_cards_ordered_by_nearest_deadline_and_undated_last(world, clock):
@@ -78,7 +101,12 @@ def test_card_shows_what_the_seller_needs_and_moves_when_answered(world):
     opened = open_case(world, type="damaged")
     card = column(world, "open").cards[0]
     inc = world.db.get(Incident, opened.incident_id)
-    assert (card.reference, card.type, card.customer_name, card.ball) == (opened.reference, "damaged", "Camille Martin", "seller")
+    assert (card.reference, card.type, card.customer_name, card.ball) == (
+        opened.reference,
+        "damaged",
+        "Camille Martin",
+        "seller",
+    )
     assert card.listing_title == world.listings["camille_tech_delivered"].title
     assert card.next_due_at == inc.next_due_at.isoformat() and card.deadline_state == "on_track"
 
@@ -90,7 +118,9 @@ def test_card_shows_what_the_seller_needs_and_moves_when_answered(world):
 
 def test_accepted_proposal_shows_its_obligations_on_the_card(world):
     opened = open_case(world, type="defective")
-    incidents.propose(world.db, world.actor("seller_tech"), opened.incident_id, 1, "replacement", None, "Je vous en renvoie un.")
+    incidents.propose(
+        world.db, world.actor("seller_tech"), opened.incident_id, 1, "replacement", None, "Je vous en renvoie un."
+    )
     world.db.commit()
     inc = world.db.get(Incident, opened.incident_id)
     incidents.accept(world.db, world.actor("camille"), inc.id, inc.version)
@@ -133,7 +163,8 @@ def test_filters_by_type_deadline_state_and_text(world):
 
 def test_unknown_filter_values_from_the_browser_are_ignored():
     assert BoardFilters.of({"type": "'; drop", "deadline_state": "met", "text": "  x" * 100}) == BoardFilters(
-        "", "", ("  x" * 100).strip()[:100])
+        "", "", ("  x" * 100).strip()[:100]
+    )
 
 
 def test_a_seller_sees_only_their_own_shop(world):
@@ -141,7 +172,9 @@ def test_a_seller_sees_only_their_own_shop(world):
     theirs = open_case(world, "camille_maison_delivered")
     assert refs(column(world, "open")) == [mine.reference]
     assert refs(column(world, "open", who="seller_maison")) == [theirs.reference]
-    assert all(c.count == 0 for c in svc.board(world.db, world.actor("seller_maison"), BoardFilters(text=mine.reference)))
+    assert all(
+        c.count == 0 for c in svc.board(world.db, world.actor("seller_maison"), BoardFilters(text=mine.reference))
+    )
     for who in ("camille", "support", "product", "admin"):
         with pytest.raises(Forbidden):
             svc.board(world.db, world.actor(who))
@@ -159,12 +192,12 @@ def test_closed_column_keeps_only_recent_cases_latest_first(world):
 def test_seller_sorts_columns_by_deadline_opening_or_amount(world, clock):
     lines = ("camille_tech_delivered", "paul_tech_delivered", "camille_tech_shipped")
     opened = []
-    for line, total in zip(lines, (5_000, 2_000, 90_000)):
+    for line, total in zip(lines, (5_000, 2_000, 90_000), strict=True):
         world.lines[line].total_cents = world.lines[line].unit_price_cents = total
-    for line, due in zip(lines, (30, 5, 60)):
+    for line, due in zip(lines, (30, 5, 60), strict=True):
         opened.append(insert(world, 1, due_in_hours=due, line=line)[0])
         clock.advance(hours=1)
-    totals = {inc.reference: world.lines[line].total_cents for inc, line in zip(opened, lines)}
+    totals = {inc.reference: world.lines[line].total_cents for inc, line in zip(opened, lines, strict=True)}
     assert refs(column(world, "open")) == [opened[1].reference, opened[0].reference, opened[2].reference]
     assert refs(column(world, "open", filters=BoardFilters(sort="opened"))) == [i.reference for i in opened]
     by_amount = refs(column(world, "open", filters=BoardFilters(sort="amount")))
@@ -181,15 +214,17 @@ def test_export_follows_the_filters_and_sort_and_defuses_formulas(world):
     defective = open_case(world, "camille_tech_delivered", "defective")
     damaged = open_case(world, "paul_tech_delivered", "damaged", who="paul")
     open_case(world, "camille_maison_delivered")  # another shop's: never exported
-    world.users["paul"].name = "=HYPERLINK(\"http://x\")"
+    world.users["paul"].name = '=HYPERLINK("http://x")'
     world.db.commit()
     rows = list(csv.reader(io.StringIO(svc.board_csv(world.db, world.actor("seller_tech")))))
     assert rows[0][:3] == ["reference", "state", "type"]
     assert sorted(r[0] for r in rows[1:]) == sorted([defective.reference, damaged.reference])
-    by_ref = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    by_ref = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert by_ref[damaged.reference]["customer_name"].startswith("'=")
     assert by_ref[defective.reference]["amount"] == "129,99\xa0€"
-    only = list(csv.reader(io.StringIO(svc.board_csv(world.db, world.actor("seller_tech"), BoardFilters(type="damaged")))))
+    only = list(
+        csv.reader(io.StringIO(svc.board_csv(world.db, world.actor("seller_tech"), BoardFilters(type="damaged"))))
+    )
     assert [r[0] for r in only[1:]] == [damaged.reference]
     with pytest.raises(Forbidden):
         svc.board_csv(world.db, world.actor("support"))

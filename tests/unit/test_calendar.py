@@ -23,8 +23,15 @@ def utc(*args: int) -> datetime:
 
 @pytest.mark.parametrize(
     "holiday",
-    [date(2026, 1, 1), date(2026, 4, 6), date(2026, 5, 1), date(2026, 5, 14), date(2026, 7, 14),
-     date(2026, 11, 11), date(2026, 12, 25)],
+    [
+        date(2026, 1, 1),
+        date(2026, 4, 6),
+        date(2026, 5, 1),
+        date(2026, 5, 14),
+        date(2026, 7, 14),
+        date(2026, 11, 11),
+        date(2026, 12, 25),
+    ],
 )
 def test_public_holidays_are_not_business_days(holiday: date) -> None:
     assert holiday.weekday() < 5  # a weekday: only the holiday rule excludes it
@@ -150,13 +157,19 @@ def test_next_working_instant() -> None:
 
 def test_dict_round_trip_is_json_safe() -> None:
     cal = BusinessCalendar(
-        kind="ouvres", subdiv="57", closed_days=(date(2026, 8, 14),),
-        work_start=time(9, 30), work_end=time(17),
+        kind="ouvres",
+        subdiv="57",
+        closed_days=(date(2026, 8, 14),),
+        work_start=time(9, 30),
+        work_end=time(17),
     )
     data = json.loads(json.dumps(cal.to_dict()))
     assert data == {
-        "kind": "ouvres", "subdiv": "57", "closed_days": ["2026-08-14"],
-        "work_start": "09:30", "work_end": "17:00",
+        "kind": "ouvres",
+        "subdiv": "57",
+        "closed_days": ["2026-08-14"],
+        "work_start": "09:30",
+        "work_end": "17:00",
     }
     assert BusinessCalendar.from_dict(data) == cal
     assert BusinessCalendar.from_dict({}) == OUVRABLES

@@ -10,13 +10,18 @@ from pixmania_incidents.services.common import NotFound
 from pixmania_incidents.services.notifications import link_for
 from pixmania_incidents.shell.layout import NAV_BY_ROLE
 from pixmania_incidents.vocabulary import Role, case_path
-
 from tests.conftest import opening_evidence
 
 
 def _case(world):
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id,
-                               "defective", "Ne fonctionne pas.", opening_evidence("defective"))
+    result = svc.open_incident(
+        world.db,
+        world.actor("camille"),
+        world.lines["camille_tech_delivered"].id,
+        "defective",
+        "Ne fonctionne pas.",
+        opening_evidence("defective"),
+    )
     return result
 
 

@@ -14,18 +14,22 @@ from pixmania_incidents.models import (
     Evidence,
     Incident,
     IncidentEvent,
-    IncidentState as S,
     MailOutbox,
     Notification,
     Obligation,
     Proposal,
 )
-from pixmania_incidents.services import arbitration as arb, clocks, fulfilment as ff, incidents as svc, sweep, views
+from pixmania_incidents.models import (
+    IncidentState as S,
+)
+from pixmania_incidents.services import arbitration as arb
+from pixmania_incidents.services import clocks, sweep, views
+from pixmania_incidents.services import fulfilment as ff
+from pixmania_incidents.services import incidents as svc
 from pixmania_incidents.services.common import InvalidInput, ServiceError
 from pixmania_incidents.services.evidence import Upload
-
-from tests.samples import PDF
 from tests.conftest import opening_evidence, photo
+from tests.samples import PDF
 
 SUPPORT = {"support", "arbitrator", "arbitrator2"}
 
@@ -39,8 +43,9 @@ def end_of_day(day: date) -> datetime:
 
 
 def open_case(world, type="defective", line="camille_tech_delivered") -> Incident:
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines[line].id, type, "Ne fonctionne pas.",
-                               opening_evidence(type))
+    result = svc.open_incident(
+        world.db, world.actor("camille"), world.lines[line].id, type, "Ne fonctionne pas.", opening_evidence(type)
+    )
     return world.db.get(Incident, result.incident_id)
 
 
@@ -122,8 +127,9 @@ def test_customer_is_reminded_three_business_days_before_the_return_is_due_and_t
     assert told(world, "return_reminder") == {"camille"}
     [event] = events(world, inc, "customer_reminded")
     assert event.after["deadline"] == "customer_return"
-    [mail] = world.db.exec(select(MailOutbox).where(MailOutbox.to_addr == "camille@example.com",
-                                                    MailOutbox.subject.contains("Rappel"))).all()
+    [mail] = world.db.exec(
+        select(MailOutbox).where(MailOutbox.to_addr == "camille@example.com", MailOutbox.subject.contains("Rappel"))
+    ).all()
     assert "clôturé 7 jours plus tard" in mail.subject
 
 

@@ -15,7 +15,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pixmania_incidents", *args],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -48,12 +51,12 @@ def test_dst_response_and_calendar_options() -> None:
     assert out["response_due_at"] == "2026-03-29T23:30:00+02:00"
     # Fri 27: Sat 28, Mon 30, Tue 31, Wed 1, Thu 2, Fri 3, Sat 4 (ouvrables).
     assert out["resolution_due_at"] == "2026-04-04T23:59:59+02:00"
-    ouvres = deadlines("--type", "not_received", "--opened", "2026-03-27T22:30:00+01:00",
-                       "--calendar", "ouvres")
+    ouvres = deadlines("--type", "not_received", "--opened", "2026-03-27T22:30:00+01:00", "--calendar", "ouvres")
     # Mon 30 … Fri 3, (Easter Monday 6), Tue 7, Wed 8.
     assert ouvres["resolution_due_at"] == "2026-04-08T23:59:59+02:00"
-    alsace = deadlines("--type", "not_received", "--opened", "2026-03-27T22:30:00+01:00",
-                       "--calendar", "ouvres", "--subdiv", "6AE")
+    alsace = deadlines(
+        "--type", "not_received", "--opened", "2026-03-27T22:30:00+01:00", "--calendar", "ouvres", "--subdiv", "6AE"
+    )
     assert alsace["resolution_due_at"] == "2026-04-09T23:59:59+02:00"  # Good Friday too
 
 
@@ -63,10 +66,11 @@ def test_dst_response_and_calendar_options() -> None:
         (["--type", "lost", "--opened", "2026-12-24T16:00:00+01:00"], "unknown incident type 'lost'"),
         (["--type", "defective", "--opened", "2026-02-30T10:00:00+01:00"], "invalid ISO-8601"),
         (["--type", "defective", "--opened", "2026-12-24T16:00:00"], "no UTC offset"),
-        (["--type", "defective", "--opened", "2026-12-24T16:00:00+01:00", "--subdiv", "GES"],
-         "unsupported subdivision 'GES'"),
-        (["--type", "defective", "--opened", "2026-12-24T16:00:00+01:00", "--calendar", "weekly"],
-         "invalid choice"),
+        (
+            ["--type", "defective", "--opened", "2026-12-24T16:00:00+01:00", "--subdiv", "GES"],
+            "unsupported subdivision 'GES'",
+        ),
+        (["--type", "defective", "--opened", "2026-12-24T16:00:00+01:00", "--calendar", "weekly"], "invalid choice"),
         (["--type", "defective"], "required"),
         (["--type", "defective", "--opened", "0001-01-01T00:00:00+01:00"], "out of range"),
         (["--type", "defective", "--opened", "0001-01-01T10:00:00Z"], "out of range"),
@@ -105,6 +109,5 @@ def test_main_is_callable_in_process(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["deadlines", "--type", "wrong_item", "--opened", "2026-10-23T15:00:00+02:00"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["resolution_due_at"] == "2026-10-27T23:59:59+01:00"
-    assert main(["deadlines", "--type", "wrong_item", "--opened", "2026-10-23T15:00:00+02:00",
-                 "--subdiv", "99"]) == 2
+    assert main(["deadlines", "--type", "wrong_item", "--opened", "2026-10-23T15:00:00+02:00", "--subdiv", "99"]) == 2
     assert "unsupported subdivision" in capsys.readouterr().err

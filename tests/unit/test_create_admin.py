@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 from pixmania_incidents import cli, settings
 from pixmania_incidents import db as dbmod
 from pixmania_incidents.models import Role, User
-from pixmania_incidents.services.demo import DEMO_ACCOUNTS
 from pixmania_incidents.services import auth, demo
+from pixmania_incidents.services.demo import DEMO_ACCOUNTS
 
 
 @pytest.fixture
@@ -44,11 +44,14 @@ def test_a_generated_password_is_printed_once_and_works(app_db, capsys):
         auth.login(s, "ada@pixmania.fr", password)
 
 
-@pytest.mark.parametrize("typed,email,message", [
-    (("court1", "court1"), "ada@pixmania.fr", "Password too weak"),
-    (("une phrase de passe 2026", "une autre phrase 2026"), "ada@pixmania.fr", "the two passwords differ"),
-    (("une phrase de passe 2026",) * 2, "a,b@pixmania.fr", "Invalid e-mail address"),
-])
+@pytest.mark.parametrize(
+    "typed,email,message",
+    [
+        (("court1", "court1"), "ada@pixmania.fr", "Password too weak"),
+        (("une phrase de passe 2026", "une autre phrase 2026"), "ada@pixmania.fr", "the two passwords differ"),
+        (("une phrase de passe 2026",) * 2, "a,b@pixmania.fr", "Invalid e-mail address"),
+    ],
+)
 def test_refusals_are_one_line_with_status_2(app_db, monkeypatch, capsys, typed, email, message):
     _typed(monkeypatch, *typed)
     assert cli.main(["create-admin", "--email", email]) == 2

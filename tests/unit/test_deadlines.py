@@ -20,11 +20,11 @@ from pixmania_incidents.deadlines import (
     next_check_at,
     obligation_due_at,
     resolution_due_at,
-    return_not_sent_close_at,
-    return_reminder_at,
     response_due_at,
     response_target_at,
     return_auto_received_at,
+    return_not_sent_close_at,
+    return_reminder_at,
     statement_due_at,
 )
 from pixmania_incidents.policy import ObligationKind, UnknownType
@@ -239,12 +239,15 @@ def test_breached_at_needs_the_due_instant_to_have_passed() -> None:
 # --- at risk (SPEC 8.6) ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind,span,window", [
-    ("return_label", timedelta(hours=24), timedelta(hours=6)),
-    ("refund", timedelta(hours=48), timedelta(hours=12)),
-    ("customer_return", timedelta(days=14), timedelta(hours=24)),
-    ("replacement_shipment", timedelta(hours=40), timedelta(hours=10)),
-])
+@pytest.mark.parametrize(
+    "kind,span,window",
+    [
+        ("return_label", timedelta(hours=24), timedelta(hours=6)),
+        ("refund", timedelta(hours=48), timedelta(hours=12)),
+        ("customer_return", timedelta(days=14), timedelta(hours=24)),
+        ("replacement_shipment", timedelta(hours=40), timedelta(hours=10)),
+    ],
+)
 def test_at_risk_in_the_last_quarter_of_the_span_at_most_24h(kind, span, window) -> None:
     start = paris(2026, 6, 10, 9)
     d = Deadline(kind, start + span, start=start)

@@ -15,8 +15,16 @@ import pytest
 import yaml
 
 from pixmania_incidents import edge
-from tests.recipe import DEPLOY, ENV_EXAMPLE, NGINX_SITE, ROOT, TEMPLATE_VARIABLE, example_env, listed_variables, \
-    read_unit
+from tests.recipe import (
+    DEPLOY,
+    ENV_EXAMPLE,
+    NGINX_SITE,
+    ROOT,
+    TEMPLATE_VARIABLE,
+    example_env,
+    listed_variables,
+    read_unit,
+)
 
 PACKAGE = ROOT / "pixmania_incidents"
 #: How the package reads a variable: os.environ / os.getenv, and settings' numeric helpers.
@@ -36,8 +44,11 @@ def compose() -> dict:
 def containerfile() -> list[tuple[str, str]]:
     """(instruction, arguments), continuation lines joined."""
     text = re.sub(r"\\\n\s*", " ", (DEPLOY / "Containerfile").read_text())
-    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1])
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 # --- the environment ---------------------------------------------------------------------------
@@ -49,8 +60,11 @@ def test_the_example_environment_lists_every_variable_the_app_reads():
 
 def test_the_example_environment_lists_nothing_that_nobody_reads():
     compose_text = (DEPLOY / "compose.yaml").read_text()
-    unknown = {name for name in listed_variables() - read_by_the_package()
-               if not name.startswith(("GRANIAN_", "REFLEX_")) and f"${{{name}" not in compose_text}
+    unknown = {
+        name
+        for name in listed_variables() - read_by_the_package()
+        if not name.startswith(("GRANIAN_", "REFLEX_")) and f"${{{name}" not in compose_text
+    }
     assert unknown == set()
 
 
@@ -65,7 +79,7 @@ def test_the_example_environment_is_what_systemd_can_read():
 
 def _nginx_size(value: str) -> int:
     number, unit = re.fullmatch(r"(\d+)([kKmMgG]?)", value).groups()
-    return int(number) * {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}[unit.lower()]
+    return int(number) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit.lower()]
 
 
 def test_nginx_takes_exactly_the_uploads_the_app_takes():

@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import select
 
 from pixmania_incidents.models import Incident, Shipment, ShipmentEvent
-from pixmania_incidents.services import incidents as svc, views
+from pixmania_incidents.services import incidents as svc
+from pixmania_incidents.services import views
 from pixmania_incidents.services.common import NotFound
-
 from tests.conftest import NOW, opening_evidence
 
 
@@ -32,7 +32,10 @@ def test_the_case_page_shows_the_parcel_and_its_tracking_to_shop_support_and_arb
         parcel = views.case_view(world.db, world.actor(who), inc.id, "fr").parcel
         assert parcel is not None, who
         assert (parcel.carrier, parcel.tracking_number, parcel.state_label) == (
-            "Colissimo", shipment.tracking_number, "Expédié")
+            "Colissimo",
+            shipment.tracking_number,
+            "Expédié",
+        )
         assert parcel.shipped_when.startswith(("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"))
         assert parcel.delivered_when == ""
         assert [e.label for e in parcel.events] == ["Expédié", "Retourné à l'expéditeur"]
@@ -68,8 +71,9 @@ def test_the_customer_says_what_they_want_among_the_types_solutions(world):
 @pytest.fixture
 def colleague(world):
     """A second seller of TechShop."""
-    from tests.conftest import _user
     from pixmania_incidents.vocabulary import Role
+    from tests.conftest import _user
+
     user = _user(world.db, "tech2@example.com", "Zoé Vendeuse", Role.seller, world.shops["tech"])
     world.users["seller_tech2"] = user
     world.db.commit()
@@ -149,8 +153,9 @@ def test_reply_templates_per_shop_and_per_desk_with_placeholders_filled_for_the_
 
     inc = open_case(world)
     seller, support = world.actor("seller_tech"), world.actor("support")
-    mine = templates.save_template(world.db, seller, "Accusé de réception",
-                                   "Bonjour {client}, nous traitons {reference} avant le {echeance}.")
+    mine = templates.save_template(
+        world.db, seller, "Accusé de réception", "Bonjour {client}, nous traitons {reference} avant le {echeance}."
+    )
     desk = templates.save_template(world.db, support, "Relance", "Bonjour {client}, où en êtes-vous ?")
     world.db.commit()
     # The shop's colleagues share the shop's templates; another shop and the desk do not see them.

@@ -28,8 +28,11 @@ ORIGIN = settings.PUBLIC_URL
 def app_db(engine, monkeypatch, clock):
     monkeypatch.setattr(dbmod, "get_engine", lambda: engine)
     with Session(engine, expire_on_commit=False) as s:
-        s.add(User(email="camille@example.com", name="Camille", role=Role.customer,
-                   password_hash=auth.hash_password(GOOD)))
+        s.add(
+            User(
+                email="camille@example.com", name="Camille", role=Role.customer, password_hash=auth.hash_password(GOOD)
+            )
+        )
         s.commit()
     return engine
 
@@ -71,26 +74,39 @@ def test_the_pages_see_the_address_the_routes_see(monkeypatch):
     _proxies(monkeypatch, "10.0.0.0/8")
     tab = rx.State(_reflex_internal_init=True)
     tab.router_data = tab._update_router_vars(
-        {"headers": {"x-forwarded-for": "6.6.6.6, 198.51.100.20"}, "ip": "10.0.0.1", "token": "t", "sid": "s"}, {})
+        {"headers": {"x-forwarded-for": "6.6.6.6, 198.51.100.20"}, "ip": "10.0.0.1", "token": "t", "sid": "s"}, {}
+    )
     assert client_address(tab) == "198.51.100.20"
-    tab.router_data = tab._update_router_vars({"headers": {"x-forwarded-for": "6.6.6.6"}, "ip": "203.0.113.9"},
-                                              tab.router_data)
+    tab.router_data = tab._update_router_vars(
+        {"headers": {"x-forwarded-for": "6.6.6.6"}, "ip": "203.0.113.9"}, tab.router_data
+    )
     assert client_address(tab) == "203.0.113.9"
 
 
 def test_trusted_proxies_setting_accepts_addresses_and_networks():
     assert settings._networks("127.0.0.1, 10.0.0.0/8 ::1") == (
-        ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("::1/128"))
+        ipaddress.ip_network("127.0.0.1/32"),
+        ipaddress.ip_network("10.0.0.0/8"),
+        ipaddress.ip_network("::1/128"),
+    )
 
 
 def test_login_behind_the_proxy_is_throttled_per_user_not_per_proxy(app_db, monkeypatch):
     _proxies(monkeypatch, "10.0.0.0/8")
     client = TestClient(api, base_url=ORIGIN, client=("10.0.0.1", 50000))  # the reverse proxy
     for i in range(25):  # 25 different users behind the one proxy address, each mistyping once
-        client.post("/auth/login", data={"email": f"u{i}@example.com", "password": "wrong password 1"},
-                    headers={"Origin": ORIGIN, "X-Forwarded-For": f"198.51.100.{i}"}, follow_redirects=False)
-    answer = client.post("/auth/login", data={"email": "camille@example.com", "password": GOOD},
-                         headers={"Origin": ORIGIN, "X-Forwarded-For": "198.51.100.200"}, follow_redirects=False)
+        client.post(
+            "/auth/login",
+            data={"email": f"u{i}@example.com", "password": "wrong password 1"},
+            headers={"Origin": ORIGIN, "X-Forwarded-For": f"198.51.100.{i}"},
+            follow_redirects=False,
+        )
+    answer = client.post(
+        "/auth/login",
+        data={"email": "camille@example.com", "password": GOOD},
+        headers={"Origin": ORIGIN, "X-Forwarded-For": "198.51.100.200"},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303 and answer.headers["location"] == "/orders"
     with Session(app_db) as s:
         assert s.exec(select(LoginAttempt.ip).where(LoginAttempt.success.is_(True))).all()[-1] == "198.51.100.200"
@@ -99,8 +115,12 @@ def test_login_behind_the_proxy_is_throttled_per_user_not_per_proxy(app_db, monk
 def test_a_throttled_login_says_how_long_to_wait(app_db):
     client = TestClient(api, base_url=ORIGIN)
     for _ in range(6):
-        answer = client.post("/auth/login", data={"email": "camille@example.com", "password": "wrong password 1"},
-                             headers={"Origin": ORIGIN}, follow_redirects=False)
+        answer = client.post(
+            "/auth/login",
+            data={"email": "camille@example.com", "password": "wrong password 1"},
+            headers={"Origin": ORIGIN},
+            follow_redirects=False,
+        )
     assert answer.headers["location"] == "/login?error=throttled&minutes=1&seconds=2"
 
 
@@ -144,6 +164,7 @@ def _reader(seen: list[int]):
         seen.append(total)
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
+
     return app
 
 
@@ -210,8 +231,12 @@ def test_api_answers_and_downloads_carry_the_headers_too(app_db):
 def test_a_refused_origin_gets_a_page_in_french_then_english_and_a_log_line(app_db, caplog):
     client = TestClient(api, base_url=ORIGIN)
     with caplog.at_level(logging.WARNING, logger="pixmania.api"):
-        answer = client.post("/auth/login", data={"email": "a@b.fr", "password": "x"},
-                             headers={"Origin": "http://evil.example"}, follow_redirects=False)
+        answer = client.post(
+            "/auth/login",
+            data={"email": "a@b.fr", "password": "x"},
+            headers={"Origin": "http://evil.example"},
+            follow_redirects=False,
+        )
     assert answer.status_code == 403 and answer.headers["content-type"].startswith("text/html")
     text = answer.text
     assert "Cette adresse n'est pas celle du service" in text and "This is not the service's address" in text
@@ -223,8 +248,12 @@ def test_registration_answers_the_same_whether_or_not_the_address_has_an_account
     client = TestClient(api, base_url=ORIGIN)
 
     def register(email: str):
-        return client.post("/auth/register", data={"name": "Léa", "email": email, "password": "un mot de passe 2026"},
-                           headers={"Origin": ORIGIN}, follow_redirects=False)
+        return client.post(
+            "/auth/register",
+            data={"name": "Léa", "email": email, "password": "un mot de passe 2026"},
+            headers={"Origin": ORIGIN},
+            follow_redirects=False,
+        )
 
     known, unknown = register("camille@example.com"), register("lea@example.fr")
     assert (known.status_code, known.text) == (unknown.status_code, unknown.text) == (200, unknown.text)
@@ -238,8 +267,15 @@ def test_registration_answers_the_same_whether_or_not_the_address_has_an_account
     assert client.get(path, follow_redirects=False).status_code == 410
 
 
-@pytest.mark.parametrize("path", ["/api/evidence/12345678901234567890", "/api/labels/12345678901234567890.pdf",
-                                  "/api/evidence/2147483648", "/api/evidence/0"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/evidence/12345678901234567890",
+        "/api/labels/12345678901234567890.pdf",
+        "/api/evidence/2147483648",
+        "/api/evidence/0",
+    ],
+)
 def test_ids_beyond_a_database_integer_are_not_found(app_db, raw_session, path):
     client = TestClient(api, base_url=ORIGIN, raise_server_exceptions=False)
     assert client.get(path, cookies={settings.SESSION_COOKIE: raw_session}).status_code == 404
@@ -263,8 +299,15 @@ def test_a_page_sent_by_path_is_read_and_hashed_too(tmp_path):
         messages.append(message)
 
     import asyncio
-    scope = {"type": "http", "method": "GET", "path": "/x.js", "headers": [], "state": {"page": str(page)},
-             "extensions": {"http.response.pathsend": {}}}
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/x.js",
+        "headers": [],
+        "state": {"page": str(page)},
+        "extensions": {"http.response.pathsend": {}},
+    }
     asyncio.run(app(scope, receive, send))
     digest = base64.b64encode(hashlib.sha256(b"lost()").digest()).decode()
     assert digest in dict(messages[0]["headers"])[b"content-security-policy"].decode()
@@ -278,8 +321,11 @@ async def _echo_request_headers(scope, receive, send):  # noqa: ANN001
 
 def test_pages_are_always_sent_whole_so_a_revalidation_cannot_replace_their_policy():
     client = TestClient(edge.Edge(_echo_request_headers))
-    conditional = {"If-None-Match": '"abc"', "If-Modified-Since": "Tue, 01 Dec 2026 10:00:00 GMT",
-                   "Accept-Encoding": "gzip"}
+    conditional = {
+        "If-None-Match": '"abc"',
+        "If-Modified-Since": "Tue, 01 Dec 2026 10:00:00 GMT",
+        "Accept-Encoding": "gzip",
+    }
     page = client.get("/orders", headers=conditional).text
     assert "if-none-match" not in page and "if-modified-since" not in page and "accept-encoding" not in page
     asset = client.get("/assets/app.js", headers=conditional).text

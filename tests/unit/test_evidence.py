@@ -46,11 +46,15 @@ def image_bytes(fmt: str = "JPEG", size=(64, 48), exif: bool = False) -> bytes:
     return out.getvalue()
 
 
-
 @pytest.fixture
 def incident(world):
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id,
-                               "not_as_described", "La couleur ne correspond pas.")
+    result = svc.open_incident(
+        world.db,
+        world.actor("camille"),
+        world.lines["camille_tech_delivered"].id,
+        "not_as_described",
+        "La couleur ne correspond pas.",
+    )
     return world.db.get(Incident, result.incident_id)
 
 
@@ -80,8 +84,13 @@ def test_valid_jpeg_is_reencoded_without_metadata_and_stored_privately(world, in
 
 
 def test_png_webp_and_pdf_pass(world, incident):
-    rows = store(world, incident, Upload("a.png", image_bytes("PNG")), Upload("b.webp", image_bytes("WEBP")),
-                 Upload("facture.pdf", PDF))
+    rows = store(
+        world,
+        incident,
+        Upload("a.png", image_bytes("PNG")),
+        Upload("b.webp", image_bytes("WEBP")),
+        Upload("facture.pdf", PDF),
+    )
     assert [r.content_type for r in rows] == ["image/png", "image/webp", "application/pdf"]
 
 
@@ -130,8 +139,12 @@ def test_decompression_bomb_refused(world, incident):
 
 @pytest.mark.parametrize(
     "name, shown",
-    [("../../etc/passwd", "passwd.pdf"), ("..\\..\\boot.ini", "boot.pdf"), ("/tmp/x/../.bashrc", "fichier.pdf"),
-     ("facture\x00.pdf.exe", "facture_pdf.pdf")],
+    [
+        ("../../etc/passwd", "passwd.pdf"),
+        ("..\\..\\boot.ini", "boot.pdf"),
+        ("/tmp/x/../.bashrc", "fichier.pdf"),
+        ("facture\x00.pdf.exe", "facture_pdf.pdf"),
+    ],
 )
 def test_traversal_names_become_safe_display_names(world, incident, evidence_dir, name, shown):
     [row] = store(world, incident, Upload(name, PDF))
@@ -148,15 +161,28 @@ def test_download_authorized_through_the_incident(world, incident):
     for who in ("paul", "seller_maison", "product"):
         with pytest.raises(NotFound):
             open_evidence(world.db, world.actor(who), row.id)
-    world.db.add(ListingFlag(listing_id=incident.listing_id, incident_id=incident.id, raised_by_id=world.users["support"].id,
-                             reason="photos", details="Fiche à corriger"))
+    world.db.add(
+        ListingFlag(
+            listing_id=incident.listing_id,
+            incident_id=incident.id,
+            raised_by_id=world.users["support"].id,
+            reason="photos",
+            details="Fiche à corriger",
+        )
+    )
     world.db.flush()
     assert open_evidence(world.db, world.actor("product"), row.id)[0].exists()
 
 
 def test_internal_note_evidence_is_staff_only(world, incident):
-    svc.post_message(world.db, world.actor("support"), incident.id, "Capture interne", [Upload("note.pdf", PDF)],
-                     visibility="internal")
+    svc.post_message(
+        world.db,
+        world.actor("support"),
+        incident.id,
+        "Capture interne",
+        [Upload("note.pdf", PDF)],
+        visibility="internal",
+    )
     row = world.db.exec(select(Evidence)).one()
     assert open_evidence(world.db, world.actor("arbitrator"), row.id)
     for who in ("camille", "seller_tech"):
@@ -202,8 +228,14 @@ def test_a_savepoint_rolled_back_takes_its_files_and_only_its_files(world, incid
 def test_a_refused_item_sent_back_leaves_no_file(world, evidence_dir):
     """The proof is stored, then the declaration is refused (already declared): the whole
     unit of work rolls back, as the pages' `session_scope` does, and takes the file with it."""
-    opened = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id,
-                               "defective", "Écran noir.", opening_evidence("defective"))
+    opened = svc.open_incident(
+        world.db,
+        world.actor("camille"),
+        world.lines["camille_tech_delivered"].id,
+        "defective",
+        "Écran noir.",
+        opening_evidence("defective"),
+    )
     case = world.db.get(Incident, opened.incident_id)
     svc.propose(world.db, world.actor("seller_tech"), case.id, case.version, "return_and_refund", None, "Retour")
     svc.accept(world.db, world.actor("camille"), case.id, case.version)
@@ -214,8 +246,14 @@ def test_a_refused_item_sent_back_leaves_no_file(world, evidence_dir):
     assert len(kept) == 2  # the opening photo and the proof
     for _ in range(3):
         with pytest.raises(ServiceError, match="already_sent_back"):
-            ff.send_back_with_proof(world.db, world.actor("camille"), case.id, label_id,
-                                    [Upload("depot.pdf", image_bytes(size=(800, 600)))], "Encore")
+            ff.send_back_with_proof(
+                world.db,
+                world.actor("camille"),
+                case.id,
+                label_id,
+                [Upload("depot.pdf", image_bytes(size=(800, 600)))],
+                "Encore",
+            )
         world.db.rollback()
     assert files_under(evidence_dir) == kept
 
@@ -255,8 +293,9 @@ def test_cleanup_with_orphans_removes_old_files_no_row_names(world, incident, ev
     assert files_under(evidence_dir) == [evidence_dir / row.stored_name, young]
 
 
-def test_the_command_line_and_the_background_loop_run_the_cleanup(world, incident, evidence_dir, engine, monkeypatch,
-                                                                   capsys):
+def test_the_command_line_and_the_background_loop_run_the_cleanup(
+    world, incident, evidence_dir, engine, monkeypatch, capsys
+):
     from pixmania_incidents import cli, tasks
 
     monkeypatch.setattr(settings, "DB_URL", str(engine.url))
@@ -279,8 +318,12 @@ def test_the_command_line_and_the_background_loop_run_the_cleanup(world, inciden
 
 def raw_pdf(catalog: bytes = b"", page: bytes = b"", *extra: bytes) -> bytes:
     """A one-page PDF written by hand (objects 1-3), with extra entries and objects 4, 5..."""
-    objects = [b"<</Type/Catalog/Pages 2 0 R" + catalog + b">>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]" + page + b">>", *extra]
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R" + catalog + b">>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]" + page + b">>",
+        *extra,
+    ]
     out, offsets = bytearray(b"%PDF-1.7\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -295,17 +338,25 @@ def raw_pdf(catalog: bytes = b"", page: bytes = b"", *extra: bytes) -> bytes:
 JS = b"<</S/JavaScript/JS(app.alert(1))>>"
 
 
-@pytest.mark.parametrize("pdf", [
-    raw_pdf(b"/OpenAction 4 0 R", b"", JS),
-    raw_pdf(b"/Names<</JavaScript 4 0 R>>", b"", b"<</Names[(x) 5 0 R]>>", JS),
-    raw_pdf(b"/OpenAction<</S/Launch/F(calc.exe)>>"),
-    raw_pdf(b"", b"/AA<</O<</S/URI/URI(https://example.com)>>>>"),
-    raw_pdf(b"/Names<</EmbeddedFiles<</Names[(a.exe) 4 0 R]>>>>", b"",
-            b"<</Type/Filespec/F(a.exe)/EF<</F 5 0 R>>>>", b"<</Type/EmbeddedFile/Length 2>>stream\nMZ\nendstream"),
-    raw_pdf(b"/AcroForm<</Fields[]/XFA 4 0 R>>", b"", b"<</Length 6>>stream\n<xdp/>\nendstream"),
-    raw_pdf(b"/OpenAction 4 0 R", b"", b"<</S/J#61vaScript/J#53(app.alert(1))>>"),  # names spelt in hex
-    raw_pdf(b"", b"", JS),  # only the cross-reference table lists it
-], ids=["open-js", "names-js", "launch", "page-aa", "embedded-file", "xfa", "hex-names", "unreferenced"])
+@pytest.mark.parametrize(
+    "pdf",
+    [
+        raw_pdf(b"/OpenAction 4 0 R", b"", JS),
+        raw_pdf(b"/Names<</JavaScript 4 0 R>>", b"", b"<</Names[(x) 5 0 R]>>", JS),
+        raw_pdf(b"/OpenAction<</S/Launch/F(calc.exe)>>"),
+        raw_pdf(b"", b"/AA<</O<</S/URI/URI(https://example.com)>>>>"),
+        raw_pdf(
+            b"/Names<</EmbeddedFiles<</Names[(a.exe) 4 0 R]>>>>",
+            b"",
+            b"<</Type/Filespec/F(a.exe)/EF<</F 5 0 R>>>>",
+            b"<</Type/EmbeddedFile/Length 2>>stream\nMZ\nendstream",
+        ),
+        raw_pdf(b"/AcroForm<</Fields[]/XFA 4 0 R>>", b"", b"<</Length 6>>stream\n<xdp/>\nendstream"),
+        raw_pdf(b"/OpenAction 4 0 R", b"", b"<</S/J#61vaScript/J#53(app.alert(1))>>"),  # names spelt in hex
+        raw_pdf(b"", b"", JS),  # only the cross-reference table lists it
+    ],
+    ids=["open-js", "names-js", "launch", "page-aa", "embedded-file", "xfa", "hex-names", "unreferenced"],
+)
 def test_pdf_with_active_content_is_refused(world, incident, evidence_dir, pdf):
     err = refusal(world, incident, Upload("facture.pdf", pdf))
     assert err.code == "evidence.error.pdf_active" and err.params["filename"] == "facture.pdf"
@@ -313,8 +364,11 @@ def test_pdf_with_active_content_is_refused(world, incident, evidence_dir, pdf):
 
 
 def test_pdf_with_links_and_a_page_to_open_on_passes_as_sent(world, incident):
-    pdf = raw_pdf(b"/OpenAction[3 0 R/Fit]", b"/Annots[4 0 R]",
-                  b"<</Type/Annot/Subtype/Link/Rect[0 0 10 10]/A<</S/URI/URI(https://www.laposte.fr)>>>>")
+    pdf = raw_pdf(
+        b"/OpenAction[3 0 R/Fit]",
+        b"/Annots[4 0 R]",
+        b"<</Type/Annot/Subtype/Link/Rect[0 0 10 10]/A<</S/URI/URI(https://www.laposte.fr)>>>>",
+    )
     [row] = store(world, incident, Upload("depot.pdf", pdf))
     world.db.commit()
     assert open_evidence(world.db, world.actor("camille"), row.id)[0].read_bytes() == pdf
@@ -322,7 +376,8 @@ def test_pdf_with_links_and_a_page_to_open_on_passes_as_sent(world, incident):
 
 def test_unparseable_pdf_is_refused(world, incident):
     assert refusal(world, incident, Upload("x.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")).code == (
-        "evidence.error.unreadable")
+        "evidence.error.unreadable"
+    )
 
 
 def noise_jpeg(size: tuple[int, int]) -> bytes:
@@ -388,10 +443,15 @@ with Session(make_engine(sys.argv[1])) as session:
 
 
 def test_a_process_killed_before_its_commit_leaves_only_staged_files_which_the_cleanup_removes(
-        world, incident, evidence_dir, engine):
+    world, incident, evidence_dir, engine
+):
     world.db.commit()
-    proc = subprocess.Popen([sys.executable, "-c", STAGER, str(engine.url), str(evidence_dir), str(incident.id)],
-                            cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STAGER, str(engine.url), str(evidence_dir), str(incident.id)],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout.readline().strip() == "staged"
     finally:

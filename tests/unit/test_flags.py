@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-
 import pytest
 from sqlmodel import select
 
 from pixmania_incidents.models import ChecklistItem, IncidentEvent, ListingFlag
-from pixmania_incidents.services import flags, incidents as svc
+from pixmania_incidents.services import flags
+from pixmania_incidents.services import incidents as svc
 from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound, ServiceError
-
 from tests.conftest import opening_evidence
 
 
 def open_case(world, line="camille_tech_delivered", type="not_as_described"):
-    result = svc.open_incident(world.db, world.actor(line.split("_")[0]), world.lines[line].id, type,
-                               "Pas la bonne taille.", opening_evidence(type))
+    result = svc.open_incident(
+        world.db,
+        world.actor(line.split("_")[0]),
+        world.lines[line].id,
+        type,
+        "Pas la bonne taille.",
+        opening_evidence(type),
+    )
     return world.db.get(svc.Incident, result.incident_id)
 
 
 def raise_one(world, inc, who="seller_tech", reason="description"):
-    return flags.raise_flag(world.db, world.actor(who), inc.id, reason, "La fiche annonce 42 cm, l'article mesure 30 cm.")
+    return flags.raise_flag(
+        world.db, world.actor(who), inc.id, reason, "La fiche annonce 42 cm, l'article mesure 30 cm."
+    )
 
 
 def test_a_seller_flags_their_own_case_and_the_playbook_step_ticks(world):
@@ -28,10 +35,15 @@ def test_a_seller_flags_their_own_case_and_the_playbook_step_ticks(world):
     change = raise_one(world, inc)
     flag = change.flag
     assert (flag.status, flag.listing_id, flag.incident_reference, flag.raised_by) == (
-        "raised", inc.listing_id, inc.reference, "Vendeur Tech")
+        "raised",
+        inc.listing_id,
+        inc.reference,
+        "Vendeur Tech",
+    )
     assert change.shop_id == inc.shop_id and change.notified == (world.users["product"].id,)
-    step = world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id,
-                                                     ChecklistItem.step_code == "flag_listing")).one()
+    step = world.db.exec(
+        select(ChecklistItem).where(ChecklistItem.incident_id == inc.id, ChecklistItem.step_code == "flag_listing")
+    ).one()
     assert step.done_at is not None and step.done_by_id == world.users["seller_tech"].id
     kinds = world.db.exec(select(IncidentEvent.kind).where(IncidentEvent.incident_id == inc.id)).all()
     assert "flag_raised" in kinds and "checklist_auto_ticked" in kinds
@@ -67,7 +79,10 @@ def test_product_acknowledges_then_fixes_with_what_changed(world):
     assert flags.acknowledge(world.db, product, flag_id).flag.status == "acknowledged"
     fixed = flags.mark_fixed(world.db, product, flag_id, "Dimensions corrigées : 30 cm.")
     assert (fixed.flag.status, fixed.flag.resolution_note, fixed.flag.handled_by) == (
-        "fixed", "Dimensions corrigées : 30 cm.", "Pierre Produit")
+        "fixed",
+        "Dimensions corrigées : 30 cm.",
+        "Pierre Produit",
+    )
     assert fixed.notified == (world.users["seller_tech"].id,)
     with pytest.raises(ServiceError) as err:
         flags.reject(world.db, product, flag_id, "Trop tard")
@@ -98,10 +113,16 @@ def test_inbox_lists_open_flags_oldest_first_and_groups_repeated_listings(world,
     flags.reject(world.db, world.actor("product"), paul_listing.flag.id, "Non fondé")
     product = world.actor("product")
     open_flags = flags.inbox(world.db, product)
-    assert [(f.incident_reference, f.reason) for f in open_flags] == [(first.reference, "description"), (first.reference, "photos")]
+    assert [(f.incident_reference, f.reason) for f in open_flags] == [
+        (first.reference, "description"),
+        (first.reference, "photos"),
+    ]
     assert len(flags.inbox(world.db, product, "all")) == 3
     groups = flags.group_by_listing(flags.inbox(world.db, product, "all"))
-    assert [(g.listing_id, g.open_count, len(g.flags)) for g in groups] == [(first.listing_id, 2, 2), (second.listing_id, 0, 1)]
+    assert [(g.listing_id, g.open_count, len(g.flags)) for g in groups] == [
+        (first.listing_id, 2, 2),
+        (second.listing_id, 0, 1),
+    ]
 
 
 def test_inbox_is_closed_to_sellers_and_customers(world):

@@ -5,6 +5,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from pixmania_incidents.formats import (
+    due_when,
     file_size,
     hours,
     late_by,
@@ -13,7 +14,6 @@ from pixmania_incidents.formats import (
     parse_day,
     parse_paris,
     percent,
-    due_when,
     short_when,
     when,
 )

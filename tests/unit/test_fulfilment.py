@@ -11,18 +11,19 @@ import pytest
 from sqlmodel import select
 
 from pixmania_incidents.models import ChecklistItem, Deadline, Incident, IncidentEvent, Notification, Obligation
-from pixmania_incidents.services import fulfilment as ff, incidents as svc, views
+from pixmania_incidents.services import fulfilment as ff
+from pixmania_incidents.services import incidents as svc
+from pixmania_incidents.services import views
 from pixmania_incidents.services.common import InvalidInput, NotFound, ServiceError
 from pixmania_incidents.services.evidence import Upload
-from tests.samples import PDF
-
 from tests.conftest import opening_evidence
-
+from tests.samples import PDF
 
 
 def open_case(world, type="defective", line="camille_tech_delivered"):
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines[line].id, type, "Écran noir.",
-                               opening_evidence(type))
+    result = svc.open_incident(
+        world.db, world.actor("camille"), world.lines[line].id, type, "Écran noir.", opening_evidence(type)
+    )
     return world.db.get(Incident, result.incident_id)
 
 
@@ -59,11 +60,13 @@ def test_return_label_meets_obligation_and_starts_customer_return(world, clock):
     # 14 calendar days from Tuesday 10 March: 24 March, 23:59:59 Paris.
     assert ret.due_at.isoformat() == "2026-03-24T22:59:59+00:00"
     assert inc.ball == "customer" and inc.next_due_at == ret.due_at
-    item = world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id,
-                                                     ChecklistItem.step_code == "return_label")).one()
+    item = world.db.exec(
+        select(ChecklistItem).where(ChecklistItem.incident_id == inc.id, ChecklistItem.step_code == "return_label")
+    ).one()
     assert item.done_at is not None
     assert world.db.exec(select(Notification.user_id).where(Notification.kind == "return_label_issued")).all() == [
-        world.users["camille"].id]
+        world.users["camille"].id
+    ]
 
 
 def test_label_issued_before_acceptance_counts(world):
@@ -91,8 +94,10 @@ def test_label_pdf_has_reference_addresses_notice_and_barcode(world, tmp_path):
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is needed to render the label")
     (tmp_path / "label.pdf").write_bytes(data)
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(tmp_path / "label.pdf"), str(tmp_path / "page")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", str(tmp_path / "label.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
     from PIL import Image
 
     decoded = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
@@ -182,16 +187,19 @@ def test_refund_obligation_met_when_amount_reached(world):
     assert obligation(world, inc, "refund").met_at is None
     ff.record_refund(world.db, seller(world), inc.id, 3_000, date(2026, 3, 10))
     assert obligation(world, inc, "refund").met_at is not None
-    assert world.db.exec(select(Notification.user_id).where(Notification.kind == "refund_recorded")).all() == [
-        world.users["camille"].id] * 2
+    assert (
+        world.db.exec(select(Notification.user_id).where(Notification.kind == "refund_recorded")).all()
+        == [world.users["camille"].id] * 2
+    )
 
 
 def test_replacement_shipment_meets_obligation_and_ticks_step(world):
     inc = agreed(world, "replacement", type="damaged")
     ff.ship_replacement(world.db, seller(world), inc.id, "Chronopost", "XY123")
     assert obligation(world, inc, "replacement_shipment").met_at is not None
-    item = world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id,
-                                                     ChecklistItem.step_code == "ship_replacement")).one()
+    item = world.db.exec(
+        select(ChecklistItem).where(ChecklistItem.incident_id == inc.id, ChecklistItem.step_code == "ship_replacement")
+    ).one()
     assert item.mandatory and item.done_at is not None
 
 
@@ -207,8 +215,9 @@ def test_closure_after_replacement_journey(world):
     assert err.value.params["obligations"] == "Renvoyer l’article avec le bordereau"
     assert "Vérifiez l’état de l’article endommagé." in err.value.params["steps"]
     ff.declare_sent_back(world.db, world.actor("camille"), inc.id, label_id, proof_id(world, inc))
-    item = world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id,
-                                                     ChecklistItem.step_code == "check_condition")).one()
+    item = world.db.exec(
+        select(ChecklistItem).where(ChecklistItem.incident_id == inc.id, ChecklistItem.step_code == "check_condition")
+    ).one()
     ff.tick_checklist(world.db, seller(world), inc.id, item.id, "Photos vues")
     with pytest.raises(ServiceError):
         ff.tick_checklist(world.db, seller(world), inc.id, item.id)
@@ -224,8 +233,11 @@ def test_carrier_inquiry_ticks_steps_but_is_not_the_response(world):
     inquiry = ff.open_carrier_inquiry(world.db, seller(world), inc.id, "Colissimo", "ENQ-42")
     ff.record_inquiry_outcome(world.db, seller(world), inc.id, inquiry.id, "Colis perdu au centre de tri.")
     assert inc.state == "open" and inc.first_response_at is None
-    done = {i.step_code for i in world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id))
-            if i.done_at is not None}
+    done = {
+        i.step_code
+        for i in world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id))
+        if i.done_at is not None
+    }
     assert done == {"carrier_inquiry", "check_carrier"}
     with pytest.raises(ServiceError):
         ff.record_inquiry_outcome(world.db, seller(world), inc.id, inquiry.id, "encore")
@@ -241,15 +253,20 @@ def test_checklist_item_of_another_incident_is_not_found(world):
         ff.tick_checklist(world.db, seller(world), inc.id, item.id)
 
 
-
 def test_customer_sends_back_with_proof_in_one_step(world, clock):
     """The proof reaches the thread as a message the seller sees, and the return is declared."""
     inc = agreed(world, "return_and_refund")
     label_id = ff.issue_return_label(world.db, seller(world), inc.id).id
     with pytest.raises(InvalidInput):
         ff.send_back_with_proof(world.db, world.actor("camille"), inc.id, label_id, [], "Déposé")
-    ff.send_back_with_proof(world.db, world.actor("camille"), inc.id, label_id, [Upload("depot.pdf", PDF)],
-                            "Colis déposé au bureau de poste")
+    ff.send_back_with_proof(
+        world.db,
+        world.actor("camille"),
+        inc.id,
+        label_id,
+        [Upload("depot.pdf", PDF)],
+        "Colis déposé au bureau de poste",
+    )
     last = views.thread_messages(world.db, seller(world), inc.id)[-1]
     assert last["body"] == "Colis déposé au bureau de poste"
     assert [e["filename"] for e in last["evidence"]] == ["depot.pdf"]

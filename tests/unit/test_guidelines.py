@@ -89,7 +89,9 @@ def test_input_is_checked_and_update_rewrites(world):
     with pytest.raises(InvalidInput):
         gl.publish(world.db, support, "guideline", "  ", "B")
     row = gl.publish(world.db, support, "guideline", "Ancien titre", "Ancien texte")
-    new = gl.update(world.db, world.actor("arbitrator"), row["id"], "training", "Nouveau titre", "<b>gras</b> **gras**", "damaged")
+    new = gl.update(
+        world.db, world.actor("arbitrator"), row["id"], "training", "Nouveau titre", "<b>gras</b> **gras**", "damaged"
+    )
     assert new["title"] == "Nouveau titre" and new["kind"] == "training" and new["incident_type"] == "damaged"
     assert new["html"] == "<p>&lt;b&gt;gras&lt;/b&gt; <strong>gras</strong></p>\n"
     assert new["author"] == "Sophie Support"

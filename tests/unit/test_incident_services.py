@@ -19,16 +19,19 @@ from pixmania_incidents.models import (
     Incident,
     IncidentEvent,
     ListingFlag,
-    IncidentState as S,
     Notification,
     Obligation,
     ReturnLabel,
 )
-from pixmania_incidents.services import fulfilment as ff, incidents as svc, views
+from pixmania_incidents.models import (
+    IncidentState as S,
+)
+from pixmania_incidents.services import fulfilment as ff
+from pixmania_incidents.services import incidents as svc
+from pixmania_incidents.services import views
 from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound, ServiceError, StaleVersion, now
 from pixmania_incidents.services.evidence import Upload
 from pixmania_incidents.services.views import event_detail, thread_of
-
 from tests.conftest import opening_evidence
 
 
@@ -54,7 +57,12 @@ def propose(world, inc, solution="refund_partial", amount=5_000, who="seller_tec
 
 
 def events(world, inc):
-    return [e.kind for e in world.db.exec(select(IncidentEvent).where(IncidentEvent.incident_id == inc.id).order_by(IncidentEvent.id))]
+    return [
+        e.kind
+        for e in world.db.exec(
+            select(IncidentEvent).where(IncidentEvent.incident_id == inc.id).order_by(IncidentEvent.id)
+        )
+    ]
 
 
 def deadline(world, inc, kind):
@@ -65,8 +73,9 @@ def in_arbitration(world):
     inc = open_case(world)
     propose(world, inc)
     svc.refuse(world.db, world.actor("camille"), inc.id, inc.version, "Trop peu.")
-    svc.request_arbitration(world.db, world.actor("camille"), inc.id, inc.version, "Je conteste.",
-                            [Upload("photo.jpg", jpeg_bytes())])
+    svc.request_arbitration(
+        world.db, world.actor("camille"), inc.id, inc.version, "Je conteste.", [Upload("photo.jpg", jpeg_bytes())]
+    )
     return inc
 
 
@@ -77,7 +86,6 @@ def resolved_case(world, solution="refund_partial", amount=5_000, type="defectiv
     return inc
 
 
-
 # --- opening ------------------------------------------------------------------------------------
 
 
@@ -86,7 +94,9 @@ def test_open_sets_reference_calendar_checklist_clocks_and_notifies_shop(world):
     assert inc.state == S.open and inc.version == 1
     assert inc.reference.startswith("INC-2026-") and len(inc.reference) == len("INC-2026-000000")
     assert inc.calendar["kind"] == "ouvrables"
-    steps = world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id).order_by(ChecklistItem.position)).all()
+    steps = world.db.exec(
+        select(ChecklistItem).where(ChecklistItem.incident_id == inc.id).order_by(ChecklistItem.position)
+    ).all()
     assert [s.step_code for s in steps] == ["return_label", "replace_or_refund", "communicate"]
     assert [s.mandatory for s in steps] == [False, True, True]
     response = deadline(world, inc, "response")
@@ -176,8 +186,15 @@ def resolved_case_on(world, line, solution, amount):
 def test_refused_after_binding_decision(world):
     inc = in_arbitration(world)
     request = world.db.exec(select(ArbitrationRequest)).one()
-    world.db.add(Decision(incident_id=inc.id, arbitration_id=request.id, arbitrator_id=world.users["arbitrator"].id,
-                          outcome="no_action", rationale="Le vendeur avait raison."))
+    world.db.add(
+        Decision(
+            incident_id=inc.id,
+            arbitration_id=request.id,
+            arbitrator_id=world.users["arbitrator"].id,
+            outcome="no_action",
+            rationale="Le vendeur avait raison.",
+        )
+    )
     inc.state, inc.outcome = "closed", "decided"
     world.db.add(inc)
     world.db.flush()
@@ -339,15 +356,21 @@ def test_accept_meets_resolution_at_proposal_instant_and_creates_obligations(wor
     svc.accept(world.db, world.actor("camille"), inc.id, inc.version)
     assert inc.state == S.resolved
     assert deadline(world, inc, "resolution").met_at == proposed_at
-    obligations = world.db.exec(select(Obligation).where(Obligation.incident_id == inc.id).order_by(Obligation.id)).all()
+    obligations = world.db.exec(
+        select(Obligation).where(Obligation.incident_id == inc.id).order_by(Obligation.id)
+    ).all()
     assert [(o.kind, o.holder) for o in obligations] == [
-        ("return_label", "seller"), ("customer_return", "customer"), ("refund", "seller")]
+        ("return_label", "seller"),
+        ("customer_return", "customer"),
+        ("refund", "seller"),
+    ]
     label, ret, refund = obligations
     assert label.due_at - clock.at == timedelta(hours=24)
     assert ret.due_at is None and refund.due_at is None and refund.amount_cents == 12_999
     # The return label step is now mandatory.
-    item = world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id,
-                                                     ChecklistItem.step_code == "return_label")).one()
+    item = world.db.exec(
+        select(ChecklistItem).where(ChecklistItem.incident_id == inc.id, ChecklistItem.step_code == "return_label")
+    ).one()
     assert item.mandatory
     assert inc.ball == "seller" and inc.next_due_at == label.due_at
 
@@ -386,8 +409,10 @@ def test_accept_and_refuse_only_on_a_pending_proposal(world, state):
             ff.record_refund(world.db, world.actor("seller_tech"), inc.id, 5_000, date(2026, 3, 10))
             svc.confirm_closure(world.db, world.actor("seller_tech"), inc.id, inc.version)
     assert inc.state == state
-    for action in (lambda: svc.accept(world.db, world.actor("camille"), inc.id, inc.version),
-                   lambda: svc.refuse(world.db, world.actor("camille"), inc.id, inc.version, "non")):
+    for action in (
+        lambda: svc.accept(world.db, world.actor("camille"), inc.id, inc.version),
+        lambda: svc.refuse(world.db, world.actor("camille"), inc.id, inc.version, "non"),
+    ):
         with pytest.raises(ServiceError) as err:
             action()
         assert err.value.code == "error.action_not_allowed_in_state"
@@ -423,8 +448,9 @@ def test_arbitration_not_yet_without_grounds(world):
     inc = open_case(world)
     for who in ("camille", "seller_tech"):
         with pytest.raises(ServiceError) as err:
-            svc.request_arbitration(world.db, world.actor(who), inc.id, inc.version, "Motif",
-                                    [Upload("a.jpg", jpeg_bytes())])
+            svc.request_arbitration(
+                world.db, world.actor(who), inc.id, inc.version, "Motif", [Upload("a.jpg", jpeg_bytes())]
+            )
         assert err.value.code in ("error.arbitration_not_yet", "error.arbitration_seller_needs_refusal")
 
 
@@ -448,25 +474,35 @@ def test_arbitration_needs_reason_and_evidence(world):
         svc.request_arbitration(world.db, world.actor("seller_tech"), inc.id, inc.version, "Motif")
     assert err.value.code == "incidents.error.evidence_required"
     with pytest.raises(InvalidInput):
-        svc.request_arbitration(world.db, world.actor("seller_tech"), inc.id, inc.version, " ",
-                                [Upload("a.jpg", jpeg_bytes())])
+        svc.request_arbitration(
+            world.db, world.actor("seller_tech"), inc.id, inc.version, " ", [Upload("a.jpg", jpeg_bytes())]
+        )
     assert inc.state == S.in_progress
-    svc.request_arbitration(world.db, world.actor("seller_tech"), inc.id, inc.version, "Motif",
-                            [Upload("facture.jpg", jpeg_bytes())])
+    svc.request_arbitration(
+        world.db, world.actor("seller_tech"), inc.id, inc.version, "Motif", [Upload("facture.jpg", jpeg_bytes())]
+    )
     request = world.db.exec(select(ArbitrationRequest)).one()
     assert request.requester_role == "seller"
     statement = deadline(world, inc, "statement")
     assert statement.holder == "customer" and statement.due_at == request.statement_due_at
     assert deadline(world, inc, "resolution").settled == "escalated"
-    notified = set(world.db.exec(select(Notification.user_id).where(Notification.kind == "arbitration_requested")).all())
+    notified = set(
+        world.db.exec(select(Notification.user_id).where(Notification.kind == "arbitration_requested")).all()
+    )
     assert world.users["camille"].id in notified and world.users["support"].id in notified
 
 
 def test_pending_proposal_counts_as_refused_on_arbitration(world):
     inc = open_case(world)
     propose(world, inc)
-    svc.request_arbitration(world.db, world.actor("camille"), inc.id, inc.version, "Proposition insuffisante.",
-                            [Upload("a.jpg", jpeg_bytes())])
+    svc.request_arbitration(
+        world.db,
+        world.actor("camille"),
+        inc.id,
+        inc.version,
+        "Proposition insuffisante.",
+        [Upload("a.jpg", jpeg_bytes())],
+    )
     assert svc.pending_proposal(world.db, inc) is None
     assert deadline(world, inc, "customer_answer").settled == "escalated"
     assert deadline(world, inc, "resolution").settled == "escalated"
@@ -497,13 +533,23 @@ def test_statement_too_late(world, clock):
 def test_decision_is_binding(world):
     inc = in_arbitration(world)
     request = world.db.exec(select(ArbitrationRequest)).one()
-    world.db.add(Decision(incident_id=inc.id, arbitration_id=request.id, arbitrator_id=world.users["arbitrator"].id,
-                          outcome="refund_partial", amount_cents=100, rationale="Geste."))
+    world.db.add(
+        Decision(
+            incident_id=inc.id,
+            arbitration_id=request.id,
+            arbitrator_id=world.users["arbitrator"].id,
+            outcome="refund_partial",
+            amount_cents=100,
+            rationale="Geste.",
+        )
+    )
     inc.state = "resolved"
     world.db.add(inc)
     world.db.flush()
     with pytest.raises(ServiceError) as err:
-        svc.request_arbitration(world.db, world.actor("camille"), inc.id, inc.version, "Encore", [Upload("a.jpg", jpeg_bytes())])
+        svc.request_arbitration(
+            world.db, world.actor("camille"), inc.id, inc.version, "Encore", [Upload("a.jpg", jpeg_bytes())]
+        )
     assert err.value.code == "error.decision_binding"
 
 
@@ -534,10 +580,14 @@ def test_mandatory_step_without_action_blocks_until_ticked(world):
     ff.record_refund(world.db, world.actor("seller_tech"), inc.id, 1_000, date(2026, 3, 10))
     with pytest.raises(ServiceError) as err:
         svc.confirm_closure(world.db, world.actor("seller_tech"), inc.id, inc.version)
-    assert err.value.params == {"obligations": "", "seller_obligations": "",
-                                "steps": "Comparez le produit reçu avec sa description sur le site."}
-    item = world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id,
-                                                     ChecklistItem.step_code == "compare_listing")).one()
+    assert err.value.params == {
+        "obligations": "",
+        "seller_obligations": "",
+        "steps": "Comparez le produit reçu avec sa description sur le site.",
+    }
+    item = world.db.exec(
+        select(ChecklistItem).where(ChecklistItem.incident_id == inc.id, ChecklistItem.step_code == "compare_listing")
+    ).one()
     ff.tick_checklist(world.db, world.actor("seller_tech"), inc.id, item.id, "Photos conformes à l'écart signalé.")
     svc.confirm_closure(world.db, world.actor("seller_tech"), inc.id, inc.version)
     assert inc.state == S.closed
@@ -575,7 +625,15 @@ def test_each_action_records_an_event_with_before_and_after(world):
     svc.refuse(world.db, world.actor("camille"), inc.id, inc.version, "Non")
     svc.request_help(world.db, world.actor("camille"), inc.id)
     kinds = events(world, inc)
-    assert kinds == ["opened", "first_viewed", "checklist_auto_ticked", "message", "proposed", "refused", "help_requested"]
+    assert kinds == [
+        "opened",
+        "first_viewed",
+        "checklist_auto_ticked",
+        "message",
+        "proposed",
+        "refused",
+        "help_requested",
+    ]
     proposed = world.db.exec(select(IncidentEvent).where(IncidentEvent.kind == "proposed")).one()
     assert proposed.before["state"] == "in_progress" and proposed.after["state"] == "awaiting_customer"
     assert proposed.actor_id == world.users["seller_tech"].id and proposed.actor_role == "seller"
@@ -600,7 +658,8 @@ def test_clock_turning_at_risk_during_an_action_is_recorded_and_notified(world, 
     assert deadline(world, inc, "response").state == "at_risk" and inc.deadline_state == "at_risk"
     assert "deadline_at_risk" in events(world, inc)
     assert world.db.exec(select(Notification.user_id).where(Notification.kind == "deadline_at_risk")).all() == [
-        world.users["seller_tech"].id]
+        world.users["seller_tech"].id
+    ]
 
 
 # --- read models --------------------------------------------------------------------------------
@@ -611,8 +670,15 @@ def test_incident_view_is_json_safe_and_tailored_to_the_viewer(world):
     svc.post_message(world.db, world.actor("seller_tech"), inc.id, "Bonjour", [Upload("notice.jpg", jpeg_bytes())])
     svc.post_message(world.db, world.actor("support"), inc.id, "Surveiller ce vendeur", visibility="internal")
     svc.record_outside_exchange(world.db, world.actor("seller_tech"), inc.id, "phone", now(), "Camille", "Appel.")
-    world.db.add(ListingFlag(listing_id=inc.listing_id, incident_id=inc.id, raised_by_id=world.users["support"].id,
-                             reason="photos", details="Fiche"))
+    world.db.add(
+        ListingFlag(
+            listing_id=inc.listing_id,
+            incident_id=inc.id,
+            raised_by_id=world.users["support"].id,
+            reason="photos",
+            details="Fiche",
+        )
+    )
     world.db.flush()
     viewers = ("camille", "seller_tech", "support", "product")
     views_by = {who: views.incident_view(world.db, world.actor(who), inc.id) for who in viewers}
@@ -694,8 +760,11 @@ def test_live_room_window_holds_only_the_last_public_messages(world):
 
 def test_timeline_says_which_deadline_moved_in_words():
     """The sweep's events move a deadline, not the case: the page names both in the viewer's language."""
-    event = {"kind": "deadline_breached", "before": {"state": "on_track"},
-             "after": {"deadline": "resolution", "holder": "seller", "state": "breached"}}
+    event = {
+        "kind": "deadline_breached",
+        "before": {"state": "on_track"},
+        "after": {"deadline": "resolution", "holder": "seller", "state": "breached"},
+    }
     assert event_detail(event, "fr") == "Résolution · Dans les temps → Dépassé"
     assert event_detail(event, "en") == "Resolution · On track → Breached"
     moved = {"kind": "proposal_accepted", "before": {"state": "awaiting_customer"}, "after": {"state": "resolved"}}

@@ -13,17 +13,22 @@ from pixmania_incidents.models import Decision, Incident, IncidentEvent, Message
 from pixmania_incidents.services import (
     admin,
     analytics,
-    arbitration as arb,
     board,
     flags,
-    fulfilment as ff,
     guidelines,
-    incidents as svc,
     supervision,
+)
+from pixmania_incidents.services import (
+    arbitration as arb,
+)
+from pixmania_incidents.services import (
+    fulfilment as ff,
+)
+from pixmania_incidents.services import (
+    incidents as svc,
 )
 from pixmania_incidents.services.common import InvalidInput
 from pixmania_incidents.services.inputs import MAX_TEXT, amount_cents, clean_text, day, instant
-
 from tests.conftest import NOW, make_world, opening_evidence, photo
 
 PARIS_WINTER = timezone(timedelta(hours=1))
@@ -40,8 +45,9 @@ def refusal(fn, *args, **kwargs) -> InvalidInput:
 # --- text ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["\x00", "Bonjour\x00", "bip\x07", "\x1b[31mrouge", "suppr\x7f", "c1\x85",
-                                  "moitié \ud83d"])
+@pytest.mark.parametrize(
+    "text", ["\x00", "Bonjour\x00", "bip\x07", "\x1b[31mrouge", "suppr\x7f", "c1\x85", "moitié \ud83d"]
+)
 def test_control_characters_and_lone_surrogates_are_refused(text):
     assert refusal(clean_text, text, "body").code == "inputs.error.control_character"
     assert refusal(clean_text, text, "body", required=False).code == "inputs.error.control_character"
@@ -51,8 +57,20 @@ def test_newlines_and_tabs_stay_and_line_endings_become_newlines():
     assert clean_text("  Ligne 1\r\nLigne 2\rLigne\t3  ", "body") == "Ligne 1\nLigne 2\nLigne\t3"
 
 
-@pytest.mark.parametrize("text", [None, "", "   ", "\n\t", "\u200b\u200b\u200b", "\u200b \u2060\ufeff\u200d", "\u3164",
-                                  "\u2800\u2800", "\u0301\u0301"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        None,
+        "",
+        "   ",
+        "\n\t",
+        "\u200b\u200b\u200b",
+        "\u200b \u2060\ufeff\u200d",
+        "\u3164",
+        "\u2800\u2800",
+        "\u0301\u0301",
+    ],
+)
 def test_text_with_nothing_visible_is_empty(text):
     assert refusal(clean_text, text, "body").code == "inputs.error.required"
     assert clean_text(text, "body", required=False) == ""
@@ -90,8 +108,18 @@ def test_an_amount_is_positive_and_at_most_what_is_left():
     assert amount_cents(12_999, at_most=12_999) == 12_999
 
 
-@pytest.mark.parametrize("value", [YEAR_ONE, YEAR_9999, datetime(2026, 3, 10, 9), "2026-03-10T09:00:00Z",
-                                   date(2026, 3, 10), NOW - timedelta(days=2), NOW + timedelta(seconds=1)])
+@pytest.mark.parametrize(
+    "value",
+    [
+        YEAR_ONE,
+        YEAR_9999,
+        datetime(2026, 3, 10, 9),
+        "2026-03-10T09:00:00Z",
+        date(2026, 3, 10),
+        NOW - timedelta(days=2),
+        NOW + timedelta(seconds=1),
+    ],
+)
 def test_an_instant_is_aware_and_within_its_window(value):
     assert refusal(instant, value, "x.error", earliest=NOW - timedelta(days=1), latest=NOW).code == "x.error"
 
@@ -101,8 +129,9 @@ def test_an_instant_in_its_window_comes_back_in_utc():
     assert at == datetime(2026, 3, 10, 8, 30, tzinfo=timezone.utc) and at.tzinfo is timezone.utc
 
 
-@pytest.mark.parametrize("value", [date(1, 1, 1), date(9999, 12, 31), datetime(2026, 3, 10, 9, tzinfo=timezone.utc),
-                                   "2026-03-10"])
+@pytest.mark.parametrize(
+    "value", [date(1, 1, 1), date(9999, 12, 31), datetime(2026, 3, 10, 9, tzinfo=timezone.utc), "2026-03-10"]
+)
 def test_a_day_is_a_date_within_its_window(value):
     assert refusal(day, value, "x.error", earliest=date(2026, 3, 1), latest=date(2026, 3, 10)).code == "x.error"
     assert day(date(2026, 3, 10), "x.error", earliest=date(2026, 3, 1), latest=date(2026, 3, 10)) == date(2026, 3, 10)
@@ -112,8 +141,14 @@ def test_a_day_is_a_date_within_its_window(value):
 
 
 def open_case(world, type="defective"):
-    result = svc.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id, type,
-                               "Ne fonctionne pas.", opening_evidence(type))
+    result = svc.open_incident(
+        world.db,
+        world.actor("camille"),
+        world.lines["camille_tech_delivered"].id,
+        type,
+        "Ne fonctionne pas.",
+        opening_evidence(type),
+    )
     return world.db.get(Incident, result.incident_id)
 
 
@@ -126,8 +161,10 @@ def taken_case(world):
     return inc
 
 
-@pytest.mark.parametrize("when", [YEAR_ONE, YEAR_9999, NOW - timedelta(days=11), NOW + timedelta(minutes=5),
-                                  datetime(2026, 3, 10, 8), "hier"])
+@pytest.mark.parametrize(
+    "when",
+    [YEAR_ONE, YEAR_9999, NOW - timedelta(days=11), NOW + timedelta(minutes=5), datetime(2026, 3, 10, 8), "hier"],
+)
 def test_an_exchange_outside_the_desk_happened_between_the_order_and_now(world, when):
     inc = open_case(world)
     seller = world.actor("seller_tech")
@@ -162,8 +199,16 @@ def test_a_message_of_zero_width_spaces_is_refused_as_empty(world):
     assert world.db.exec(select(Message)).all() == []
 
 
-@pytest.mark.parametrize("when", [date(1, 1, 1), date(2026, 2, 27), date(2026, 3, 11), date(9999, 12, 31),
-                                  datetime(2026, 3, 10, 9, tzinfo=timezone.utc)])
+@pytest.mark.parametrize(
+    "when",
+    [
+        date(1, 1, 1),
+        date(2026, 2, 27),
+        date(2026, 3, 11),
+        date(9999, 12, 31),
+        datetime(2026, 3, 10, 9, tzinfo=timezone.utc),
+    ],
+)
 def test_a_refund_is_dated_between_the_order_and_today(world, when):
     inc = open_case(world)
     svc.propose(world.db, world.actor("seller_tech"), inc.id, inc.version, "refund_full", None, "Je rembourse.")
@@ -174,8 +219,9 @@ def test_a_refund_is_dated_between_the_order_and_today(world, when):
     ff.record_refund(world.db, world.actor("seller_tech"), inc.id, 12_999, date(2026, 2, 28))  # the order's day
 
 
-@pytest.mark.parametrize("due", [YEAR_9999, NOW + timedelta(days=366), NOW, YEAR_ONE, datetime(2026, 4, 1, 12),
-                                 "demain"])
+@pytest.mark.parametrize(
+    "due", [YEAR_9999, NOW + timedelta(days=366), NOW, YEAR_ONE, datetime(2026, 4, 1, 12), "demain"]
+)
 def test_a_decisions_deadline_is_ahead_and_within_a_year(world, due):
     inc = taken_case(world)
     me = world.actor("arbitrator")
@@ -185,8 +231,15 @@ def test_a_decisions_deadline_is_ahead_and_within_a_year(world, due):
     arb.decide(world.db, me, inc.id, inc.version, "refund_full", None, "Rembourser.", {"refund": in_a_year})
 
 
-@pytest.mark.parametrize("start,end", [(date(1, 1, 1), date(1, 1, 2)), (date(9999, 12, 30), date(9999, 12, 31)),
-                                       (date(2026, 3, 1), date(9999, 12, 31)), ("2026-03-01", date(2026, 3, 10))])
+@pytest.mark.parametrize(
+    "start,end",
+    [
+        (date(1, 1, 1), date(1, 1, 2)),
+        (date(9999, 12, 30), date(9999, 12, 31)),
+        (date(2026, 3, 1), date(9999, 12, 31)),
+        ("2026-03-01", date(2026, 3, 10)),
+    ],
+)
 def test_reports_and_searches_name_days_the_calendar_knows(world, start, end):
     support, seller = world.actor("support"), world.actor("seller_tech")
     assert refusal(analytics.trends, world.db, support, start, end).code == "support.error.period"
@@ -222,26 +275,38 @@ def _with_case(world, type, act):
 
 
 SERVICES = {
-    "opening": lambda w: lambda: svc.open_incident(w.db, w.actor("camille"), w.lines["camille_tech_delivered"].id,
-                                                   "not_received", NUL),
-    "message": lambda w: _with_case(w, "not_received", lambda w, i: svc.post_message(
-        w.db, w.actor("camille"), i.id, NUL)),
-    "outside exchange": lambda w: _with_case(w, "not_received", lambda w, i: svc.record_outside_exchange(
-        w.db, w.actor("seller_tech"), i.id, "phone", NOW, NUL, "Appel.")),
-    "proposal": lambda w: _with_case(w, "not_received", lambda w, i: svc.propose(
-        w.db, w.actor("seller_tech"), i.id, i.version, "refund_full", None, NUL)),
+    "opening": lambda w: (
+        lambda: svc.open_incident(w.db, w.actor("camille"), w.lines["camille_tech_delivered"].id, "not_received", NUL)
+    ),
+    "message": lambda w: _with_case(
+        w, "not_received", lambda w, i: svc.post_message(w.db, w.actor("camille"), i.id, NUL)
+    ),
+    "outside exchange": lambda w: _with_case(
+        w,
+        "not_received",
+        lambda w, i: svc.record_outside_exchange(w.db, w.actor("seller_tech"), i.id, "phone", NOW, NUL, "Appel."),
+    ),
+    "proposal": lambda w: _with_case(
+        w,
+        "not_received",
+        lambda w, i: svc.propose(w.db, w.actor("seller_tech"), i.id, i.version, "refund_full", None, NUL),
+    ),
     "help": lambda w: _with_case(w, "not_received", lambda w, i: svc.request_help(w.db, w.actor("camille"), i.id, NUL)),
-    "carrier inquiry": lambda w: _with_case(w, "not_received", lambda w, i: ff.open_carrier_inquiry(
-        w.db, w.actor("seller_tech"), i.id, "Colissimo", NUL)),
-    "flag": lambda w: _with_case(w, "not_as_described", lambda w, i: flags.raise_flag(
-        w.db, w.actor("seller_tech"), i.id, "description", NUL)),
+    "carrier inquiry": lambda w: _with_case(
+        w, "not_received", lambda w, i: ff.open_carrier_inquiry(w.db, w.actor("seller_tech"), i.id, "Colissimo", NUL)
+    ),
+    "flag": lambda w: _with_case(
+        w, "not_as_described", lambda w, i: flags.raise_flag(w.db, w.actor("seller_tech"), i.id, "description", NUL)
+    ),
     "guideline": lambda w: lambda: guidelines.publish(w.db, w.actor("support"), "guideline", NUL, "Texte."),
     "shop": lambda w: lambda: admin.create_shop(w.db, w.actor("admin"), NUL),
-    "account": lambda w: lambda: admin.create_account(w.db, w.actor("admin"), "Nina", "nina\x00@example.com",
-                                                      "support"),
+    "account": lambda w: (
+        lambda: admin.create_account(w.db, w.actor("admin"), "Nina", "nina\x00@example.com", "support")
+    ),
     "board search": lambda w: lambda: board.board(w.db, w.actor("seller_tech"), board.BoardFilters(text=NUL)),
-    "supervision search": lambda w: lambda: supervision.supervise(w.db, w.actor("support"),
-                                                                  supervision.Filters(text=NUL)),
+    "supervision search": lambda w: (
+        lambda: supervision.supervise(w.db, w.actor("support"), supervision.Filters(text=NUL))
+    ),
 }
 
 

@@ -16,16 +16,42 @@ from pixmania_incidents.models import MailOutbox, OrderLine, PasswordReset, Ship
 from pixmania_incidents.services import incidents, intake, password_reset
 from pixmania_incidents.services.common import Forbidden, InvalidInput
 
-SHOP = {"type": "shop", "id": "S-1", "name": "Audio Discount", "address": "1 quai, 69000 Lyon",
-        "calendar_kind": "ouvres", "subdiv": "57", "closed_days": ["2026-08-14"]}
-LISTING = {"type": "listing", "id": "P-1", "shop_id": "S-1", "sku": "AD-CASQUE-1", "title": "Casque sans fil",
-           "price_cents": 8990}
+SHOP = {
+    "type": "shop",
+    "id": "S-1",
+    "name": "Audio Discount",
+    "address": "1 quai, 69000 Lyon",
+    "calendar_kind": "ouvres",
+    "subdiv": "57",
+    "closed_days": ["2026-08-14"],
+}
+LISTING = {
+    "type": "listing",
+    "id": "P-1",
+    "shop_id": "S-1",
+    "sku": "AD-CASQUE-1",
+    "title": "Casque sans fil",
+    "price_cents": 8990,
+}
 CUSTOMER = {"type": "customer", "id": "C-1", "email": "Nadia.K@Example.com", "name": "Nadia K", "locale": "en"}
-ORDER = {"type": "order", "id": "O-1", "reference": "MK-0001", "shop_id": "S-1", "customer_id": "C-1",
-         "placed_at": "2026-03-01T10:00:00+01:00", "shipping_address": "2 rue B, 75002 Paris",
-         "lines": [{"id": "O-1-1", "listing_id": "P-1", "quantity": 1, "unit_price_cents": 8990}]}
-SHIPMENT = {"type": "shipment", "id": "SH-1", "order_id": "O-1", "carrier": "Colissimo", "tracking_number": "6A99",
-            "shipped_at": "2026-03-02T09:00:00Z"}
+ORDER = {
+    "type": "order",
+    "id": "O-1",
+    "reference": "MK-0001",
+    "shop_id": "S-1",
+    "customer_id": "C-1",
+    "placed_at": "2026-03-01T10:00:00+01:00",
+    "shipping_address": "2 rue B, 75002 Paris",
+    "lines": [{"id": "O-1-1", "listing_id": "P-1", "quantity": 1, "unit_price_cents": 8990}],
+}
+SHIPMENT = {
+    "type": "shipment",
+    "id": "SH-1",
+    "order_id": "O-1",
+    "carrier": "Colissimo",
+    "tracking_number": "6A99",
+    "shipped_at": "2026-03-02T09:00:00Z",
+}
 ALL = [SHOP, LISTING, CUSTOMER, ORDER, SHIPMENT]
 
 
@@ -54,10 +80,18 @@ def test_a_newer_version_updates_and_an_older_one_is_ignored(world):
 
 
 def test_one_bad_record_is_refused_with_its_reason_and_the_others_go_through(world):
-    outcomes = intake.ingest(world.db, world.actor("admin"), [
-        SHOP, {"type": "listing", "id": "P-9", "shop_id": "S-404", "sku": "X", "title": "X", "price_cents": 1},
-        {"type": "planet", "id": "X"}, "not an object", {**LISTING, "price_cents": "cher"}, LISTING,
-    ])
+    outcomes = intake.ingest(
+        world.db,
+        world.actor("admin"),
+        [
+            SHOP,
+            {"type": "listing", "id": "P-9", "shop_id": "S-404", "sku": "X", "title": "X", "price_cents": 1},
+            {"type": "planet", "id": "X"},
+            "not an object",
+            {**LISTING, "price_cents": "cher"},
+            LISTING,
+        ],
+    )
     assert [o.result for o in outcomes] == ["created", "refused", "refused", "refused", "refused", "created"]
     assert outcomes[1].reason("en") == "Unknown shop S-404: send it first."
     assert outcomes[4].params == {"field": "price_cents"}
@@ -88,8 +122,9 @@ def test_a_new_customer_is_invited_once_and_chooses_a_password_with_the_link(wor
 
 def test_an_existing_customer_is_linked_never_duplicated_and_staff_addresses_are_refused(world):
     admin = world.actor("admin")
-    linked = intake.ingest(world.db, admin, [{**CUSTOMER, "id": "C-7", "email": "camille@example.com",
-                                              "name": "Camille Martin"}])
+    linked = intake.ingest(
+        world.db, admin, [{**CUSTOMER, "id": "C-7", "email": "camille@example.com", "name": "Camille Martin"}]
+    )
     assert linked[0].result == "updated"
     camille = world.users["camille"]
     world.db.refresh(camille)
@@ -109,11 +144,14 @@ def test_shipment_events_move_forward_and_open_the_way_to_an_incident(world):
     customer = world.db.exec(select(User).where(User.external_id == "C-1")).one()
     line = world.db.exec(select(OrderLine).where(OrderLine.external_id == "O-1-1")).one()
     from pixmania_incidents.services.common import Actor
+
     with pytest.raises(InvalidInput):
         incidents.open_incident(world.db, Actor.of(customer), line.id, "not_received", "Rien.")
     world.db.rollback()
-    events = [{"type": "shipment_event", "shipment_id": "SH-1", "event": e, "at": at}
-              for e, at in (("delivered", "2026-03-04T12:00:00Z"), ("shipped", "2026-03-02T09:00:00Z"))]
+    events = [
+        {"type": "shipment_event", "shipment_id": "SH-1", "event": e, "at": at}
+        for e, at in (("delivered", "2026-03-04T12:00:00Z"), ("shipped", "2026-03-02T09:00:00Z"))
+    ]
     assert [o.result for o in intake.ingest(world.db, admin, events)] == ["updated", "unchanged"]
     intake.ingest(world.db, admin, events)  # sent again: every tracking event is kept once, the late one too
     world.db.flush()

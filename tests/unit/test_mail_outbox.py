@@ -36,8 +36,9 @@ class Inbox:
     with `defer`; can be slow at each step, and can hang in the DATA of its n-th message
     after keeping it (the relay has the mail, the sender never hears back)."""
 
-    def __init__(self, step_delay: float = 0.0, data_delay: float = 0.0, hang_at: int | None = None,
-                 refuse_sender: bool = False) -> None:
+    def __init__(
+        self, step_delay: float = 0.0, data_delay: float = 0.0, hang_at: int | None = None, refuse_sender: bool = False
+    ) -> None:
         self.messages: list[email.message.Message] = []
         self.step_delay, self.data_delay = step_delay, data_delay
         self.hang_at, self.refuse_sender = hang_at, refuse_sender
@@ -357,8 +358,15 @@ def test_a_message_refused_for_good_fails_without_flagging_the_address(engine, c
     assert world.db.get(User, world.users["camille"].id).email_bounced_at is None
 
 
-@pytest.mark.parametrize("address", ["camille@example.com, paul@example.com", "Camille <camille@example.com>",
-                                     "camille@", "camille@example.com\r\nBcc: paul@example.com"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "camille@example.com, paul@example.com",
+        "Camille <camille@example.com>",
+        "camille@",
+        "camille@example.com\r\nBcc: paul@example.com",
+    ],
+)
 def test_an_address_that_is_not_exactly_one_addr_spec_fails_before_the_relay(engine, clock, relay, address):
     inbox, controller, transport = relay()
     controller.start()
@@ -369,8 +377,7 @@ def test_an_address_that_is_not_exactly_one_addr_spec_fails_before_the_relay(eng
     assert inbox.messages == []
 
 
-def test_a_non_ascii_address_fails_on_a_relay_without_smtputf8_and_goes_out_on_one_with_it(engine, clock, relay,
-                                                                                            world):
+def test_a_non_ascii_address_fails_on_a_relay_without_smtputf8_and_goes_out_on_one_with_it(engine, clock, relay, world):
     """Issue #12: josé@exemple.fr was retried forever and never flagged."""
     jose = world.users["paul"]
     jose.email = "josé@exemple.fr"
@@ -413,8 +420,10 @@ def test_failed_mails_are_listed_for_admins_only(engine, clock, relay, world):
     enqueue(engine, 1, to="ok@example.com")
     mail.send_due(engine, transport)
     listed = mail.failed_mails(world.db, world.actor("admin"))
-    assert [(f.to_addr, f.reason) for f in listed] == [("a@b.fr, c@d.fr", "mail.failure.bad_address"),
-                                                        ("bounce.x@example.com", "mail.failure.recipient_refused")]
+    assert [(f.to_addr, f.reason) for f in listed] == [
+        ("a@b.fr, c@d.fr", "mail.failure.bad_address"),
+        ("bounce.x@example.com", "mail.failure.recipient_refused"),
+    ]
     assert listed[1].subject == "Votre dossier 0" and listed[1].failed_at == clock.at and "550" in listed[1].detail
     for who in ("support", "arbitrator", "seller_tech", "camille"):
         with pytest.raises(Forbidden):

@@ -16,8 +16,15 @@ from pixmania_incidents.api import api
 from pixmania_incidents.services import incidents
 from tests.conftest import opening_evidence
 
-NAMES = ("pixmania_event_seconds", "pixmania_push_seconds", "pixmania_open_tabs", "pixmania_outbox_backlog",
-         "pixmania_outbox_oldest_age_seconds", "pixmania_sweep_seconds", "pixmania_db_pool_in_use")
+NAMES = (
+    "pixmania_event_seconds",
+    "pixmania_push_seconds",
+    "pixmania_open_tabs",
+    "pixmania_outbox_backlog",
+    "pixmania_outbox_oldest_age_seconds",
+    "pixmania_sweep_seconds",
+    "pixmania_db_pool_in_use",
+)
 
 
 @pytest.fixture
@@ -32,8 +39,11 @@ def scrape(world, engine, monkeypatch):
 
 
 def samples(answer) -> dict[tuple[str, tuple], float]:
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(answer.text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(answer.text)
+        for s in family.samples
+    }
 
 
 def test_an_allowed_address_reads_every_figure(scrape):
@@ -56,8 +66,14 @@ def test_anyone_else_is_told_there_is_nothing_there(scrape, monkeypatch):
 
 def test_the_outbox_backlog_grows_with_the_mail_a_new_case_sends(world, scrape, clock):
     before = samples(scrape())
-    incidents.open_incident(world.db, world.actor("camille"), world.lines["camille_tech_delivered"].id, "defective",
-                            "Ne s'allume plus.", opening_evidence("defective"))
+    incidents.open_incident(
+        world.db,
+        world.actor("camille"),
+        world.lines["camille_tech_delivered"].id,
+        "defective",
+        "Ne s'allume plus.",
+        opening_evidence("defective"),
+    )
     world.db.commit()
     clock.advance(minutes=5)
     after = samples(scrape())

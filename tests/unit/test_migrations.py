@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
+from alembic import command
 from pixmania_incidents import models  # noqa: F401
 from pixmania_incidents.db import make_engine
-
 from tests.conftest import ROOT
-
 
 
 def _config(url: str) -> Config:
@@ -57,22 +55,46 @@ def _no_model_drift(url: str) -> None:
 def _event_log_is_append_only(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.execute(sa.text("INSERT INTO shop (name, address, calendar_kind, closed_days, work_start, work_end, created_at) "
-                             "VALUES ('S', '', 'ouvrables', '[]', '08:00', '19:00', CURRENT_TIMESTAMP)"))
-        conn.execute(sa.text(
-            "INSERT INTO account (email, name, role, password_hash, locale, active, must_change_password, address, phone, created_at) "
-            "VALUES ('a@b.c', 'A', 'customer', '!', 'fr', true, false, '', '', CURRENT_TIMESTAMP)"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO shop (name, address, calendar_kind, closed_days, work_start, work_end, created_at) "
+                "VALUES ('S', '', 'ouvrables', '[]', '08:00', '19:00', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO account (email, name, role, password_hash, locale, active, must_change_password, address, phone, created_at) "
+                "VALUES ('a@b.c', 'A', 'customer', '!', 'fr', true, false, '', '', CURRENT_TIMESTAMP)"
+            )
+        )
     # Events reference an incident; build the smallest chain of rows for one.
     with engine.begin() as conn:
-        conn.execute(sa.text("INSERT INTO listing (shop_id, sku, title, description, price_cents) VALUES (1, 'X', 'T', '', 100)"))
-        conn.execute(sa.text("INSERT INTO customerorder (reference, customer_id, shop_id, placed_at, shipping_address) VALUES ('O', 1, 1, CURRENT_TIMESTAMP, '')"))
-        conn.execute(sa.text("INSERT INTO orderline (order_id, listing_id, quantity, unit_price_cents, total_cents) VALUES (1, 1, 1, 100, 100)"))
-        conn.execute(sa.text(
-            "INSERT INTO incident (reference, type, state, order_line_id, order_id, shop_id, listing_id, customer_id, description, calendar, "
-            "opened_at, deadline_state, ball, version, updated_at) VALUES ('INC-1', 'damaged', 'open', 1, 1, 1, 1, 1, 'd', '{}', "
-            "CURRENT_TIMESTAMP, 'on_track', 'seller', 1, CURRENT_TIMESTAMP)"))
-        conn.execute(sa.text("INSERT INTO incidentevent (incident_id, actor_role, kind, before, after, at) "
-                             "VALUES (1, 'customer', 'opened', '{}', '{}', CURRENT_TIMESTAMP)"))
+        conn.execute(
+            sa.text("INSERT INTO listing (shop_id, sku, title, description, price_cents) VALUES (1, 'X', 'T', '', 100)")
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO customerorder (reference, customer_id, shop_id, placed_at, shipping_address) VALUES ('O', 1, 1, CURRENT_TIMESTAMP, '')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO orderline (order_id, listing_id, quantity, unit_price_cents, total_cents) VALUES (1, 1, 1, 100, 100)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO incident (reference, type, state, order_line_id, order_id, shop_id, listing_id, customer_id, description, calendar, "
+                "opened_at, deadline_state, ball, version, updated_at) VALUES ('INC-1', 'damaged', 'open', 1, 1, 1, 1, 1, 'd', '{}', "
+                "CURRENT_TIMESTAMP, 'on_track', 'seller', 1, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO incidentevent (incident_id, actor_role, kind, before, after, at) "
+                "VALUES (1, 'customer', 'opened', '{}', '{}', CURRENT_TIMESTAMP)"
+            )
+        )
     for statement in ("UPDATE incidentevent SET kind = 'forged'", "DELETE FROM incidentevent"):
         with pytest.raises(sa.exc.DatabaseError, match="append-only"):
             with engine.begin() as conn:

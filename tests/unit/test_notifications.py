@@ -8,13 +8,13 @@ import pytest
 from sqlmodel import select
 
 from pixmania_incidents.models import MailOutbox, Notification
-from pixmania_incidents.services import arbitration, flags, fulfilment as ff, incidents as svc, notifications, sweep
+from pixmania_incidents.services import arbitration, flags, notifications, sweep
+from pixmania_incidents.services import fulfilment as ff
+from pixmania_incidents.services import incidents as svc
 from pixmania_incidents.services.common import NotFound
 from pixmania_incidents.services.evidence import Upload
-from tests.samples import PDF
-
 from tests.conftest import opening_evidence
-
+from tests.samples import PDF
 
 
 def told(world, kind):
@@ -60,7 +60,15 @@ def test_proposal_made_and_answered(world):
 
 def test_label_return_and_refund(world):
     inc = open_case(world)
-    svc.propose(world.db, world.actor("seller_tech"), inc.id, inc.version, "return_and_refund", None, "Retour puis remboursement.")
+    svc.propose(
+        world.db,
+        world.actor("seller_tech"),
+        inc.id,
+        inc.version,
+        "return_and_refund",
+        None,
+        "Retour puis remboursement.",
+    )
     svc.accept(world.db, world.actor("camille"), inc.id, inc.version)
     label = ff.issue_return_label(world.db, world.actor("seller_tech"), inc.id)
     assert told(world, "return_label_issued") == {"camille"}
@@ -86,7 +94,9 @@ def test_decision_tells_both_parties(world):
     svc.post_message(world.db, world.actor("camille"), inc.id, "Preuve", [Upload("preuve.pdf", PDF)])
     svc.request_arbitration(world.db, world.actor("camille"), inc.id, inc.version, "Je veux un échange.")
     arbitration.take_case(world.db, world.actor("arbitrator"), inc.id)
-    arbitration.decide(world.db, world.actor("arbitrator"), inc.id, inc.version, "no_action", None, "Le vendeur avait raison.")
+    arbitration.decide(
+        world.db, world.actor("arbitrator"), inc.id, inc.version, "no_action", None, "Le vendeur avait raison."
+    )
     assert told(world, "decided") == {"camille", "seller_tech"}
 
 
@@ -104,7 +114,9 @@ def test_deadline_at_risk_tells_the_holder_and_breach_also_support(world, clock)
 
 def test_flag_raised_tells_product_and_answer_tells_the_raiser(world):
     inc = open_case(world, "not_as_described")
-    change = flags.raise_flag(world.db, world.actor("seller_tech"), inc.id, "description", "La taille indiquée est fausse.")
+    change = flags.raise_flag(
+        world.db, world.actor("seller_tech"), inc.id, "description", "La taille indiquée est fausse."
+    )
     assert told(world, "flag_raised") == {"product"}
     flags.mark_fixed(world.db, world.actor("product"), change.flag.id, "Taille corrigée : 42 cm.")
     assert told(world, "flag_fixed") == {"seller_tech"}

@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import select
 
 from pixmania_incidents.models import LoginSession, MailOutbox, PasswordReset, User
-from pixmania_incidents.services import auth, password_reset as pr
+from pixmania_incidents.services import auth
+from pixmania_incidents.services import password_reset as pr
 from pixmania_incidents.services.common import InvalidInput
 
 NEW = "nouveau-Secret-2026"

@@ -55,8 +55,12 @@ SPEC_MANDATORY = {
 def test_six_types_in_policy_order() -> None:
     assert list(TYPES) == list(IncidentType)
     assert [t.value for t in IncidentType] == [
-        "not_received", "defective", "not_as_described",
-        "refund_not_processed", "wrong_item", "damaged",
+        "not_received",
+        "defective",
+        "not_as_described",
+        "refund_not_processed",
+        "wrong_item",
+        "damaged",
     ]
 
 
@@ -108,14 +112,19 @@ def test_solution_tied_steps_become_mandatory_once_accepted() -> None:
 
     damaged = type_policy("damaged")
     assert {s.code for s in damaged.required_steps("replacement")} == {
-        "check_condition", "return_label", "ship_replacement", "inform_customer",
+        "check_condition",
+        "return_label",
+        "ship_replacement",
+        "inform_customer",
     }
     assert {s.code for s in damaged.required_steps("refund_partial")} == {
-        "check_condition", "inform_customer",
+        "check_condition",
+        "inform_customer",
     }
     wrong = type_policy("wrong_item")
     assert {s.code for s in wrong.required_steps("return_and_refund")} == {
-        "identify_error", "handle_return",
+        "identify_error",
+        "handle_return",
     }
     refund = type_policy("refund_not_processed")
     assert refund.step("process_refund").is_required("refund_partial")
@@ -128,9 +137,15 @@ def test_required_by_only_names_offered_solutions() -> None:
     with pytest.raises(ValueError, match="unoffered"):
         base = TYPES[IncidentType.not_received]
         TypePolicy(
-            code=base.code, label_fr="x", label_en="x", summary_fr="x", summary_en="x",
+            code=base.code,
+            label_fr="x",
+            label_en="x",
+            summary_fr="x",
+            summary_en="x",
             checklist=(type_policy("defective").step("return_label"),),
-            solutions=base.solutions, evidence_fr="x", evidence_en="x",
+            solutions=base.solutions,
+            evidence_fr="x",
+            evidence_en="x",
         )
 
 
@@ -168,31 +183,37 @@ def test_solution_labels_cover_every_outcome() -> None:
 
 
 def test_obligations() -> None:
-    O = ObligationKind
-    assert obligations_for("refund_full") == (O.refund,)
-    assert obligations_for("refund_partial") == (O.refund,)
-    assert obligations_for("replacement") == (O.return_label, O.replacement_shipment, O.customer_return)
-    assert obligations_for("reship") == (O.replacement_shipment,)
-    assert obligations_for("return_and_refund") == (O.return_label, O.customer_return, O.refund)
+    Ob = ObligationKind
+    assert obligations_for("refund_full") == (Ob.refund,)
+    assert obligations_for("refund_partial") == (Ob.refund,)
+    assert obligations_for("replacement") == (Ob.return_label, Ob.replacement_shipment, Ob.customer_return)
+    assert obligations_for("reship") == (Ob.replacement_shipment,)
+    assert obligations_for("return_and_refund") == (Ob.return_label, Ob.customer_return, Ob.refund)
     assert obligations_for("no_action") == ()
     with pytest.raises(ValueError):
         obligations_for("gift_card")
     assert OBLIGATION_HOLDER == {
-        O.return_label: "seller", O.replacement_shipment: "seller",
-        O.refund: "seller", O.customer_return: "customer",
+        Ob.return_label: "seller",
+        Ob.replacement_shipment: "seller",
+        Ob.refund: "seller",
+        Ob.customer_return: "customer",
     }
-    assert set(OBLIGATION_LABELS) == set(O)
+    assert set(OBLIGATION_LABELS) == set(Ob)
 
 
 def test_what_starts_each_obligation() -> None:
     """Only the refund of a return waits on the return (SPEC 8.1 cancels it if the item never comes)."""
-    O, start = ObligationKind, ObligationStart
-    waits = {(solution, kind): obligation_start(solution, kind) for solution in DecisionOutcome
-             for kind in obligations_for(solution) if obligation_start(solution, kind) != start.agreed}
+    Ob, start = ObligationKind, ObligationStart
+    waits = {
+        (solution, kind): obligation_start(solution, kind)
+        for solution in DecisionOutcome
+        for kind in obligations_for(solution)
+        if obligation_start(solution, kind) != start.agreed
+    }
     assert waits == {
-        ("replacement", O.customer_return): start.label,
-        ("return_and_refund", O.customer_return): start.label,
-        ("return_and_refund", O.refund): start.receipt,
+        ("replacement", Ob.customer_return): start.label,
+        ("return_and_refund", Ob.customer_return): start.label,
+        ("return_and_refund", Ob.refund): start.receipt,
     }
     with pytest.raises(ValueError):
         obligation_start("refund_full", "customer_return")

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 
 import reflex as rx
-
 from reflex.istate import shared
 from reflex.istate.manager.memory import StateManagerMemory
 from reflex.istate.manager.token import BaseStateToken

@@ -71,15 +71,18 @@ def test_registrations_are_throttled_per_sender(db, clock):
     registration.register_customer(db, "Léa", "lea@example.fr", PASSWORD, "192.0.2.44")  # others are not affected
 
 
-@pytest.mark.parametrize("name,email,password,message", [
-    ("Léa", "lea@example.fr", "court1", WEAK),
-    ("Léa", "lea@example.fr", "seulementdeslettres", WEAK),
-    ("Léa", "lea@example", PASSWORD, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr)."),
-    ("Léa", "lea example.fr", PASSWORD, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr)."),
-    ("Léa", "a,b@exemple.fr", PASSWORD, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr)."),
-    ("Léa", "josé@exemple.fr", PASSWORD, tr("auth.error.email_international")),
-    ("", "lea@example.fr", PASSWORD, "Indiquez votre nom (120 caractères au plus)."),
-])
+@pytest.mark.parametrize(
+    "name,email,password,message",
+    [
+        ("Léa", "lea@example.fr", "court1", WEAK),
+        ("Léa", "lea@example.fr", "seulementdeslettres", WEAK),
+        ("Léa", "lea@example", PASSWORD, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr)."),
+        ("Léa", "lea example.fr", PASSWORD, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr)."),
+        ("Léa", "a,b@exemple.fr", PASSWORD, "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr)."),
+        ("Léa", "josé@exemple.fr", PASSWORD, tr("auth.error.email_international")),
+        ("", "lea@example.fr", PASSWORD, "Indiquez votre nom (120 caractères au plus)."),
+    ],
+)
 def test_registration_refusals_show_exact_messages(db, world, name, email, password, message):
     with pytest.raises(InvalidInput) as exc:
         registration.register_customer(db, name, email, password)

@@ -97,7 +97,8 @@ def test_the_notice_says_whether_anything_was_saved():
 
 def test_time_is_formatted_in_notification_texts():
     text = notifications.describe(
-        "return_missed", {"reference": "X", "closes_at": datetime(2026, 4, 1, 21, 0, tzinfo=timezone.utc).isoformat()},
+        "return_missed",
+        {"reference": "X", "closes_at": datetime(2026, 4, 1, 21, 0, tzinfo=timezone.utc).isoformat()},
         "fr",
     )
     assert "mercredi 1 avril 2026 à 23:00" in text

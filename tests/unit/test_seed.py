@@ -6,16 +6,19 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import func, select
 
-from pixmania_incidents.models import Deadline, Incident, IncidentEvent, Listing, CustomerOrder, User
+from pixmania_incidents.models import CustomerOrder, Deadline, Incident, IncidentEvent, Listing, User
 from pixmania_incidents.seed import seed
-from pixmania_incidents.services.demo import DEMO_ACCOUNTS
 from pixmania_incidents.services.auth import login
 from pixmania_incidents.services.common import set_clock
+from pixmania_incidents.services.demo import DEMO_ACCOUNTS
 from pixmania_incidents.services.views import customer_orders
 
 
 def _counts(db):
-    return {m.__name__: db.exec(select(func.count()).select_from(m)).one() for m in (User, Listing, CustomerOrder, Incident, IncidentEvent)}
+    return {
+        m.__name__: db.exec(select(func.count()).select_from(m)).one()
+        for m in (User, Listing, CustomerOrder, Incident, IncidentEvent)
+    }
 
 
 @pytest.fixture
@@ -37,7 +40,14 @@ def test_seed_covers_every_state_and_type(seeded):
     assert 25 <= len(incidents) <= 40
     states = Counter(i.state for i in incidents)
     assert set(states) >= {"open", "in_progress", "awaiting_customer", "in_arbitration", "resolved", "closed"}
-    assert {i.type for i in incidents} == {"not_received", "defective", "not_as_described", "refund_not_processed", "wrong_item", "damaged"}
+    assert {i.type for i in incidents} == {
+        "not_received",
+        "defective",
+        "not_as_described",
+        "refund_not_processed",
+        "wrong_item",
+        "damaged",
+    }
     assert {i.deadline_state for i in incidents if i.state != "closed"} >= {"at_risk", "breached"}
     assert 35 <= _counts(seeded)["Listing"] <= 45
     assert 100 <= _counts(seeded)["CustomerOrder"] <= 140
@@ -54,11 +64,19 @@ def test_camille_can_open_a_new_incident_in_both_first_shops(seeded):
     from pixmania_incidents.services.common import Actor
 
     orders = customer_orders(seeded, Actor.of(camille))
-    untouched = {o["shop"] for o in orders for line in o["lines"]
-                 if line["can_open"] and not line["incidents"] and not line["closed_incidents"]
-                 and o["shipment"]["state"] == "delivered"}
+    untouched = {
+        o["shop"]
+        for o in orders
+        for line in o["lines"]
+        if line["can_open"]
+        and not line["incidents"]
+        and not line["closed_incidents"]
+        and o["shipment"]["state"] == "delivered"
+    }
     assert {"TechShop", "MaisonPlus"} <= untouched
-    free = {o["shop"] for o in orders for line in o["lines"] if line["can_open"] and o["shipment"]["state"] == "delivered"}
+    free = {
+        o["shop"] for o in orders for line in o["lines"] if line["can_open"] and o["shipment"]["state"] == "delivered"
+    }
     assert {"TechShop", "MaisonPlus"} <= free
 
 

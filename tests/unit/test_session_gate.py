@@ -42,7 +42,9 @@ class Tabs:
         monkeypatch.setattr(live, "forget_tab", lambda tab, links: self.forgotten.append((tab, links)))
         # Reflex's fan-out of a room's change to the other tabs in it (an app's task in production).
         self.fanouts: list[set[str]] = []
-        monkeypatch.setattr(reflex_fixes, "_do_update_other_tokens", lambda **kw: self.fanouts.append(kw["affected_tokens"]))
+        monkeypatch.setattr(
+            reflex_fixes, "_do_update_other_tokens", lambda **kw: self.fanouts.append(kw["affected_tokens"])
+        )
 
     @staticmethod
     def _refuse(*_args, **_kwargs):
@@ -68,7 +70,12 @@ class Tabs:
 async def _open_case(root: rx.State) -> None:
     """What the incident page's load leaves in the tab: the user, the case, the case's room."""
     page = await root.get_state(IncidentPageState)
-    page.user_name, page.user_email, page.user_role, page.case_id = "Camille Martin", "client@demo.example.com", "customer", 42
+    page.user_name, page.user_email, page.user_role, page.case_id = (
+        "Camille Martin",
+        "client@demo.example.com",
+        "customer",
+        42,
+    )
     room = await (await root.get_state(live.IncidentRoom))._link_to(live.incident_token(42))
     room.messages = [{"id": 1, "body": "Bonjour Camille"}]
 
@@ -108,9 +115,11 @@ def test_a_tab_whose_session_ended_leaves_its_rooms_forgets_its_user_and_goes_to
         update = await tabs.event(name, "sealed.a", handler=handler)
 
         assert ran == []  # the event itself never ran
-        assert _names(update) == [f"{rx.State.get_name()}.hydrate",
-                                  "reflex___state____state.reflex___state____on_load_internal_state.set_is_hydrated",
-                                  "_redirect"]
+        assert _names(update) == [
+            f"{rx.State.get_name()}.hydrate",
+            "reflex___state____state.reflex___state____on_load_internal_state.set_is_hydrated",
+            "_redirect",
+        ]
         assert update.events[-1].payload["path"] == "/login?error=session_ended"
         links = {rx.State.get_class_substate(n): t for n, t in tabs.forgotten[0][1].items()}
         assert tabs.forgotten[0][0] == TAB and links == ROOMS

@@ -64,8 +64,16 @@ def test_behind_a_proxy_the_public_url_must_be_set_and_https():
     assert plain.variable == "PIXMANIA_PUBLIC_URL" and "https" in plain.text
 
 
-@pytest.mark.parametrize("url", ["", "incidents.pixmania.fr", "https://incidents.pixmania.fr/desk", "ftp://x.fr",
-                                 "https://incidents.pixmania.fr:99999"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "incidents.pixmania.fr",
+        "https://incidents.pixmania.fr/desk",
+        "ftp://x.fr",
+        "https://incidents.pixmania.fr:99999",
+    ],
+)
 def test_a_public_url_that_is_not_an_origin_is_refused(url):
     (problem,) = startup.public_url_problems(url, 8000, PROXY)
     assert problem.variable == "PIXMANIA_PUBLIC_URL" and "without a path" in problem.text
@@ -184,33 +192,54 @@ def test_a_public_desk_needs_a_mail_relay_and_its_own_sender():
     public = startup.mail_problems({}, public=True)
     assert variables(public) == ["PIXMANIA_SMTP_HOST", "PIXMANIA_MAIL_FROM", "PIXMANIA_MAIL_DOMAIN"]
     assert startup.mail_problems({}, public=False) == []  # on localhost, mail written as files is the point
-    ready = {"PIXMANIA_SMTP_HOST": "smtp.pixmania.fr", "PIXMANIA_SMTP_PORT": "587", "PIXMANIA_SMTP_STARTTLS": "1",
-             "PIXMANIA_SMTP_USER": "desk", "PIXMANIA_SMTP_PASSWORD": "Kq7-long-and-random",
-             "PIXMANIA_MAIL_FROM": "Pixmania <incidents@pixmania.fr>", "PIXMANIA_MAIL_DOMAIN": "pixmania.fr"}
+    ready = {
+        "PIXMANIA_SMTP_HOST": "smtp.pixmania.fr",
+        "PIXMANIA_SMTP_PORT": "587",
+        "PIXMANIA_SMTP_STARTTLS": "1",
+        "PIXMANIA_SMTP_USER": "desk",
+        "PIXMANIA_SMTP_PASSWORD": "Kq7-long-and-random",
+        "PIXMANIA_MAIL_FROM": "Pixmania <incidents@pixmania.fr>",
+        "PIXMANIA_MAIL_DOMAIN": "pixmania.fr",
+    }
     assert startup.mail_problems(ready, public=True) == []
 
 
-@pytest.mark.parametrize(("change", "variable", "words"), [
-    ({"PIXMANIA_SMTP_PASSWORD": ""}, "PIXMANIA_SMTP_PASSWORD", "needs both"),
-    ({"PIXMANIA_SMTP_STARTTLS": "0"}, "PIXMANIA_SMTP_STARTTLS", "in clear"),
-    ({"PIXMANIA_SMTP_STARTTLS": "on"}, "PIXMANIA_SMTP_STARTTLS", "neither 1 nor 0"),
-    ({"PIXMANIA_SMTP_PORT": "465"}, "PIXMANIA_SMTP_PORT", "587"),
-    ({"PIXMANIA_SMTP_PORT": "smtp"}, "PIXMANIA_SMTP_PORT", "not a port"),
-    ({"PIXMANIA_SMTP_HOST": "smtp.example.com"}, "PIXMANIA_SMTP_HOST", "example host"),
-])
+@pytest.mark.parametrize(
+    ("change", "variable", "words"),
+    [
+        ({"PIXMANIA_SMTP_PASSWORD": ""}, "PIXMANIA_SMTP_PASSWORD", "needs both"),
+        ({"PIXMANIA_SMTP_STARTTLS": "0"}, "PIXMANIA_SMTP_STARTTLS", "in clear"),
+        ({"PIXMANIA_SMTP_STARTTLS": "on"}, "PIXMANIA_SMTP_STARTTLS", "neither 1 nor 0"),
+        ({"PIXMANIA_SMTP_PORT": "465"}, "PIXMANIA_SMTP_PORT", "587"),
+        ({"PIXMANIA_SMTP_PORT": "smtp"}, "PIXMANIA_SMTP_PORT", "not a port"),
+        ({"PIXMANIA_SMTP_HOST": "smtp.example.com"}, "PIXMANIA_SMTP_HOST", "example host"),
+    ],
+)
 def test_incomplete_mail_relay_settings_are_refused(change, variable, words):
-    env = {"PIXMANIA_SMTP_HOST": "smtp.pixmania.fr", "PIXMANIA_SMTP_PORT": "587", "PIXMANIA_SMTP_STARTTLS": "1",
-           "PIXMANIA_SMTP_USER": "desk", "PIXMANIA_SMTP_PASSWORD": "Kq7-long-and-random", **change}
+    env = {
+        "PIXMANIA_SMTP_HOST": "smtp.pixmania.fr",
+        "PIXMANIA_SMTP_PORT": "587",
+        "PIXMANIA_SMTP_STARTTLS": "1",
+        "PIXMANIA_SMTP_USER": "desk",
+        "PIXMANIA_SMTP_PASSWORD": "Kq7-long-and-random",
+        **change,
+    }
     (problem,) = startup.mail_problems(env, public=False)
     assert problem.variable == variable and words in problem.text
 
 
 def test_default_secrets_are_refused():
-    env = {"REFLEX_DB_URL": "postgresql+psycopg://pixmania:change-me@db/pixmania",
-           "REFLEX_REDIS_URL": "redis://:password@127.0.0.1:6379/0", "PIXMANIA_SMTP_PASSWORD": "changeme"}
+    env = {
+        "REFLEX_DB_URL": "postgresql+psycopg://pixmania:change-me@db/pixmania",
+        "REFLEX_REDIS_URL": "redis://:password@127.0.0.1:6379/0",
+        "PIXMANIA_SMTP_PASSWORD": "changeme",
+    }
     assert variables(startup.secret_problems(env)) == ["REFLEX_DB_URL", "REFLEX_REDIS_URL", "PIXMANIA_SMTP_PASSWORD"]
-    real = {"REFLEX_DB_URL": "postgresql+psycopg://pixmania:Zt4u9Qe2@db/pixmania",
-            "REFLEX_REDIS_URL": "redis://127.0.0.1:6379/0", "PIXMANIA_SMTP_PASSWORD": "Kq7-long-and-random"}
+    real = {
+        "REFLEX_DB_URL": "postgresql+psycopg://pixmania:Zt4u9Qe2@db/pixmania",
+        "REFLEX_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "PIXMANIA_SMTP_PASSWORD": "Kq7-long-and-random",
+    }
     assert startup.secret_problems(real) == []
 
 
@@ -218,8 +247,13 @@ def test_the_example_environment_cannot_start_as_shipped():
     """Every placeholder of deploy/pixmania.env.example is caught: a copy nobody edited never serves."""
     example = example_env()
     found = startup.secret_problems(example) + startup.mail_problems(example, public=True)
-    assert set(variables(found)) >= {"REFLEX_DB_URL", "PIXMANIA_SMTP_PASSWORD", "PIXMANIA_SMTP_HOST",
-                                     "PIXMANIA_MAIL_FROM", "PIXMANIA_MAIL_DOMAIN"}
+    assert set(variables(found)) >= {
+        "REFLEX_DB_URL",
+        "PIXMANIA_SMTP_PASSWORD",
+        "PIXMANIA_SMTP_HOST",
+        "PIXMANIA_MAIL_FROM",
+        "PIXMANIA_MAIL_DOMAIN",
+    }
 
 
 # --- the built frontend ------------------------------------------------------------------------
@@ -246,9 +280,14 @@ def check_config(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]
     """`check-config --env-file` in a process of its own (settings are read once, at import)."""
     env_file = tmp_path / "pixmania.env"
     env_file.write_text("".join(f"{name}={value}\n" for name, value in env.items()))
-    return subprocess.run([sys.executable, "-m", "pixmania_incidents", "check-config", "--env-file", str(env_file)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    return subprocess.run(
+        [sys.executable, "-m", "pixmania_incidents", "check-config", "--env-file", str(env_file)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
 
 
 def test_check_config_says_ok_for_a_sound_configuration(tmp_path):
@@ -259,14 +298,25 @@ def test_check_config_says_ok_for_a_sound_configuration(tmp_path):
 
 def test_check_config_prints_one_line_per_problem_and_exits_2(tmp_path):
     migrate(f"sqlite:///{tmp_path / 'pixmania.db'}")
-    result = check_config(tmp_path, PIXMANIA_DATA_DIR=str(tmp_path), PORT="8000", GRANIAN_WORKERS="3",
-                          PIXMANIA_PUBLIC_URL="https://incidents.pixmania.fr",
-                          PIXMANIA_SMTP_HOST="smtp.pixmania.fr", PIXMANIA_SMTP_PASSWORD="change-me")
+    result = check_config(
+        tmp_path,
+        PIXMANIA_DATA_DIR=str(tmp_path),
+        PORT="8000",
+        GRANIAN_WORKERS="3",
+        PIXMANIA_PUBLIC_URL="https://incidents.pixmania.fr",
+        PIXMANIA_SMTP_HOST="smtp.pixmania.fr",
+        PIXMANIA_SMTP_PASSWORD="change-me",
+    )
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert [line.split(": ")[2] for line in lines] == [
-        "PIXMANIA_TRUSTED_PROXIES", "REFLEX_REDIS_URL", "PIXMANIA_SMTP_PASSWORD", "PIXMANIA_SMTP_USER",
-        "PIXMANIA_MAIL_FROM", "PIXMANIA_MAIL_DOMAIN"]
+        "PIXMANIA_TRUSTED_PROXIES",
+        "REFLEX_REDIS_URL",
+        "PIXMANIA_SMTP_PASSWORD",
+        "PIXMANIA_SMTP_USER",
+        "PIXMANIA_MAIL_FROM",
+        "PIXMANIA_MAIL_DOMAIN",
+    ]
     assert all(line.startswith("pixmania_incidents: refusing to start: ") for line in lines)
 
 
@@ -281,10 +331,15 @@ def test_a_setting_that_does_not_parse_is_one_line_too(tmp_path):
 
 def test_environment_files_are_read_as_systemd_reads_them(tmp_path):
     path = tmp_path / "pixmania.env"
-    path.write_text("# a comment\n\nPIXMANIA_MAIL_FROM=Pixmania Incidents <no-reply@pixmania.fr>\n"
-                    "PIXMANIA_SMTP_PASSWORD=\"quoted value\"\nEMPTY=\n")
-    assert read_env_file(path) == {"PIXMANIA_MAIL_FROM": "Pixmania Incidents <no-reply@pixmania.fr>",
-                                   "PIXMANIA_SMTP_PASSWORD": "quoted value", "EMPTY": ""}
+    path.write_text(
+        "# a comment\n\nPIXMANIA_MAIL_FROM=Pixmania Incidents <no-reply@pixmania.fr>\n"
+        'PIXMANIA_SMTP_PASSWORD="quoted value"\nEMPTY=\n'
+    )
+    assert read_env_file(path) == {
+        "PIXMANIA_MAIL_FROM": "Pixmania Incidents <no-reply@pixmania.fr>",
+        "PIXMANIA_SMTP_PASSWORD": "quoted value",
+        "EMPTY": "",
+    }
     path.write_text("export PORT=8000\n")
     with pytest.raises(CliError, match="pixmania.env:1"):
         read_env_file(path)

@@ -11,13 +11,14 @@ from PIL import Image
 from sqlmodel import select
 
 from pixmania_incidents.models import Incident, IncidentEvent, Message
-from pixmania_incidents.services import clocks, incidents as svc, supervision as sup, views
-from pixmania_incidents.services.common import Forbidden, InvalidInput, load_incident, now as clock_now
+from pixmania_incidents.services import clocks, views
+from pixmania_incidents.services import incidents as svc
+from pixmania_incidents.services import supervision as sup
+from pixmania_incidents.services.common import Forbidden, InvalidInput, load_incident
+from pixmania_incidents.services.common import now as clock_now
 from pixmania_incidents.services.evidence import Upload
 from pixmania_incidents.services.supervision import Filters
-
 from tests.conftest import opening_evidence
-
 
 
 def open_(world, who, line, type="defective") -> int:
@@ -61,7 +62,9 @@ def test_ordered_by_nearest_deadline_and_filtered(world, clock):
     assert ids(sup.supervise(world.db, support, Filters(type="not_received"))) == [newer]
     assert ids(sup.supervise(world.db, support, Filters(state="closed"))) == [closed]
     assert ids(sup.supervise(world.db, support, Filters(text="paul durand"))) == [newer]
-    assert ids(sup.supervise(world.db, support, Filters(text=world.listings["camille_tech_delivered"].sku.lower()))) == [older]
+    assert ids(
+        sup.supervise(world.db, support, Filters(text=world.listings["camille_tech_delivered"].sku.lower()))
+    ) == [older]
     reference = world.db.get(Incident, closed).reference
     assert ids(sup.supervise(world.db, support, Filters(text=reference[-6:]))) == [closed]
     assert sup.supervise(world.db, support, Filters(text="%")).total == 0  # wildcards are literal
@@ -70,7 +73,9 @@ def test_ordered_by_nearest_deadline_and_filtered(world, clock):
     assert ids(sup.supervise(world.db, support, Filters(text=reference[-11:]))) == [closed]  # year and number
     assert sup.supervise(world.db, support, Filters(text="camille@example")).total == 0  # e-mails are whole
     assert sup.supervise(world.db, support, Filters(opened_from=date(2026, 3, 11))).total == 0
-    assert sup.supervise(world.db, support, Filters(opened_from=date(2026, 3, 10), opened_to=date(2026, 3, 10))).total == 3
+    assert (
+        sup.supervise(world.db, support, Filters(opened_from=date(2026, 3, 10), opened_to=date(2026, 3, 10))).total == 3
+    )
     with pytest.raises(InvalidInput):
         sup.supervise(world.db, support, Filters(state="lost"))
     with pytest.raises(InvalidInput):
@@ -99,8 +104,13 @@ def test_pages_of_twenty_five_with_the_total(world, clock):
 def test_counts_and_pages_stop_at_the_cap(world, clock, monkeypatch):
     """Past the cap the list says "at least" and stops paging (a filter narrows it)."""
     monkeypatch.setattr(sup, "COUNT_CAP", 4)
-    for key in ("camille_tech_delivered", "camille_tech_shipped", "paul_tech_delivered", "paul_maison_delivered",
-                "camille_maison_delivered"):
+    for key in (
+        "camille_tech_delivered",
+        "camille_tech_shipped",
+        "paul_tech_delivered",
+        "paul_maison_delivered",
+        "camille_maison_delivered",
+    ):
         open_(world, key.split("_")[0], key)
     page = sup.supervise(world.db, world.actor("support"))
     assert (page.total, page.queue_counts["all"]) == (4, 4)
@@ -128,8 +138,14 @@ def test_queues_help_at_risk_breached_arbitration(world, clock):
     assert ids(sup.supervise(world.db, support, Filters(deadline_state="breached"))) == [late]
     buf = io.BytesIO()
     Image.new("RGB", (8, 8)).save(buf, "JPEG")
-    svc.request_arbitration(world.db, world.actor("paul"), late, load_incident(world.db, support, late).version,
-                            "Aucune réponse.", [Upload("p.jpg", buf.getvalue())])
+    svc.request_arbitration(
+        world.db,
+        world.actor("paul"),
+        late,
+        load_incident(world.db, support, late).version,
+        "Aucune réponse.",
+        [Upload("p.jpg", buf.getvalue())],
+    )
     page = sup.supervise(world.db, support, Filters(queue="arbitration"))
     assert ids(page) == [late] and page.rows[0]["waiting_arbitrator"] is True
 

@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from pixmania_incidents import cli, deadlines as dl, settings
+from pixmania_incidents import cli, settings
+from pixmania_incidents import deadlines as dl
 from pixmania_incidents.calendar import PARIS
 from pixmania_incidents.db import make_engine, session_scope
 from pixmania_incidents.models import (
@@ -25,13 +26,14 @@ from pixmania_incidents.models import (
     Proposal,
     ReturnLabel,
 )
-from pixmania_incidents.services import clocks, fulfilment as ff, incidents as svc, sweep
+from pixmania_incidents.services import clocks, sweep
+from pixmania_incidents.services import fulfilment as ff
+from pixmania_incidents.services import incidents as svc
 from pixmania_incidents.services.evidence import Upload
+from tests.conftest import opening_evidence
 from tests.samples import PDF
 
-from tests.conftest import opening_evidence
 SUPPORT = {"support", "arbitrator", "arbitrator2"}
-
 
 
 def paris(*args: int) -> datetime:
@@ -90,7 +92,12 @@ def test_breach_is_recorded_once_and_tells_the_holder_and_support(world, clock):
     row = world.db.exec(select(Deadline).where(Deadline.incident_id == inc.id, Deadline.kind == "response")).one()
     assert (row.state, row.breached_at) == ("breached", row.due_at + timedelta(seconds=1))  # SPEC 8.8
     mails = world.db.exec(select(MailOutbox).where(MailOutbox.subject.contains("Délai dépassé"))).all()
-    assert {m.to_addr for m in mails} == {"tech@example.com", "support@example.com", "arbitre@example.com", "arbitre2@example.com"}
+    assert {m.to_addr for m in mails} == {
+        "tech@example.com",
+        "support@example.com",
+        "arbitre@example.com",
+        "arbitre2@example.com",
+    }
     assert all(m.next_attempt_at == clock.at for m in mails)  # a breach is mailed at once
 
 
@@ -231,7 +238,15 @@ def test_no_customer_reply_even_when_someone_noticed_the_breach_first(world, clo
 
 def test_a_return_declared_sent_counts_received_three_business_days_later(world, clock):
     inc = open_case(world)
-    svc.propose(world.db, world.actor("seller_tech"), inc.id, inc.version, "return_and_refund", None, "Retour puis remboursement.")
+    svc.propose(
+        world.db,
+        world.actor("seller_tech"),
+        inc.id,
+        inc.version,
+        "return_and_refund",
+        None,
+        "Retour puis remboursement.",
+    )
     svc.accept(world.db, world.actor("camille"), inc.id, inc.version)
     label = ff.issue_return_label(world.db, world.actor("seller_tech"), inc.id)
     svc.post_message(world.db, world.actor("camille"), inc.id, "Dépôt", [Upload("depot.pdf", PDF)])
@@ -273,7 +288,9 @@ def test_closes_itself_seven_days_after_the_last_obligation(world, clock):
 
 def test_no_automatic_closing_while_a_mandatory_step_is_open(world, clock):
     inc, met_at = _refunded(world, clock)
-    step = world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == inc.id, ChecklistItem.step_code == "communicate")).one()
+    step = world.db.exec(
+        select(ChecklistItem).where(ChecklistItem.incident_id == inc.id, ChecklistItem.step_code == "communicate")
+    ).one()
     step.done_at = None
     world.db.add(step)
     clock.at = met_at + timedelta(days=30)
@@ -315,12 +332,19 @@ def _large_deadline_rows(at: datetime) -> list[tuple]:
     return rows
 
 
-_INSERT = ("INSERT INTO deadline (incident_id, kind, holder, due_at, at_risk_at, state, next_check_at, created_at, paused) "
-           "VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, false)")
+_INSERT = (
+    "INSERT INTO deadline (incident_id, kind, holder, due_at, at_risk_at, state, next_check_at, created_at, paused) "
+    "VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, false)"
+)
 
 
 def _sweep_query(dialect, at):
-    stmt = select(Deadline.incident_id).where(Deadline.next_check_at <= at).order_by(Deadline.next_check_at).limit(sweep.BATCH)
+    stmt = (
+        select(Deadline.incident_id)
+        .where(Deadline.next_check_at <= at)
+        .order_by(Deadline.next_check_at)
+        .limit(sweep.BATCH)
+    )
     return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
@@ -392,8 +416,13 @@ def test_the_app_registers_its_loops_and_pushes_each_room_once(monkeypatch):
     app = App()
     monkeypatch.delenv("PIXMANIA_BACKGROUND", raising=False)
     tasks.register(app)
-    assert app.tasks == [tasks.sweep_loop, tasks.mail_loop, tasks.webhook_loop, tasks.cleanup_loop,
-                         tasks.session_expiry_loop]
+    assert app.tasks == [
+        tasks.sweep_loop,
+        tasks.mail_loop,
+        tasks.webhook_loop,
+        tasks.cleanup_loop,
+        tasks.session_expiry_loop,
+    ]
     report = sweep.SweepReport(ran=True, affected=[sweep.Affected(1, 7, (3, 4)), sweep.Affected(2, 7, (3,))])
     rooms = tasks.rooms_of(report)
     assert len(rooms) == len(set(rooms))

@@ -30,8 +30,9 @@ def shared_engine(request, clock):
 
 def _customer(engine) -> Actor:
     with Session(engine, expire_on_commit=False) as s:
-        user = User(email="camille@example.com", name="Camille", role=Role.customer,
-                    password_hash=auth.hash_password(GOOD))
+        user = User(
+            email="camille@example.com", name="Camille", role=Role.customer, password_hash=auth.hash_password(GOOD)
+        )
         s.add(user)
         s.commit()
         return Actor.of(user)
@@ -71,8 +72,10 @@ def test_parallel_wrong_passwords_get_five_checks(shared_engine):
 
 def test_parallel_wrong_current_passwords_get_five_checks(shared_engine):
     camille = _customer(shared_engine)
-    codes = _in_parallel(shared_engine, lambda s: auth.change_password(s, camille, "wrong password 1",
-                                                                       "another good one 9", ip="203.0.113.5"))
+    codes = _in_parallel(
+        shared_engine,
+        lambda s: auth.change_password(s, camille, "wrong password 1", "another good one 9", ip="203.0.113.5"),
+    )
     assert codes.count("auth.error.wrong_current_password") == 5
     assert codes.count("auth.error.retry_in") == PARALLEL - 5
 

@@ -10,12 +10,19 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import select
-from standardwebhooks.webhooks import Webhook
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from pixmania_incidents import settings
-from pixmania_incidents.models import ChecklistItem, MailOutbox, Notification, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from pixmania_incidents.models import (
+    ChecklistItem,
+    MailOutbox,
+    Notification,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from pixmania_incidents.services import fulfilment, incidents, supervision, webhooks
-from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound
+from pixmania_incidents.services.common import Forbidden, InvalidInput, NotFound, ServiceError
 from pixmania_incidents.vocabulary import WEBHOOK_EVENTS
 
 ALL = list(WEBHOOK_EVENTS)
@@ -49,20 +56,28 @@ def _endpoint(world, who: str, events=ALL) -> webhooks.NewSecret:
 
 
 def _open(world, customer="camille", line="camille_tech_delivered"):
-    result = incidents.open_incident(world.db, world.actor(customer), world.lines[line].id, "not_received",
-                                     "Le colis n'est jamais arrivé.")
+    result = incidents.open_incident(
+        world.db, world.actor(customer), world.lines[line].id, "not_received", "Le colis n'est jamais arrivé."
+    )
     world.db.commit()
     return result
 
 
 def _deliveries(world, endpoint_id: int) -> list[WebhookDelivery]:
     world.db.expire_all()
-    return list(world.db.exec(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-                              .order_by(WebhookDelivery.id)).all())
+    return list(
+        world.db.exec(
+            select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id).order_by(WebhookDelivery.id)
+        ).all()
+    )
 
 
 def test_a_change_writes_deliveries_for_the_shops_endpoints_and_the_operators_only(world):
-    tech, maison, operator = _endpoint(world, "seller_tech"), _endpoint(world, "seller_maison"), _endpoint(world, "admin")
+    tech, maison, operator = (
+        _endpoint(world, "seller_tech"),
+        _endpoint(world, "seller_maison"),
+        _endpoint(world, "admin"),
+    )
     result = _open(world)
     for endpoint in (tech, operator):
         [delivery] = _deliveries(world, endpoint.endpoint.id)
@@ -89,7 +104,7 @@ def test_only_the_events_chosen_are_written_and_internal_notes_never(world):
 def test_a_refused_change_writes_nothing(world):
     endpoint = _endpoint(world, "seller_tech")
     result = _open(world)
-    with pytest.raises(Exception):
+    with pytest.raises(ServiceError):
         incidents.propose(world.db, world.actor("seller_tech"), result.incident_id, 999, "reship", None, "Renvoi")
     world.db.rollback()
     assert [d.event_type for d in _deliveries(world, endpoint.endpoint.id)] == ["incident.opened"]
@@ -99,12 +114,15 @@ def test_a_lifecycle_writes_each_event_in_order(world, clock):
     endpoint = _endpoint(world, "seller_tech")
     result = _open(world)
     seller, customer = world.actor("seller_tech"), world.actor("camille")
-    proposed = incidents.propose(world.db, seller, result.incident_id, result.version, "reship", None, "Nous renvoyons.")
+    proposed = incidents.propose(
+        world.db, seller, result.incident_id, result.version, "reship", None, "Nous renvoyons."
+    )
     accepted = incidents.accept(world.db, customer, result.incident_id, proposed.version)
     world.db.commit()
     fulfilment.ship_replacement(world.db, seller, result.incident_id, "Colissimo", "6A123", "reship")
-    for item in world.db.exec(select(ChecklistItem).where(ChecklistItem.incident_id == result.incident_id,
-                                                          ChecklistItem.done_at.is_(None))).all():
+    for item in world.db.exec(
+        select(ChecklistItem).where(ChecklistItem.incident_id == result.incident_id, ChecklistItem.done_at.is_(None))
+    ).all():
         fulfilment.tick_checklist(world.db, seller, result.incident_id, item.id)
     world.db.commit()
     clock.advance(days=8)
@@ -124,7 +142,7 @@ def test_signatures_verify_with_the_stock_verifier(world, clock):
     body, headers = receiver.got[0]
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     assert Webhook(endpoint.secret).verify(raw, headers)["type"] == "incident.opened"
-    with pytest.raises(Exception):
+    with pytest.raises(WebhookVerificationError):
         Webhook(webhooks.new_secret()).verify(raw, headers)
 
 
@@ -188,18 +206,28 @@ def test_resend_sends_a_delivered_event_again_with_its_id(world):
     assert [h["webhook-id"] for _, h in receiver.got] == [delivery.message_id] * 2
 
 
-@pytest.mark.parametrize("url, code", [
-    ("http://example.com/hook", "webhooks.error.https"),
-    ("https://10.0.0.5/hook", "webhooks.error.private"),
-    ("https://169.254.169.254/latest", "webhooks.error.private"),
-    ("https://[::1]/hook", "webhooks.error.private"),
-    ("ftp://example.com/", "webhooks.error.url"),
-    ("https://user:pw@example.com/", "webhooks.error.url"),
-])
+@pytest.mark.parametrize(
+    "url, code",
+    [
+        ("http://example.com/hook", "webhooks.error.https"),
+        ("https://10.0.0.5/hook", "webhooks.error.private"),
+        ("https://169.254.169.254/latest", "webhooks.error.private"),
+        ("https://[::1]/hook", "webhooks.error.private"),
+        ("ftp://example.com/", "webhooks.error.url"),
+        ("https://user:pw@example.com/", "webhooks.error.url"),
+    ],
+)
 def test_receivers_on_private_networks_or_without_https_are_refused(world, monkeypatch, url, code):
     monkeypatch.setattr(settings, "WEBHOOK_ALLOW", ())
-    monkeypatch.setattr(webhooks.socket, "getaddrinfo", lambda host, *a, **k: [(0, 0, 0, "", (host.strip("[]"), 443))]
-                        if host[0].isdigit() or ":" in host else [(0, 0, 0, "", ("93.184.216.34", 443))])
+    monkeypatch.setattr(
+        webhooks.socket,
+        "getaddrinfo",
+        lambda host, *a, **k: (
+            [(0, 0, 0, "", (host.strip("[]"), 443))]
+            if host[0].isdigit() or ":" in host
+            else [(0, 0, 0, "", ("93.184.216.34", 443))]
+        ),
+    )
     with pytest.raises(InvalidInput) as refused:
         webhooks.create_endpoint(world.db, world.actor("seller_tech"), url, ALL)
     assert refused.value.code == code
@@ -260,8 +288,9 @@ def test_the_http_sender_posts_to_a_real_receiver_which_verifies_it(world, clock
         # A forged secret is refused by the receiver: the attempt keeps its 401 and retries later.
         world.db.get(WebhookEndpoint, created.endpoint.id).secret = webhooks.new_secret()
         world.db.commit()
-        incidents.post_message(world.db, world.actor("camille"), _deliveries(world, created.endpoint.id)[0].incident_id,
-                               "Bonjour ?")
+        incidents.post_message(
+            world.db, world.actor("camille"), _deliveries(world, created.endpoint.id)[0].incident_id, "Bonjour ?"
+        )
         world.db.commit()
         assert webhooks.deliver_due(world.db.get_bind()).retried == 1
         assert receiver.refused == 1
