@@ -16,7 +16,7 @@ from pixmania_incidents.case.page_state import IncidentPageState
 from pixmania_incidents.shell.drafts import draft_keeper, draft_value
 from pixmania_incidents.shell.forms import file_picker
 from pixmania_incidents.shell.text import t
-from pixmania_incidents.vocabulary import MAX_TEXT, IncidentState
+from pixmania_incidents.vocabulary import MAX_TEXT, ClosedOutcome, IncidentState
 
 
 def _allowed(action: str) -> rx.Var:
@@ -133,7 +133,7 @@ def _return_labels() -> rx.Component:
 def _rating() -> rx.Component:
     rating = view.rating
     return rx.cond(
-        view.state == IncidentState.closed,
+        (view.state == IncidentState.closed) & (view.outcome != ClosedOutcome.withdrawn.value),
         rx.card(
             rx.cond(
                 rating,

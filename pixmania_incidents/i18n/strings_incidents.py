@@ -92,6 +92,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Vous pourrez noter le traitement une fois l'incident clôturé.",
         "You can rate the handling once the incident is closed.",
     ),
+    "incidents.error.rate_withdrawn": (
+        "Vous avez retiré ce signalement : il n'y a pas de traitement à noter.",
+        "You withdrew this report: there is no handling to rate.",
+    ),
     "incidents.error.score": ("Choisissez une note de 1 à 5.", "Choose a score from 1 to 5."),
     "incidents.error.already_rated": ("Vous avez déjà noté cet incident.", "You already rated this incident."),
     "incidents.error.lesson_after_close": (

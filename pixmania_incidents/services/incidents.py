@@ -942,6 +942,8 @@ def rate(session: Session, actor: Actor, incident_id: int, score: int, comment: 
     incident = incident_for(session, actor, incident_id, "incident.customer_act")
     if incident.state != S.closed:
         raise ServiceError("incidents.error.rate_after_close")
+    if incident.outcome == ClosedOutcome.withdrawn:  # nobody handled a case its customer withdrew
+        raise ServiceError("incidents.error.rate_withdrawn")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise InvalidInput("incidents.error.score")
     if session.exec(select(col(Rating.id)).where(col(Rating.incident_id) == incident.id)).first() is not None:

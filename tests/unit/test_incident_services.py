@@ -211,6 +211,14 @@ def test_withdrawn_case_may_be_reopened(world):
     assert open_case(world).state == S.open
 
 
+def test_a_withdrawn_case_is_not_rated(world):
+    inc = open_case(world)
+    svc.withdraw(world.db, world.actor("camille"), inc.id, inc.version)
+    with pytest.raises(ServiceError) as err:
+        svc.rate(world.db, world.actor("camille"), inc.id, 5)
+    assert err.value.code == "incidents.error.rate_withdrawn"
+
+
 # --- who may act ----------------------------------------------------------------------------------
 
 
