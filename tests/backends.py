@@ -18,7 +18,7 @@ from tests.server import AppServer, make_server, scaled_server, scaled_wanted
 
 def open_cases(server: AppServer, customer_email: str) -> list[tuple[int, str, str]]:
     """A customer's seeded cases that still take messages, oldest first: (id, reference,
-    the email of their shop's seller), read from the server's database, whichever it is."""
+    the email of one of their shop's sellers), read from the server's database, whichever it is."""
     engine = sa.create_engine(server.db_url)
     try:
         with engine.connect() as conn:
@@ -26,8 +26,9 @@ def open_cases(server: AppServer, customer_email: str) -> list[tuple[int, str, s
                 tuple(row)
                 for row in conn.execute(
                     sa.text(
-                        "SELECT i.id, i.reference, s.email FROM incident i JOIN account c ON c.id = i.customer_id "
-                        "JOIN account s ON s.shop_id = i.shop_id AND s.role = 'seller' "
+                        # One row per case: a shop may have several sellers (the first by address answers).
+                        "SELECT i.id, i.reference, (SELECT MIN(s.email) FROM account s WHERE s.shop_id = i.shop_id "
+                        "AND s.role = 'seller') FROM incident i JOIN account c ON c.id = i.customer_id "
                         "WHERE c.email = :c AND i.state IN ('open', 'in_progress', 'awaiting_customer') ORDER BY i.id"
                     ),
                     {"c": customer_email},
