@@ -119,7 +119,11 @@ def _card(card: rx.Var) -> rx.Component:
                 width="100%",
                 min_width="0",
                 # Long words ("Remboursement/Retour", a countdown) wrap inside a narrow column.
-                style={"overflowWrap": "anywhere", "& [data-testid='countdown']": {"whiteSpace": "normal !important"}},
+                style={
+                    "overflowWrap": "anywhere",
+                    # the countdown and its parts ("Dépassé depuis 16 h 05") wrap inside a narrow column
+                    "& [data-testid='countdown'], & [data-testid='countdown'] *": {"whiteSpace": "normal !important"},
+                },
             ),
             size="1",
             width="100%",
@@ -268,7 +272,7 @@ def _filters() -> rx.Component:
             data_testid="board-export",
         ),
         rx.el.label(
-            rx.checkbox(on_change=BoardState.filter_mine, data_testid="filter-mine"),
+            rx.checkbox(on_change=BoardState.filter_mine, aria_label=t("seller.board.mine"), data_testid="filter-mine"),
             rx.text(t("seller.board.mine"), size="2"),
             style={
                 "display": "flex",

@@ -142,7 +142,7 @@ def test_the_customer_says_what_they_want_and_the_seller_sees_it(open_session, e
     wishes.get_by_text("Retour et remboursement").click()
     customer.get_by_label(re.compile("Description du problème")).fill("La couleur n'est pas celle de la photo.")
     customer.get_by_role("button", name="Envoyer le signalement").click()
-    customer.wait_for_url(re.compile(r"/incidents/\d+$"))
+    customer.wait_for_url(re.compile(r"/incidents/INC-\d{4}-\d+$"))
     expect(customer.get_by_test_id("case-wanted")).to_contain_text("Vous avez demandé : Retour et remboursement")
     reference = customer.get_by_test_id("case-reference").inner_text().strip()
 
